@@ -1,0 +1,76 @@
+"""create_app(settings): the Starlette application with its middleware, routes and lifespan."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import gc
+from collections.abc import AsyncIterator
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+
+from partner_portal import error_pages, jobs
+from partner_portal.auth.oidc import OidcClient
+from partner_portal.db import create_engine, session_factory
+from partner_portal.errors import PortalError
+from partner_portal.middleware import (
+    AllowedHostsMiddleware,
+    LanguageMiddleware,
+    SecurityHeadersMiddleware,
+)
+from partner_portal.migrate import head_revision
+from partner_portal.resources import resource_dir
+from partner_portal.routes import routes
+from partner_portal.settings import Settings
+from partner_portal.templating import Templates
+from partner_portal.web import Portal
+
+
+def create_app(settings: Settings, *, run_jobs: bool = False, dev: Any = None) -> Starlette:
+    """Build the application. ``run_jobs`` runs the background jobs in this process."""
+    engine = create_engine(settings.database_url)
+    portal = Portal(
+        settings=settings,
+        engine=engine,
+        sessions=session_factory(engine),
+        templates=Templates(resource_dir("templates")),
+        oidc=OidcClient(settings) if settings.oidc_issuer else None,
+        head_revision=head_revision(),
+        dev=dev,
+    )
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        worker = (
+            asyncio.create_task(jobs.run_forever(portal.sessions, settings)) if run_jobs else None
+        )
+        gc.freeze()  # start-up objects live forever: keep them out of every GC pass
+        try:
+            yield
+        finally:
+            if worker is not None:
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
+            await engine.dispose()
+
+    app = Starlette(
+        debug=False,
+        routes=routes(dev_tools=settings.dev_tools),
+        middleware=[
+            Middleware(SecurityHeadersMiddleware, settings=settings),
+            Middleware(AllowedHostsMiddleware, settings=settings),
+            Middleware(LanguageMiddleware),
+        ],
+        exception_handlers={
+            PortalError: error_pages.portal_error,
+            HTTPException: error_pages.http_error,
+            Exception: error_pages.server_error,
+        },
+        lifespan=lifespan,
+    )
+    app.state.portal = portal
+    return app

@@ -1,0 +1,33 @@
+"""Audit events: appended, never updated or deleted (the database refuses both)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from partner_portal.db import UTCDateTime, enum_column_type, utcnow
+
+
+class AuditAction(enum.StrEnum):
+    LOGIN = "login"
+    LOGIN_REFUSED = "login_refused"
+    LOGOUT = "logout"
+    ROLE_GRANTED = "role_granted"
+
+
+class AuditEvent(SQLModel, table=True):
+    __tablename__ = "audit_event"
+    __table_args__ = (sa.Index("ix_audit_event_object", "object_type", "object_id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurred_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    action: AuditAction = Field(sa_type=enum_column_type(AuditAction))
+    actor_person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    object_type: str | None = Field(default=None, max_length=40)
+    object_id: str | None = Field(default=None, max_length=64)
+    ip_address: str | None = Field(default=None, max_length=45)
+    details: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)

@@ -1,0 +1,32 @@
+"""Appending to the audit log, always inside the caller's transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from partner_portal.audit.models import AuditAction, AuditEvent
+
+
+def record(
+    db: AsyncSession,
+    action: AuditAction,
+    *,
+    actor_id: int | None,
+    object_type: str | None = None,
+    object_id: object = None,
+    ip_address: str | None = None,
+    **details: Any,
+) -> None:
+    """Add one audit event to the session; it is written when the caller commits."""
+    db.add(
+        AuditEvent(
+            action=action,
+            actor_person_id=actor_id,
+            object_type=object_type,
+            object_id=None if object_id is None else str(object_id),
+            ip_address=ip_address,
+            details=details,
+        )
+    )

@@ -1,0 +1,144 @@
+"""Server-side login sessions: the cookie carries a random token, the database its hash.
+
+Logout, expiry (idle and absolute) and deactivating a person all end a session on the server, so a
+replayed cookie gives nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from partner_portal.auth.models import LoginSession, Person, PortalRole, RoleGrant
+from partner_portal.db import utcnow
+from partner_portal.settings import Settings
+
+# Writing last_seen_at on every request would turn every page view into a write.
+_TOUCH_INTERVAL = timedelta(seconds=60)
+
+
+@dataclass(frozen=True, slots=True)
+class CurrentPerson:
+    id: int
+    name: str
+    email: str | None
+    roles: frozenset[PortalRole]
+
+    @property
+    def is_coordinator(self) -> bool:
+        return PortalRole.COORDINATOR in self.roles
+
+
+@dataclass(frozen=True, slots=True)
+class ActiveSession:
+    id: int
+    csrf_token: str
+    id_token: str | None
+    person: CurrentPerson
+
+
+def cookie_name(settings: Settings) -> str:
+    # The __Host- prefix makes browsers refuse the cookie unless Secure, Path=/ and host-only.
+    return "__Host-pp_session" if settings.https else "pp_session"
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def new_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+async def create(
+    db: AsyncSession, *, person_id: int, id_token: str | None, settings: Settings
+) -> str:
+    """Start a session for ``person_id``; returns the token for the cookie (not committed)."""
+    token = new_token()
+    now = utcnow()
+    db.add(
+        LoginSession(
+            token_hash=hash_token(token),
+            person_id=person_id,
+            csrf_token=secrets.token_urlsafe(32),
+            created_at=now,
+            last_seen_at=now,
+            expires_at=now + timedelta(hours=settings.session_max_hours),
+            id_token=id_token,
+        )
+    )
+    return token
+
+
+async def load(
+    db: AsyncSession, token: str, settings: Settings, *, now: datetime | None = None
+) -> ActiveSession | None:
+    """The live session for a cookie token, or None. Ends a session found expired; commits."""
+    now = now or utcnow()
+    row: Any = (
+        await db.execute(
+            sa.select(
+                col(LoginSession.id),
+                col(LoginSession.csrf_token),
+                col(LoginSession.id_token),
+                col(LoginSession.last_seen_at),
+                col(LoginSession.expires_at),
+                col(Person.id).label("person_id"),
+                col(Person.name),
+                col(Person.email),
+                col(Person.is_active),
+            )
+            .join(Person, col(Person.id) == col(LoginSession.person_id))
+            .where(col(LoginSession.token_hash) == hash_token(token))
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    idle_limit = row.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
+    if not row.is_active or now >= row.expires_at or now >= idle_limit:
+        await end(db, row.id)
+        await db.commit()
+        return None
+    if now - row.last_seen_at >= _TOUCH_INTERVAL:
+        await db.execute(
+            sa.update(LoginSession).where(col(LoginSession.id) == row.id).values(last_seen_at=now)
+        )
+        await db.commit()
+    roles = (
+        await db.scalars(
+            sa.select(col(RoleGrant.role)).where(col(RoleGrant.person_id) == row.person_id)
+        )
+    ).all()
+    person = CurrentPerson(id=row.person_id, name=row.name, email=row.email, roles=frozenset(roles))
+    return ActiveSession(id=row.id, csrf_token=row.csrf_token, id_token=row.id_token, person=person)
+
+
+async def end(db: AsyncSession, session_id: int) -> None:
+    await db.execute(sa.delete(LoginSession).where(col(LoginSession.id) == session_id))
+
+
+async def end_all_for(db: AsyncSession, person_id: int) -> None:
+    await db.execute(sa.delete(LoginSession).where(col(LoginSession.person_id) == person_id))
+
+
+async def purge_expired(
+    db: AsyncSession, settings: Settings, *, now: datetime | None = None
+) -> int:
+    """Delete sessions past their absolute or idle limit; returns how many."""
+    now = now or utcnow()
+    idle_cutoff = now - timedelta(minutes=settings.session_idle_minutes)
+    result = await db.execute(
+        sa.delete(LoginSession).where(
+            sa.or_(
+                col(LoginSession.expires_at) <= now, col(LoginSession.last_seen_at) <= idle_cutoff
+            )
+        )
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,182 @@
+"""The `partner-portal` command: dev, serve, migrate, add-coordinator, worker."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import re
+import sys
+from collections.abc import Awaitable, Callable, Sequence
+from contextlib import ExitStack
+from dataclasses import replace
+from typing import TypeVar
+
+import uvicorn
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from partner_portal import migrate
+from partner_portal.app import create_app
+from partner_portal.auth.models import PortalRole
+from partner_portal.db import create_engine, session_factory
+from partner_portal.settings import Settings, SettingsError, load_settings
+
+T = TypeVar("T")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="partner-portal",
+        description="Partnerportalen – Botkyrka kommuns portal för samverkan i krisberedskap.",
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    dev = commands.add_parser("dev", help="run the embedded development default")
+    dev.add_argument("--host", default="127.0.0.1")
+    dev.add_argument("--port", type=int, default=8000)
+    dev.add_argument("--oidc-port", type=int, help="development provider (default: port + 1)")
+    dev.add_argument("--smtp-port", type=int, help="development mail catcher (default: 8025)")
+
+    serve = commands.add_parser("serve", help="run with the configured database, provider, SMTP")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--no-worker", action="store_true", help="leave background jobs to `partner-portal worker`"
+    )
+
+    commands.add_parser("migrate", help="apply database migrations")
+    add = commands.add_parser(
+        "add-coordinator", help="make whoever logs in with this verified email a coordinator"
+    )
+    add.add_argument("email")
+    commands.add_parser("worker", help="run background jobs (outbox, reminders, housekeeping)")
+
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        if args.command == "dev":
+            return _dev(args)
+        settings = load_settings()
+        if args.command == "serve":
+            return _serve(settings, args)
+        if args.command == "migrate":
+            _migrate(settings)
+            print("The database is at the latest migration.")
+            return 0
+        if args.command == "add-coordinator":
+            return _add_coordinator(settings, args.email)
+        if args.command == "worker":
+            return _worker(settings)
+    except SettingsError as exc:
+        print(f"partner-portal: cannot start.\n{exc}", file=sys.stderr)
+        return 2
+    parser.error(f"unknown command {args.command}")
+    return 2  # pragma: no cover
+
+
+def _migrate(settings: Settings) -> None:
+    if settings.sqlite:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate.upgrade(settings.database_url)
+
+
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    if not settings.oidc_issuer:
+        print(
+            "partner-portal: cannot start.\nPORTAL_OIDC_ISSUER is not set: `serve` needs an "
+            "OpenID Provider (use `partner-portal dev` for the built-in development one).",
+            file=sys.stderr,
+        )
+        return 2
+    app = create_app(settings, run_jobs=not args.no_worker)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _dev(args: argparse.Namespace) -> int:
+    from partner_portal.devtools.mailcatcher import MailCatcher
+    from partner_portal.devtools.people import DEMO_PEOPLE
+    from partner_portal.devtools.provider import running_provider
+    from partner_portal.devtools.seed import seed_demo
+
+    settings = load_settings(dev_tools=True)
+    public_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host  # noqa: S104
+    base_url = f"http://{public_host}:{args.port}"
+    smtp_port = args.smtp_port or 8025
+    catcher = MailCatcher(port=smtp_port)
+    with ExitStack() as stack:
+        issuer = stack.enter_context(running_provider(port=args.oidc_port or args.port + 1))
+        catcher.start()
+        stack.callback(catcher.stop)
+        settings = replace(
+            settings,
+            base_url=base_url,
+            allowed_hosts=(*settings.allowed_hosts, public_host),
+            oidc_issuer=issuer,
+            oidc_client_id="partner-portal-dev",
+            smtp_host="127.0.0.1",
+            smtp_port=smtp_port,
+        )
+        _migrate(settings)
+        _run_db(settings, lambda db: seed_demo(db, issuer=issuer))
+        people = "\n".join(f"    {p.name:<16} {p.description}" for p in DEMO_PEOPLE)
+        print(
+            f"\nPartnerportalen (development) runs at {base_url}/\n"
+            f"  Log in through the development provider at {issuer} as one of:\n{people}\n"
+            f"  Mail sent by the portal is caught and shown at {base_url}/dev/mail\n"
+            f"  Data lives in {settings.data_dir.resolve()}\n",
+            flush=True,
+        )
+        app = create_app(settings, run_jobs=True, dev=catcher)
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return 0
+
+
+def _add_coordinator(settings: Settings, email: str) -> int:
+    from partner_portal.auth.service import grant_role_by_email
+
+    email = email.strip().lower()
+    if not _EMAIL.match(email):
+        print(f"partner-portal: {email!r} is not an email address.", file=sys.stderr)
+        return 2
+    granted = _run_db(settings, lambda db: grant_role_by_email(db, PortalRole.COORDINATOR, email))
+    if granted:
+        print(f"{email} is now coordinator (person id {', '.join(map(str, granted))}).")
+    else:
+        print(f"Whoever next logs in with the verified email {email} becomes coordinator.")
+    return 0
+
+
+def _worker(settings: Settings) -> int:
+    from partner_portal import jobs
+
+    async def run() -> None:
+        engine = create_engine(settings.database_url)
+        try:
+            await jobs.run_forever(session_factory(engine), settings)
+        finally:
+            await engine.dispose()
+
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(run())
+    return 0
+
+
+def _run_db(settings: Settings, work: Callable[[AsyncSession], Awaitable[T]]) -> T:
+    async def run() -> T:
+        engine = create_engine(settings.database_url)
+        try:
+            async with session_factory(engine)() as db:
+                return await work(db)
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(run())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,115 @@
+"""Error pages in the portal's own look: 4xx with a clear message, 500 without a traceback.
+
+htmx requests get the message swapped into the page's live region instead of a whole page.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlencode
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+
+from partner_portal import htmx
+from partner_portal.auth.access import LoginRequired
+from partner_portal.errors import (
+    BadRequest,
+    Forbidden,
+    Gone,
+    NotFound,
+    PortalError,
+    ServiceUnavailable,
+    TooManyRequests,
+)
+from partner_portal.i18n import gettext as _
+from partner_portal.middleware import security_headers
+from partner_portal.web import load_session, page_context, portal_of
+
+log = logging.getLogger(__name__)
+
+
+class _MethodNotAllowed(PortalError):
+    status = 405
+
+    def default_message(self) -> str:
+        return _("Sidan kan inte användas på det sättet.")
+
+
+class _ServerError(PortalError):
+    status = 500
+
+    def default_message(self) -> str:
+        return _(
+            "Ett oväntat fel uppstod hos oss. Ingenting av det du gjorde sparades halvvägs. "
+            "Försök igen om en stund; om felet består, kontakta Botkyrka kommun."
+        )
+
+
+_BY_STATUS: dict[int, type[PortalError]] = {
+    400: BadRequest,
+    403: Forbidden,
+    404: NotFound,
+    405: _MethodNotAllowed,
+    410: Gone,
+    503: ServiceUnavailable,
+}
+
+
+async def portal_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, PortalError)
+    if isinstance(exc, LoginRequired):
+        login = f"{request.app.url_path_for('login')}?{urlencode({'next': request.url.path})}"
+        if htmx.is_htmx(request):
+            return htmx.redirect(login)
+        return RedirectResponse(login, status_code=303)
+    response = await _render(request, exc)
+    if isinstance(exc, TooManyRequests):
+        response.headers["Retry-After"] = str(exc.retry_after)
+    return response
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    """Starlette's own errors (no such route, wrong method, malformed form) in our look."""
+    assert isinstance(exc, HTTPException)
+    error_cls = _BY_STATUS.get(exc.status_code, BadRequest)
+    error = error_cls()
+    error.status = exc.status_code
+    response = await _render(request, error)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    response = await _render(request, _ServerError(title=_("Något gick fel")), load_person=False)
+    # This response is sent from outside our middleware: add the security headers here.
+    for name, value in security_headers(portal_of(request).settings):
+        response.headers[name.decode()] = value.decode()
+    return response
+
+
+async def _render(request: Request, error: PortalError, *, load_person: bool = True) -> Response:
+    portal = portal_of(request)
+    context: dict[str, Any] = {"error": error, "status": error.status}
+    session = None
+    ctx = getattr(request.state, "ctx", None)
+    if ctx is not None:
+        session = ctx.session
+    elif load_person:
+        try:
+            async with portal.sessions() as db:
+                session = await load_session(request, db, portal.settings)
+        except Exception:
+            log.warning("error page rendered without the session", exc_info=True)
+    full = {**page_context(request, session), **context}
+    headers = {"Cache-Control": "no-store"}
+    if htmx.is_htmx(request):
+        body = portal.templates.render("errors/error.html", full, block="error_alert")
+        headers |= {"HX-Retarget": "#meddelanden", "HX-Reswap": "innerHTML"}
+    else:
+        body = portal.templates.render("errors/error.html", full)
+    return HTMLResponse(body, status_code=error.status, headers=headers)

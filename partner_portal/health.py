@@ -1,0 +1,37 @@
+"""Liveness and readiness for operators and orchestrators."""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy.exc import SQLAlchemyError
+from starlette.responses import JSONResponse, PlainTextResponse, Response
+
+from partner_portal.migrate import current_revision
+from partner_portal.web import Ctx
+
+log = logging.getLogger(__name__)
+
+
+async def healthz(ctx: Ctx) -> Response:
+    """200 while the process lives."""
+    return PlainTextResponse("ok")
+
+
+async def readyz(ctx: Ctx) -> Response:
+    """200 only when the database answers and its schema is at the latest migration."""
+    expected = ctx.portal.head_revision
+    try:
+        async with ctx.portal.engine.connect() as connection:
+            found = await current_revision(connection)
+    except (SQLAlchemyError, OSError) as exc:
+        log.warning("readiness: database unavailable: %s", exc)
+        return JSONResponse(
+            {"status": "unavailable", "reason": "database unreachable or schema missing"},
+            status_code=503,
+        )
+    if found != expected:
+        return JSONResponse(
+            {"status": "unavailable", "schema": found, "expected": expected}, status_code=503
+        )
+    return JSONResponse({"status": "ready", "schema": found})

@@ -1,0 +1,38 @@
+"""The start page, the accessibility statement and the language choice."""
+
+from __future__ import annotations
+
+from starlette.responses import RedirectResponse, Response
+
+from partner_portal import i18n
+from partner_portal.auth.service import safe_return_to
+from partner_portal.errors import NotFound
+from partner_portal.web import Ctx
+
+
+async def home(ctx: Ctx) -> Response:
+    return ctx.render("pages/home.html")
+
+
+async def accessibility(ctx: Ctx) -> Response:
+    return ctx.render("pages/accessibility.html")
+
+
+async def choose_language(ctx: Ctx) -> Response:
+    """A plain link (works without JavaScript and without a session); only sets a preference."""
+    language = ctx.request.path_params["lang"]
+    if language not in i18n.LANGUAGES:
+        raise NotFound()
+    response = RedirectResponse(
+        safe_return_to(ctx.request.query_params.get("next")), status_code=303
+    )
+    response.set_cookie(
+        i18n.LANGUAGE_COOKIE,
+        language,
+        max_age=365 * 24 * 3600,
+        path="/",
+        secure=ctx.settings.https,
+        httponly=True,
+        samesite="lax",
+    )
+    return response

@@ -1,0 +1,193 @@
+"""The request context every view receives, and the route wrapper that builds it.
+
+For each request the wrapper: opens one database session, loads the login session from the
+cookie, checks the route's access policy, checks CSRF on unsafe methods, calls the view, and marks
+the response ``no-store``. Views stay thin: parse, call one service function, render or redirect.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from partner_portal import __version__, htmx, i18n
+from partner_portal.auth import sessions
+from partner_portal.auth.access import Policy
+from partner_portal.auth.oidc import OidcClient
+from partner_portal.auth.sessions import ActiveSession, CurrentPerson
+from partner_portal.errors import CsrfFailure
+from partner_portal.ratelimit import RateLimiter
+from partner_portal.settings import Settings
+from partner_portal.templating import Templates
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+
+@dataclass
+class Portal:
+    """What lives as long as the application: settings, database, templates, login client."""
+
+    settings: Settings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    templates: Templates
+    oidc: OidcClient | None
+    head_revision: str | None
+    login_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(20, 60))
+    dev: Any = None  # the development tools (mail catcher), under `partner-portal dev` only
+
+
+def portal_of(request: Request) -> Portal:
+    portal: Portal = request.app.state.portal
+    return portal
+
+
+@dataclass
+class Ctx:
+    request: Request
+    portal: Portal
+    db: AsyncSession
+    session: ActiveSession | None
+
+    @property
+    def settings(self) -> Settings:
+        return self.portal.settings
+
+    @property
+    def person(self) -> CurrentPerson | None:
+        return self.session.person if self.session else None
+
+    @property
+    def client_ip(self) -> str | None:
+        return self.request.client.host if self.request.client else None
+
+    def url(self, name: str, /, query: Mapping[str, str] | None = None, **params: Any) -> str:
+        return url_path(self.request, name, query, **params)
+
+    def render(
+        self, template: str, context: Mapping[str, Any] | None = None, *, status: int = 200
+    ) -> HTMLResponse:
+        """The whole page, or for htmx only the block named like the swap target."""
+        full = {**page_context(self.request, self.session), **(context or {})}
+        target = htmx.target(self.request)
+        templates = self.portal.templates
+        block = target if target and templates.has_block(template, target) else None
+        return HTMLResponse(templates.render(template, full, block=block), status_code=status)
+
+    def redirect(self, url: str) -> Response:
+        """After a successful POST: 303 See Other (htmx gets a full-page navigation)."""
+        if htmx.is_htmx(self.request):
+            return htmx.redirect(url)
+        return RedirectResponse(url, status_code=303)
+
+
+View = Callable[[Ctx], Awaitable[Response]]
+
+
+class PortalRoute(Route):
+    """A route with its access policy attached, so the route table can be checked as a whole."""
+
+    def __init__(
+        self, path: str, view: View, *, name: str, access: Policy, methods: Sequence[str]
+    ) -> None:
+        self.access = access
+        self.view = view
+
+        async def endpoint(request: Request) -> Response:
+            return await _handle(request, view, access)
+
+        super().__init__(path, endpoint, name=name, methods=list(methods))
+
+
+class PublicMount(Mount):
+    """Static files: public by declaration."""
+
+    def __init__(self, path: str, directory: str, *, name: str) -> None:
+        self.access = Policy("public static files")
+        super().__init__(path, app=StaticFiles(directory=directory), name=name)
+
+
+def route(
+    path: str, view: View, *, name: str, access: Policy, methods: Sequence[str] = ("GET",)
+) -> PortalRoute:
+    return PortalRoute(path, view, name=name, access=access, methods=methods)
+
+
+async def _handle(request: Request, view: View, policy: Policy) -> Response:
+    portal = portal_of(request)
+    async with portal.sessions() as db:
+        ctx = Ctx(request, portal, db, await load_session(request, db, portal.settings))
+        request.state.ctx = ctx  # error pages show who is logged in
+        policy.check(ctx.person, portal.settings)
+        if request.method not in SAFE_METHODS:
+            await _check_csrf(request, ctx.session)
+        response = await view(ctx)
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+async def load_session(
+    request: Request, db: AsyncSession, settings: Settings
+) -> ActiveSession | None:
+    token = request.cookies.get(sessions.cookie_name(settings))
+    if not token or len(token) > 100:
+        return None
+    return await sessions.load(db, token, settings)
+
+
+async def _check_csrf(request: Request, session: ActiveSession | None) -> None:
+    """Unsafe requests must come from our own pages and carry the session's CSRF token."""
+    origin = request.headers.get("origin")
+    if origin and urlsplit(origin).netloc != request.headers.get("host"):
+        raise CsrfFailure()
+    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        raise CsrfFailure()
+    if session is None:
+        raise CsrfFailure()
+    sent = request.headers.get(CSRF_HEADER)
+    if sent is None:
+        form = await request.form()
+        value = form.get(CSRF_FIELD)
+        sent = value if isinstance(value, str) else None
+    if not sent or not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
+        raise CsrfFailure()
+
+
+def url_path(
+    request: Request, name: str, query: Mapping[str, str] | None = None, /, **params: Any
+) -> str:
+    path = str(request.app.url_path_for(name, **params))
+    return f"{path}?{urlencode(query)}" if query else path
+
+
+def page_context(request: Request, session: ActiveSession | None) -> dict[str, Any]:
+    """What every template may use: who is logged in, the CSRF token, URL helpers."""
+    settings = portal_of(request).settings
+
+    def url(name: str, query: Mapping[str, str] | None = None, **params: Any) -> str:
+        return url_path(request, name, query, **params)
+
+    def static(path: str) -> str:
+        return f"{url('static', path=path)}?v={__version__}"
+
+    return {
+        "request": request,
+        "person": session.person if session else None,
+        "csrf_token": session.csrf_token if session else "",
+        "lang": i18n.current_language.get(),
+        "url": url,
+        "static": static,
+        "dev_tools": settings.dev_tools,
+        "current_path": request.url.path,
+    }

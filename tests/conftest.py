@@ -1,0 +1,180 @@
+"""Shared fixtures: a migrated database on SQLite and on PostgreSQL, the app, personas.
+
+Every test that asks for ``database_url`` (directly or through ``app``/``client``) runs once on
+SQLite and once on PostgreSQL. ``PORTAL_TEST_DATABASES=sqlite`` narrows that on a laptop
+without PostgreSQL; CI always runs both.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import uuid
+from collections.abc import AsyncIterator, Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+from typing import TypeVar
+
+import asyncpg
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import SQLModel
+from starlette.applications import Starlette
+
+import partner_portal.models  # noqa: F401
+from partner_portal.app import create_app
+from partner_portal.auth.models import PortalRole
+from partner_portal.db import create_engine
+from partner_portal.migrate import upgrade
+from partner_portal.settings import Settings, load_settings
+from tests.helpers import BASE_URL, Persona, make_person
+
+POSTGRES_ADMIN = os.environ.get(
+    "PORTAL_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
+)
+T = TypeVar("T")
+DATABASES = [
+    d.strip() for d in os.environ.get("PORTAL_TEST_DATABASES", "sqlite,postgresql").split(",")
+]
+
+
+# --- databases ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A migrated SQLite file, copied for each test (much faster than migrating each time)."""
+    path = tmp_path_factory.mktemp("sqlite-template") / "portal.db"
+    _outside_the_event_loop(upgrade, f"sqlite+aiosqlite:///{path}")
+    return path
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """One migrated PostgreSQL database for the session; tables are emptied after each test."""
+    name = f"pp_test_{uuid.uuid4().hex[:10]}"
+
+    async def admin(sql: str) -> None:
+        connection = await asyncpg.connect(POSTGRES_ADMIN)
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    _outside_the_event_loop(asyncio.run, admin(f'CREATE DATABASE "{name}"'))
+    base = POSTGRES_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
+    url = f"{base}/{name}"
+    try:
+        _outside_the_event_loop(upgrade, url)
+        yield url
+    finally:
+        _outside_the_event_loop(
+            asyncio.run, admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        )
+
+
+def _outside_the_event_loop(function: Callable[[T], object], argument: T) -> None:
+    """Session fixtures are first requested from inside a test's event loop; migrations and
+    admin statements run their own loop, so they run on a thread of their own."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(function, argument).result()
+
+
+@pytest.fixture(params=DATABASES)
+def database_kind(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+async def database_url(
+    request: pytest.FixtureRequest, database_kind: str, tmp_path: Path
+) -> AsyncIterator[str]:
+    if database_kind == "sqlite":
+        template: Path = request.getfixturevalue("sqlite_template")
+        path = tmp_path / "portal.db"
+        shutil.copy(template, path)
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    url: str = request.getfixturevalue("postgres_database")
+    yield url
+    await empty_postgres(url)
+
+
+async def empty_postgres(url: str) -> None:
+    # TRUNCATE bypasses the audit log's row triggers, which refuse DELETE by design.
+    tables = ", ".join(t.name for t in SQLModel.metadata.sorted_tables)
+    engine = create_engine(url)
+    async with engine.begin() as connection:
+        await connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+    await engine.dispose()
+
+
+@pytest.fixture
+def unused_port() -> int:
+    """A port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+# --- the application ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    return load_settings(
+        {
+            "PORTAL_DATA_DIR": str(tmp_path),
+            "PORTAL_DATABASE_URL": database_url,
+            "PORTAL_SECRET_KEY": "test-secret-" + "x" * 40,
+            "PORTAL_BASE_URL": BASE_URL,
+        }
+    )
+
+
+@pytest.fixture
+async def app(settings: Settings) -> AsyncIterator[Starlette]:
+    application = create_app(settings)
+    yield application
+    await application.state.portal.engine.dispose()
+
+
+@pytest.fixture
+async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as c:
+        yield c
+
+
+@pytest.fixture
+async def db(app: Starlette) -> AsyncIterator[AsyncSession]:
+    async with app.state.portal.sessions() as session:
+        yield session
+
+
+def app_with(app: Starlette, **changes: object) -> Starlette:
+    """Another app on the same database, with some settings changed."""
+    settings = replace(app.state.portal.settings, **changes)  # type: ignore[arg-type]
+    return create_app(settings)
+
+
+# --- personas (Alice coordinates, Bob is a partner, Charlie has no roles) -----------------
+
+
+@pytest.fixture
+async def alice(db: AsyncSession) -> Persona:
+    return await make_person(db, "Alice Andersson", roles=(PortalRole.COORDINATOR,))
+
+
+@pytest.fixture
+async def bob(db: AsyncSession) -> Persona:
+    return await make_person(db, "Bob Bergström")
+
+
+@pytest.fixture
+async def charlie(db: AsyncSession) -> Persona:
+    return await make_person(db, "Charlie Çelik")
