@@ -15,6 +15,7 @@ from typing import TypeVar
 
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.datastructures import Secret
 
 from partner_portal import migrate
 from partner_portal.app import create_app
@@ -57,6 +58,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    logging.getLogger("httpx2").setLevel(logging.WARNING)  # one line per provider request
     try:
         if args.command == "dev":
             return _dev(args)
@@ -118,6 +120,7 @@ def _dev(args: argparse.Namespace) -> int:
             allowed_hosts=(*settings.allowed_hosts, public_host),
             oidc_issuer=issuer,
             oidc_client_id="partner-portal-dev",
+            oidc_client_secret=Secret("partner-portal-dev"),
             smtp_host="127.0.0.1",
             smtp_port=smtp_port,
         )

@@ -26,9 +26,8 @@ class AllowedHostsMiddleware:
         if scope["type"] != "http" or scope["path"] in _HOST_CHECK_EXEMPT:
             await self.app(scope, receive, send)
             return
-        host = Headers(scope=scope).get("host", "")
-        hostname = urlsplit(f"//{host}").hostname if host else None
-        if hostname is None or hostname.lower() not in self.allowed:
+        hostname = _hostname(Headers(scope=scope).get("host", ""))
+        if hostname is None or hostname not in self.allowed:
             body = (
                 '<!doctype html><html lang="sv"><meta charset="utf-8">'
                 "<title>Felaktig begäran – Partnerportalen</title>"
@@ -49,6 +48,16 @@ class AllowedHostsMiddleware:
             await send({"type": "http.response.body", "body": body})
             return
         await self.app(scope, receive, send)
+
+
+def _hostname(host: str) -> str | None:
+    if not host or "@" in host:
+        return None
+    try:
+        hostname = urlsplit(f"//{host}").hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return None
+    return hostname.lower() if hostname else None
 
 
 class LanguageMiddleware:

@@ -190,4 +190,6 @@ def page_context(request: Request, session: ActiveSession | None) -> dict[str, A
         "static": static,
         "dev_tools": settings.dev_tools,
         "current_path": request.url.path,
+        # After logging in from a page, come back to it; never to the login round-trip itself.
+        "login_next": "/" if request.url.path.startswith("/auth/") else request.url.path,
     }

@@ -1,0 +1,139 @@
+#!/usr/bin/env python3
+"""The two commands for a fresh machine that has only Python (standard library only):
+
+    python3 tasks.py dev     # run the portal: SQLite, local login, mail catcher
+    python3 tasks.py test    # lint, type-check and run every test (SQLite, PostgreSQL, Chromium)
+
+Both create ./.venv and install the project into it when pyproject.toml has changed. ``test`` also
+provides what the tests need from the system where it can (Debian/Ubuntu as root): Chromium, and
+a PostgreSQL server on 127.0.0.1:5432 with trust authentication for local connections.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+CHROMIUM = Path("/usr/bin/chromium")
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] not in ("dev", "test"):
+        print(__doc__)
+        return 2
+    command, rest = argv[0], argv[1:]
+    if command == "dev":
+        ensure_venv("dev")
+        return run([str(BIN / "partner-portal"), "dev", *rest])
+    ensure_venv("test")
+    ensure_chromium()
+    ensure_postgres()
+    for step in (
+        [str(BIN / "ruff"), "check", "."],
+        [str(BIN / "ruff"), "format", "--check", "."],
+        [str(BIN / "mypy")],
+        [str(BIN / "pytest"), *rest],
+    ):
+        print(f"\n$ {' '.join(Path(step[0]).name if i == 0 else s for i, s in enumerate(step))}")
+        status = run(step)
+        if status != 0:
+            return status
+    return 0
+
+
+def run(command: list[str], **kwargs: object) -> int:
+    return subprocess.call(command, cwd=ROOT, **kwargs)  # type: ignore[call-overload]
+
+
+def ensure_venv(extra: str) -> None:
+    """Create .venv and install the project (editable) with ``extra``, when anything changed."""
+    stamp = VENV / f".installed-{extra}"
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == wanted:
+        return
+    if not (BIN / "python").exists():
+        print("Creating .venv …", flush=True)
+        venv.create(VENV, with_pip=True)
+    print(f"Installing Partnerportalen and its {extra} dependencies into .venv …", flush=True)
+    pip = [str(BIN / "python"), "-m", "pip", "install", "--disable-pip-version-check", "-q"]
+    subprocess.check_call([*pip, "-e", f".[{extra}]"], cwd=ROOT)
+    stamp.write_text(wanted)
+
+
+def _can_install_system_packages() -> bool:
+    return shutil.which("apt-get") is not None and hasattr(os, "geteuid") and os.geteuid() == 0
+
+
+def _apt_install(*packages: str) -> None:
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.check_call(["apt-get", "update", "-q"], env=env)
+    subprocess.check_call(["apt-get", "install", "-y", "-q", *packages], env=env)
+
+
+def ensure_chromium() -> None:
+    """The browser tests drive Debian's Chromium (browsers cannot be downloaded by Playwright)."""
+    if CHROMIUM.exists():
+        return
+    if not _can_install_system_packages():
+        sys.exit(f"The browser tests need Chromium at {CHROMIUM}: install the 'chromium' package.")
+    print("Installing Chromium (Debian package) …", flush=True)
+    _apt_install("chromium")
+
+
+def _postgres_answers() -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+            return True
+    except OSError:
+        return False
+
+
+def ensure_postgres() -> None:
+    """Tests run on PostgreSQL too: use the server on 127.0.0.1:5432, or start/install one."""
+    if os.environ.get("PORTAL_TEST_DATABASES", "sqlite,postgresql") == "sqlite":
+        return
+    if _postgres_answers():
+        return
+    if shutil.which("pg_ctlcluster") is None:
+        if not _can_install_system_packages():
+            sys.exit(
+                "The tests need PostgreSQL on 127.0.0.1:5432 (user postgres, trust auth). Start "
+                "one, or run only the SQLite tests with PORTAL_TEST_DATABASES=sqlite."
+            )
+        print("Installing PostgreSQL (Debian package) …", flush=True)
+        _apt_install("postgresql")
+    for cluster in sorted(Path("/etc/postgresql").glob("*/main")):
+        hba = cluster / "pg_hba.conf"
+        lines = hba.read_text().splitlines()
+        trusted = [
+            " ".join([*line.split()[:-1], "trust"])
+            if line.split()[:1] in (["local"], ["host"])
+            else line
+            for line in lines
+        ]
+        hba.write_text("\n".join(trusted) + "\n")
+        version = cluster.parent.name
+        subprocess.call(
+            ["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "start"],
+            stderr=subprocess.DEVNULL,
+        )
+        subprocess.call(["pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "reload"])
+    for _ in range(30):
+        if _postgres_answers():
+            return
+        time.sleep(1)
+    sys.exit("PostgreSQL did not start on 127.0.0.1:5432.")
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

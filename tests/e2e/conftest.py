@@ -1,0 +1,142 @@
+"""Real-browser tests: `partner-portal dev` in a subprocess, Debian's Chromium through Playwright.
+
+Every page the browser visits is checked with axe-core (WCAG 2.1 A and AA): zero violations.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
+
+CHROMIUM = "/usr/bin/chromium"
+WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def dev_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`partner-portal dev` exactly as the README starts it, on free ports."""
+    port, oidc_port, smtp_port = free_port(), free_port(), free_port()
+    data = tmp_path_factory.mktemp("dev-data")
+    log = (data / "dev.log").open("w")
+    process = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "partner-portal"),
+            "dev",
+            "--port",
+            str(port),
+            "--oidc-port",
+            str(oidc_port),
+            "--smtp-port",
+            str(smtp_port),
+        ],
+        env={"PATH": os.environ["PATH"], "PORTAL_DATA_DIR": str(data)},
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(150):
+            if process.poll() is not None:
+                raise AssertionError((data / "dev.log").read_text())
+            try:
+                httpx.get(f"{base}/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.send_signal(signal.SIGINT)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+class CheckedPage:
+    """A page that records console errors (CSP violations among them) and runs axe on demand."""
+
+    def __init__(self, page: Page, portal: str) -> None:
+        self.page = page
+        self.portal = portal
+        self.console_errors: list[str] = []
+        self.checked: list[str] = []
+        page.on("console", self._on_console)
+        page.on("response", self._on_response)
+
+    def _on_console(self, message: ConsoleMessage) -> None:
+        # Only the portal's own pages count (the development provider is not ours). A page that
+        # is itself a 404 logs "Failed to load resource"; failed subresources are caught below.
+        if (
+            message.type == "error"
+            and self.page.url.startswith(self.portal)
+            and not message.text.startswith("Failed to load resource")
+        ):
+            self.console_errors.append(f"{self.page.url}: {message.text}")
+
+    def _on_response(self, response: Response) -> None:
+        request = response.request
+        if (
+            request.resource_type != "document"
+            and response.url.startswith(self.portal)
+            and response.status >= 400
+        ):
+            self.console_errors.append(f"{response.url}: {response.status}")
+
+    def assert_accessible(self) -> None:
+        results = Axe().run(self.page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
+        violations = results.response["violations"]
+        assert violations == [], json.dumps(
+            [
+                {"id": v["id"], "help": v["help"], "nodes": [n["html"] for n in v["nodes"]]}
+                for v in violations
+            ],
+            indent=2,
+            ensure_ascii=False,
+        )
+        self.checked.append(self.page.url)
+
+
+@pytest.fixture
+def page(browser: Browser, dev_portal: str) -> Iterator[CheckedPage]:
+    context = browser.new_context(locale="sv-SE")
+    checked = CheckedPage(context.new_page(), dev_portal)
+    yield checked
+    context.close()
+    assert checked.console_errors == []

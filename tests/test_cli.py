@@ -1,0 +1,176 @@
+"""The `partner-portal` command as an operator runs it (each test runs the real entry point)."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from partner_portal.auth.models import PortalRole, RoleGrant
+from partner_portal.db import create_engine
+from partner_portal.migrate import head_revision
+from tests.helpers import make_person
+from tests.oidc_provider import running_provider
+
+COMMAND = str(Path(sys.executable).parent / "partner-portal")
+
+pytestmark = pytest.mark.slow
+
+
+async def run(args: Sequence[str], env: dict[str, str]) -> tuple[int, str, str]:
+    process = await asyncio.create_subprocess_exec(
+        COMMAND,
+        *args,
+        env={"PATH": os.environ["PATH"], **env},
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    assert process.returncode is not None
+    return process.returncode, out.decode(), err.decode()
+
+
+async def test_migrate_builds_the_embedded_database_from_nothing(tmp_path: Path) -> None:
+    status, out, _ = await run(["migrate"], {"PORTAL_DATA_DIR": str(tmp_path / "var")})
+
+    assert status == 0
+    assert "latest migration" in out
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/var/portal.db")
+    async with engine.connect() as connection:
+        version = await connection.scalar(sa.text("SELECT version_num FROM alembic_version"))
+    await engine.dispose()
+    assert version == head_revision()
+
+
+async def test_production_refuses_to_start_with_insecure_settings(tmp_path: Path) -> None:
+    status, _, err = await run(
+        ["serve"],
+        {
+            "PORTAL_ENV": "production",
+            "PORTAL_BASE_URL": "http://partner.botkyrka.se",
+            "PORTAL_DATA_DIR": str(tmp_path),
+        },
+    )
+
+    assert status == 2
+    assert "cannot start" in err
+    for variable in ("PORTAL_SECRET_KEY", "PORTAL_BASE_URL", "PORTAL_OIDC_ISSUER"):
+        assert variable in err
+    assert "Traceback" not in err
+
+
+async def test_serve_needs_an_openid_provider(tmp_path: Path) -> None:
+    status, _, err = await run(["serve"], {"PORTAL_DATA_DIR": str(tmp_path)})
+
+    assert status == 2
+    assert "PORTAL_OIDC_ISSUER is not set" in err
+
+
+async def test_add_coordinator_grants_the_role_to_a_known_verified_person(
+    database_url: str, db: AsyncSession, tmp_path: Path
+) -> None:
+    anna = await make_person(db, "Anna Lindqvist", email="anna@botkyrka.se")
+
+    status, out, _ = await run(
+        ["add-coordinator", "Anna@Botkyrka.se"],
+        {"PORTAL_DATABASE_URL": database_url, "PORTAL_DATA_DIR": str(tmp_path)},
+    )
+
+    assert status == 0
+    assert f"anna@botkyrka.se is now coordinator (person id {anna.id})" in out
+    await db.rollback()
+    grants = (await db.execute(sa.select(RoleGrant.role, RoleGrant.person_id))).all()
+    assert [(g.role, g.person_id) for g in grants] == [(PortalRole.COORDINATOR, anna.id)]
+
+
+async def test_add_coordinator_waits_for_someone_not_yet_known(
+    database_url: str, db: AsyncSession, tmp_path: Path
+) -> None:
+    status, out, _ = await run(
+        ["add-coordinator", "ny@botkyrka.se"],
+        {"PORTAL_DATABASE_URL": database_url, "PORTAL_DATA_DIR": str(tmp_path)},
+    )
+
+    assert status == 0
+    assert "Whoever next logs in with the verified email ny@botkyrka.se" in out
+    grant = (await db.execute(sa.select(RoleGrant.email, RoleGrant.person_id))).one()
+    assert (grant.email, grant.person_id) == ("ny@botkyrka.se", None)
+
+
+async def test_add_coordinator_refuses_what_is_not_an_email(tmp_path: Path) -> None:
+    status, _, err = await run(["add-coordinator", "anna"], {"PORTAL_DATA_DIR": str(tmp_path)})
+
+    assert status == 2
+    assert "is not an email address" in err
+
+
+async def wait_until_answering(url: str, process: asyncio.subprocess.Process) -> None:
+    async with httpx.AsyncClient() as client:
+        for _ in range(100):
+            if process.returncode is not None:
+                raise AssertionError(f"exited with {process.returncode}")
+            try:
+                await client.get(url)
+                return
+            except httpx.TransportError:
+                await asyncio.sleep(0.1)
+    raise AssertionError(f"{url} never answered")
+
+
+async def test_serve_runs_the_portal_with_the_configured_provider(
+    tmp_path: Path, unused_port: int
+) -> None:
+    await run(["migrate"], {"PORTAL_DATA_DIR": str(tmp_path)})
+    with running_provider({}) as provider:
+        process = await asyncio.create_subprocess_exec(
+            COMMAND,
+            "serve",
+            "--port",
+            str(unused_port),
+            env={
+                "PATH": os.environ["PATH"],
+                "PORTAL_DATA_DIR": str(tmp_path),
+                "PORTAL_OIDC_ISSUER": provider.issuer,
+                "PORTAL_BASE_URL": f"http://127.0.0.1:{unused_port}",
+            },
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{unused_port}"
+        try:
+            await wait_until_answering(f"{base}/healthz", process)
+            async with httpx.AsyncClient() as client:
+                ready = await client.get(f"{base}/readyz")
+                login = await client.get(f"{base}/auth/login")
+        finally:
+            process.send_signal(signal.SIGINT)
+            await asyncio.wait_for(process.wait(), timeout=20)
+
+    assert ready.status_code == 200
+    assert login.status_code == 302
+    assert login.headers["location"].startswith(f"{provider.issuer}/oauth2/authorize?")
+
+
+async def test_the_worker_runs_until_stopped(tmp_path: Path) -> None:
+    await run(["migrate"], {"PORTAL_DATA_DIR": str(tmp_path)})
+    process = await asyncio.create_subprocess_exec(
+        COMMAND,
+        "worker",
+        env={"PATH": os.environ["PATH"], "PORTAL_DATA_DIR": str(tmp_path)},
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    await asyncio.sleep(2)
+    assert process.returncode is None
+    process.send_signal(signal.SIGINT)
+    await asyncio.wait_for(process.wait(), timeout=20)
+
+    assert process.returncode == 0

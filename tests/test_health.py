@@ -1,0 +1,77 @@
+"""/healthz and /readyz as operators use them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import httpx
+from starlette.applications import Starlette
+
+from partner_portal.app import create_app
+from partner_portal.migrate import head_revision
+from partner_portal.settings import load_settings
+from tests.helpers import BASE_URL
+
+
+async def test_healthz_answers_while_the_process_lives(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz")
+
+    assert (response.status_code, response.text) == (200, "ok")
+
+
+async def test_readyz_is_ready_at_the_latest_migration(client: httpx.AsyncClient) -> None:
+    response = await client.get("/readyz")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready", "schema": head_revision()}
+
+
+async def ready_status(database_url: str, tmp_path: Path) -> httpx.Response:
+    settings = load_settings(
+        {"PORTAL_DATA_DIR": str(tmp_path), "PORTAL_DATABASE_URL": database_url}
+    )
+    app = create_app(settings)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url=BASE_URL
+    ) as client:
+        response = await client.get("/readyz")
+    await app.state.portal.engine.dispose()
+    return response
+
+
+async def test_readyz_is_not_ready_on_an_unmigrated_database(tmp_path: Path) -> None:
+    response = await ready_status(f"sqlite+aiosqlite:///{tmp_path}/empty.db", tmp_path)
+
+    assert response.status_code == 503
+    assert response.json()["status"] == "unavailable"
+
+
+async def test_readyz_is_not_ready_when_the_database_does_not_answer(
+    tmp_path: Path, unused_port: int
+) -> None:
+    url = f"postgresql+asyncpg://postgres@127.0.0.1:{unused_port}/portal"
+
+    response = await ready_status(url, tmp_path)
+
+    assert response.status_code == 503
+
+
+async def test_readyz_is_not_ready_behind_the_latest_migration(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    app.state.portal.head_revision = "a-newer-revision"
+
+    response = await client.get("/readyz")
+
+    assert response.status_code == 503
+    assert response.json() == {
+        "status": "unavailable",
+        "schema": head_revision(),
+        "expected": "a-newer-revision",
+    }
+
+
+async def test_probes_are_answered_whatever_the_host_header(client: httpx.AsyncClient) -> None:
+    response = await client.get("/healthz", headers={"host": "10.0.0.7:8000"})
+
+    assert response.status_code == 200

@@ -1,0 +1,164 @@
+"""The start page, the accessibility statement, languages and error pages."""
+
+from __future__ import annotations
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.responses import Response
+
+from partner_portal.auth.access import PUBLIC
+from partner_portal.web import Ctx, route
+from tests.helpers import BASE_URL, Persona, log_in
+
+
+async def test_the_start_page_invites_an_anonymous_visitor_to_log_in(
+    client: httpx.AsyncClient,
+) -> None:
+    page = (await client.get("/")).text
+
+    assert "<h1>Välkommen till Partnerportalen</h1>" in page
+    assert 'href="/auth/login"' in page
+    assert "Logga ut" not in page
+
+
+async def test_the_start_page_shows_who_is_logged_in(
+    app: Starlette, client: httpx.AsyncClient, alice: Persona
+) -> None:
+    await log_in(client, app, alice)
+
+    page = (await client.get("/")).text
+
+    assert "<h1>Välkommen, Alice Andersson</h1>" in page
+    assert "alice@example.se" in page
+    assert "Samordnare" in page
+    assert 'action="/auth/logout"' in page
+    assert 'name="csrf_token"' in page
+
+
+async def test_a_person_without_roles_is_told_how_access_comes(
+    app: Starlette, client: httpx.AsyncClient, charlie: Persona
+) -> None:
+    await log_in(client, app, charlie)
+
+    assert "Du får tillgång när en organisation bjuder in dig" in (await client.get("/")).text
+
+
+async def test_every_page_has_landmarks_a_skip_link_and_swedish_as_its_language(
+    client: httpx.AsyncClient,
+) -> None:
+    for path in ("/", "/tillganglighet", "/finns-inte"):
+        page = (await client.get(path)).text
+        assert '<html lang="sv">' in page
+        assert '<a class="skip-link" href="#main">Hoppa till huvudinnehållet</a>' in page
+        for landmark in ("<header", "<nav", '<main id="main"', "<footer"):
+            assert landmark in page, (path, landmark)
+        assert 'role="status" aria-live="polite"' in page
+
+
+async def test_the_accessibility_statement_says_how_to_report_a_problem(
+    client: httpx.AsyncClient,
+) -> None:
+    page = (await client.get("/tillganglighet")).text
+
+    assert "<h1>Tillgänglighetsredogörelse för Partnerportalen</h1>" in page
+    assert "Rapportera brister i portalens tillgänglighet" in page
+    assert "mailto:kommun@botkyrka.se" in page
+    assert "Digg" in page
+    assert "2018:1937" in page
+
+
+async def test_english_is_available_and_remembered(client: httpx.AsyncClient) -> None:
+    choice = await client.get("/sprak/en", params={"next": "/tillganglighet"})
+
+    assert (choice.status_code, choice.headers["location"]) == (303, "/tillganglighet")
+    page = (await client.get("/tillganglighet")).text
+    assert '<html lang="en">' in page
+    assert "Accessibility statement for the Partner Portal" in page
+    assert 'href="/sprak/sv?next=%2Ftillganglighet"' in page
+    await client.get("/sprak/sv")
+    assert '<html lang="sv">' in (await client.get("/")).text
+
+
+async def test_an_unknown_language_is_not_found(client: httpx.AsyncClient) -> None:
+    assert (await client.get("/sprak/fi")).status_code == 404
+
+
+async def test_the_language_choice_only_returns_to_this_site(client: httpx.AsyncClient) -> None:
+    response = await client.get("/sprak/en", params={"next": "https://evil.example/"})
+
+    assert response.headers["location"] == "/"
+
+
+async def test_a_missing_page_is_a_404_in_the_portals_look(
+    app: Starlette, client: httpx.AsyncClient, bob: Persona
+) -> None:
+    await log_in(client, app, bob)
+
+    response = await client.get("/finns/inte")
+
+    assert response.status_code == 404
+    assert "<h1>Sidan finns inte</h1>" in response.text
+    assert "Bob Bergström" in response.text  # still shows who is logged in
+
+
+async def test_a_wrong_method_is_a_405_in_the_portals_look(client: httpx.AsyncClient) -> None:
+    response = await client.delete("/tillganglighet")
+
+    assert response.status_code == 405
+    assert "Sidan kan inte användas på det sättet." in response.text
+
+
+async def test_a_coordinator_only_page_is_a_404_for_others(
+    app: Starlette, client: httpx.AsyncClient, bob: Persona
+) -> None:
+    from partner_portal.auth.access import COORDINATOR
+
+    async def secret(ctx: Ctx) -> Response:
+        return Response("hemligt")
+
+    app.router.routes.insert(0, route("/samordning", secret, name="x", access=COORDINATOR))
+    anonymous = await client.get("/samordning")
+    await log_in(client, app, bob)
+    partner = await client.get("/samordning")
+
+    assert anonymous.status_code == 303
+    assert anonymous.headers["location"] == "/auth/login?next=%2Fsamordning"
+    assert partner.status_code == 404
+    assert "hemligt" not in partner.text
+
+
+async def test_a_403_page_is_in_the_portals_look(
+    app: Starlette, client: httpx.AsyncClient, alice: Persona
+) -> None:
+    await log_in(client, app, alice)
+
+    response = await client.post("/auth/logout")
+
+    assert response.status_code == 403
+    assert "<h1>Formuläret kunde inte skickas</h1>" in response.text
+    assert "Alice Andersson" in response.text
+
+
+async def test_an_unexpected_error_is_a_500_page_without_a_traceback(app: Starlette) -> None:
+    async def broken(ctx: Ctx) -> Response:
+        raise RuntimeError("secret internals")
+
+    app.router.routes.insert(0, route("/trasig", broken, name="broken", access=PUBLIC))
+    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
+        response = await client.get("/trasig")
+
+    assert response.status_code == 500
+    assert "<h1>Något gick fel</h1>" in response.text
+    assert "secret internals" not in response.text
+    assert "Traceback" not in response.text
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+
+
+@pytest.mark.parametrize("path", ["/", "/tillganglighet"])
+async def test_pages_render_for_htmx_too(client: httpx.AsyncClient, path: str) -> None:
+    response = await client.get(path, headers={"HX-Request": "true"})
+
+    assert response.status_code == 200

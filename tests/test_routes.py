@@ -1,0 +1,40 @@
+"""Deny by default: every route in the one route table declares who may use it."""
+
+from __future__ import annotations
+
+from starlette.routing import Mount, Route
+
+from partner_portal.auth.access import Policy
+from partner_portal.routes import routes
+
+
+def test_every_route_declares_an_access_policy() -> None:
+    for dev_tools in (False, True):
+        for entry in routes(dev_tools=dev_tools):
+            assert isinstance(entry, Route | Mount)
+            assert isinstance(getattr(entry, "access", None), Policy), entry.path
+            assert entry.name, entry.path
+
+
+def test_route_names_are_unique() -> None:
+    names = [r.name for r in routes(dev_tools=True) if isinstance(r, Route | Mount)]
+
+    assert len(names) == len(set(names))
+
+
+def test_the_development_mailbox_exists_only_under_dev() -> None:
+    def paths(dev: bool) -> set[str]:
+        return {r.path for r in routes(dev_tools=dev) if isinstance(r, Route)}
+
+    assert "/dev/mail" in paths(True)
+    assert "/dev/mail" not in paths(False)
+
+
+def test_the_operator_interface_keeps_its_paths() -> None:
+    table = {r.name: r.path for r in routes(dev_tools=False) if isinstance(r, Route)}
+
+    assert table["login"] == "/auth/login"
+    assert table["login_callback"] == "/auth/callback"
+    assert table["logout"] == "/auth/logout"
+    assert table["healthz"] == "/healthz"
+    assert table["readyz"] == "/readyz"
