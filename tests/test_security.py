@@ -146,6 +146,26 @@ async def test_security_headers_on_every_response(client: httpx.AsyncClient, pat
     assert "strict-transport-security" not in response.headers  # http: no HSTS
 
 
+async def test_https_adds_hsts(settings: object) -> None:
+    from dataclasses import replace
+
+    from partner_portal.app import create_app
+    from partner_portal.settings import Settings
+
+    assert isinstance(settings, Settings)
+    app = create_app(
+        replace(
+            settings, base_url="https://partner.botkyrka.se", allowed_hosts=("partner.botkyrka.se",)
+        )
+    )
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="https://partner.botkyrka.se") as c:
+        response = await c.get("/")
+    await app.state.portal.engine.dispose()
+
+    assert response.headers["strict-transport-security"] == "max-age=63072000; includeSubDomains"
+
+
 async def test_pages_are_not_cached(
     app: Starlette, client: httpx.AsyncClient, alice: Persona
 ) -> None:
