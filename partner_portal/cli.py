@@ -52,7 +52,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         "add-coordinator", help="make whoever logs in with this verified email a coordinator"
     )
     add.add_argument("email")
-    commands.add_parser("worker", help="run background jobs (outbox, reminders, housekeeping)")
+    commands.add_parser(
+        "worker",
+        help="run background jobs (email delivery, housekeeping); on PostgreSQL several may run",
+    )
 
     args = parser.parse_args(argv)
     logging.basicConfig(

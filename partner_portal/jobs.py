@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -14,11 +15,14 @@ from partner_portal.auth import sessions
 from partner_portal.auth.models import LoginAttempt
 from partner_portal.auth.service import LOGIN_ATTEMPT_MAX_AGE
 from partner_portal.db import utcnow
+from partner_portal.mail import sender
 from partner_portal.settings import Settings
 
 log = logging.getLogger(__name__)
 
 HOUSEKEEPING_INTERVAL = timedelta(minutes=5)
+OUTBOX_INTERVAL = timedelta(seconds=2)
+OUTBOX_BATCH = 20
 
 
 async def housekeeping(db: AsyncSession, settings: Settings) -> None:
@@ -31,14 +35,62 @@ async def housekeeping(db: AsyncSession, settings: Settings) -> None:
         log.info("housekeeping: ended %d expired sessions", ended)
 
 
+async def deliver_outbox(
+    sessions_factory: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    """Send every email that is due (see :func:`partner_portal.mail.sender.deliver_due`)."""
+    # A full batch sent means more may be waiting: go on at once rather than a round later.
+    while await sender.deliver_due(sessions_factory, settings, limit=OUTBOX_BATCH) == OUTBOX_BATCH:
+        pass
+
+
 async def run_forever(
     sessions_factory: async_sessionmaker[AsyncSession], settings: Settings
 ) -> None:
-    """The worker loop; each round is independent, so a failed round is retried next time."""
+    """The worker loop: the outbox every few seconds, housekeeping every few minutes.
+
+    Each job runs on its own schedule, so slow housekeeping never holds mail back. Each round is
+    independent: a failed round is logged and retried next time.
+    """
+
+    async def housekeeping_round() -> None:
+        async with sessions_factory() as db:
+            await housekeeping(db, settings)
+
+    async with asyncio.TaskGroup() as group:
+        group.create_task(_every(HOUSEKEEPING_INTERVAL, "housekeeping", housekeeping_round))
+        group.create_task(
+            _every(OUTBOX_INTERVAL, "outbox", lambda: deliver_outbox(sessions_factory, settings))
+        )
+
+
+async def _every(interval: timedelta, name: str, job: Callable[[], Awaitable[None]]) -> None:
+    failing = False
     while True:
         try:
-            async with sessions_factory() as db:
-                await housekeeping(db, settings)
+            await job()
         except Exception:
-            log.exception("housekeeping round failed; trying again next round")
-        await asyncio.sleep(HOUSEKEEPING_INTERVAL.total_seconds())
+            # Every few seconds while, say, the database is down: the whole traceback once,
+            # then one line a round until the job works again.
+            if failing:
+                log.warning("%s round failed again; trying again next round", name)
+            else:
+                log.exception("%s round failed; trying again next round", name)
+            failing = True
+        else:
+            if failing:
+                log.info("%s works again", name)
+            failing = False
+        _honour_cancellation()
+        await asyncio.sleep(interval.total_seconds())
+
+
+def _honour_cancellation() -> None:
+    """Raise ``CancelledError`` if this task was cancelled but the cancellation got lost.
+
+    Python 3.11's ``asyncio.wait_for`` (inside aiosmtplib and asyncpg) drops a cancellation that
+    arrives just as the awaited operation completes; the loop would then never stop.
+    """
+    task = asyncio.current_task()
+    if task is not None and task.cancelling():
+        raise asyncio.CancelledError

@@ -1,0 +1,1 @@
+"""Email: messages rendered from templates, a transactional outbox, and delivery over SMTP."""

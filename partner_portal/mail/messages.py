@@ -1,0 +1,60 @@
+"""Emails as values: rendered from a template triple, turned into MIME. Pure: no I/O.
+
+``templates/emails/<name>-subject.txt``, ``<name>-body.txt`` and ``<name>-body.html`` make one
+email. The Jinja environment escapes every file (a project rule), so the subject and the text
+part are unescaped after rendering: in plain text "O'Brien & Co" must read as written, and
+nothing there is interpreted as HTML.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import html
+from collections.abc import Mapping
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Any
+
+import jinja2
+
+from partner_portal.db import utcnow
+
+
+@dataclass(frozen=True)
+class Message:
+    to: str
+    subject: str
+    text: str
+    html: str
+
+
+def build(env: jinja2.Environment, name: str, to: str, context: Mapping[str, Any]) -> Message:
+    """Render ``emails/<name>-*`` with ``context``; the subject becomes a single line."""
+    subject = html.unescape(env.get_template(f"emails/{name}-subject.txt").render(context))
+    text = html.unescape(env.get_template(f"emails/{name}-body.txt").render(context))
+    body_html = env.get_template(f"emails/{name}-body.html").render(context)
+    return Message(
+        to=to.strip(),
+        # One line whatever the template or the context hold: a line break in a header would
+        # end it, and a template's trailing newline is not part of the subject.
+        subject=" ".join(subject.split()),
+        text=text.strip() + "\n",
+        html=body_html,
+    )
+
+
+def to_email(message: Message, *, sender: str, message_id_domain: str) -> EmailMessage:
+    """A multipart/alternative message (text first, then HTML), UTF-8, with Date and Message-ID.
+
+    Raises ``ValueError`` for a header that cannot be written (e.g. an address with a line
+    break in it).
+    """
+    mime = EmailMessage()
+    mime["From"] = sender
+    mime["To"] = message.to
+    mime["Subject"] = message.subject
+    mime["Date"] = email.utils.format_datetime(utcnow())
+    mime["Message-ID"] = email.utils.make_msgid(domain=message_id_domain)
+    mime.set_content(message.text, subtype="plain", charset="utf-8")
+    mime.add_alternative(message.html, subtype="html", charset="utf-8")
+    return mime
