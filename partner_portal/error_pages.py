@@ -83,6 +83,19 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+async def database_error(request: Request, exc: Exception) -> Response:
+    """SQLite answers "database is locked" when another writer held on past busy_timeout:
+    nothing was saved, and trying again works, so say that rather than "something broke"."""
+    if "database is locked" in str(exc):
+        log.warning("database busy on %s %s", request.method, request.url.path)
+        busy = ServiceUnavailable(
+            _("Portalen är upptagen just nu och ingenting sparades. Försök igen om en stund."),
+            title=_("Försök igen"),
+        )
+        return await _render(request, busy)
+    return await server_error(request, exc)
+
+
 async def server_error(request: Request, exc: Exception) -> Response:
     log.error("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
     response = await _render(request, _ServerError(title=_("Något gick fel")), load_person=False)

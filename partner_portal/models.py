@@ -2,6 +2,19 @@
 
 from partner_portal.audit.models import AuditEvent
 from partner_portal.auth.models import LoginAttempt, LoginSession, Person, RoleGrant
+from partner_portal.evidence.models import Evidence
 from partner_portal.mail.models import OutboxMessage
+from partner_portal.organisations.models import Invitation, Membership, Organisation
 
-__all__ = ["AuditEvent", "LoginAttempt", "LoginSession", "OutboxMessage", "Person", "RoleGrant"]
+__all__ = [
+    "AuditEvent",
+    "Evidence",
+    "Invitation",
+    "LoginAttempt",
+    "LoginSession",
+    "Membership",
+    "Organisation",
+    "OutboxMessage",
+    "Person",
+    "RoleGrant",
+]

@@ -2,15 +2,39 @@
 
 from __future__ import annotations
 
+from starlette.convertors import Convertor, register_url_convertor
 from starlette.routing import BaseRoute
 
 from partner_portal import health
+from partner_portal.audit import views as audit
+from partner_portal.auth import role_views as roles
 from partner_portal.auth import views as auth
-from partner_portal.auth.access import DEV_ONLY, LOGGED_IN, PUBLIC
+from partner_portal.auth.access import COORDINATOR, DEV_ONLY, LOGGED_IN, PUBLIC
 from partner_portal.devtools import views as devtools
+from partner_portal.organisations import invitation_views as invitations
+from partner_portal.organisations import views as organisations
 from partner_portal.pages import views as pages
 from partner_portal.resources import resource_dir
 from partner_portal.web import PublicMount, route
+
+
+class IdConvertor(Convertor[int]):
+    """Database ids in paths: a positive integer that fits every database's integer column,
+    so an oversized or malformed id is simply a page that does not exist (404)."""
+
+    regex = "[1-9][0-9]{0,8}"
+
+    def convert(self, value: str) -> int:
+        return int(value)
+
+    def to_string(self, value: int) -> str:
+        return str(value)
+
+
+register_url_convertor("id", IdConvertor())
+
+GET, POST, GET_POST = ["GET"], ["POST"], ["GET", "POST"]
+ORG = "/organisationer/{organisation_id:id}"
 
 
 def routes(*, dev_tools: bool) -> list[BaseRoute]:
@@ -18,9 +42,92 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
         route("/", pages.home, name="home", access=PUBLIC),
         route("/tillganglighet", pages.accessibility, name="accessibility", access=PUBLIC),
         route("/sprak/{lang}", pages.choose_language, name="language", access=PUBLIC),
+        # Login
         route("/auth/login", auth.login, name="login", access=PUBLIC),
         route("/auth/callback", auth.callback, name="login_callback", access=PUBLIC),
-        route("/auth/logout", auth.logout, name="logout", access=LOGGED_IN, methods=["POST"]),
+        route("/auth/logout", auth.logout, name="logout", access=LOGGED_IN, methods=POST),
+        # Organisations and their people (object access is checked in organisations.access)
+        route("/organisationer", organisations.index, name="organisations", access=COORDINATOR),
+        route(
+            "/organisationer/ny",
+            organisations.create,
+            name="organisation_new",
+            access=COORDINATOR,
+            methods=GET_POST,
+        ),
+        route(ORG, organisations.show, name="organisation", access=LOGGED_IN),
+        route(
+            f"{ORG}/redigera",
+            organisations.edit,
+            name="organisation_edit",
+            access=COORDINATOR,
+            methods=GET_POST,
+        ),
+        route(
+            f"{ORG}/aktiv",
+            organisations.set_active,
+            name="organisation_active",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        route(
+            f"{ORG}/medlemmar/{{membership_id:id}}",
+            organisations.change_membership,
+            name="membership",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            f"{ORG}/medlemmar/{{membership_id:id}}/avsluta",
+            organisations.end_membership,
+            name="membership_end",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        # Invitations
+        route(
+            f"{ORG}/inbjudningar",
+            invitations.invite,
+            name="organisation_invite",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route("/inbjudningar", invitations.index, name="invitations", access=COORDINATOR),
+        route(
+            "/inbjudningar/{invitation_id:id}/skicka-igen",
+            invitations.resend,
+            name="invitation_resend",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            "/inbjudningar/{invitation_id:id}/aterkalla",
+            invitations.revoke,
+            name="invitation_revoke",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route("/inbjudan/{token}", invitations.open_link, name="invitation_open", access=PUBLIC),
+        route(
+            "/inbjudan/{token}",
+            invitations.accept,
+            name="invitation_accept",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        # Portal-wide roles
+        route("/roller", roles.index, name="roles", access=COORDINATOR),
+        route("/roller", roles.grant, name="role_grant", access=COORDINATOR, methods=POST),
+        route(
+            "/roller/{grant_id:id}/ta-bort",
+            roles.revoke,
+            name="role_revoke",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        # The audit log
+        route("/logg", audit.index, name="audit_log", access=COORDINATOR),
+        # Operations
         route("/healthz", health.healthz, name="healthz", access=PUBLIC),
         route("/readyz", health.readyz, name="readyz", access=PUBLIC),
         PublicMount("/static", str(resource_dir("static")), name="static"),

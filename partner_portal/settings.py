@@ -57,6 +57,8 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()
     session_idle_minutes: int = 30
     session_max_hours: int = 12
+    invitation_days: int = 14
+    invitations_per_hour: int = 30
     # Set by `partner-portal dev` only: the built-in development provider and mail catcher.
     dev_tools: bool = False
 
@@ -189,6 +191,8 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dev_tools: bool =
         allowed_hosts=tuple(dict.fromkeys(allowed)),
         session_idle_minutes=get_int("SESSION_IDLE_MINUTES", 30, 1, 24 * 60),
         session_max_hours=get_int("SESSION_MAX_HOURS", 12, 1, 24 * 7),
+        invitation_days=get_int("INVITATION_DAYS", 14, 1, 90),
+        invitations_per_hour=get_int("INVITATIONS_PER_HOUR", 30, 1, 1000),
         dev_tools=dev_tools,
     )
     if problems:

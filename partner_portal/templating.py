@@ -10,6 +10,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2_fragments import render_block
 
 from partner_portal import i18n
+from partner_portal.labels import LABELS
 
 
 def create_environment(directory: Path) -> Environment:
@@ -25,6 +26,7 @@ def create_environment(directory: Path) -> Environment:
     env.install_gettext_callables(  # type: ignore[attr-defined]
         i18n.gettext, i18n.ngettext, newstyle=True
     )
+    env.globals["labels"] = LABELS
     env.filters["datetime"] = i18n.format_datetime
     env.filters["date"] = i18n.format_date
     return env

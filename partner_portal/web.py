@@ -21,7 +21,7 @@ from starlette.staticfiles import StaticFiles
 
 from partner_portal import __version__, htmx, i18n
 from partner_portal.auth import sessions
-from partner_portal.auth.access import Policy
+from partner_portal.auth.access import LoginRequired, Policy
 from partner_portal.auth.oidc import OidcClient
 from partner_portal.auth.sessions import ActiveSession, CurrentPerson
 from partner_portal.errors import CsrfFailure
@@ -67,6 +67,17 @@ class Ctx:
     @property
     def person(self) -> CurrentPerson | None:
         return self.session.person if self.session else None
+
+    @property
+    def me(self) -> CurrentPerson:
+        """The logged-in person, on routes whose policy requires login."""
+        if self.session is None:
+            raise LoginRequired()
+        return self.session.person
+
+    def path_id(self, name: str) -> int:
+        """An ``{name:id}`` path parameter (the convertor guarantees a positive int)."""
+        return int(self.request.path_params[name])
 
     @property
     def client_ip(self) -> str | None:
@@ -128,6 +139,10 @@ async def _handle(request: Request, view: View, policy: Policy) -> Response:
     portal = portal_of(request)
     async with portal.sessions() as db:
         ctx = Ctx(request, portal, db, await load_session(request, db, portal.settings))
+        if db.in_transaction():
+            # End the read so the view's writes start from a fresh snapshot (on SQLite a
+            # transaction that read before another process wrote cannot take the write lock).
+            await db.commit()
         request.state.ctx = ctx  # error pages show who is logged in
         policy.check(ctx.person, portal.settings)
         if request.method not in SAFE_METHODS:
@@ -189,6 +204,7 @@ def page_context(request: Request, session: ActiveSession | None) -> dict[str, A
         "url": url,
         "static": static,
         "dev_tools": settings.dev_tools,
+        "htmx": htmx.is_htmx(request),
         "current_path": request.url.path,
         # After logging in from a page, come back to it; never to the login round-trip itself.
         "login_next": "/" if request.url.path.startswith("/auth/") else request.url.path,

@@ -24,6 +24,7 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel
 from starlette.applications import Starlette
+from starlette.datastructures import Secret
 
 import partner_portal.models  # noqa: F401
 from partner_portal.app import create_app
@@ -32,6 +33,7 @@ from partner_portal.db import create_engine
 from partner_portal.migrate import upgrade
 from partner_portal.settings import Settings, load_settings
 from tests.helpers import BASE_URL, Persona, make_person
+from tests.oidc_provider import ProviderControl, running_provider
 
 POSTGRES_ADMIN = os.environ.get(
     "PORTAL_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -178,3 +180,42 @@ async def bob(db: AsyncSession) -> Persona:
 @pytest.fixture
 async def charlie(db: AsyncSession) -> Persona:
     return await make_person(db, "Charlie Çelik")
+
+
+# --- a real OpenID Provider on loopback, and the portal using it ------------------------
+
+USERS = {
+    "alice-sub": {"name": "Alice Andersson", "email": "Alice@Example.se", "email_verified": True},
+    "bob-sub": {"given_name": "Bob", "family_name": "Bergström", "email": "bob@example.se"},
+}
+
+
+@pytest.fixture
+def provider() -> Iterator[ProviderControl]:
+    with running_provider({k: dict(v) for k, v in USERS.items()}) as control:
+        yield control
+
+
+@pytest.fixture
+def login_settings(settings: Settings, provider: ProviderControl) -> Settings:
+    return replace(
+        settings,
+        oidc_issuer=provider.issuer,
+        oidc_client_id="portal-test",
+        oidc_client_secret=Secret("client-secret"),
+    )
+
+
+@pytest.fixture
+async def login_app(login_settings: Settings) -> AsyncIterator[Starlette]:
+    app = create_app(login_settings)
+    yield app
+    await app.state.portal.engine.dispose()
+
+
+@pytest.fixture
+async def browser(login_app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
+    """The portal as a browser sees it (in-process), with its own cookie jar."""
+    transport = httpx.ASGITransport(app=login_app)
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
+        yield client

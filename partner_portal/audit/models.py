@@ -17,11 +17,26 @@ class AuditAction(enum.StrEnum):
     LOGIN_REFUSED = "login_refused"
     LOGOUT = "logout"
     ROLE_GRANTED = "role_granted"
+    ROLE_REVOKED = "role_revoked"
+    ORGANISATION_CREATED = "organisation_created"
+    ORGANISATION_UPDATED = "organisation_updated"
+    ORGANISATION_DEACTIVATED = "organisation_deactivated"
+    ORGANISATION_REACTIVATED = "organisation_reactivated"
+    INVITATION_SENT = "invitation_sent"
+    INVITATION_RESENT = "invitation_resent"
+    INVITATION_ACCEPTED = "invitation_accepted"
+    INVITATION_REVOKED = "invitation_revoked"
+    MEMBERSHIP_ADDED = "membership_added"
+    MEMBERSHIP_CHANGED = "membership_changed"
+    MEMBERSHIP_ENDED = "membership_ended"
 
 
 class AuditEvent(SQLModel, table=True):
     __tablename__ = "audit_event"
-    __table_args__ = (sa.Index("ix_audit_event_object", "object_type", "object_id"),)
+    __table_args__ = (
+        sa.Index("ix_audit_event_object", "object_type", "object_id"),
+        sa.Index("ix_audit_event_organisation_id_occurred_at", "organisation_id", "occurred_at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     occurred_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
@@ -29,5 +44,7 @@ class AuditEvent(SQLModel, table=True):
     actor_person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     object_type: str | None = Field(default=None, max_length=40)
     object_id: str | None = Field(default=None, max_length=64)
+    # No foreign key: the log outlives what it mentions, and stays append-only.
+    organisation_id: int | None = Field(default=None)
     ip_address: str | None = Field(default=None, max_length=45)
     details: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)

@@ -16,6 +16,7 @@ def record(
     actor_id: int | None,
     object_type: str | None = None,
     object_id: object = None,
+    organisation_id: int | None = None,
     ip_address: str | None = None,
     **details: Any,
 ) -> None:
@@ -26,6 +27,7 @@ def record(
             actor_person_id=actor_id,
             object_type=object_type,
             object_id=None if object_id is None else str(object_id),
+            organisation_id=organisation_id,
             ip_address=ip_address,
             details=details,
         )

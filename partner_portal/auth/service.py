@@ -250,7 +250,9 @@ async def logout(
     return await oidc.end_session_url(id_token_hint=session.id_token, return_to=home) or home
 
 
-async def grant_role_by_email(db: AsyncSession, role: PortalRole, email: str) -> list[int]:
+async def grant_role_by_email(
+    db: AsyncSession, role: PortalRole, email: str, *, actor_id: int | None = None
+) -> list[int]:
     """Grant ``role`` to whoever logs in with this verified email (now, if they already have).
 
     Returns the ids of people who got the role at once. Side effects: a ``role_grant`` row
@@ -278,13 +280,13 @@ async def grant_role_by_email(db: AsyncSession, role: PortalRole, email: str) ->
         record(
             db,
             AuditAction.ROLE_GRANTED,
-            actor_id=None,
+            actor_id=actor_id,
             object_type="person",
             object_id=person_id,
             role=role.value,
-            via="command line",
+            via="command line" if actor_id is None else "portal",
         )
     if not people:
-        record(db, AuditAction.ROLE_GRANTED, actor_id=None, role=role.value, email=email)
+        record(db, AuditAction.ROLE_GRANTED, actor_id=actor_id, role=role.value, email=email)
     await db.commit()
     return granted

@@ -28,19 +28,19 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         "erik.oberg",
         "Erik Öberg",
         "erik.oberg@botkyrkabyggen.example",
-        "Huvudkontakt, AB Botkyrkabyggen",
+        "Huvudkontakt för AB Botkyrkabyggen",
     ),
     DemoPerson(
         "sara.akesson",
         "Sara Åkesson",
         "sara.akesson@sbff.example",
-        "Representant, Södertörns brandförsvarsförbund",
+        "Huvudkontakt och ersättare, Södertörns brandförsvarsförbund",
     ),
     DemoPerson(
         "johan.arlig",
         "Johan Ärlig",
         "johan.arlig@frg-botkyrka.example",
-        "FRG-ledare, FRG Botkyrka",
+        "FRG-ledare och huvudkontakt för FRG Botkyrka",
     ),
     DemoPerson(
         "maria.nilsson",

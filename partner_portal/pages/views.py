@@ -7,11 +7,13 @@ from starlette.responses import RedirectResponse, Response
 from partner_portal import i18n
 from partner_portal.auth.service import safe_return_to
 from partner_portal.errors import NotFound
+from partner_portal.organisations.queries import my_organisations
 from partner_portal.web import Ctx
 
 
 async def home(ctx: Ctx) -> Response:
-    return ctx.render("pages/home.html")
+    organisations = await my_organisations(ctx.db, ctx.person.id) if ctx.person else []
+    return ctx.render("pages/home.html", {"my_organisations": organisations})
 
 
 async def accessibility(ctx: Ctx) -> Response:

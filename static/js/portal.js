@@ -2,18 +2,18 @@
 (function () {
   "use strict";
 
-  // After htmx swaps content in, move focus to where the change happened, so keyboard and
-  // screen-reader users are not left on an element that no longer exists.
+  // After htmx swaps content in, move focus where the swapped content asks for it
+  // (data-focus-after-swap: an error summary, a new row). Other swaps — such as a list
+  // filtering while someone types — leave focus where it is.
   document.addEventListener("htmx:afterSettle", function (event) {
     var target = event.detail && event.detail.target;
     if (!target || !(target instanceof HTMLElement)) {
       return;
     }
-    // The live region announces by itself; taking focus there would interrupt reading.
-    if (target.id === "meddelanden") {
+    var wanted = target.querySelector("[data-focus-after-swap]");
+    if (!wanted) {
       return;
     }
-    var wanted = target.querySelector("[data-focus-after-swap]") || target;
     if (!wanted.hasAttribute("tabindex") && !/^(A|BUTTON|INPUT|SELECT|TEXTAREA)$/.test(wanted.tagName)) {
       wanted.setAttribute("tabindex", "-1");
     }

@@ -1,0 +1,62 @@
+"""One table for every kind of participation evidence, built for aggregation at scale.
+
+A row says: this organisation (through this person, if one) did this kind of thing, at this time,
+in this planning process (and room and phase, where there is one); ``link`` is the path of the
+page where it happened. The follow-up matrix groups by (process, organisation, kind) within a
+period, so that is what the composite index serves.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from partner_portal.db import UTCDateTime, enum_column_type, utcnow
+
+
+class Process(enum.StrEnum):
+    NODVATTEN = "nodvatten"
+    EL_STYREL = "el_styrel"
+    HOJD_BEREDSKAP = "hojd_beredskap"
+    RIKTLINJER = "riktlinjer"
+    FRG = "frg"
+
+
+class EvidenceKind(enum.StrEnum):
+    # Organisations (the portal itself)
+    ORGANISATION_INVITED = "organisation_invited"
+    INVITATION_ACCEPTED = "invitation_accepted"
+    # Later kinds join here: room invited/accepted/declined, comment made, statement submitted,
+    # deliverable submitted/approved/returned, meeting attended, action completed, call-out …
+
+
+class Evidence(SQLModel, table=True):
+    __tablename__ = "evidence"
+    __table_args__ = (
+        sa.Index(
+            "ix_evidence_process_organisation_id_kind_occurred_at",
+            "process",
+            "organisation_id",
+            "kind",
+            "occurred_at",
+        ),
+        sa.Index("ix_evidence_organisation_id_occurred_at", "organisation_id", "occurred_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    occurred_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    organisation_id: int = Field(foreign_key="organisation.id")
+    person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
+    kind: EvidenceKind = Field(sa_type=enum_column_type(EvidenceKind))
+    # None: evidence about the portal itself rather than one planning process.
+    process: Process | None = Field(default=None, sa_type=enum_column_type(Process))
+    room_id: int | None = Field(default=None, index=True)
+    phase_id: int | None = Field(default=None)
+    object_type: str | None = Field(default=None, max_length=40)
+    object_id: int | None = Field(default=None)
+    link: str = Field(max_length=300)
+    details: dict[str, Any] = Field(default_factory=dict, sa_type=sa.JSON)

@@ -1,0 +1,43 @@
+"""Form parsing shared by every feature: field errors in Swedish, values kept for refilling."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from partner_portal.errors import BadRequest
+from partner_portal.i18n import gettext as _
+
+_EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]{2,}$")
+
+
+class FormInvalid(BadRequest):
+    """A form with errors: re-render it with the messages beside the fields (status 400)."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__(_("Formuläret innehåller fel. Rätta dem och försök igen."))
+
+
+def text(form: Mapping[str, Any], name: str, *, max_length: int) -> str:
+    """The field as stripped text; anything that is not text (an upload) counts as empty."""
+    value = form.get(name)
+    if not isinstance(value, str):
+        return ""
+    return value.strip()[: max_length + 1]
+
+
+def email_address(value: str) -> str | None:
+    value = value.strip().lower()
+    if len(value) > 320 or not _EMAIL.match(value):
+        return None
+    return value
+
+
+def choice(value: str, allowed: Mapping[str, Any]) -> Any | None:
+    return allowed.get(value)
+
+
+def positive_int(value: str) -> int | None:
+    return int(value) if value.isdigit() and 0 < len(value) <= 12 else None

@@ -1,0 +1,1 @@
+"""Partner organisations, the people who act for them, and invitations by email."""

@@ -1,0 +1,75 @@
+"""Inviting, the coordinator's overview of invitations, and the link a person follows."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+
+from partner_portal.forms import FormInvalid
+from partner_portal.organisations import forms, invitations
+from partner_portal.organisations.views import show
+from partner_portal.web import Ctx
+
+
+async def invite(ctx: Ctx) -> Response:
+    form = await ctx.request.form()
+    organisation_id = ctx.path_id("organisation_id")
+    try:
+        await invitations.invite(
+            ctx.db,
+            actor=ctx.me,
+            organisation_id=organisation_id,
+            data=forms.invitation(form),
+            settings=ctx.settings,
+            env=ctx.portal.templates.env,
+        )
+    except FormInvalid as invalid:
+        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        return await show(ctx, invite_errors=invalid.errors, invite_values=values, status=400)
+    return ctx.redirect(ctx.url("organisation", organisation_id=organisation_id) + "#inbjudningar")
+
+
+async def index(ctx: Ctx) -> Response:
+    pending_only = ctx.request.query_params.get("visa") == "vantande"
+    items = await invitations.overview(ctx.db, pending_only=pending_only)
+    return ctx.render("invitations/index.html", {"items": items, "pending_only": pending_only})
+
+
+async def resend(ctx: Ctx) -> Response:
+    organisation_id = await invitations.resend(
+        ctx.db,
+        actor=ctx.me,
+        invitation_id=ctx.path_id("invitation_id"),
+        settings=ctx.settings,
+        env=ctx.portal.templates.env,
+    )
+    return ctx.redirect(_back(ctx, organisation_id))
+
+
+async def revoke(ctx: Ctx) -> Response:
+    organisation_id = await invitations.revoke(
+        ctx.db, actor=ctx.me, invitation_id=ctx.path_id("invitation_id")
+    )
+    return ctx.redirect(_back(ctx, organisation_id))
+
+
+def _back(ctx: Ctx, organisation_id: int) -> str:
+    """Back to the overview when the action was taken there, else to the organisation."""
+    if ctx.request.query_params.get("fran") == "oversikt":
+        return ctx.url("invitations")
+    return ctx.url("organisation", organisation_id=organisation_id) + "#inbjudningar"
+
+
+async def open_link(ctx: Ctx) -> Response:
+    token = ctx.request.path_params["token"]
+    invitation = await invitations.open_invitation(ctx.db, token)
+    return ctx.render("invitations/open.html", {"invitation": invitation, "token": token})
+
+
+async def accept(ctx: Ctx) -> Response:
+    organisation_id = await invitations.accept(
+        ctx.db,
+        person=ctx.me,
+        token=ctx.request.path_params["token"],
+        ip_address=ctx.client_ip,
+    )
+    return ctx.redirect(ctx.url("organisation", organisation_id=organisation_id))

@@ -1,0 +1,159 @@
+"""The organisation register, an organisation's page, and its memberships."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+
+from partner_portal.forms import FormInvalid
+from partner_portal.organisations import forms, invitations, queries, service
+from partner_portal.organisations.access import OrganisationAccess, organisation_for
+from partner_portal.organisations.models import MembershipRole, OrganisationKind
+from partner_portal.web import Ctx
+
+
+async def index(ctx: Ctx) -> Response:
+    params = ctx.request.query_params
+    kind = {k.value: k for k in OrganisationKind}.get(params.get("kind", ""))
+    search = params.get("q", "").strip()[:100]
+    include_inactive = params.get("inaktiva") == "1"
+    rows = await queries.list_organisations(
+        ctx.db, kind=kind, search=search or None, include_inactive=include_inactive
+    )
+    return ctx.render(
+        "organisations/index.html",
+        {
+            "organisations": rows,
+            "kinds": list(OrganisationKind),
+            "chosen_kind": kind,
+            "search": search,
+            "include_inactive": include_inactive,
+        },
+    )
+
+
+async def create(ctx: Ctx) -> Response:
+    values: dict[str, str] = {}
+    if ctx.request.method == "POST":
+        form = await ctx.request.form()
+        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        try:
+            organisation_id = await service.create_organisation(
+                ctx.db, actor=ctx.me, data=forms.organisation(form)
+            )
+        except FormInvalid as invalid:
+            return await _form(ctx, values, invalid.errors, status=400)
+        return ctx.redirect(ctx.url("organisation", organisation_id=organisation_id))
+    return await _form(ctx, values, {})
+
+
+async def edit(ctx: Ctx) -> Response:
+    access = await organisation_for(ctx.db, ctx.me, ctx.path_id("organisation_id"))
+    if ctx.request.method == "POST":
+        form = await ctx.request.form()
+        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        try:
+            await service.update_organisation(
+                ctx.db,
+                actor=ctx.me,
+                organisation_id=access.organisation.id,
+                data=forms.organisation(form),
+            )
+        except FormInvalid as invalid:
+            return await _form(ctx, values, invalid.errors, status=400, editing=access)
+        return ctx.redirect(ctx.url("organisation", organisation_id=access.organisation.id))
+    current = access.organisation
+    values = {
+        "name": current.name,
+        "kind": current.kind.value,
+        "org_number": current.org_number or "",
+        "parent_id": str(current.parent_id or ""),
+        "contact_email": current.contact_email or "",
+    }
+    return await _form(ctx, values, {}, editing=access)
+
+
+async def _form(
+    ctx: Ctx,
+    values: dict[str, str],
+    errors: dict[str, str],
+    *,
+    status: int = 200,
+    editing: OrganisationAccess | None = None,
+) -> Response:
+    organisation = editing.organisation if editing else None
+    parents = await queries.organisation_choices(
+        ctx.db, excluding=organisation.id if organisation else None
+    )
+    return ctx.render(
+        "organisations/form.html",
+        {
+            "values": values,
+            "errors": errors,
+            "kinds": list(OrganisationKind),
+            "parents": parents,
+            "organisation": organisation,
+        },
+        status=status,
+    )
+
+
+async def show(
+    ctx: Ctx,
+    *,
+    invite_errors: dict[str, str] | None = None,
+    invite_values: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    access = await organisation_for(ctx.db, ctx.me, ctx.path_id("organisation_id"))
+    organisation_id = access.organisation.id
+    return ctx.render(
+        "organisations/show.html",
+        {
+            "access": access,
+            "organisation": access.organisation,
+            "members": await queries.members(ctx.db, organisation_id),
+            "invitations": await invitations.overview(
+                ctx.db, organisation_id=organisation_id, pending_only=True
+            )
+            if access.can_manage
+            else [],
+            "roles": list(MembershipRole),
+            "invite_errors": invite_errors or {},
+            "invite_values": invite_values or {},
+            "invitation_days": ctx.settings.invitation_days,
+        },
+        status=status,
+    )
+
+
+async def set_active(ctx: Ctx) -> Response:
+    form = await ctx.request.form()
+    organisation_id = ctx.path_id("organisation_id")
+    await service.set_active(
+        ctx.db,
+        actor=ctx.me,
+        organisation_id=organisation_id,
+        active=form.get("active") == "1",
+    )
+    return ctx.redirect(ctx.url("organisation", organisation_id=organisation_id))
+
+
+async def change_membership(ctx: Ctx) -> Response:
+    access = await organisation_for(ctx.db, ctx.me, ctx.path_id("organisation_id"))
+    form = await ctx.request.form()
+    await service.change_membership(
+        ctx.db,
+        actor=ctx.me,
+        access=access,
+        membership_id=ctx.path_id("membership_id"),
+        data=forms.membership(form),
+    )
+    return ctx.redirect(ctx.url("organisation", organisation_id=access.organisation.id))
+
+
+async def end_membership(ctx: Ctx) -> Response:
+    access = await organisation_for(ctx.db, ctx.me, ctx.path_id("organisation_id"))
+    await service.end_membership(
+        ctx.db, actor=ctx.me, access=access, membership_id=ctx.path_id("membership_id")
+    )
+    return ctx.redirect(ctx.url("organisation", organisation_id=access.organisation.id))
