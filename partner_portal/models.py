@@ -5,16 +5,34 @@ from partner_portal.auth.models import LoginAttempt, LoginSession, Person, RoleG
 from partner_portal.evidence.models import Evidence
 from partner_portal.mail.models import OutboxMessage
 from partner_portal.organisations.models import Invitation, Membership, Organisation
+from partner_portal.rooms.models import (
+    ItemProgress,
+    Participation,
+    ProcessTemplate,
+    Room,
+    RoomItem,
+    RoomPhase,
+    TemplateItem,
+    TemplatePhase,
+)
 
 __all__ = [
     "AuditEvent",
     "Evidence",
     "Invitation",
+    "ItemProgress",
     "LoginAttempt",
     "LoginSession",
     "Membership",
     "Organisation",
     "OutboxMessage",
+    "Participation",
     "Person",
+    "ProcessTemplate",
     "RoleGrant",
+    "Room",
+    "RoomItem",
+    "RoomPhase",
+    "TemplateItem",
+    "TemplatePhase",
 ]

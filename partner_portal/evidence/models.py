@@ -30,8 +30,15 @@ class EvidenceKind(enum.StrEnum):
     # Organisations (the portal itself)
     ORGANISATION_INVITED = "organisation_invited"
     INVITATION_ACCEPTED = "invitation_accepted"
-    # Later kinds join here: room invited/accepted/declined, comment made, statement submitted,
-    # deliverable submitted/approved/returned, meeting attended, action completed, call-out …
+    # Planning rooms
+    ROOM_INVITED = "room_invited"
+    ROOM_ACCEPTED = "room_accepted"
+    ROOM_DECLINED = "room_declined"
+    ITEM_SUBMITTED = "item_submitted"
+    ITEM_APPROVED = "item_approved"
+    ITEM_RETURNED = "item_returned"
+    # Later kinds join here: comment made, statement submitted, meeting attended, action
+    # completed, call-out held …
 
 
 class Evidence(SQLModel, table=True):

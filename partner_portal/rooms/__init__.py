@@ -1,0 +1,1 @@
+"""Planning rooms: process templates, phases, and what each invited organisation owes."""
