@@ -2,6 +2,12 @@
 
 from partner_portal.audit.models import AuditEvent
 from partner_portal.auth.models import LoginAttempt, LoginSession, Person, RoleGrant
+from partner_portal.deliverables.models import (
+    ConnectionPoint,
+    ReadinessStatus,
+    StyrelUser,
+    WaterNeed,
+)
 from partner_portal.evidence.models import Evidence
 from partner_portal.mail.models import OutboxMessage
 from partner_portal.organisations.models import Invitation, Membership, Organisation
@@ -18,6 +24,7 @@ from partner_portal.rooms.models import (
 
 __all__ = [
     "AuditEvent",
+    "ConnectionPoint",
     "Evidence",
     "Invitation",
     "ItemProgress",
@@ -29,10 +36,13 @@ __all__ = [
     "Participation",
     "Person",
     "ProcessTemplate",
+    "ReadinessStatus",
     "RoleGrant",
     "Room",
     "RoomItem",
     "RoomPhase",
+    "StyrelUser",
     "TemplateItem",
     "TemplatePhase",
+    "WaterNeed",
 ]
