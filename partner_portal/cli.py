@@ -84,9 +84,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _migrate(settings: Settings) -> None:
+    """Apply migrations, then write the standard process templates where none exist yet."""
+    from partner_portal.rooms.catalogue import install_standard_templates
+
     if settings.sqlite:
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     migrate.upgrade(settings.database_url)
+    _run_db(settings, install_standard_templates)
 
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gettext as _gettext
 import io
 from contextvars import ContextVar
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache
 from zoneinfo import ZoneInfo
 
@@ -64,7 +64,7 @@ def format_datetime(value: datetime, format: str = "medium") -> str:
     )
 
 
-def format_date(value: datetime, format: str = "long") -> str:
-    return _format_date(
-        value.astimezone(TIMEZONE), format=format, locale=_BABEL_LOCALE[current_language.get()]
-    )
+def format_date(value: date, format: str = "long") -> str:
+    """A calendar date; a moment is first turned into its date in Europe/Stockholm."""
+    day = value.astimezone(TIMEZONE).date() if isinstance(value, datetime) else value
+    return _format_date(day, format=format, locale=_BABEL_LOCALE[current_language.get()])

@@ -67,6 +67,82 @@ def _audit_actions(language: str) -> Mapping[str, str]:
         "membership_added": _("Person tillagd i organisation"),
         "membership_changed": _("Roll i organisation ändrad"),
         "membership_ended": _("Person borttagen ur organisation"),
+        "room_opened": _("Planeringsrum öppnat"),
+        "room_closed": _("Planeringsrum stängt"),
+        "room_phase_changed": _("Fas i planeringsrum ändrad"),
+        "room_organisation_invited": _("Organisation inbjuden till planeringsrum"),
+        "room_answered": _("Svar på inbjudan till planeringsrum"),
+        "item_submitted": _("Underlag inlämnat"),
+        "item_reviewed": _("Underlag granskat"),
+        "template_versioned": _("Processmall ändrad"),
+        "export_downloaded": _("Export hämtad"),
+    }
+
+
+@cache
+def _processes(language: str) -> Mapping[str, str]:
+    return {
+        "nodvatten": _("Nödvatten"),
+        "el_styrel": _("El och styrel"),
+        "hojd_beredskap": _("Höjd beredskap"),
+        "riktlinjer": _("Riktlinjer för trygghets- och säkerhetsarbetet"),
+        "frg": _("Frivilliga resursgruppen"),
+    }
+
+
+@cache
+def _progress(language: str) -> Mapping[str, str]:
+    return {
+        "not_started": _("Inte påbörjad"),
+        "in_progress": _("Pågår"),
+        "submitted": _("Inlämnad"),
+        "returned": _("Återskickad för komplettering"),
+        "approved": _("Godkänd"),
+        "not_applicable": _("Ej aktuell"),
+        "nothing_owed": _("Inget att lämna"),
+    }
+
+
+@cache
+def _item_kinds(language: str) -> Mapping[str, str]:
+    return {
+        "checklist": _("Bekräftelse (checkpunkt)"),
+        "styrel_users": _("Styrel: elanvändare och anslutningspunkter"),
+        "water_needs": _("Nödvatten: behov per plats"),
+        "readiness_status": _("Höjd beredskap: läge för krigsorganisation och säkerhetsskydd"),
+    }
+
+
+@cache
+def _participation(language: str) -> Mapping[str, str]:
+    return {"invited": _("Inbjuden"), "accepted": _("Deltar"), "declined": _("Avstår")}
+
+
+@cache
+def _classifications(language: str) -> Mapping[str, str]:
+    return {
+        "public": _("Offentlig"),
+        "internal": _("Intern"),
+        "confidential_metadata_only": _("Konfidentiell – endast metadata"),
+    }
+
+
+@cache
+def _phase_states(language: str) -> Mapping[str, str]:
+    return {"upcoming": _("Kommande"), "current": _("Pågår nu"), "done": _("Avslutad")}
+
+
+@cache
+def _evidence(language: str) -> Mapping[str, str]:
+    return {
+        "organisation_invited": _("bjöds in till portalen"),
+        "invitation_accepted": _("accepterade inbjudan till portalen"),
+        "room_invited": _("bjöds in till rummet"),
+        "room_accepted": _("tackade ja till att delta"),
+        "room_declined": _("avstod från att delta"),
+        "item_submitted": _("lämnade in ett underlag"),
+        "item_approved": _("fick ett underlag godkänt"),
+        "item_returned": _("fick ett underlag återskickat för komplettering"),
     }
 
 
@@ -78,6 +154,15 @@ INVITATION_BADGES: Mapping[str, str] = {
     "accepted": "badge--success",
     "expired": "badge--warning",
     "revoked": "badge--default",
+}
+PROGRESS_BADGES: Mapping[str, str] = {
+    "not_started": "badge--default",
+    "in_progress": "badge--info",
+    "submitted": "badge--info-inverted",
+    "returned": "badge--warning",
+    "approved": "badge--success",
+    "not_applicable": "badge--default-inverted",
+    "nothing_owed": "badge--default-inverted",
 }
 
 
@@ -101,6 +186,38 @@ class Labels:
     @property
     def audit_actions(self) -> Mapping[str, str]:
         return _audit_actions(i18n.current_language.get())
+
+    @property
+    def processes(self) -> Mapping[str, str]:
+        return _processes(i18n.current_language.get())
+
+    @property
+    def progress(self) -> Mapping[str, str]:
+        return _progress(i18n.current_language.get())
+
+    @property
+    def progress_badges(self) -> Mapping[str, str]:
+        return PROGRESS_BADGES
+
+    @property
+    def item_kinds(self) -> Mapping[str, str]:
+        return _item_kinds(i18n.current_language.get())
+
+    @property
+    def participation(self) -> Mapping[str, str]:
+        return _participation(i18n.current_language.get())
+
+    @property
+    def classifications(self) -> Mapping[str, str]:
+        return _classifications(i18n.current_language.get())
+
+    @property
+    def phase_states(self) -> Mapping[str, str]:
+        return _phase_states(i18n.current_language.get())
+
+    @property
+    def evidence(self) -> Mapping[str, str]:
+        return _evidence(i18n.current_language.get())
 
 
 LABELS = Labels()

@@ -15,6 +15,9 @@ from partner_portal.organisations import invitation_views as invitations
 from partner_portal.organisations import views as organisations
 from partner_portal.pages import views as pages
 from partner_portal.resources import resource_dir
+from partner_portal.rooms import deliverable_views as deliverables
+from partner_portal.rooms import template_views as templates
+from partner_portal.rooms import views as rooms
 from partner_portal.web import PublicMount, route
 
 
@@ -35,6 +38,8 @@ register_url_convertor("id", IdConvertor())
 
 GET, POST, GET_POST = ["GET"], ["POST"], ["GET", "POST"]
 ORG = "/organisationer/{organisation_id:id}"
+ROOM = "/rum/{room_id:id}"
+ITEM = f"{ROOM}/organisationer/{{organisation_id:id}}/punkter/{{item_id:id}}"
 
 
 def routes(*, dev_tools: bool) -> list[BaseRoute]:
@@ -114,6 +119,133 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
             name="invitation_accept",
             access=LOGGED_IN,
             methods=POST,
+        ),
+        # Planning rooms (object access is checked in rooms.access)
+        route("/rum", rooms.index, name="rooms", access=LOGGED_IN),
+        route("/rum/ny", rooms.create, name="room_new", access=COORDINATOR, methods=GET_POST),
+        route(ROOM, rooms.show, name="room", access=LOGGED_IN),
+        route(
+            f"{ROOM}/deltagare", rooms.invite, name="room_invite", access=COORDINATOR, methods=POST
+        ),
+        route(
+            f"{ROOM}/organisationer/{{organisation_id:id}}/svar",
+            rooms.answer,
+            name="room_answer",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            f"{ROOM}/aktuell-fas",
+            rooms.set_phase,
+            name="room_current_phase",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        route(
+            f"{ROOM}/faser/{{phase_id:id}}",
+            rooms.edit_phase,
+            name="room_phase",
+            access=COORDINATOR,
+            methods=GET_POST,
+        ),
+        route(f"{ROOM}/stang", rooms.close, name="room_close", access=COORDINATOR, methods=POST),
+        route(ITEM, rooms.item, name="room_item", access=LOGGED_IN),
+        route(
+            f"{ITEM}/lage",
+            rooms.update_progress,
+            name="room_item_progress",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            f"{ITEM}/lamna-in",
+            rooms.submit,
+            name="room_item_submit",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            f"{ITEM}/granska",
+            rooms.review,
+            name="room_item_review",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        # Structured deliverables on an item (who may act is checked in rooms.service)
+        route(
+            f"{ITEM}/styrel",
+            deliverables.save_styrel,
+            name="styrel_add",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            f"{ITEM}/styrel/{{row_id:id}}",
+            deliverables.edit_styrel,
+            name="styrel_edit",
+            access=LOGGED_IN,
+        ),
+        route(
+            f"{ITEM}/styrel/{{row_id:id}}",
+            deliverables.save_styrel,
+            name="styrel_save",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            f"{ITEM}/styrel/{{row_id:id}}/ta-bort",
+            deliverables.delete_styrel,
+            name="styrel_delete",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            f"{ITEM}/vatten",
+            deliverables.save_water,
+            name="water_add",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            f"{ITEM}/vatten/{{row_id:id}}",
+            deliverables.edit_water,
+            name="water_edit",
+            access=LOGGED_IN,
+        ),
+        route(
+            f"{ITEM}/vatten/{{row_id:id}}",
+            deliverables.save_water,
+            name="water_save",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            f"{ITEM}/vatten/{{row_id:id}}/ta-bort",
+            deliverables.delete_water,
+            name="water_delete",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            f"{ITEM}/beredskap",
+            deliverables.save_readiness,
+            name="readiness_save",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            f"{ROOM}/export/{{what}}.{{fmt}}",
+            deliverables.export,
+            name="room_export",
+            access=LOGGED_IN,
+        ),
+        route("/mallar", templates.index, name="templates", access=COORDINATOR),
+        route(
+            "/mallar/{template_id:id}",
+            templates.edit,
+            name="template",
+            access=COORDINATOR,
+            methods=GET_POST,
         ),
         # Portal-wide roles
         route("/roller", roles.index, name="roles", access=COORDINATOR),

@@ -12,6 +12,7 @@ from starlette.applications import Starlette
 
 from partner_portal.auth import sessions
 from partner_portal.auth.models import Person, PortalRole, RoleGrant
+from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.settings import Settings
 
 BASE_URL = "http://127.0.0.1:8000"
@@ -71,3 +72,9 @@ async def csrf_token(client: httpx.AsyncClient, app: Starlette) -> str:
         active = await sessions.load(db, token, settings)
     assert active is not None
     return active.csrf_token
+
+
+def as_current(persona: Persona, *, coordinator: bool = False) -> CurrentPerson:
+    """The persona as the services see a logged-in person."""
+    roles = frozenset({PortalRole.COORDINATOR}) if coordinator else frozenset()
+    return CurrentPerson(persona.id, persona.name, persona.email, roles)

@@ -29,6 +29,15 @@ class AuditAction(enum.StrEnum):
     MEMBERSHIP_ADDED = "membership_added"
     MEMBERSHIP_CHANGED = "membership_changed"
     MEMBERSHIP_ENDED = "membership_ended"
+    ROOM_OPENED = "room_opened"
+    ROOM_CLOSED = "room_closed"
+    ROOM_PHASE_CHANGED = "room_phase_changed"
+    ROOM_ORGANISATION_INVITED = "room_organisation_invited"
+    ROOM_ANSWERED = "room_answered"
+    ITEM_SUBMITTED = "item_submitted"
+    ITEM_REVIEWED = "item_reviewed"
+    TEMPLATE_VERSIONED = "template_versioned"
+    EXPORT_DOWNLOADED = "export_downloaded"
 
 
 class AuditEvent(SQLModel, table=True):

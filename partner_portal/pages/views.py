@@ -6,14 +6,22 @@ from starlette.responses import RedirectResponse, Response
 
 from partner_portal import i18n
 from partner_portal.auth.service import safe_return_to
+from partner_portal.db import utcnow
 from partner_portal.errors import NotFound
 from partner_portal.organisations.queries import my_organisations
+from partner_portal.rooms.queries import owed_by_person
+from partner_portal.rooms.status import swedish_today
 from partner_portal.web import Ctx
 
 
 async def home(ctx: Ctx) -> Response:
-    organisations = await my_organisations(ctx.db, ctx.person.id) if ctx.person else []
-    return ctx.render("pages/home.html", {"my_organisations": organisations})
+    person = ctx.person
+    organisations = await my_organisations(ctx.db, person.id) if person else []
+    owed = await owed_by_person(ctx.db, person.id) if person and organisations else []
+    return ctx.render(
+        "pages/home.html",
+        {"my_organisations": organisations, "owed": owed, "today": swedish_today(utcnow())},
+    )
 
 
 async def accessibility(ctx: Ctx) -> Response:

@@ -14,7 +14,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
 from partner_portal.audit.models import AuditEvent
-from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.db import utcnow
 from partner_portal.errors import Gone
 from partner_portal.evidence.models import Evidence
@@ -28,7 +27,7 @@ from partner_portal.organisations.models import (
 )
 from partner_portal.settings import Settings
 from tests.auth import flow
-from tests.helpers import BASE_URL, Persona, csrf_token, log_in
+from tests.helpers import BASE_URL, Persona, as_current, csrf_token, log_in
 from tests.organisations.factories import add_member, make_organisation
 from tests.smtp import SmtpServer
 
@@ -195,13 +194,6 @@ async def test_the_overview_shows_every_state(
     assert "I kö för att skickas" in state_of("queued@x.se")
     assert "Accepterad" in state_of("accepted@x.se")
     assert "av Bob Bergström" in state_of("accepted@x.se")
-
-
-def as_current(persona: Persona, *, coordinator: bool = False) -> CurrentPerson:
-    from partner_portal.auth.models import PortalRole
-
-    roles = frozenset({PortalRole.COORDINATOR}) if coordinator else frozenset()
-    return CurrentPerson(persona.id, persona.name, persona.email, roles)
 
 
 async def fresh_token_for(

@@ -1,0 +1,51 @@
+"""Who sees a room and who acts in it.
+
+Only coordinators and people of organisations invited to (or taking part in) a room see it;
+everyone else gets 404 on every room URL, fragments and downloads included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from partner_portal.auth.sessions import CurrentPerson
+from partner_portal.errors import NotFound
+from partner_portal.organisations.models import MembershipRole
+from partner_portal.rooms import queries
+from partner_portal.rooms.models import ParticipationStatus
+from partner_portal.rooms.queries import RoomRow
+
+
+@dataclass(frozen=True, slots=True)
+class RoomAccess:
+    room: RoomRow
+    is_coordinator: bool
+    # The person's organisations in the room: their role there and the room answer.
+    my_organisations: dict[int, tuple[MembershipRole, ParticipationStatus]]
+
+    def may_answer_for(self, organisation_id: int) -> bool:
+        """Accept or decline the room invitation: the organisation's main contact."""
+        role, _status = self.my_organisations.get(organisation_id, (None, None))
+        return role is MembershipRole.ADMIN and not self.room.is_closed
+
+    def may_work_for(self, organisation_id: int) -> bool:
+        """Fill in and submit the organisation's deliverables: any of its people, once the
+        organisation has accepted, while the room is open."""
+        _role, status = self.my_organisations.get(organisation_id, (None, None))
+        return status is ParticipationStatus.ACCEPTED and not self.room.is_closed
+
+    def may_see_organisation(self, organisation_id: int) -> bool:
+        return self.is_coordinator or organisation_id in self.my_organisations
+
+
+async def room_for(db: AsyncSession, person: CurrentPerson, room_id: int) -> RoomAccess:
+    """The room as this person may see it, or NotFound. Two queries."""
+    room = await queries.room(db, room_id)
+    if room is None:
+        raise NotFound()
+    mine = await queries.my_participating_organisations(db, person.id, room_id)
+    if not person.is_coordinator and not mine:
+        raise NotFound()
+    return RoomAccess(room, person.is_coordinator, mine)

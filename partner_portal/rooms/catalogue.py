@@ -1,0 +1,297 @@
+"""The four planning processes as the municipality runs them (DOMAIN.md), as template data.
+
+``install_standard_templates`` writes version 1 of each once; after that the coordinator
+adjusts templates in the portal (each change a new version) without a code change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from partner_portal.evidence.models import Process
+from partner_portal.rooms.models import ItemKind, ProcessTemplate, TemplateItem, TemplatePhase
+
+K = ItemKind
+KLF = "Kommunledningsförvaltningen (KLF)"
+EACH = "Varje deltagande organisation"
+
+
+@dataclass(frozen=True)
+class Item:
+    title: str
+    kind: ItemKind = ItemKind.CHECKLIST
+    description: str = ""
+
+
+@dataclass(frozen=True)
+class Phase:
+    title: str
+    responsible: str
+    deadline_days: int | None
+    description: str = ""
+    items: tuple[Item, ...] = field(default_factory=tuple)
+
+
+@dataclass(frozen=True)
+class Template:
+    process: Process
+    name: str
+    description: str
+    phases: tuple[Phase, ...]
+
+
+STANDARD: tuple[Template, ...] = (
+    Template(
+        Process.NODVATTEN,
+        "Nödvattenplan",
+        "Planering för bortfall av dricksvatten helt eller delvis, enligt Livsmedelsverkets "
+        "vägledning. Referensvolymer: 3–5 liter per person och dygn de första dygnen, "
+        "10–15 liter efter några dygn.",
+        (
+            Phase(
+                "Uppdrag och ansvar",
+                KLF,
+                14,
+                "Kommunen beskriver uppdraget; varje organisation utser en kontaktperson.",
+                (Item("Utse kontaktperson för nödvattenplaneringen"),),
+            ),
+            Phase(
+                "Behovsinventering",
+                EACH,
+                45,
+                "Varje organisation redovisar sina verksamheters behov av nödvatten.",
+                (Item("Behov av nödvatten per verksamhet", K.WATER_NEEDS),),
+            ),
+            Phase(
+                "Prioriteringsordning",
+                KLF,
+                75,
+                "Utkast till prioriteringsordning, synpunktsrunda och beslut.",
+                (Item("Lämna synpunkter på utkastet till prioriteringsordning"),),
+            ),
+            Phase(
+                "Resurser",
+                EACH,
+                105,
+                "Tankar, avtal om tankbilar, personal och frivilliga (FRG).",
+                (Item("Redovisa egna resurser: tankar, fordon och personal"),),
+            ),
+            Phase(
+                "Distributionspunkter och leverans",
+                KLF,
+                135,
+                "Var vatten delas ut, och leverans till personer som inte kan hämta själva.",
+                (Item("Bekräfta distributionspunkter och leveranser för era verksamheter"),),
+            ),
+            Phase(
+                "Kommunikation",
+                KLF,
+                150,
+                "Hur allmänheten och verksamheterna får besked.",
+                (Item("Bekräfta kontaktvägar för kriskommunikation"),),
+            ),
+            Phase(
+                "Aktiveringsrutin",
+                KLF,
+                165,
+                "Vem som aktiverar planen, när och hur.",
+                (Item("Bekräfta att aktiveringsrutinen är känd i organisationen"),),
+            ),
+            Phase(
+                "Övning och revidering",
+                EACH,
+                240,
+                "Planen övas och revideras.",
+                (Item("Delta i övning och återkoppla erfarenheter"),),
+            ),
+        ),
+    ),
+    Template(
+        Process.EL_STYREL,
+        "El och styrel",
+        "Prioritering av samhällsviktiga elanvändare för manuell förbrukningsfrånkoppling "
+        "(Energimyndighetens styrel). Revidering högst en gång per år mellan de fyraåriga "
+        "planeringsomgångarna.",
+        (
+            Phase(
+                "Länsstyrelsens underlag kommer",
+                "Länsstyrelsen",
+                None,
+                "Länsstyrelsen skickar underlag från statliga myndigheter till kommunen.",
+            ),
+            Phase(
+                "Identifiering och prioritering av elanvändare",
+                "Kommunen med bolag och stiftelser",
+                60,
+                "Varje organisation identifierar sina samhällsviktiga elanvändare och föreslår "
+                "prioritetsklass per anslutningspunkt.",
+                (
+                    Item(
+                        "Samhällsviktiga elanvändare med anslutningspunkter",
+                        K.STYREL_USERS,
+                        "En anslutningspunkt har exakt en prioritetsklass. Listan kan omfattas "
+                        "av sekretess: välj då märkningen konfidentiellt – endast metadata och "
+                        "lämna innehållet på annat sätt.",
+                    ),
+                ),
+            ),
+            Phase(
+                "Underlag till elnätsföretaget",
+                KLF,
+                90,
+                "Kommunen lämnar underlaget till elnätsföretagen.",
+            ),
+            Phase(
+                "Elnätsföretaget kompletterar med elledningar",
+                "Elnätsföretag",
+                120,
+                "Elnätsföretagen anger vilken elledning varje anslutningspunkt ligger på.",
+                (Item("Komplettera med elledningar (elnätsföretag)"),),
+            ),
+            Phase(
+                "Kommunens förslag till rangordning",
+                KLF,
+                150,
+                "Kommunen föreslår en rangordning av elledningar till länsstyrelsen.",
+            ),
+            Phase(
+                "Länsstyrelsen rangordnar",
+                "Länsstyrelsen",
+                210,
+                "Länsstyrelsen gör en rangordning för hela länet.",
+            ),
+            Phase(
+                "Elnätsföretagen planerar",
+                "Elnätsföretag",
+                300,
+                "Elnätsföretagen gör sina planer för manuell förbrukningsfrånkoppling.",
+            ),
+        ),
+    ),
+    Template(
+        Process.HOJD_BEREDSKAP,
+        "Höjd beredskap och civilt försvar",
+        "Planering inför höjd beredskap. Uppgifter om krigsorganisation anges bara som läge "
+        "(ja, nej, pågår) – aldrig som personlistor. Säkerhetsskyddsklassificerade uppgifter "
+        "får aldrig lämnas i portalen.",
+        (
+            Phase(
+                "Kompetenshöjning",
+                KLF,
+                30,
+                "Utbildning om civilt försvar och totalförsvar.",
+                (Item("Delta i utbildning om civilt försvar"),),
+            ),
+            Phase(
+                "Kartläggning av samhällsviktig verksamhet och beroenden",
+                EACH,
+                90,
+                "Beroenden av el, vatten, IT, drivmedel, livsmedel och personal.",
+                (Item("Kartlägg verksamhetens kritiska beroenden"),),
+            ),
+            Phase(
+                "Krigsorganisation och säkerhetsskydd",
+                EACH,
+                120,
+                "Läget för krigsorganisation och om säkerhetsskyddsanalys är gjord.",
+                (
+                    Item(
+                        "Läge för krigsorganisation och säkerhetsskyddsanalys",
+                        K.READINESS_STATUS,
+                        "Ange bara läget. Inga personuppgifter och inget innehåll ur "
+                        "säkerhetsskyddsanalysen.",
+                    ),
+                ),
+            ),
+            Phase(
+                "Kontinuitetsplanering",
+                EACH,
+                180,
+                "Planer för att upprätthålla verksamheten.",
+                (Item("Bekräfta att kontinuitetsplan finns eller pågår"),),
+            ),
+            Phase(
+                "Övning och lärande",
+                EACH,
+                270,
+                "Övningar och erfarenheter.",
+                (Item("Delta i övning och återkoppla erfarenheter"),),
+            ),
+            Phase("Rapport till kommunstyrelsen", KLF, 330, "Kommunen rapporterar läget."),
+        ),
+    ),
+    Template(
+        Process.RIKTLINJER,
+        "Riktlinjer för trygghets- och säkerhetsarbetet",
+        "Remiss av riktlinjerna: synpunkter per avsnitt och ett formellt yttrande per "
+        "organisation, sammanställning med kommunens svar, antagande och genomförande.",
+        (
+            Phase("Utkast", KLF, 14, "Kommunen tar fram ett utkast."),
+            Phase(
+                "Remiss",
+                EACH,
+                45,
+                "Synpunkter per avsnitt och ett yttrande per organisation.",
+                (Item("Lämna yttrande över riktlinjerna"),),
+            ),
+            Phase("Sammanställning", KLF, 75, "Kommunen svarar på varje synpunkt."),
+            Phase("Antagande", "Kommunstyrelsen", 105, "Riktlinjerna antas."),
+            Phase(
+                "Genomförande",
+                EACH,
+                200,
+                "Åtgärder genomförs.",
+                (Item("Genomför åtgärderna som gäller organisationen"),),
+            ),
+            Phase("Uppföljning", KLF, 365, "Kommunen följer upp arbetet."),
+        ),
+    ),
+)
+
+
+async def install_standard_templates(db: AsyncSession) -> int:
+    """Write version 1 of each standard template whose process has none yet; returns how
+    many were written. Side effects: template, phase and item rows. Commits."""
+    existing = set(await db.scalars(sa.select(col(ProcessTemplate.process)).distinct()))
+    written = 0
+    for template in STANDARD:
+        if template.process in existing:
+            continue
+        row = ProcessTemplate(
+            process=template.process,
+            version=1,
+            name=template.name,
+            description=template.description,
+        )
+        db.add(row)
+        await db.flush()
+        assert row.id is not None
+        for position, phase in enumerate(template.phases, start=1):
+            phase_row = TemplatePhase(
+                template_id=row.id,
+                position=position,
+                title=phase.title,
+                description=phase.description,
+                responsible=phase.responsible,
+                deadline_days=phase.deadline_days,
+            )
+            db.add(phase_row)
+            await db.flush()
+            assert phase_row.id is not None
+            for item_position, item in enumerate(phase.items, start=1):
+                db.add(
+                    TemplateItem(
+                        phase_id=phase_row.id,
+                        position=item_position,
+                        title=item.title,
+                        description=item.description,
+                        kind=item.kind,
+                    )
+                )
+        written += 1
+    await db.commit()
+    return written

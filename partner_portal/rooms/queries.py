@@ -1,0 +1,364 @@
+"""Reads about rooms: columns, not entities; a constant number of queries per page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from partner_portal.auth.models import Person
+from partner_portal.evidence.models import Evidence, EvidenceKind, Process
+from partner_portal.organisations.models import (
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationKind,
+)
+from partner_portal.rooms.models import (
+    Classification,
+    ItemKind,
+    ItemProgress,
+    Participation,
+    ParticipationStatus,
+    ProcessTemplate,
+    ProgressStatus,
+    Room,
+    RoomItem,
+    RoomPhase,
+    TemplateItem,
+    TemplatePhase,
+)
+
+VISIBLE = (ParticipationStatus.INVITED, ParticipationStatus.ACCEPTED)
+
+
+@dataclass(frozen=True, slots=True)
+class RoomRow:
+    id: int
+    name: str
+    process: Process
+    starts_on: date
+    ends_on: date
+    current_position: int
+    is_closed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseRow:
+    id: int
+    position: int
+    title: str
+    description: str
+    responsible: str
+    deadline: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRow:
+    id: int
+    phase_id: int
+    position: int
+    title: str
+    description: str
+    kind: ItemKind
+
+
+@dataclass(frozen=True, slots=True)
+class ParticipantRow:
+    organisation_id: int
+    name: str
+    kind: OrganisationKind
+    status: ParticipationStatus
+    invited_at: datetime
+    responded_at: datetime | None
+    decline_reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressRow:
+    id: int
+    item_id: int
+    organisation_id: int
+    status: ProgressStatus
+    classification: Classification
+    note: str
+    updated_at: datetime
+    submitted_at: datetime | None
+    reviewed_at: datetime | None
+    review_comment: str
+
+
+@dataclass(frozen=True, slots=True)
+class ActivityRow:
+    occurred_at: datetime
+    kind: EvidenceKind
+    organisation_name: str
+    person_name: str | None
+    link: str
+    details: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class OwedRow:
+    room_id: int
+    room_name: str
+    organisation_id: int
+    organisation_name: str
+    item_id: int
+    item_title: str
+    phase_title: str
+    deadline: date | None
+    status: ProgressStatus
+
+
+@dataclass(frozen=True, slots=True)
+class TemplateRow:
+    id: int
+    process: Process
+    version: int
+    name: str
+    description: str
+
+
+def _room_columns() -> Any:
+    return sa.select(
+        col(Room.id),
+        col(Room.name),
+        col(Room.process),
+        col(Room.starts_on),
+        col(Room.ends_on),
+        col(Room.current_position),
+        col(Room.is_closed),
+    )
+
+
+async def room(db: AsyncSession, room_id: int) -> RoomRow | None:
+    row = (await db.execute(_room_columns().where(col(Room.id) == room_id))).one_or_none()
+    return RoomRow(**row._mapping) if row else None
+
+
+async def rooms_for(db: AsyncSession, person_id: int, *, everything: bool) -> list[RoomRow]:
+    """Rooms the person may see: all (coordinators), or those their organisations are in."""
+    query = _room_columns().order_by(col(Room.is_closed), col(Room.starts_on).desc())
+    if not everything:
+        mine = (
+            sa.select(col(Participation.room_id))
+            .join(
+                Membership,
+                col(Membership.organisation_id) == col(Participation.organisation_id),
+            )
+            .join(Organisation, col(Organisation.id) == col(Participation.organisation_id))
+            .where(
+                col(Membership.person_id) == person_id,
+                col(Membership.ended_at).is_(None),
+                col(Organisation.is_active).is_(True),
+                col(Participation.status).in_(VISIBLE),
+            )
+        )
+        query = query.where(col(Room.id).in_(mine))
+    return [RoomRow(**row._mapping) for row in await db.execute(query)]
+
+
+async def my_participating_organisations(
+    db: AsyncSession, person_id: int, room_id: int
+) -> dict[int, tuple[MembershipRole, ParticipationStatus]]:
+    """The person's organisations in this room (invited or accepted), with their role."""
+    rows: Any = await db.execute(
+        sa.select(col(Membership.organisation_id), col(Membership.role), col(Participation.status))
+        .join(
+            Participation,
+            sa.and_(
+                col(Participation.organisation_id) == col(Membership.organisation_id),
+                col(Participation.room_id) == room_id,
+            ),
+        )
+        .join(Organisation, col(Organisation.id) == col(Membership.organisation_id))
+        .where(
+            col(Membership.person_id) == person_id,
+            col(Membership.ended_at).is_(None),
+            col(Organisation.is_active).is_(True),
+            col(Participation.status).in_(VISIBLE),
+        )
+    )
+    return {row.organisation_id: (row.role, row.status) for row in rows}
+
+
+async def phases(db: AsyncSession, room_id: int) -> list[PhaseRow]:
+    rows = await db.execute(
+        sa.select(
+            col(RoomPhase.id),
+            col(RoomPhase.position),
+            col(RoomPhase.title),
+            col(RoomPhase.description),
+            col(RoomPhase.responsible),
+            col(RoomPhase.deadline),
+        )
+        .where(col(RoomPhase.room_id) == room_id)
+        .order_by(col(RoomPhase.position))
+    )
+    return [PhaseRow(**row._mapping) for row in rows]
+
+
+async def items(db: AsyncSession, room_id: int) -> list[ItemRow]:
+    rows = await db.execute(
+        sa.select(
+            col(RoomItem.id),
+            col(RoomItem.phase_id),
+            col(RoomItem.position),
+            col(RoomItem.title),
+            col(RoomItem.description),
+            col(RoomItem.kind),
+        )
+        .where(col(RoomItem.room_id) == room_id)
+        .order_by(col(RoomItem.phase_id), col(RoomItem.position))
+    )
+    return [ItemRow(**row._mapping) for row in rows]
+
+
+async def participants(db: AsyncSession, room_id: int) -> list[ParticipantRow]:
+    rows: Any = await db.execute(
+        sa.select(
+            col(Organisation.id).label("organisation_id"),
+            col(Organisation.name),
+            col(Organisation.kind),
+            col(Participation.status),
+            col(Participation.invited_at),
+            col(Participation.responded_at),
+            col(Participation.decline_reason),
+        )
+        .join(Organisation, col(Organisation.id) == col(Participation.organisation_id))
+        .where(col(Participation.room_id) == room_id)
+        .order_by(col(Organisation.sort_key))
+    )
+    return [ParticipantRow(**row._mapping) for row in rows]
+
+
+async def progress_in_room(
+    db: AsyncSession, room_id: int, *, organisation_ids: Sequence[int] | None = None
+) -> list[ProgressRow]:
+    query = sa.select(
+        col(ItemProgress.id),
+        col(ItemProgress.item_id),
+        col(ItemProgress.organisation_id),
+        col(ItemProgress.status),
+        col(ItemProgress.classification),
+        col(ItemProgress.note),
+        col(ItemProgress.updated_at),
+        col(ItemProgress.submitted_at),
+        col(ItemProgress.reviewed_at),
+        col(ItemProgress.review_comment),
+    ).where(col(ItemProgress.room_id) == room_id)
+    if organisation_ids is not None:
+        query = query.where(col(ItemProgress.organisation_id).in_(list(organisation_ids)))
+    return [ProgressRow(**row._mapping) for row in await db.execute(query)]
+
+
+async def activity(db: AsyncSession, room_id: int, *, limit: int = 30) -> list[ActivityRow]:
+    """The room's feed, built from its participation evidence; newest first."""
+    rows: Any = await db.execute(
+        sa.select(
+            col(Evidence.occurred_at),
+            col(Evidence.kind),
+            col(Organisation.name).label("organisation_name"),
+            col(Person.name).label("person_name"),
+            col(Evidence.link),
+            col(Evidence.details),
+        )
+        .join(Organisation, col(Organisation.id) == col(Evidence.organisation_id))
+        .outerjoin(Person, col(Person.id) == col(Evidence.person_id))
+        .where(col(Evidence.room_id) == room_id)
+        .order_by(col(Evidence.occurred_at).desc(), col(Evidence.id).desc())
+        .limit(limit)
+    )
+    return [ActivityRow(**row._mapping) for row in rows]
+
+
+_DONE = (ProgressStatus.SUBMITTED, ProgressStatus.APPROVED, ProgressStatus.NOT_APPLICABLE)
+
+
+async def owed_by_person(db: AsyncSession, person_id: int) -> list[OwedRow]:
+    """What the person's organisations still owe in open rooms they accepted; one query."""
+    rows: Any = await db.execute(
+        sa.select(
+            col(Room.id).label("room_id"),
+            col(Room.name).label("room_name"),
+            col(Organisation.id).label("organisation_id"),
+            col(Organisation.name).label("organisation_name"),
+            col(RoomItem.id).label("item_id"),
+            col(RoomItem.title).label("item_title"),
+            col(RoomPhase.title).label("phase_title"),
+            col(RoomPhase.deadline),
+            sa.func.coalesce(col(ItemProgress.status), ProgressStatus.NOT_STARTED.value).label(
+                "status"
+            ),
+        )
+        .select_from(Membership)
+        .join(Organisation, col(Organisation.id) == col(Membership.organisation_id))
+        .join(
+            Participation,
+            sa.and_(
+                col(Participation.organisation_id) == col(Organisation.id),
+                col(Participation.status) == ParticipationStatus.ACCEPTED,
+            ),
+        )
+        .join(Room, col(Room.id) == col(Participation.room_id))
+        .join(RoomItem, col(RoomItem.room_id) == col(Room.id))
+        .join(RoomPhase, col(RoomPhase.id) == col(RoomItem.phase_id))
+        .outerjoin(
+            ItemProgress,
+            sa.and_(
+                col(ItemProgress.item_id) == col(RoomItem.id),
+                col(ItemProgress.organisation_id) == col(Organisation.id),
+            ),
+        )
+        .where(
+            col(Membership.person_id) == person_id,
+            col(Membership.ended_at).is_(None),
+            col(Organisation.is_active).is_(True),
+            col(Room.is_closed).is_(False),
+            sa.or_(col(ItemProgress.status).is_(None), col(ItemProgress.status).not_in(_DONE)),
+        )
+        .order_by(col(RoomPhase.deadline).asc().nulls_last(), col(Room.name), col(RoomItem.id))
+        .limit(200)
+    )
+    return [OwedRow(**{**row._mapping, "status": ProgressStatus(row.status)}) for row in rows]
+
+
+async def current_templates(db: AsyncSession) -> list[TemplateRow]:
+    rows = await db.execute(
+        sa.select(
+            col(ProcessTemplate.id),
+            col(ProcessTemplate.process),
+            col(ProcessTemplate.version),
+            col(ProcessTemplate.name),
+            col(ProcessTemplate.description),
+        )
+        .where(col(ProcessTemplate.is_current).is_(True))
+        .order_by(col(ProcessTemplate.name))
+    )
+    return [TemplateRow(**row._mapping) for row in rows]
+
+
+async def template_phases(
+    db: AsyncSession, template_id: int
+) -> list[tuple[TemplatePhase, list[TemplateItem]]]:
+    phase_rows = list(
+        await db.scalars(
+            sa.select(TemplatePhase)
+            .where(col(TemplatePhase.template_id) == template_id)
+            .order_by(col(TemplatePhase.position))
+        )
+    )
+    item_rows = list(
+        await db.scalars(
+            sa.select(TemplateItem)
+            .where(col(TemplateItem.phase_id).in_([p.id for p in phase_rows]))
+            .order_by(col(TemplateItem.position))
+        )
+    )
+    return [(p, [i for i in item_rows if i.phase_id == p.id]) for p in phase_rows]

@@ -1,0 +1,108 @@
+"""Process templates as data: the coordinator changes one, and a new version is saved."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from partner_portal.audit.models import AuditAction
+from partner_portal.audit.service import record
+from partner_portal.auth.sessions import CurrentPerson
+from partner_portal.errors import NotFound
+from partner_portal.rooms import queries
+from partner_portal.rooms.models import ItemKind, ProcessTemplate, TemplateItem, TemplatePhase
+from partner_portal.rooms.template_forms import ItemDraft, PhaseDraft, TemplateDraft, validate
+
+
+async def current_template(
+    db: AsyncSession, actor: CurrentPerson, template_id: int
+) -> ProcessTemplate:
+    if not actor.is_coordinator:
+        raise NotFound()
+    template = await db.get(ProcessTemplate, template_id)
+    if template is None or not template.is_current:
+        raise NotFound()
+    return template
+
+
+async def draft_of(db: AsyncSession, template: ProcessTemplate) -> TemplateDraft:
+    """The template as an editable draft."""
+    assert template.id is not None
+    return TemplateDraft(
+        template.name,
+        template.description,
+        [
+            PhaseDraft(
+                phase.title,
+                phase.responsible,
+                "" if phase.deadline_days is None else str(phase.deadline_days),
+                phase.description,
+                [ItemDraft(i.title, i.kind.value, i.description) for i in items],
+            )
+            for phase, items in await queries.template_phases(db, template.id)
+        ],
+    )
+
+
+async def save_new_version(
+    db: AsyncSession, *, actor: CurrentPerson, template_id: int, draft: TemplateDraft
+) -> int:
+    """Save the draft as the next version of the template; the old version stays, no longer
+    current, and rooms already opened keep their own copies. Side effects: template, phase and
+    item rows; ``template_versioned`` audited. Commits. Returns the new version's id."""
+    template = await current_template(db, actor, template_id)
+    validate(draft)
+    latest = await db.scalar(
+        sa.select(sa.func.max(col(ProcessTemplate.version))).where(
+            col(ProcessTemplate.process) == template.process
+        )
+    )
+    await db.execute(
+        sa.update(ProcessTemplate)
+        .where(col(ProcessTemplate.process) == template.process)
+        .values(is_current=False)
+    )
+    new = ProcessTemplate(
+        process=template.process,
+        version=int(latest or 0) + 1,
+        name=draft.name,
+        description=draft.description,
+        created_by=actor.id,
+    )
+    db.add(new)
+    await db.flush()
+    assert new.id is not None
+    for position, phase in enumerate(draft.phases, start=1):
+        row = TemplatePhase(
+            template_id=new.id,
+            position=position,
+            title=phase.title,
+            responsible=phase.responsible,
+            description=phase.description,
+            deadline_days=int(phase.days) if phase.days else None,
+        )
+        db.add(row)
+        await db.flush()
+        assert row.id is not None
+        for item_position, item in enumerate(phase.items, start=1):
+            db.add(
+                TemplateItem(
+                    phase_id=row.id,
+                    position=item_position,
+                    title=item.title,
+                    kind=ItemKind(item.kind),
+                    description=item.description,
+                )
+            )
+    record(
+        db,
+        AuditAction.TEMPLATE_VERSIONED,
+        actor_id=actor.id,
+        object_type="process_template",
+        object_id=new.id,
+        process=template.process.value,
+        version=new.version,
+    )
+    await db.commit()
+    return new.id

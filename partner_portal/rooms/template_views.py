@@ -1,0 +1,44 @@
+"""The coordinator's process templates: list, and edit (each save a new version)."""
+
+from __future__ import annotations
+
+from starlette.responses import Response
+
+from partner_portal.forms import FormInvalid
+from partner_portal.rooms import queries, template_forms, template_service
+from partner_portal.rooms.models import ItemKind
+from partner_portal.web import Ctx
+
+
+async def index(ctx: Ctx) -> Response:
+    return ctx.render(
+        "rooms/templates.html", {"templates": await queries.current_templates(ctx.db)}
+    )
+
+
+async def edit(ctx: Ctx) -> Response:
+    template = await template_service.current_template(ctx.db, ctx.me, ctx.path_id("template_id"))
+    errors: dict[str, str] = {}
+    status = 200
+    if ctx.request.method == "POST":
+        form = await ctx.request.form()
+        draft = template_forms.read(form)
+        add = str(form.get("add") or "")
+        if add:  # add a row and show the form again; nothing is saved yet
+            template_forms.grow(draft, add)
+        else:
+            try:
+                new_id = await template_service.save_new_version(
+                    ctx.db, actor=ctx.me, template_id=template.id or 0, draft=draft
+                )
+            except FormInvalid as invalid:
+                errors, status = invalid.errors, 400
+            else:
+                return ctx.redirect(ctx.url("template", template_id=new_id))
+    else:
+        draft = await template_service.draft_of(ctx.db, template)
+    return ctx.render(
+        "rooms/template_edit.html",
+        {"template": template, "draft": draft, "errors": errors, "kinds": list(ItemKind)},
+        status=status,
+    )

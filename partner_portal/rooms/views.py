@@ -1,0 +1,259 @@
+"""Planning rooms: the list, opening one, the overview, answers, phases, and item pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from partner_portal.db import utcnow
+from partner_portal.forms import FormInvalid
+from partner_portal.organisations.queries import organisation_choices
+from partner_portal.rooms import forms, overview, queries, service
+from partner_portal.rooms.access import RoomAccess, room_for
+from partner_portal.web import Ctx
+
+
+def _form_values(form: Any) -> dict[str, str]:
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+async def _access(ctx: Ctx) -> RoomAccess:
+    return await room_for(ctx.db, ctx.me, ctx.path_id("room_id"))
+
+
+async def index(ctx: Ctx) -> Response:
+    rooms = await queries.rooms_for(ctx.db, ctx.me.id, everything=ctx.me.is_coordinator)
+    return ctx.render("rooms/index.html", {"rooms": rooms})
+
+
+async def create(ctx: Ctx) -> Response:
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    status = 200
+    if ctx.request.method == "POST":
+        form = await ctx.request.form()
+        values = _form_values(form)
+        try:
+            room_id = await service.open_room(ctx.db, actor=ctx.me, data=forms.room(form))
+        except FormInvalid as invalid:
+            errors, status = invalid.errors, 400
+        else:
+            return ctx.redirect(ctx.url("room", room_id=room_id))
+    templates = await queries.current_templates(ctx.db)
+    return ctx.render(
+        "rooms/new.html",
+        {"templates": templates, "values": values, "errors": errors},
+        status=status,
+    )
+
+
+async def show(ctx: Ctx, *, errors: dict[str, str] | None = None, status: int = 200) -> Response:
+    access = await _access(ctx)
+    page = await overview.room_overview(ctx.db, access, now=utcnow())
+    choices = (
+        await organisation_choices(ctx.db)
+        if access.is_coordinator and not access.room.is_closed
+        else []
+    )
+    invited = {p.organisation_id for p in page.participants}
+    return ctx.render(
+        "rooms/show.html",
+        {
+            "access": access,
+            "room": access.room,
+            "page": page,
+            "invitable": [(i, n) for i, n in choices if i not in invited],
+            "errors": errors or {},
+        },
+        status=status,
+    )
+
+
+async def _then_show(ctx: Ctx, invalid: FormInvalid) -> Response:
+    return await show(ctx, errors=invalid.errors, status=400)
+
+
+async def invite(ctx: Ctx) -> Response:
+    access = await _access(ctx)
+    form = await ctx.request.form()
+    try:
+        await service.invite_organisations(
+            ctx.db,
+            actor=ctx.me,
+            access=access,
+            organisation_ids=forms.organisation_ids(form),
+            settings=ctx.settings,
+            env=ctx.portal.templates.env,
+        )
+    except FormInvalid as invalid:
+        return await _then_show(ctx, invalid)
+    return ctx.redirect(ctx.url("room", room_id=access.room.id) + "#deltagare")
+
+
+async def answer(ctx: Ctx) -> Response:
+    access = await _access(ctx)
+    form = await ctx.request.form()
+    reason = str(form.get("reason") or "").strip()[:1000]
+    try:
+        await service.answer(
+            ctx.db,
+            actor=ctx.me,
+            access=access,
+            organisation_id=ctx.path_id("organisation_id"),
+            accept=form.get("answer") == "accept",
+            reason=reason,
+        )
+    except FormInvalid as invalid:
+        return await _then_show(ctx, invalid)
+    return ctx.redirect(ctx.url("room", room_id=access.room.id))
+
+
+async def set_phase(ctx: Ctx) -> Response:
+    access = await _access(ctx)
+    form = await ctx.request.form()
+    raw = str(form.get("position") or "")
+    try:
+        await service.set_current_phase(
+            ctx.db,
+            actor=ctx.me,
+            access=access,
+            position=int(raw) if raw.isdigit() and len(raw) < 4 else -1,
+        )
+    except FormInvalid as invalid:
+        return await _then_show(ctx, invalid)
+    return ctx.redirect(ctx.url("room", room_id=access.room.id) + "#faser")
+
+
+async def edit_phase(ctx: Ctx) -> Response:
+    access = await _access(ctx)
+    phase_id = ctx.path_id("phase_id")
+    phase = await overview.phase_of(ctx.db, access, phase_id)
+    values = {
+        "title": phase.title,
+        "description": phase.description,
+        "responsible": phase.responsible,
+        "deadline": phase.deadline.isoformat() if phase.deadline else "",
+    }
+    errors: dict[str, str] = {}
+    status = 200
+    if ctx.request.method == "POST":
+        form = await ctx.request.form()
+        values = _form_values(form)
+        try:
+            await service.edit_phase(
+                ctx.db, actor=ctx.me, access=access, phase_id=phase_id, data=forms.phase(form)
+            )
+        except FormInvalid as invalid:
+            errors, status = invalid.errors, 400
+        else:
+            return ctx.redirect(ctx.url("room", room_id=access.room.id) + f"#fas-{phase_id}")
+    return ctx.render(
+        "rooms/phase_form.html",
+        {"room": access.room, "phase": phase, "values": values, "errors": errors},
+        status=status,
+    )
+
+
+async def close(ctx: Ctx) -> Response:
+    access = await _access(ctx)
+    await service.close_room(ctx.db, actor=ctx.me, access=access)
+    return ctx.redirect(ctx.url("room", room_id=access.room.id))
+
+
+async def item(
+    ctx: Ctx,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+    deliverable: bool = False,
+) -> Response:
+    """The item page. ``errors``/``values`` belong to the form that failed: the status form,
+    or (``deliverable``) the structured deliverable's form, which has its own summary."""
+    access = await _access(ctx)
+    page = await overview.item_page(
+        ctx.db,
+        access,
+        organisation_id=ctx.path_id("organisation_id"),
+        item_id=ctx.path_id("item_id"),
+        now=utcnow(),
+    )
+    return ctx.render(
+        "rooms/item.html",
+        {
+            "access": access,
+            "room": access.room,
+            "page": page,
+            "progress_errors": {} if deliverable else (errors or {}),
+            "progress_values": {} if deliverable else (values or {}),
+            "errors": (errors or {}) if deliverable else {},
+            "values": (values or {}) if deliverable else {},
+            "action_base": ctx.url(
+                "room_item",
+                room_id=access.room.id,
+                organisation_id=page.organisation_id,
+                item_id=page.item.id,
+            ),
+        },
+        status=status,
+    )
+
+
+async def _item_action(ctx: Ctx, work: Any) -> Response:
+    access = await _access(ctx)
+    form = await ctx.request.form()
+    try:
+        await work(access, form)
+    except FormInvalid as invalid:
+        return await item(ctx, errors=invalid.errors, values=_form_values(form), status=400)
+    return ctx.redirect(
+        ctx.url(
+            "room_item",
+            room_id=access.room.id,
+            organisation_id=ctx.path_id("organisation_id"),
+            item_id=ctx.path_id("item_id"),
+        )
+    )
+
+
+async def update_progress(ctx: Ctx) -> Response:
+    async def work(access: RoomAccess, form: Any) -> None:
+        await service.update_progress(
+            ctx.db,
+            actor=ctx.me,
+            access=access,
+            organisation_id=ctx.path_id("organisation_id"),
+            item_id=ctx.path_id("item_id"),
+            data=forms.progress(form),
+        )
+
+    return await _item_action(ctx, work)
+
+
+async def submit(ctx: Ctx) -> Response:
+    async def work(access: RoomAccess, form: Any) -> None:
+        await service.submit(
+            ctx.db,
+            actor=ctx.me,
+            access=access,
+            organisation_id=ctx.path_id("organisation_id"),
+            item_id=ctx.path_id("item_id"),
+        )
+
+    return await _item_action(ctx, work)
+
+
+async def review(ctx: Ctx) -> Response:
+    async def work(access: RoomAccess, form: Any) -> None:
+        await service.review(
+            ctx.db,
+            actor=ctx.me,
+            access=access,
+            organisation_id=ctx.path_id("organisation_id"),
+            item_id=ctx.path_id("item_id"),
+            approve=form.get("decision") == "approve",
+            comment=str(form.get("comment") or "").strip()[:2000],
+        )
+
+    return await _item_action(ctx, work)

@@ -1,0 +1,427 @@
+"""Planning rooms: opening one, inviting organisations, answers, progress and review."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.applications import Starlette
+
+from partner_portal.audit.models import AuditEvent
+from partner_portal.evidence.models import Evidence, Process
+from partner_portal.mail.models import OutboxMessage
+from partner_portal.organisations.models import MembershipRole
+from partner_portal.rooms.models import (
+    ItemProgress,
+    Participation,
+    ParticipationStatus,
+    ProgressStatus,
+    RoomItem,
+    RoomPhase,
+)
+from tests.helpers import Persona, csrf_token, log_in, make_person
+from tests.organisations.factories import add_member, make_organisation
+from tests.rooms.factories import accept, invite, item_of_kind, open_room
+
+
+async def post(
+    client: httpx.AsyncClient, app: Starlette, path: str, data: dict[str, str] | None = None
+) -> httpx.Response:
+    return await client.post(
+        path, data={**(data or {}), "csrf_token": await csrf_token(client, app)}
+    )
+
+
+async def rows(db: AsyncSession, model: type, *where: object) -> list:  # type: ignore[type-arg]
+    await db.rollback()
+    return list(await db.scalars(sa.select(model).where(*where)))  # type: ignore[arg-type]
+
+
+async def test_the_coordinator_opens_a_room_from_a_template(
+    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona
+) -> None:
+    from partner_portal.rooms.catalogue import install_standard_templates
+
+    await install_standard_templates(db)
+    await log_in(client, app, alice)
+    form = (await client.get("/rum/ny")).text
+    template_id = re.search(r'<option value="(\d+)">Nödvattenplan', form)
+    assert template_id
+
+    response = await post(
+        client,
+        app,
+        "/rum/ny",
+        {
+            "name": "Nödvattenplan 2026",
+            "template_id": template_id.group(1),
+            "starts_on": "2026-02-02",
+            "ends_on": "2026-12-18",
+        },
+    )
+
+    assert response.status_code == 303
+    room_id = int(response.headers["location"].rsplit("/", 1)[1])
+    phases = await rows(db, RoomPhase, RoomPhase.room_id == room_id)
+    assert [p.title for p in phases][:2] == ["Uppdrag och ansvar", "Behovsinventering"]
+    assert phases[1].deadline == date(2026, 3, 19)  # 45 days after the start
+    items = await rows(db, RoomItem, RoomItem.room_id == room_id)
+    assert "water_needs" in {i.kind for i in items}
+    page = (await client.get(f"/rum/{room_id}")).text
+    assert "<h1>Nödvattenplan 2026</h1>" in page
+    assert "Behovsinventering" in page
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"name": ""}, "Ge rummet ett namn"),
+        ({"template_id": "999"}, "Välj en mall i listan."),
+        ({"starts_on": "2 feb"}, "Ange startdatum"),
+        ({"ends_on": "2025-01-01"}, "Slutdatum kan inte vara före startdatum."),
+    ],
+)
+async def test_bad_room_input_is_refused_and_nothing_is_saved(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    alice: Persona,
+    data: dict[str, str],
+    message: str,
+) -> None:
+    from partner_portal.rooms.catalogue import install_standard_templates
+    from partner_portal.rooms.models import ProcessTemplate, Room
+
+    await install_standard_templates(db)
+    template_id = await db.scalar(sa.select(ProcessTemplate.id))
+    await log_in(client, app, alice)
+    good = {
+        "name": "Rum",
+        "template_id": str(template_id),
+        "starts_on": "2026-02-02",
+        "ends_on": "2026-12-18",
+    }
+
+    response = await post(client, app, "/rum/ny", good | data)
+
+    assert response.status_code == 400
+    assert message in response.text
+    assert await rows(db, Room) == []
+
+
+async def test_inviting_organisations_records_evidence_and_mails_their_main_contacts(
+    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona, bob: Persona
+) -> None:
+    byggen = await make_organisation(db, "AB Botkyrkabyggen")
+    await add_member(db, bob, byggen, MembershipRole.ADMIN)
+    room_id = await open_room(db, alice)
+    await log_in(client, app, alice)
+
+    response = await post(client, app, f"/rum/{room_id}/deltagare", {"organisation": str(byggen)})
+
+    assert response.status_code == 303
+    [participation] = await rows(db, Participation)
+    assert participation.status is ParticipationStatus.INVITED
+    [evidence] = await rows(db, Evidence)
+    assert (evidence.kind, evidence.process, evidence.room_id) == (
+        "room_invited",
+        Process.EL_STYREL,
+        room_id,
+    )
+    [mail] = await rows(db, OutboxMessage)
+    assert mail.to_address == "bob@example.se"
+    assert "Styrel 2026" in mail.subject
+    assert f"http://127.0.0.1:8000/rum/{room_id}" in mail.body_text
+
+
+async def test_the_main_contact_accepts_or_declines_with_a_reason(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    alice: Persona,
+    bob: Persona,
+    charlie: Persona,
+) -> None:
+    byggen = await make_organisation(db, "AB Botkyrkabyggen")
+    upplev = await make_organisation(db, "Upplev Botkyrka AB")
+    await add_member(db, bob, byggen, MembershipRole.ADMIN)
+    await add_member(db, bob, upplev, MembershipRole.ADMIN)
+    await add_member(db, charlie, byggen, MembershipRole.MEMBER)
+    room_id = await open_room(db, alice)
+    await invite(db, app, alice, room_id, byggen, upplev)
+
+    await log_in(client, app, charlie)
+    assert "Vi deltar" not in (await client.get(f"/rum/{room_id}")).text  # only the main contact
+    refused = await post(
+        client, app, f"/rum/{room_id}/organisationer/{byggen}/svar", {"answer": "accept"}
+    )
+    await log_in(client, app, bob)
+    page = (await client.get(f"/rum/{room_id}")).text
+    accepted = await post(
+        client, app, f"/rum/{room_id}/organisationer/{byggen}/svar", {"answer": "accept"}
+    )
+    no_reason = await post(
+        client, app, f"/rum/{room_id}/organisationer/{upplev}/svar", {"answer": "decline"}
+    )
+    declined = await post(
+        client,
+        app,
+        f"/rum/{room_id}/organisationer/{upplev}/svar",
+        {"answer": "decline", "reason": "Vi har inga elanvändare i kommunen"},
+    )
+
+    assert refused.status_code == 403
+    assert "AB Botkyrkabyggen är inbjuden att delta" in page
+    assert accepted.status_code == 303
+    assert no_reason.status_code == 400
+    assert "Skriv varför organisationen avstår." in no_reason.text
+    assert declined.status_code == 303
+    kinds = {(e.organisation_id, e.kind, e.details.get("reason")) for e in await rows(db, Evidence)}
+    assert (byggen, "room_accepted", None) in kinds
+    assert (upplev, "room_declined", "Vi har inga elanvändare i kommunen") in kinds
+
+
+async def make_room_with_partner(
+    db: AsyncSession,
+    app: Starlette,
+    alice: Persona,
+    bob: Persona,
+    process: Process = Process.HOJD_BEREDSKAP,
+) -> tuple[int, int]:
+    byggen = await make_organisation(db, "AB Botkyrkabyggen")
+    await add_member(db, bob, byggen, MembershipRole.ADMIN)
+    room_id = await open_room(db, alice, process, name="Höjd beredskap 2026")
+    await invite(db, app, alice, room_id, byggen)
+    await accept(db, bob, room_id, byggen)
+    return room_id, byggen
+
+
+async def test_a_checklist_item_is_submitted_returned_and_approved(
+    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona, bob: Persona
+) -> None:
+    room_id, byggen = await make_room_with_partner(db, app, alice, bob)
+    item_id = await item_of_kind(db, room_id, "checklist")
+    base = f"/rum/{room_id}/organisationer/{byggen}/punkter/{item_id}"
+    await log_in(client, app, bob)
+    assert "Det här har din organisation kvar att lämna" in (await client.get("/")).text
+
+    await post(
+        client,
+        app,
+        f"{base}/lage",
+        {
+            "status": "in_progress",
+            "classification": "internal",
+            "note": "Deltar i utbildningen 4 mars",
+        },
+    )
+    submitted = await post(client, app, f"{base}/lamna-in")
+    locked = await post(
+        client, app, f"{base}/lage", {"status": "in_progress", "classification": "public"}
+    )
+    await log_in(client, app, alice)
+    without_comment = await post(client, app, f"{base}/granska", {"decision": "return"})
+    returned = await post(
+        client,
+        app,
+        f"{base}/granska",
+        {"decision": "return", "comment": "Ange datum för utbildningen."},
+    )
+    await log_in(client, app, bob)
+    page = (await client.get(base)).text
+    await post(client, app, f"{base}/lamna-in")
+    await log_in(client, app, alice)
+    approved = await post(client, app, f"{base}/granska", {"decision": "approve"})
+
+    assert submitted.status_code == 303
+    assert locked.status_code == 400
+    assert "Underlaget är inlämnat och kan inte ändras" in locked.text
+    assert without_comment.status_code == 400
+    assert returned.status_code == 303
+    assert "Ange datum för utbildningen." in page
+    assert approved.status_code == 303
+    [progress] = await rows(db, ItemProgress)
+    assert progress.status is ProgressStatus.APPROVED
+    kinds = [e.kind for e in await rows(db, Evidence) if e.kind.startswith("item_")]
+    assert kinds == ["item_submitted", "item_returned", "item_submitted", "item_approved"]
+    feed = (await client.get(f"/rum/{room_id}")).text
+    assert "fick ett underlag godkänt" in feed
+
+
+async def test_not_applicable_needs_a_reason_and_shows_in_the_overview(
+    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona, bob: Persona
+) -> None:
+    room_id, byggen = await make_room_with_partner(db, app, alice, bob)
+    item_id = await item_of_kind(db, room_id, "checklist")
+    base = f"/rum/{room_id}/organisationer/{byggen}/punkter/{item_id}"
+    await log_in(client, app, bob)
+
+    missing = await post(
+        client, app, f"{base}/lage", {"status": "not_applicable", "classification": "internal"}
+    )
+    given = await post(
+        client,
+        app,
+        f"{base}/lage",
+        {"status": "not_applicable", "classification": "internal", "note": "Ingen egen personal"},
+    )
+
+    assert missing.status_code == 400
+    assert "Skriv varför punkten inte gäller" in missing.text
+    assert given.status_code == 303
+    overview = (await client.get(f"/rum/{room_id}")).text
+    assert "Ej aktuell" in overview
+    assert "Ingen egen personal" in overview
+
+
+async def test_confidential_metadata_only_is_submitted_with_how_it_was_sent(
+    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona, bob: Persona
+) -> None:
+    room_id, byggen = await make_room_with_partner(db, app, alice, bob)
+    item_id = await item_of_kind(db, room_id, "readiness_status")
+    base = f"/rum/{room_id}/organisationer/{byggen}/punkter/{item_id}"
+    await log_in(client, app, bob)
+
+    await post(
+        client,
+        app,
+        f"{base}/lage",
+        {"status": "in_progress", "classification": "confidential_metadata_only"},
+    )
+    without_note = await post(client, app, f"{base}/lamna-in")
+    await post(
+        client,
+        app,
+        f"{base}/lage",
+        {
+            "status": "in_progress",
+            "classification": "confidential_metadata_only",
+            "note": "Lämnat med rekommenderat brev 3 mars",
+        },
+    )
+    submitted = await post(client, app, f"{base}/lamna-in")
+    page = (await client.get(base)).text
+
+    assert without_note.status_code == 400
+    assert "hur och när innehållet lämnades" in without_note.text
+    assert submitted.status_code == 303
+    assert "sparas inte i portalen" in page
+
+
+async def test_the_coordinator_moves_the_room_to_a_phase_and_adjusts_it(
+    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona
+) -> None:
+    room_id = await open_room(db, alice)
+    phase = (await rows(db, RoomPhase, RoomPhase.room_id == room_id, RoomPhase.position == 2))[0]
+    await log_in(client, app, alice)
+
+    moved = await post(client, app, f"/rum/{room_id}/aktuell-fas", {"position": "2"})
+    edited = await post(
+        client,
+        app,
+        f"/rum/{room_id}/faser/{phase.id}",
+        {
+            "title": "Identifiering 2026",
+            "responsible": "KLF",
+            "deadline": "2026-04-30",
+            "description": "",
+        },
+    )
+    bad = await post(client, app, f"/rum/{room_id}/aktuell-fas", {"position": "99"})
+
+    assert moved.status_code == 303
+    assert edited.status_code == 303
+    assert bad.status_code == 400
+    page = (await client.get(f"/rum/{room_id}")).text
+    assert re.search(r'aria-current="step">\s*<h3 class="heading--h4">Identifiering 2026', page)
+    [saved] = await rows(db, RoomPhase, RoomPhase.id == phase.id)
+    assert saved.deadline == date(2026, 4, 30)
+
+
+async def test_a_closed_room_takes_no_more_work(
+    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona, bob: Persona
+) -> None:
+    room_id, byggen = await make_room_with_partner(db, app, alice, bob)
+    item_id = await item_of_kind(db, room_id, "checklist")
+    await log_in(client, app, alice)
+    await post(client, app, f"/rum/{room_id}/stang")
+    await log_in(client, app, bob)
+
+    response = await post(
+        client, app, f"/rum/{room_id}/organisationer/{byggen}/punkter/{item_id}/lamna-in"
+    )
+
+    assert response.status_code == 403
+    assert "Stängt" in (await client.get(f"/rum/{room_id}")).text
+
+
+async def test_the_overview_keeps_a_constant_number_of_queries_for_5_and_50_organisations(
+    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona
+) -> None:
+    room_id = await open_room(db, alice)
+    await log_in(client, app, alice)
+    engine = app.state.portal.engine.sync_engine
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    async def organisations_in_room(start: int, stop: int) -> None:
+        for number in range(start, stop):
+            organisation_id = await make_organisation(db, f"Bolag {number:03d}")
+            admin = await make_person(db, f"Admin {number:03d}", email=f"a{number}@x.se")
+            await add_member(db, admin, organisation_id, MembershipRole.ADMIN)
+            await invite(db, app, alice, room_id, organisation_id)
+            await accept(db, admin, room_id, organisation_id)
+
+    async def queries_for_overview() -> int:
+        statements.clear()
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            response = await client.get(f"/rum/{room_id}")
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        assert response.status_code == 200
+        return len(statements)
+
+    await organisations_in_room(0, 5)
+    with_5 = await queries_for_overview()
+    await organisations_in_room(5, 50)
+    with_50 = await queries_for_overview()
+
+    assert with_5 == with_50
+    assert with_50 <= 12
+    assert (await client.get(f"/rum/{room_id}")).text.count(
+        '<th scope="row" class="table__column">Bolag'
+    ) == 50
+
+
+async def test_a_new_template_version_never_changes_a_running_room(
+    db: AsyncSession, alice: Persona
+) -> None:
+    room_id = await open_room(db, alice)
+    before = [p.title for p in await rows(db, RoomPhase, RoomPhase.room_id == room_id)]
+    await db.execute(sa.update(RoomPhase).where(RoomPhase.room_id != room_id).values(title="x"))
+    from partner_portal.rooms.models import TemplatePhase
+
+    await db.execute(sa.update(TemplatePhase).values(title="Ändrad i mallen"))
+    await db.commit()
+
+    after = [p.title for p in await rows(db, RoomPhase, RoomPhase.room_id == room_id)]
+    assert after == before
+    assert "Ändrad i mallen" not in after
+
+
+async def test_room_actions_are_audited(
+    app: Starlette, db: AsyncSession, alice: Persona, bob: Persona
+) -> None:
+    await make_room_with_partner(db, app, alice, bob)
+
+    actions = [a.action for a in await rows(db, AuditEvent)]
+
+    assert actions == ["room_opened", "room_organisation_invited", "room_answered"]
