@@ -9,6 +9,7 @@ from typing import Any
 
 from starlette.responses import Response
 
+from partner_portal import htmx
 from partner_portal.deliverables import exports, service
 from partner_portal.deliverables import forms as dforms
 from partner_portal.deliverables import queries as dqueries
@@ -43,6 +44,8 @@ async def _act(ctx: Ctx, kind: ItemKind, work: Work) -> Response:
         return await views.item(
             ctx, errors=invalid.errors, values=dforms.refill(form), status=400, deliverable=True
         )
+    if htmx.is_htmx(ctx.request):
+        return await views.item(ctx, saved=True, deliverable=True)  # swapped in place
     return ctx.redirect(
         ctx.url(
             "room_item",

@@ -6,6 +6,7 @@ from typing import Any
 
 from starlette.responses import Response
 
+from partner_portal import htmx
 from partner_portal.db import utcnow
 from partner_portal.forms import FormInvalid
 from partner_portal.organisations.queries import organisation_choices
@@ -168,6 +169,7 @@ async def item(
     values: dict[str, str] | None = None,
     status: int = 200,
     deliverable: bool = False,
+    saved: bool = False,
 ) -> Response:
     """The item page. ``errors``/``values`` belong to the form that failed: the status form,
     or (``deliverable``) the structured deliverable's form, which has its own summary."""
@@ -189,6 +191,7 @@ async def item(
             "progress_values": {} if deliverable else (values or {}),
             "errors": (errors or {}) if deliverable else {},
             "values": (values or {}) if deliverable else {},
+            "saved": saved,
             "action_base": ctx.url(
                 "room_item",
                 room_id=access.room.id,
@@ -207,6 +210,8 @@ async def _item_action(ctx: Ctx, work: Any) -> Response:
         await work(access, form)
     except FormInvalid as invalid:
         return await item(ctx, errors=invalid.errors, values=_form_values(form), status=400)
+    if htmx.is_htmx(ctx.request):
+        return await item(ctx, saved=True)  # htmx swaps the changed parts in place
     return ctx.redirect(
         ctx.url(
             "room_item",

@@ -6,11 +6,15 @@
   // (data-focus-after-swap: an error summary, a new row). Other swaps — such as a list
   // filtering while someone types — leave focus where it is.
   document.addEventListener("htmx:afterSettle", function (event) {
-    var target = event.detail && event.detail.target;
-    if (!target || !(target instanceof HTMLElement)) {
+    // After an outerHTML swap the old target is gone; look in what replaced it.
+    var root = event.detail && (event.detail.elt || event.detail.target);
+    if (!root || !(root instanceof HTMLElement)) {
       return;
     }
-    var wanted = target.querySelector("[data-focus-after-swap]");
+    var scope = root.isConnected ? root : document;
+    var wanted = root.matches && root.matches("[data-focus-after-swap]") && root.isConnected
+      ? root
+      : scope.querySelector("[data-focus-after-swap]");
     if (!wanted) {
       return;
     }

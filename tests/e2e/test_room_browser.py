@@ -65,7 +65,14 @@ def test_a_styrel_room_from_invitation_to_approval(dev_portal: str, page: Checke
     form.locator("#f-address").fill("Vattenvägen 1, Tumba")
     form.locator("#f-grid_company").fill("Ellevio AB")
     form.locator("#f-gsrn-0").fill(GSRN)
+    item_url = p.url
+    form.get_by_role("button", name="Lägg till anslutningspunkt").click()
+    expect(form.locator("input[name=gsrn]")).to_have_count(2)  # swapped in by htmx, kept values
+    expect(form.locator("#f-gsrn-0")).to_have_value(GSRN)
+    assert p.url.split("#")[0] == item_url.split("#")[0]
     form.locator("button[type=submit]:not([name])").last.click()
+    expect(p.locator(":focus")).to_have_text("Elanvändare och anslutningspunkter")
+    expect(p.locator("#meddelanden")).to_have_text("Sparat.")
     expect(p.get_by_role("cell", name="Tumba vattenverk")).to_be_visible()
     page.assert_accessible()
     p.get_by_role("button", name="Lämna in till kommunen").click()

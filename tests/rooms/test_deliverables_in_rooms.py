@@ -260,3 +260,37 @@ async def test_a_row_is_changed_through_its_own_page(
     assert removed.status_code == 303
     await db.rollback()
     assert await db.scalar(sa.select(sa.func.count()).select_from(StyrelUser)) == 0
+
+
+async def test_htmx_gets_the_changed_parts_instead_of_a_redirect(
+    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona, bob: Persona
+) -> None:
+    base, _room, _org = await styrel_room(db, app, alice, bob)
+    await log_in(client, app, bob)
+    token = await csrf_token(client, app)
+    htmx = {"HX-Request": "true", "HX-Target": "styrel", "X-CSRF-Token": token}
+
+    added = await client.post(
+        f"{base}/styrel", data=USER | {"gsrn": [GSRN_A], "point_class": ["1"]}, headers=htmx
+    )
+    more_points = await client.post(
+        f"{base}/styrel",
+        data=USER | {"gsrn": [GSRN_B], "point_class": ["1"], "add_point": "1"},
+        headers=htmx,
+    )
+    status = await client.post(
+        f"{base}/lage",
+        data={"status": "in_progress", "classification": "public", "note": ""},
+        headers=htmx | {"HX-Target": "lage"},
+    )
+
+    assert added.status_code == 200
+    assert '<section id="styrel"' in added.text
+    assert "Tumba vattenverk" in added.text
+    assert '<p class="portal-saved">Sparat.</p>' in added.text
+    assert 'id="styrel-rubrik" data-focus-after-swap' in added.text
+    assert more_points.status_code == 200
+    assert more_points.text.count('name="gsrn"') == 2
+    assert status.status_code == 200
+    assert '<section id="lage"' in status.text
+    assert "Offentlig" in status.text.split('id="lage-oversikt"', 1)[1]
