@@ -166,6 +166,7 @@ def _worker(settings: Settings) -> int:
 
     async def run() -> None:
         engine = create_engine(settings.database_url)
+        logging.getLogger("partner_portal.worker").info("worker running; Ctrl-C stops it")
         try:
             await jobs.run_forever(session_factory(engine), settings)
         finally:

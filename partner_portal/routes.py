@@ -148,6 +148,20 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
             access=COORDINATOR,
             methods=GET_POST,
         ),
+        route(
+            f"{ROOM}/faser/{{phase_id:id}}/punkter",
+            rooms.add_item,
+            name="room_item_add",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        route(
+            f"{ROOM}/punkter/{{item_id:id}}/ta-bort",
+            rooms.remove_item,
+            name="room_item_remove",
+            access=COORDINATOR,
+            methods=POST,
+        ),
         route(f"{ROOM}/stang", rooms.close, name="room_close", access=COORDINATOR, methods=POST),
         route(ITEM, rooms.item, name="room_item", access=LOGGED_IN),
         route(

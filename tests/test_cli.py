@@ -168,7 +168,13 @@ async def test_the_worker_runs_until_stopped(tmp_path: Path) -> None:
         stdout=asyncio.subprocess.DEVNULL,
         stderr=asyncio.subprocess.PIPE,
     )
-    await asyncio.sleep(2)
+    assert process.stderr is not None
+    # Wait until it says it runs: a signal during start-up (slow on a loaded machine) would
+    # test Python's import, not the worker.
+    async with asyncio.timeout(60):
+        while b"worker running" not in await process.stderr.readline():
+            pass
+    await asyncio.sleep(1)
     assert process.returncode is None
     process.send_signal(signal.SIGINT)
     await asyncio.wait_for(process.wait(), timeout=20)

@@ -10,7 +10,7 @@ from typing import Any
 from partner_portal import forms
 from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
-from partner_portal.rooms.models import Classification, ProgressStatus
+from partner_portal.rooms.models import Classification, ItemKind, ProgressStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +112,13 @@ def progress(form: Mapping[str, Any]) -> ProgressInput:
     assert status is not None
     assert classification is not None
     return ProgressInput(status, classification, note)
+
+
+def item_kind(form: Mapping[str, Any]) -> ItemKind:
+    kind = {k.value: k for k in ItemKind}.get(forms.text(form, "item_kind", max_length=40))
+    if kind is None:
+        raise FormInvalid({"item_kind": _("Välj vad organisationerna lämnar.")})
+    return kind
 
 
 def organisation_ids(form: Any) -> list[int]:

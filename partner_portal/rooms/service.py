@@ -343,6 +343,76 @@ async def edit_phase(
     await db.commit()
 
 
+async def add_item(
+    db: AsyncSession,
+    *,
+    actor: CurrentPerson,
+    access: RoomAccess,
+    phase_id: int,
+    title: str,
+    kind: ItemKind,
+) -> None:
+    """Add an item to the room's copy of a phase (the template is untouched). Audited.
+    Commits."""
+    _coordinator(actor)
+    phase = await db.get(RoomPhase, phase_id)
+    if phase is None or phase.room_id != access.room.id:
+        raise NotFound()
+    if not title or len(title) > 200:
+        raise FormInvalid({"item_title": _("Ange punktens namn (högst 200 tecken).")})
+    last = await db.scalar(
+        sa.select(sa.func.max(col(RoomItem.position))).where(col(RoomItem.phase_id) == phase_id)
+    )
+    db.add(
+        RoomItem(
+            room_id=access.room.id,
+            phase_id=phase_id,
+            position=int(last or 0) + 1,
+            title=title,
+            kind=kind,
+        )
+    )
+    record(
+        db,
+        AuditAction.ROOM_PHASE_CHANGED,
+        actor_id=actor.id,
+        object_type="room_phase",
+        object_id=phase_id,
+        added_item=title,
+    )
+    await db.commit()
+
+
+async def remove_item(
+    db: AsyncSession, *, actor: CurrentPerson, access: RoomAccess, item_id: int
+) -> None:
+    """Remove an item from the room, only while no organisation has worked on it (what partners
+    did is never destroyed). Audited. Commits."""
+    _coordinator(actor)
+    item = await _item_in_room(db, access, item_id)
+    worked_on = await db.scalar(
+        sa.select(sa.func.count()).where(col(ItemProgress.item_id) == item_id)
+    )
+    if worked_on:
+        raise FormInvalid(
+            {
+                "item_title": _(
+                    "Punkten kan inte tas bort: organisationer har redan arbetat med den."
+                )
+            }
+        )
+    await db.delete(item)
+    record(
+        db,
+        AuditAction.ROOM_PHASE_CHANGED,
+        actor_id=actor.id,
+        object_type="room_phase",
+        object_id=item.phase_id,
+        removed_item=item.title,
+    )
+    await db.commit()
+
+
 async def close_room(db: AsyncSession, *, actor: CurrentPerson, access: RoomAccess) -> None:
     _coordinator(actor)
     room = await db.get(Room, access.room.id)

@@ -156,6 +156,35 @@ async def edit_phase(ctx: Ctx) -> Response:
     )
 
 
+async def add_item(ctx: Ctx) -> Response:
+    access = await _access(ctx)
+    form = await ctx.request.form()
+    phase_id = ctx.path_id("phase_id")
+    try:
+        await service.add_item(
+            ctx.db,
+            actor=ctx.me,
+            access=access,
+            phase_id=phase_id,
+            title=" ".join(str(form.get("item_title") or "").split())[:201],
+            kind=forms.item_kind(form),
+        )
+    except FormInvalid as invalid:
+        return await _then_show(ctx, invalid)
+    return ctx.redirect(ctx.url("room", room_id=access.room.id) + f"#fas-{phase_id}")
+
+
+async def remove_item(ctx: Ctx) -> Response:
+    access = await _access(ctx)
+    try:
+        await service.remove_item(
+            ctx.db, actor=ctx.me, access=access, item_id=ctx.path_id("item_id")
+        )
+    except FormInvalid as invalid:
+        return await _then_show(ctx, invalid)
+    return ctx.redirect(ctx.url("room", room_id=access.room.id) + "#faser")
+
+
 async def close(ctx: Ctx) -> Response:
     access = await _access(ctx)
     await service.close_room(ctx.db, actor=ctx.me, access=access)

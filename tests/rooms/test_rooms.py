@@ -425,3 +425,45 @@ async def test_room_actions_are_audited(
     actions = [a.action for a in await rows(db, AuditEvent)]
 
     assert actions == ["room_opened", "room_organisation_invited", "room_answered"]
+
+
+async def test_the_coordinator_adjusts_the_rooms_items_but_never_destroys_work(
+    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona, bob: Persona
+) -> None:
+    room_id, byggen = await make_room_with_partner(db, app, alice, bob)
+    phase = (await rows(db, RoomPhase, RoomPhase.room_id == room_id, RoomPhase.position == 1))[0]
+    await log_in(client, app, alice)
+
+    added = await post(
+        client,
+        app,
+        f"/rum/{room_id}/faser/{phase.id}/punkter",
+        {"item_title": "Bekräfta utbildningsdatum", "item_kind": "checklist"},
+    )
+    bad = await post(
+        client,
+        app,
+        f"/rum/{room_id}/faser/{phase.id}/punkter",
+        {"item_title": "", "item_kind": "x"},
+    )
+    [new] = await rows(db, RoomItem, RoomItem.title == "Bekräfta utbildningsdatum")
+    worked = await item_of_kind(db, room_id, "readiness_status")
+    await log_in(client, app, bob)
+    await post(
+        client,
+        app,
+        f"/rum/{room_id}/organisationer/{byggen}/punkter/{worked}/lage",
+        {"status": "in_progress", "classification": "internal"},
+    )
+    await log_in(client, app, alice)
+    removed = await post(client, app, f"/rum/{room_id}/punkter/{new.id}/ta-bort")
+    refused = await post(client, app, f"/rum/{room_id}/punkter/{worked}/ta-bort")
+
+    assert added.status_code == 303
+    assert bad.status_code == 400
+    assert removed.status_code == 303
+    assert refused.status_code == 400
+    assert "organisationer har redan arbetat med den" in refused.text
+    titles = {i.title for i in await rows(db, RoomItem, RoomItem.room_id == room_id)}
+    assert "Bekräfta utbildningsdatum" not in titles
+    assert len(await rows(db, RoomItem, RoomItem.id == worked)) == 1
