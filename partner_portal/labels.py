@@ -115,7 +115,12 @@ def _item_kinds(language: str) -> Mapping[str, str]:
 
 @cache
 def _participation(language: str) -> Mapping[str, str]:
-    return {"invited": _("Inbjuden"), "accepted": _("Deltar"), "declined": _("Avstår")}
+    return {
+        "invited": _("Inbjuden"),
+        "accepted": _("Deltar"),
+        "declined": _("Avstår"),
+        "withdrawn": _("Har lämnat rummet"),
+    }
 
 
 @cache
@@ -143,6 +148,8 @@ def _evidence(language: str) -> Mapping[str, str]:
         "item_submitted": _("lämnade in ett underlag"),
         "item_approved": _("fick ett underlag godkänt"),
         "item_returned": _("fick ett underlag återskickat för komplettering"),
+        "room_withdrawn": _("lämnade rummet"),
+        "room_completed": _("fick allt godkänt i rummet"),
     }
 
 

@@ -135,6 +135,13 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
             methods=POST,
         ),
         route(
+            f"{ROOM}/organisationer/{{organisation_id:id}}/lamna",
+            rooms.withdraw,
+            name="room_withdraw",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
             f"{ROOM}/aktuell-fas",
             rooms.set_phase,
             name="room_current_phase",

@@ -24,6 +24,7 @@ class Policy:
     name: str
     needs_login: bool = False
     coordinator: bool = False
+    followup: bool = False
     dev_only: bool = False
 
     def check(self, person: CurrentPerson | None, settings: Settings) -> None:
@@ -33,9 +34,12 @@ class Policy:
             raise LoginRequired()
         if self.coordinator and (person is None or not person.is_coordinator):
             raise NotFound()
+        if self.followup and (person is None or not person.may_follow_up):
+            raise NotFound()
 
 
 PUBLIC = Policy("public")
 LOGGED_IN = Policy("logged in", needs_login=True)
 COORDINATOR = Policy("coordinator", needs_login=True, coordinator=True)
+FOLLOWUP = Policy("follow-up readers and coordinators", needs_login=True, followup=True)
 DEV_ONLY = Policy("development tools", dev_only=True)

@@ -35,6 +35,11 @@ class CurrentPerson:
     def is_coordinator(self) -> bool:
         return PortalRole.COORDINATOR in self.roles
 
+    @property
+    def may_follow_up(self) -> bool:
+        """Read the board's follow-up: follow-up readers, and coordinators."""
+        return self.is_coordinator or PortalRole.FOLLOWUP_READER in self.roles
+
 
 @dataclass(frozen=True, slots=True)
 class ActiveSession:

@@ -37,6 +37,8 @@ class EvidenceKind(enum.StrEnum):
     ITEM_SUBMITTED = "item_submitted"
     ITEM_APPROVED = "item_approved"
     ITEM_RETURNED = "item_returned"
+    ROOM_WITHDRAWN = "room_withdrawn"  # left a room it had joined, with a reason
+    ROOM_COMPLETED = "room_completed"  # every item it owed in the room approved (or n/a)
     # Later kinds join here: comment made, statement submitted, meeting attended, action
     # completed, call-out held …
 

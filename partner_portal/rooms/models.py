@@ -39,6 +39,7 @@ class ParticipationStatus(enum.StrEnum):
     INVITED = "invited"
     ACCEPTED = "accepted"
     DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
 
 
 class Classification(enum.StrEnum):

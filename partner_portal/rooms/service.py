@@ -4,7 +4,7 @@ and each organisation's progress through submit and review. Each function owns i
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from jinja2 import Environment
@@ -18,9 +18,10 @@ from partner_portal.auth.models import Person
 from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.db import utcnow
 from partner_portal.errors import Forbidden, NotFound
-from partner_portal.evidence.models import EvidenceKind
+from partner_portal.evidence.models import Evidence, EvidenceKind
 from partner_portal.evidence.service import record_evidence
 from partner_portal.forms import FormInvalid
+from partner_portal.i18n import TIMEZONE
 from partner_portal.i18n import gettext as _
 from partner_portal.mail.messages import build
 from partner_portal.mail.outbox import enqueue
@@ -544,6 +545,100 @@ async def update_progress(
     progress.note = data.note
     progress.updated_at = utcnow()
     progress.updated_by = actor.id
+    if data.status is ProgressStatus.NOT_APPLICABLE:
+        await db.flush()
+        await _record_completion_if_done(db, access, organisation_id)
+    await db.commit()
+
+
+async def _past_deadline(db: AsyncSession, phase_id: int, now: datetime) -> bool:
+    """Handed in after the phase's last day (in Swedish time): the board sees it as late."""
+    deadline = await db.scalar(
+        sa.select(col(RoomPhase.deadline)).where(col(RoomPhase.id) == phase_id)
+    )
+    return deadline is not None and now.astimezone(TIMEZONE).date() > deadline
+
+
+async def _record_completion_if_done(
+    db: AsyncSession, access: RoomAccess, organisation_id: int
+) -> None:
+    """When every item the organisation owes in the room is approved or not applicable, that is
+    evidence of its own ("completed"), recorded once."""
+    owed = await db.scalar(
+        sa.select(sa.func.count()).where(col(RoomItem.room_id) == access.room.id)
+    )
+    done = await db.scalar(
+        sa.select(sa.func.count()).where(
+            col(ItemProgress.room_id) == access.room.id,
+            col(ItemProgress.organisation_id) == organisation_id,
+            col(ItemProgress.status).in_([ProgressStatus.APPROVED, ProgressStatus.NOT_APPLICABLE]),
+        )
+    )
+    already = await db.scalar(
+        sa.select(sa.func.count()).where(
+            col(Evidence.room_id) == access.room.id,
+            col(Evidence.organisation_id) == organisation_id,
+            col(Evidence.kind) == EvidenceKind.ROOM_COMPLETED,
+        )
+    )
+    if owed and done == owed and not already:
+        record_evidence(
+            db,
+            EvidenceKind.ROOM_COMPLETED,
+            organisation_id=organisation_id,
+            person_id=None,
+            link=room_path(access.room.id),
+            process=access.room.process,
+            room_id=access.room.id,
+        )
+
+
+async def withdraw(
+    db: AsyncSession,
+    *,
+    actor: CurrentPerson,
+    access: RoomAccess,
+    organisation_id: int,
+    reason: str,
+) -> None:
+    """An organisation that took part leaves the room (its main contact, or the coordinator),
+    with a reason. What it did stays. Side effects: participation withdrawn, ``room
+    withdrawn`` evidence, audited. Commits."""
+    if not (access.is_coordinator or access.may_answer_for(organisation_id)):
+        raise NotFound() if not access.may_see_organisation(organisation_id) else Forbidden()
+    if not reason:
+        raise FormInvalid({"reason": _("Skriv varför organisationen lämnar rummet.")})
+    participation = await db.scalar(
+        sa.select(Participation).where(
+            col(Participation.room_id) == access.room.id,
+            col(Participation.organisation_id) == organisation_id,
+        )
+    )
+    if participation is None or participation.status is not ParticipationStatus.ACCEPTED:
+        raise FormInvalid({"reason": _("Bara en organisation som deltar kan lämna rummet.")})
+    participation.status = ParticipationStatus.WITHDRAWN
+    participation.responded_at = utcnow()
+    participation.responded_by = actor.id
+    participation.decline_reason = reason
+    record_evidence(
+        db,
+        EvidenceKind.ROOM_WITHDRAWN,
+        organisation_id=organisation_id,
+        person_id=actor.id,
+        link=room_path(access.room.id),
+        process=access.room.process,
+        room_id=access.room.id,
+        reason=reason,
+    )
+    record(
+        db,
+        AuditAction.ROOM_ANSWERED,
+        actor_id=actor.id,
+        object_type="room",
+        object_id=access.room.id,
+        organisation_id=organisation_id,
+        withdrawn=True,
+    )
     await db.commit()
 
 
@@ -593,6 +688,7 @@ async def submit(
         phase_id=item.phase_id,
         object_type="item_progress",
         object_id=progress.id,
+        late=await _past_deadline(db, item.phase_id, now),
     )
     record(
         db,
@@ -643,6 +739,9 @@ async def review(
         object_type="item_progress",
         object_id=progress.id,
     )
+    if approve:
+        await db.flush()  # the count below must see this approval
+        await _record_completion_if_done(db, access, organisation_id)
     record(
         db,
         AuditAction.ITEM_REVIEWED,

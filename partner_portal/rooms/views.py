@@ -110,6 +110,22 @@ async def answer(ctx: Ctx) -> Response:
     return ctx.redirect(ctx.url("room", room_id=access.room.id))
 
 
+async def withdraw(ctx: Ctx) -> Response:
+    access = await _access(ctx)
+    form = await ctx.request.form()
+    try:
+        await service.withdraw(
+            ctx.db,
+            actor=ctx.me,
+            access=access,
+            organisation_id=ctx.path_id("organisation_id"),
+            reason=str(form.get("reason") or "").strip()[:1000],
+        )
+    except FormInvalid as invalid:
+        return await _then_show(ctx, invalid)
+    return ctx.redirect(ctx.url("room", room_id=access.room.id) + "#deltagare")
+
+
 async def set_phase(ctx: Ctx) -> Response:
     access = await _access(ctx)
     form = await ctx.request.form()

@@ -467,3 +467,86 @@ async def test_the_coordinator_adjusts_the_rooms_items_but_never_destroys_work(
     titles = {i.title for i in await rows(db, RoomItem, RoomItem.room_id == room_id)}
     assert "Bekräfta utbildningsdatum" not in titles
     assert len(await rows(db, RoomItem, RoomItem.id == worked)) == 1
+
+
+async def test_leaving_a_room_needs_a_reason_and_is_evidence(
+    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona, bob: Persona
+) -> None:
+    room_id, byggen = await make_room_with_partner(db, app, alice, bob)
+    await log_in(client, app, bob)
+
+    without = await post(client, app, f"/rum/{room_id}/organisationer/{byggen}/lamna")
+    left = await post(
+        client, app, f"/rum/{room_id}/organisationer/{byggen}/lamna", {"reason": "Omorganisation"}
+    )
+
+    assert without.status_code == 400
+    assert left.status_code == 303
+    [participation] = await rows(db, Participation)
+    assert participation.status is ParticipationStatus.WITHDRAWN
+    [evidence] = await rows(db, Evidence, Evidence.kind == "room_withdrawn")
+    assert evidence.details == {"reason": "Omorganisation"}
+    assert (await client.get(f"/rum/{room_id}")).status_code == 404  # no longer in the room
+    await log_in(client, app, alice)
+    assert "Har lämnat rummet" in (await client.get(f"/rum/{room_id}")).text
+
+
+async def test_approving_the_last_item_records_completion_once_and_lateness_is_kept(
+    app: Starlette, db: AsyncSession, alice: Persona, bob: Persona
+) -> None:
+    from partner_portal.rooms import service
+    from partner_portal.rooms.access import room_for
+    from partner_portal.rooms.forms import ProgressInput
+    from partner_portal.rooms.models import Classification
+    from tests.helpers import as_current
+
+    room_id, byggen = await make_room_with_partner(db, app, alice, bob)
+    await db.execute(sa.update(RoomPhase).values(deadline=date(2026, 1, 1)))
+    await db.commit()
+    partner, coordinator = as_current(bob), as_current(alice, coordinator=True)
+    items = [i.id for i in await rows(db, RoomItem, RoomItem.room_id == room_id)]
+    for number, item_id in enumerate(items):
+        access = await room_for(db, partner, room_id)
+        if number == 0:
+            await service.update_progress(
+                db,
+                actor=partner,
+                access=access,
+                organisation_id=byggen,
+                item_id=item_id,
+                data=ProgressInput(
+                    ProgressStatus.NOT_APPLICABLE, Classification.INTERNAL, "Ej här"
+                ),
+            )
+            continue
+        if number == 2:
+            await service.update_progress(
+                db,
+                actor=partner,
+                access=access,
+                organisation_id=byggen,
+                item_id=item_id,
+                data=ProgressInput(
+                    ProgressStatus.IN_PROGRESS,
+                    Classification.CONFIDENTIAL_METADATA_ONLY,
+                    "Lämnat på annat sätt",
+                ),
+            )
+        await service.submit(
+            db, actor=partner, access=access, organisation_id=byggen, item_id=item_id
+        )
+        await service.review(
+            db,
+            actor=coordinator,
+            access=await room_for(db, coordinator, room_id),
+            organisation_id=byggen,
+            item_id=item_id,
+            approve=True,
+            comment="",
+        )
+
+    completed = await rows(db, Evidence, Evidence.kind == "room_completed")
+    submitted = await rows(db, Evidence, Evidence.kind == "item_submitted")
+    assert len(completed) == 1
+    assert submitted
+    assert all(e.details == {"late": True} for e in submitted)
