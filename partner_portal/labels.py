@@ -76,6 +76,8 @@ def _audit_actions(language: str) -> Mapping[str, str]:
         "item_reviewed": _("Underlag granskat"),
         "template_versioned": _("Processmall ändrad"),
         "export_downloaded": _("Export hämtad"),
+        "api_token_issued": _("API-nyckel utfärdad"),
+        "api_token_revoked": _("API-nyckel återkallad"),
     }
 
 

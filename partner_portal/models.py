@@ -9,6 +9,7 @@ from partner_portal.deliverables.models import (
     WaterNeed,
 )
 from partner_portal.evidence.models import Evidence
+from partner_portal.followup.api_tokens import ApiToken
 from partner_portal.mail.models import OutboxMessage
 from partner_portal.organisations.models import Invitation, Membership, Organisation
 from partner_portal.rooms.models import (
@@ -23,6 +24,7 @@ from partner_portal.rooms.models import (
 )
 
 __all__ = [
+    "ApiToken",
     "AuditEvent",
     "ConnectionPoint",
     "Evidence",

@@ -9,8 +9,11 @@ from partner_portal import health
 from partner_portal.audit import views as audit
 from partner_portal.auth import role_views as roles
 from partner_portal.auth import views as auth
-from partner_portal.auth.access import COORDINATOR, DEV_ONLY, LOGGED_IN, PUBLIC
+from partner_portal.auth.access import COORDINATOR, DEV_ONLY, FOLLOWUP_API, LOGGED_IN, PUBLIC
 from partner_portal.devtools import views as devtools
+from partner_portal.followup import api_token_views as api_tokens
+from partner_portal.followup import api_views as followup_api
+from partner_portal.followup.api import api_route
 from partner_portal.organisations import invitation_views as invitations
 from partner_portal.organisations import views as organisations
 from partner_portal.pages import views as pages
@@ -278,6 +281,35 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
             access=COORDINATOR,
             methods=POST,
         ),
+        # The follow-up API: JSON for the reporting tools, bearer API tokens only (followup/api.py)
+        route("/uppfoljning/api-nycklar", api_tokens.index, name="api_tokens", access=COORDINATOR),
+        route(
+            "/uppfoljning/api-nycklar",
+            api_tokens.issue,
+            name="api_token_issue",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        route(
+            "/uppfoljning/api-nycklar/{token_id:id}/aterkalla",
+            api_tokens.revoke,
+            name="api_token_revoke",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        api_route("/api/v1/openapi.json", followup_api.openapi, name="api_openapi", access=PUBLIC),
+        api_route("/api/v1/matrix", followup_api.matrix, name="api_matrix", access=FOLLOWUP_API),
+        api_route(
+            "/api/v1/organisations",
+            followup_api.organisations,
+            name="api_organisations",
+            access=FOLLOWUP_API,
+        ),
+        api_route(
+            "/api/v1/evidence", followup_api.evidence, name="api_evidence", access=FOLLOWUP_API
+        ),
+        # Anything else under /api answers JSON 404, not an HTML page.
+        api_route("/api/{rest:path}", followup_api.not_found, name="api_not_found", access=PUBLIC),
         # The audit log
         route("/logg", audit.index, name="audit_log", access=COORDINATOR),
         # Operations

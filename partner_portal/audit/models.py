@@ -38,6 +38,8 @@ class AuditAction(enum.StrEnum):
     ITEM_REVIEWED = "item_reviewed"
     TEMPLATE_VERSIONED = "template_versioned"
     EXPORT_DOWNLOADED = "export_downloaded"
+    API_TOKEN_ISSUED = "api_token_issued"  # noqa: S105 (an action, not a secret)
+    API_TOKEN_REVOKED = "api_token_revoked"  # noqa: S105
 
 
 class AuditEvent(SQLModel, table=True):

@@ -2,6 +2,10 @@
 
 Object-level checks (this organisation, this room) happen where objects are loaded, through
 "get X for this person" queries that answer 404 for anything outside the person's reach.
+
+The follow-up API is the one exception to login sessions: its routes (partner_portal.followup.api)
+authenticate a bearer API token instead, and never a session cookie. Their policy says so, and a
+session-based route that was given it by mistake lets nobody in.
 """
 
 from __future__ import annotations
@@ -26,8 +30,12 @@ class Policy:
     coordinator: bool = False
     followup: bool = False
     dev_only: bool = False
+    # A follow-up reader's API token, checked by the API's own route wrapper (not by check()).
+    api_token: bool = False
 
     def check(self, person: CurrentPerson | None, settings: Settings) -> None:
+        if self.api_token:
+            raise NotFound()  # a login session never opens an API route
         if self.dev_only and not settings.dev_tools:
             raise NotFound()
         if self.needs_login and person is None:
@@ -43,3 +51,4 @@ LOGGED_IN = Policy("logged in", needs_login=True)
 COORDINATOR = Policy("coordinator", needs_login=True, coordinator=True)
 FOLLOWUP = Policy("follow-up readers and coordinators", needs_login=True, followup=True)
 DEV_ONLY = Policy("development tools", dev_only=True)
+FOLLOWUP_API = Policy("follow-up API token", api_token=True)
