@@ -132,7 +132,7 @@ def _dev(args: argparse.Namespace) -> int:
             smtp_port=smtp_port,
         )
         _migrate(settings)
-        _run_db(settings, lambda db: seed_demo(db, issuer=issuer))
+        _run_db(settings, lambda db: seed_demo(db, issuer=issuer, settings=settings))
         people = "\n".join(f"    {p.name:<16} {p.description}" for p in DEMO_PEOPLE)
         print(
             f"\nPartnerportalen (development) runs at {base_url}/\n"

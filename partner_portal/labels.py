@@ -106,6 +106,19 @@ def _progress(language: str) -> Mapping[str, str]:
 
 
 @cache
+def _levels(language: str) -> Mapping[str, str]:
+    return {
+        "not_invited": _("Inte inbjuden"),
+        "invited": _("Inbjuden, inget svar"),
+        "declined": _("Avböjde eller lämnade"),
+        "accepted": _("Tackade ja"),
+        "active": _("Aktiv i dialogen"),
+        "contributed": _("Lämnade underlag"),
+        "completed": _("Slutfört"),
+    }
+
+
+@cache
 def _item_kinds(language: str) -> Mapping[str, str]:
     return {
         "checklist": _("Bekräftelse (checkpunkt)"),
@@ -207,6 +220,10 @@ class Labels:
     @property
     def progress_badges(self) -> Mapping[str, str]:
         return PROGRESS_BADGES
+
+    @property
+    def levels(self) -> Mapping[str, str]:
+        return _levels(i18n.current_language.get())
 
     @property
     def item_kinds(self) -> Mapping[str, str]:

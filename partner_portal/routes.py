@@ -9,10 +9,18 @@ from partner_portal import health
 from partner_portal.audit import views as audit
 from partner_portal.auth import role_views as roles
 from partner_portal.auth import views as auth
-from partner_portal.auth.access import COORDINATOR, DEV_ONLY, FOLLOWUP_API, LOGGED_IN, PUBLIC
+from partner_portal.auth.access import (
+    COORDINATOR,
+    DEV_ONLY,
+    FOLLOWUP,
+    FOLLOWUP_API,
+    LOGGED_IN,
+    PUBLIC,
+)
 from partner_portal.devtools import views as devtools
 from partner_portal.followup import api_token_views as api_tokens
 from partner_portal.followup import api_views as followup_api
+from partner_portal.followup import views as followup
 from partner_portal.followup.api import api_route
 from partner_portal.organisations import invitation_views as invitations
 from partner_portal.organisations import views as organisations
@@ -270,6 +278,30 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
             name="template",
             access=COORDINATOR,
             methods=GET_POST,
+        ),
+        # Follow-up for the municipal board (coordinators and follow-up readers)
+        route("/uppfoljning", followup.index, name="followup", access=FOLLOWUP),
+        route("/uppfoljning/cell", followup.cell, name="followup_cell", access=FOLLOWUP),
+        route(
+            "/uppfoljning/processer/{process}",
+            followup.process_view,
+            name="followup_process",
+            access=FOLLOWUP,
+        ),
+        route(
+            "/uppfoljning/rapport", followup.report_page, name="followup_report", access=FOLLOWUP
+        ),
+        route(
+            "/uppfoljning/rapport.pdf",
+            followup.report_pdf,
+            name="followup_report_pdf",
+            access=FOLLOWUP,
+        ),
+        route(
+            "/uppfoljning/export/{what}.{fmt}",
+            followup.export,
+            name="followup_export",
+            access=FOLLOWUP,
         ),
         # Portal-wide roles
         route("/roller", roles.index, name="roles", access=COORDINATOR),

@@ -83,7 +83,7 @@ class Ctx:
     def client_ip(self) -> str | None:
         return self.request.client.host if self.request.client else None
 
-    def url(self, name: str, /, query: Mapping[str, str] | None = None, **params: Any) -> str:
+    def url(self, name: str, /, query: Mapping[str, Any] | None = None, **params: Any) -> str:
         return url_path(self.request, name, query, **params)
 
     def render(
@@ -180,17 +180,17 @@ async def _check_csrf(request: Request, session: ActiveSession | None) -> None:
 
 
 def url_path(
-    request: Request, name: str, query: Mapping[str, str] | None = None, /, **params: Any
+    request: Request, name: str, query: Mapping[str, Any] | None = None, /, **params: Any
 ) -> str:
     path = str(request.app.url_path_for(name, **params))
-    return f"{path}?{urlencode(query)}" if query else path
+    return f"{path}?{urlencode(query, doseq=True)}" if query else path
 
 
 def page_context(request: Request, session: ActiveSession | None) -> dict[str, Any]:
     """What every template may use: who is logged in, the CSRF token, URL helpers."""
     settings = portal_of(request).settings
 
-    def url(name: str, query: Mapping[str, str] | None = None, **params: Any) -> str:
+    def url(name: str, query: Mapping[str, Any] | None = None, **params: Any) -> str:
         return url_path(request, name, query, **params)
 
     def static(path: str) -> str:

@@ -6,20 +6,32 @@ out: they are the organisations' own to give), with the demo people acting for t
 
 from __future__ import annotations
 
+from datetime import date
+
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from partner_portal.auth import queries
-from partner_portal.auth.models import Person
+from partner_portal.auth.models import Person, PortalRole
 from partner_portal.auth.service import grant_role_by_email
+from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.devtools.people import DEMO_PEOPLE
+from partner_portal.evidence.models import Process
 from partner_portal.organisations.models import (
     Membership,
     MembershipRole,
     Organisation,
     OrganisationKind,
 )
+from partner_portal.resources import resource_dir
+from partner_portal.rooms import service as rooms
+from partner_portal.rooms.access import room_for
+from partner_portal.rooms.catalogue import install_standard_templates
+from partner_portal.rooms.forms import RoomInput
+from partner_portal.rooms.models import ProcessTemplate, Room
+from partner_portal.settings import Settings
+from partner_portal.templating import Templates
 from partner_portal.text import swedish_sort_key
 
 K = OrganisationKind
@@ -48,9 +60,10 @@ MEMBERSHIPS = (
 )
 
 
-async def seed_demo(db: AsyncSession, *, issuer: str) -> None:
+async def seed_demo(db: AsyncSession, *, issuer: str, settings: Settings) -> None:
     """Side effects: demo people at this issuer with their portal roles, the partner
-    organisations and their memberships — each only if missing. Commits."""
+    organisations and their memberships, and a drinking-water room under way — each only if
+    missing. Commits."""
     people: dict[str, int] = {}
     for demo in DEMO_PEOPLE:
         person = await queries.person_by_subject(db, issuer, demo.subject)
@@ -107,3 +120,54 @@ async def seed_demo(db: AsyncSession, *, issuer: str) -> None:
     for demo in DEMO_PEOPLE:
         if demo.role is not None:
             await grant_role_by_email(db, demo.role, demo.email)
+    await _seed_room(db, people, organisations, settings)
+
+
+DEMO_ROOM = "Nödvattenplan 2026"
+
+
+async def _seed_room(
+    db: AsyncSession, people: dict[str, int], organisations: dict[str, int], settings: Settings
+) -> None:
+    """A room opened and three organisations invited, one of which has said yes — made through
+    the same services people use, so the follow-up has real evidence to show."""
+    if await db.scalar(sa.select(col(Room.id)).where(col(Room.name) == DEMO_ROOM)) is not None:
+        return
+    await install_standard_templates(db)
+    template_id = await db.scalar(
+        sa.select(col(ProcessTemplate.id)).where(
+            col(ProcessTemplate.process) == Process.NODVATTEN,
+            col(ProcessTemplate.is_current).is_(True),
+        )
+    )
+    assert template_id is not None
+    anna = _as(people, "anna.lindqvist", "Anna Lindqvist", PortalRole.COORDINATOR)
+    room_id = await rooms.open_room(
+        db,
+        actor=anna,
+        data=RoomInput(DEMO_ROOM, template_id, date(2026, 1, 12), date(2026, 12, 18)),
+    )
+    env = Templates(resource_dir("templates")).env
+    byggen = organisations["AB Botkyrkabyggen"]
+    stiftelse = organisations["Stiftelsen Mångkulturellt centrum"]
+    await rooms.invite_organisations(
+        db,
+        actor=anna,
+        access=await room_for(db, anna, room_id),
+        organisation_ids=[byggen, organisations["Upplev Botkyrka AB"], stiftelse],
+        settings=settings,
+        env=env,
+    )
+    erik = _as(people, "erik.oberg", "Erik Öberg", None)
+    await rooms.answer(
+        db,
+        actor=erik,
+        access=await room_for(db, erik, room_id),
+        organisation_id=byggen,
+        accept=True,
+        reason="",
+    )
+
+
+def _as(people: dict[str, int], subject: str, name: str, role: PortalRole | None) -> CurrentPerson:
+    return CurrentPerson(people[subject], name, None, frozenset({role}) if role else frozenset())

@@ -1,0 +1,1 @@
+"""Follow-up for the municipal board: participation derived from evidence, never typed in."""
