@@ -90,7 +90,16 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_on_begin(conn: sa.Connection) -> None:
-    conn.exec_driver_sql("BEGIN")
+    # IMMEDIATE: a transaction takes SQLite's write lock when it begins, waiting up to
+    # busy_timeout for it. A deferred transaction that reads and then writes (nearly every
+    # request: a login session is read, then touched) cannot wait: if another connection wrote
+    # in between, its snapshot is stale and SQLite answers "database is locked" at once.
+    # Writers are serialised either way; SQLite is the embedded default, PostgreSQL the
+    # production database. ``sqlite_begin="DEFERRED"`` (an execution option) opts out.
+    mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+    if mode not in ("DEFERRED", "IMMEDIATE"):
+        raise ValueError(f"sqlite_begin must be DEFERRED or IMMEDIATE, not {mode!r}")
+    conn.exec_driver_sql(f"BEGIN {mode}")
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

@@ -29,7 +29,7 @@ from starlette.datastructures import Secret
 import partner_portal.models  # noqa: F401
 from partner_portal.app import create_app
 from partner_portal.auth.models import PortalRole
-from partner_portal.db import create_engine
+from partner_portal.db import create_engine, session_factory
 from partner_portal.migrate import upgrade
 from partner_portal.settings import Settings, load_settings
 from tests.helpers import BASE_URL, Persona, make_person
@@ -154,7 +154,10 @@ async def client(app: Starlette) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 async def db(app: Starlette) -> AsyncIterator[AsyncSession]:
-    async with app.state.portal.sessions() as session:
+    # Deferred on SQLite: a test reads through this session between requests, and its open
+    # read must not hold the write lock the application's (immediate) transactions wait for.
+    engine = app.state.portal.engine.execution_options(sqlite_begin="DEFERRED")
+    async with session_factory(engine)() as session:
         yield session
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
@@ -47,6 +49,36 @@ async def test_sqlite_runs_with_wal_busy_timeout_and_foreign_keys(tmp_path: obje
     await engine.dispose()
 
     assert (journal, busy, foreign_keys) == ("wal", 5000, 1)
+
+
+async def test_sqlite_read_then_write_waits_for_a_concurrent_writer(tmp_path: object) -> None:
+    """Nearly every request reads and then writes. Deferred, a transaction whose snapshot went
+    stale while another connection committed fails at once with "database is locked"; the
+    portal begins its SQLite transactions IMMEDIATE, so the second one waits instead."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path}/concurrent.db")
+    async with engine.begin() as connection:
+        await connection.exec_driver_sql("CREATE TABLE t (n INTEGER)")
+        await connection.exec_driver_sql("INSERT INTO t VALUES (0)")
+    first_has_read = asyncio.Event()
+
+    async def read_then_write() -> None:
+        async with engine.begin() as connection:
+            await connection.exec_driver_sql("SELECT n FROM t")
+            first_has_read.set()
+            await asyncio.sleep(0.2)
+            await connection.exec_driver_sql("UPDATE t SET n = n + 1")
+
+    async def write() -> None:
+        await first_has_read.wait()
+        async with engine.begin() as connection:
+            await connection.exec_driver_sql("UPDATE t SET n = n + 10")
+
+    await asyncio.gather(read_then_write(), write())
+    async with engine.connect() as connection:
+        total = await connection.scalar(sa.text("SELECT n FROM t"))
+    await engine.dispose()
+
+    assert total == 11
 
 
 async def test_the_audit_log_refuses_updates_and_deletes(database_url: str) -> None:
