@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import uuid
 from dataclasses import dataclass
 from urllib.parse import urlsplit
@@ -78,3 +79,11 @@ def as_current(persona: Persona, *, coordinator: bool = False) -> CurrentPerson:
     """The persona as the services see a logged-in person."""
     roles = frozenset({PortalRole.COORDINATOR}) if coordinator else frozenset()
     return CurrentPerson(persona.id, persona.name, persona.email, roles)
+
+
+def assert_error_links_resolve(html: str) -> None:
+    """Every link in an error summary goes to a control that is on the page."""
+    targets = re.findall(r'<li><a href="#([^"]+)">', html.split("portal-error-summary", 1)[-1])
+    ids = set(re.findall(r'\sid="([^"]+)"', html))
+    assert targets, "no error summary links"
+    assert set(targets) <= ids, f"error summary links to missing ids: {set(targets) - ids}"

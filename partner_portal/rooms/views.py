@@ -49,7 +49,13 @@ async def create(ctx: Ctx) -> Response:
     )
 
 
-async def show(ctx: Ctx, *, errors: dict[str, str] | None = None, status: int = 200) -> Response:
+async def show(
+    ctx: Ctx,
+    *,
+    errors: dict[str, str] | None = None,
+    error_targets: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
     access = await _access(ctx)
     page = await overview.room_overview(ctx.db, access, now=utcnow())
     choices = (
@@ -66,13 +72,18 @@ async def show(ctx: Ctx, *, errors: dict[str, str] | None = None, status: int = 
             "page": page,
             "invitable": [(i, n) for i, n in choices if i not in invited],
             "errors": errors or {},
+            "error_targets": error_targets or {},
         },
         status=status,
     )
 
 
-async def _then_show(ctx: Ctx, invalid: FormInvalid) -> Response:
-    return await show(ctx, errors=invalid.errors, status=400)
+async def _then_show(
+    ctx: Ctx, invalid: FormInvalid, targets: dict[str, str] | None = None
+) -> Response:
+    """The room page again with the errors; ``targets`` names the control each error summary
+    link goes to where the page holds one form per phase or organisation."""
+    return await show(ctx, errors=invalid.errors, error_targets=targets, status=400)
 
 
 async def invite(ctx: Ctx) -> Response:
@@ -106,7 +117,7 @@ async def answer(ctx: Ctx) -> Response:
             reason=reason,
         )
     except FormInvalid as invalid:
-        return await _then_show(ctx, invalid)
+        return await _then_show(ctx, invalid, {"reason": f"skal-{ctx.path_id('organisation_id')}"})
     return ctx.redirect(ctx.url("room", room_id=access.room.id))
 
 
@@ -122,7 +133,7 @@ async def withdraw(ctx: Ctx) -> Response:
             reason=str(form.get("reason") or "").strip()[:1000],
         )
     except FormInvalid as invalid:
-        return await _then_show(ctx, invalid)
+        return await _then_show(ctx, invalid, {"reason": f"lamna-{ctx.path_id('organisation_id')}"})
     return ctx.redirect(ctx.url("room", room_id=access.room.id) + "#deltagare")
 
 
@@ -186,7 +197,8 @@ async def add_item(ctx: Ctx) -> Response:
             kind=forms.item_kind(form),
         )
     except FormInvalid as invalid:
-        return await _then_show(ctx, invalid)
+        targets = {"item_title": f"punkt-{phase_id}", "item_kind": f"sort-{phase_id}"}
+        return await _then_show(ctx, invalid, targets)
     return ctx.redirect(ctx.url("room", room_id=access.room.id) + f"#fas-{phase_id}")
 
 

@@ -24,7 +24,7 @@ from partner_portal.rooms.models import (
     RoomItem,
     RoomPhase,
 )
-from tests.helpers import Persona, csrf_token, log_in, make_person
+from tests.helpers import Persona, assert_error_links_resolve, csrf_token, log_in, make_person
 from tests.organisations.factories import add_member, make_organisation
 from tests.rooms.factories import accept, invite, item_of_kind, open_room
 
@@ -179,6 +179,7 @@ async def test_the_main_contact_accepts_or_declines_with_a_reason(
     assert "AB Botkyrkabyggen är inbjuden att delta" in page
     assert accepted.status_code == 303
     assert no_reason.status_code == 400
+    assert_error_links_resolve(no_reason.text)
     assert "Skriv varför organisationen avstår." in no_reason.text
     assert declined.status_code == 303
     kinds = {(e.organisation_id, e.kind, e.details.get("reason")) for e in await rows(db, Evidence)}
@@ -272,6 +273,7 @@ async def test_not_applicable_needs_a_reason_and_shows_in_the_overview(
     )
 
     assert missing.status_code == 400
+    assert_error_links_resolve(missing.text)
     assert "Skriv varför punkten inte gäller" in missing.text
     assert given.status_code == 303
     overview = (await client.get(f"/rum/{room_id}")).text
@@ -337,6 +339,7 @@ async def test_the_coordinator_moves_the_room_to_a_phase_and_adjusts_it(
     assert moved.status_code == 303
     assert edited.status_code == 303
     assert bad.status_code == 400
+    assert_error_links_resolve(bad.text)
     page = (await client.get(f"/rum/{room_id}")).text
     assert re.search(r'aria-current="step">\s*<h3 class="heading--h4">Identifiering 2026', page)
     [saved] = await rows(db, RoomPhase, RoomPhase.id == phase.id)
@@ -461,6 +464,7 @@ async def test_the_coordinator_adjusts_the_rooms_items_but_never_destroys_work(
 
     assert added.status_code == 303
     assert bad.status_code == 400
+    assert_error_links_resolve(bad.text)
     assert removed.status_code == 303
     assert refused.status_code == 400
     assert "organisationer har redan arbetat med den" in refused.text
@@ -481,6 +485,7 @@ async def test_leaving_a_room_needs_a_reason_and_is_evidence(
     )
 
     assert without.status_code == 400
+    assert_error_links_resolve(without.text)
     assert left.status_code == 303
     [participation] = await rows(db, Participation)
     assert participation.status is ParticipationStatus.WITHDRAWN
