@@ -68,3 +68,21 @@ def status(form: Mapping[str, Any]) -> ActionStatus:
     if value is None:
         raise FormInvalid({"status": _("Välj ett läge i listan.")})
     return value
+
+
+def phase_action(form: Mapping[str, Any]) -> tuple[int, ActionInput]:
+    """The coordinator's form: a room's phase and the action."""
+    errors: dict[str, str] = {}
+    phase_id = forms.positive_int(forms.text(form, "phase", max_length=12))
+    if phase_id is None:
+        errors["phase"] = _("Välj en fas i listan.")
+    data = None
+    try:
+        data = action(form)
+    except FormInvalid as invalid:
+        errors |= invalid.errors
+    if errors:
+        raise FormInvalid(errors)
+    assert phase_id is not None
+    assert data is not None
+    return phase_id, data

@@ -18,7 +18,7 @@ from partner_portal.meetings.queries import (
     my_room_ids,
 )
 from partner_portal.organisations.models import Organisation
-from partner_portal.rooms.models import Room
+from partner_portal.rooms.models import Room, RoomPhase
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,3 +121,21 @@ async def waiting_for(db: AsyncSession, person_id: int, *, limit: int = 100) -> 
 async def from_meeting(db: AsyncSession, meeting_id: int) -> list[ActionRow]:
     query = _columns().where(col(Action.meeting_id) == meeting_id).order_by(col(Action.id))
     return [ActionRow(**row._mapping) for row in await db.execute(query)]
+
+
+async def phase_choices(db: AsyncSession) -> list[tuple[int, str]]:
+    """(phase id, "room – phase") for the phases of open rooms, for the coordinator's form."""
+    rows: Any = await db.execute(
+        sa.select(col(RoomPhase.id), col(Room.name).label("room_name"), col(RoomPhase.title))
+        .join(Room, col(Room.id) == col(RoomPhase.room_id))
+        .where(col(Room.is_closed).is_(False))
+        .order_by(col(Room.name), col(Room.id), col(RoomPhase.position))
+    )
+    return [(row.id, f"{row.room_name} – {row.title}") for row in rows]
+
+
+async def room_of_phase(db: AsyncSession, phase_id: int) -> int | None:
+    value: int | None = await db.scalar(
+        sa.select(col(RoomPhase.room_id)).where(col(RoomPhase.id) == phase_id)
+    )
+    return value

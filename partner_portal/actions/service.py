@@ -22,7 +22,7 @@ from partner_portal.evidence.service import record_evidence
 from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
 from partner_portal.organisations.models import Membership
-from partner_portal.rooms.access import RoomAccess
+from partner_portal.rooms.access import room_for
 from partner_portal.rooms.models import Participation, Room, RoomPhase
 from partner_portal.rooms.queries import VISIBLE
 
@@ -90,15 +90,16 @@ async def add_action(
 
 
 async def create_phase_action(
-    db: AsyncSession, *, actor: CurrentPerson, access: RoomAccess, phase_id: int, data: ActionInput
+    db: AsyncSession, *, actor: CurrentPerson, phase_id: int, data: ActionInput
 ) -> int:
-    """The coordinator gives an organisation in the room an action from one of its phases.
-    Side effects: see :func:`add_action`. Commits."""
+    """The coordinator gives an organisation taking part in a room an action from one of the
+    room's phases. Side effects: see :func:`add_action`. Commits."""
     if not actor.is_coordinator:
         raise NotFound()
     phase = await db.get(RoomPhase, phase_id)
-    if phase is None or phase.room_id != access.room.id:
+    if phase is None:
         raise FormInvalid({"phase": _("Välj en fas i listan.")})
+    access = await room_for(db, actor, phase.room_id)
     if access.room.is_closed:
         raise FormInvalid({"phase": _("Rummet är stängt.")})
     participants = set(

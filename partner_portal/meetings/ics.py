@@ -163,3 +163,8 @@ def feed(name: str, meetings: list[MeetingEvent], days: list[DayEvent], *, now: 
         event.add("transp", "TRANSPARENT")
         calendar.add_component(event)
     return str(calendar.to_ical().decode())
+
+
+def single(meeting: MeetingEvent, *, now: datetime) -> str:
+    """One meeting to download and open in a calendar (``METHOD:PUBLISH``)."""
+    return feed(meeting.title, [meeting], [], now=now)
