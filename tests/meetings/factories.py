@@ -9,11 +9,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
 from partner_portal.actions.forms import ActionInput
+from partner_portal.mail.models import OutboxMessage
 from partner_portal.meetings import service
 from partner_portal.meetings.access import meeting_for
 from partner_portal.meetings.forms import MeetingInput, local_moment
 from partner_portal.meetings.models import Rsvp
-from partner_portal.mail.models import OutboxMessage
 from tests.helpers import Persona, as_current
 
 
