@@ -5,9 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from datetime import timedelta
+from datetime import datetime, timedelta
+from functools import cache
 
 import sqlalchemy as sa
+from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
@@ -16,7 +18,10 @@ from partner_portal.auth.models import LoginAttempt
 from partner_portal.auth.service import LOGIN_ATTEMPT_MAX_AGE
 from partner_portal.db import utcnow
 from partner_portal.mail import sender
+from partner_portal.meetings import reminders
+from partner_portal.resources import resource_dir
 from partner_portal.settings import Settings
+from partner_portal.templating import create_environment
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +38,23 @@ async def housekeeping(db: AsyncSession, settings: Settings) -> None:
     await db.commit()
     if ended:
         log.info("housekeeping: ended %d expired sessions", ended)
+
+
+@cache
+def _mail_templates() -> Environment:
+    return create_environment(resource_dir("templates"))
+
+
+async def send_reminders(
+    db: AsyncSession, settings: Settings, *, now: datetime | None = None
+) -> reminders.Sent:
+    """Meeting, minutes and overdue-action reminders that are due, each sent once."""
+    sent = await reminders.send_due(
+        db, settings=settings, env=_mail_templates(), now=now or utcnow()
+    )
+    if sent != reminders.Sent():
+        log.info("reminders: %s", sent)
+    return sent
 
 
 async def deliver_outbox(
@@ -56,6 +78,8 @@ async def run_forever(
     async def housekeeping_round() -> None:
         async with sessions_factory() as db:
             await housekeeping(db, settings)
+        async with sessions_factory() as db:
+            await send_reminders(db, settings)
 
     async with asyncio.TaskGroup() as group:
         group.create_task(_every(HOUSEKEEPING_INTERVAL, "housekeeping", housekeeping_round))

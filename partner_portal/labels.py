@@ -78,6 +78,15 @@ def _audit_actions(language: str) -> Mapping[str, str]:
         "export_downloaded": _("Export hämtad"),
         "api_token_issued": _("API-nyckel utfärdad"),
         "api_token_revoked": _("API-nyckel återkallad"),
+        "meeting_created": _("Möte planerat"),
+        "meeting_updated": _("Möte ändrat"),
+        "meeting_cancelled": _("Möte inställt"),
+        "meeting_attendance_recorded": _("Närvaro vid möte registrerad"),
+        "meeting_minutes_filed": _("Mötesprotokoll sparat"),
+        "action_created": _("Åtgärd skapad"),
+        "action_status_changed": _("Åtgärdens läge ändrat"),
+        "calendar_feed_created": _("Kalenderlänk skapad"),
+        "calendar_feed_revoked": _("Kalenderlänk återkallad"),
     }
 
 
@@ -165,7 +174,27 @@ def _evidence(language: str) -> Mapping[str, str]:
         "item_returned": _("fick ett underlag återskickat för komplettering"),
         "room_withdrawn": _("lämnade rummet"),
         "room_completed": _("fick allt godkänt i rummet"),
+        "meeting_attended": _("deltog i ett möte"),
+        "rsvp_given": _("svarade på en mötesinbjudan"),
+        "action_completed": _("slutförde en åtgärd"),
     }
+
+
+@cache
+def _rsvp(language: str) -> Mapping[str, str]:
+    return {"yes": _("Ja"), "no": _("Nej"), "maybe": _("Kanske")}
+
+
+@cache
+def _action_status(language: str) -> Mapping[str, str]:
+    return {"open": _("Öppen"), "in_progress": _("Pågår"), "done": _("Klar")}
+
+
+ACTION_BADGES: Mapping[str, str] = {
+    "open": "badge--default",
+    "in_progress": "badge--info",
+    "done": "badge--success",
+}
 
 
 # Badge classes of the design system: colour is never the only signal, the word is always there.
@@ -244,6 +273,18 @@ class Labels:
     @property
     def evidence(self) -> Mapping[str, str]:
         return _evidence(i18n.current_language.get())
+
+    @property
+    def rsvp(self) -> Mapping[str, str]:
+        return _rsvp(i18n.current_language.get())
+
+    @property
+    def action_status(self) -> Mapping[str, str]:
+        return _action_status(i18n.current_language.get())
+
+    @property
+    def action_badges(self) -> Mapping[str, str]:
+        return ACTION_BADGES
 
 
 LABELS = Labels()

@@ -1,5 +1,6 @@
 """Every table, imported in one place so Alembic and tests see the whole schema."""
 
+from partner_portal.actions.models import Action
 from partner_portal.audit.models import AuditEvent
 from partner_portal.auth.models import LoginAttempt, LoginSession, Person, RoleGrant
 from partner_portal.deliverables.models import (
@@ -11,6 +12,13 @@ from partner_portal.deliverables.models import (
 from partner_portal.evidence.models import Evidence
 from partner_portal.followup.api_tokens import ApiToken
 from partner_portal.mail.models import OutboxMessage
+from partner_portal.meetings.models import (
+    CalendarFeed,
+    Meeting,
+    MeetingDecision,
+    MeetingOrganisation,
+    MeetingPerson,
+)
 from partner_portal.organisations.models import Invitation, Membership, Organisation
 from partner_portal.rooms.models import (
     ItemProgress,
@@ -24,14 +32,20 @@ from partner_portal.rooms.models import (
 )
 
 __all__ = [
+    "Action",
     "ApiToken",
     "AuditEvent",
+    "CalendarFeed",
     "ConnectionPoint",
     "Evidence",
     "Invitation",
     "ItemProgress",
     "LoginAttempt",
     "LoginSession",
+    "Meeting",
+    "MeetingDecision",
+    "MeetingOrganisation",
+    "MeetingPerson",
     "Membership",
     "Organisation",
     "OutboxMessage",

@@ -6,6 +6,7 @@ from starlette.convertors import Convertor, register_url_convertor
 from starlette.routing import BaseRoute
 
 from partner_portal import health
+from partner_portal.actions import views as actions
 from partner_portal.audit import views as audit
 from partner_portal.auth import role_views as roles
 from partner_portal.auth import views as auth
@@ -22,6 +23,7 @@ from partner_portal.followup import api_token_views as api_tokens
 from partner_portal.followup import api_views as followup_api
 from partner_portal.followup import views as followup
 from partner_portal.followup.api import api_route
+from partner_portal.meetings import views as meetings
 from partner_portal.organisations import invitation_views as invitations
 from partner_portal.organisations import views as organisations
 from partner_portal.pages import views as pages
@@ -51,6 +53,8 @@ GET, POST, GET_POST = ["GET"], ["POST"], ["GET", "POST"]
 ORG = "/organisationer/{organisation_id:id}"
 ROOM = "/rum/{room_id:id}"
 ITEM = f"{ROOM}/organisationer/{{organisation_id:id}}/punkter/{{item_id:id}}"
+MEETING = "/moten/{meeting_id:id}"
+ACTION = "/atgarder/{action_id:id}"
 
 
 def routes(*, dev_tools: bool) -> list[BaseRoute]:
@@ -342,6 +346,88 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
         ),
         # Anything else under /api answers JSON 404, not an HTML page.
         api_route("/api/{rest:path}", followup_api.not_found, name="api_not_found", access=PUBLIC),
+        # Meetings (object access is checked in meetings.access) and actions (actions.access)
+        route("/moten", meetings.index, name="meetings", access=LOGGED_IN),
+        route(
+            "/moten/nytt",
+            meetings.create,
+            name="meeting_new",
+            access=COORDINATOR,
+            methods=GET_POST,
+        ),
+        route(MEETING, meetings.show, name="meeting", access=LOGGED_IN),
+        route(
+            f"{MEETING}/andra",
+            meetings.edit,
+            name="meeting_edit",
+            access=COORDINATOR,
+            methods=GET_POST,
+        ),
+        route(
+            f"{MEETING}/stall-in",
+            meetings.cancel,
+            name="meeting_cancel",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        route(
+            f"{MEETING}/svar",
+            meetings.answer,
+            name="meeting_answer",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            f"{MEETING}/narvaro",
+            meetings.attendance,
+            name="meeting_attendance",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        route(
+            f"{MEETING}/protokoll",
+            meetings.minutes,
+            name="meeting_minutes",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        route(
+            f"{MEETING}/beslut",
+            meetings.decision,
+            name="meeting_decision",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        route(f"{MEETING}/mote.ics", meetings.download, name="meeting_ics", access=LOGGED_IN),
+        route("/atgarder", actions.index, name="actions", access=LOGGED_IN),
+        route(
+            "/atgarder/ny", actions.create, name="action_new", access=COORDINATOR, methods=GET_POST
+        ),
+        route(ACTION, actions.show, name="action", access=LOGGED_IN),
+        route(
+            f"{ACTION}/lage",
+            actions.set_status,
+            name="action_status",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        # The person's calendar feed: the secret token in the URL is the access.
+        route("/kalender", meetings.calendar_page, name="calendar", access=LOGGED_IN),
+        route(
+            "/kalender",
+            meetings.calendar_create,
+            name="calendar_create",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            "/kalender/aterkalla",
+            meetings.calendar_revoke,
+            name="calendar_revoke",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route("/kalender/{token}.ics", meetings.calendar_feed, name="calendar_feed", access=PUBLIC),
         # The audit log
         route("/logg", audit.index, name="audit_log", access=COORDINATOR),
         # Operations

@@ -59,6 +59,8 @@ class Settings:
     session_max_hours: int = 12
     invitation_days: int = 14
     invitations_per_hour: int = 30
+    meeting_reminder_hours: int = 24
+    minutes_reminder_days: int = 3
     # Set by `partner-portal dev` only: the built-in development provider and mail catcher.
     dev_tools: bool = False
 
@@ -193,6 +195,8 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dev_tools: bool =
         session_max_hours=get_int("SESSION_MAX_HOURS", 12, 1, 24 * 7),
         invitation_days=get_int("INVITATION_DAYS", 14, 1, 90),
         invitations_per_hour=get_int("INVITATIONS_PER_HOUR", 30, 1, 1000),
+        meeting_reminder_hours=get_int("MEETING_REMINDER_HOURS", 24, 1, 24 * 14),
+        minutes_reminder_days=get_int("MINUTES_REMINDER_DAYS", 3, 1, 60),
         dev_tools=dev_tools,
     )
     if problems:

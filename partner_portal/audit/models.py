@@ -40,6 +40,15 @@ class AuditAction(enum.StrEnum):
     EXPORT_DOWNLOADED = "export_downloaded"
     API_TOKEN_ISSUED = "api_token_issued"  # noqa: S105 (an action, not a secret)
     API_TOKEN_REVOKED = "api_token_revoked"  # noqa: S105
+    MEETING_CREATED = "meeting_created"
+    MEETING_UPDATED = "meeting_updated"
+    MEETING_CANCELLED = "meeting_cancelled"
+    MEETING_ATTENDANCE_RECORDED = "meeting_attendance_recorded"
+    MEETING_MINUTES_FILED = "meeting_minutes_filed"
+    ACTION_CREATED = "action_created"
+    ACTION_STATUS_CHANGED = "action_status_changed"
+    CALENDAR_FEED_CREATED = "calendar_feed_created"
+    CALENDAR_FEED_REVOKED = "calendar_feed_revoked"
 
 
 class AuditEvent(SQLModel, table=True):

@@ -39,6 +39,10 @@ class EvidenceKind(enum.StrEnum):
     ITEM_RETURNED = "item_returned"
     ROOM_WITHDRAWN = "room_withdrawn"  # left a room it had joined, with a reason
     ROOM_COMPLETED = "room_completed"  # every item it owed in the room approved (or n/a)
+    # Meetings and actions
+    MEETING_ATTENDED = "meeting_attended"
+    RSVP_GIVEN = "rsvp_given"
+    ACTION_COMPLETED = "action_completed"
     # Later kinds join here: comment made, statement submitted, meeting attended, action
     # completed, call-out held …
 

@@ -26,10 +26,22 @@ class Message:
     subject: str
     text: str
     html: str
+    # An iCalendar object (a meeting invitation, update or cancellation) and its METHOD.
+    calendar: str | None = None
+    calendar_method: str | None = None
 
 
-def build(env: jinja2.Environment, name: str, to: str, context: Mapping[str, Any]) -> Message:
-    """Render ``emails/<name>-*`` with ``context``; the subject becomes a single line."""
+def build(
+    env: jinja2.Environment,
+    name: str,
+    to: str,
+    context: Mapping[str, Any],
+    *,
+    calendar: str | None = None,
+    calendar_method: str | None = None,
+) -> Message:
+    """Render ``emails/<name>-*`` with ``context``; the subject becomes a single line.
+    ``calendar`` (an iCalendar text with its ``calendar_method``) travels with the mail."""
     subject = html.unescape(env.get_template(f"emails/{name}-subject.txt").render(context))
     text = html.unescape(env.get_template(f"emails/{name}-body.txt").render(context))
     body_html = env.get_template(f"emails/{name}-body.html").render(context)
@@ -40,11 +52,17 @@ def build(env: jinja2.Environment, name: str, to: str, context: Mapping[str, Any
         subject=" ".join(subject.split()),
         text=text.strip() + "\n",
         html=body_html,
+        calendar=calendar,
+        calendar_method=calendar_method if calendar else None,
     )
 
 
 def to_email(message: Message, *, sender: str, message_id_domain: str) -> EmailMessage:
     """A multipart/alternative message (text first, then HTML), UTF-8, with Date and Message-ID.
+
+    With a calendar, shaped the way calendar services send invitations themselves, which is
+    what Outlook and Google Calendar recognise: multipart/mixed of the alternative (text, HTML,
+    ``text/calendar; method=…``) and the same calendar as an ``invite.ics`` attachment.
 
     Raises ``ValueError`` for a header that cannot be written (e.g. an address with a line
     break in it).
@@ -57,4 +75,15 @@ def to_email(message: Message, *, sender: str, message_id_domain: str) -> EmailM
     mime["Message-ID"] = email.utils.make_msgid(domain=message_id_domain)
     mime.set_content(message.text, subtype="plain", charset="utf-8")
     mime.add_alternative(message.html, subtype="html", charset="utf-8")
+    if message.calendar:
+        method = message.calendar_method or "PUBLISH"
+        mime.add_alternative(
+            message.calendar, subtype="calendar", charset="utf-8", params={"method": method}
+        )
+        mime.add_attachment(
+            message.calendar.encode(),
+            maintype="application",
+            subtype="ics",
+            filename="invite.ics",
+        )
     return mime

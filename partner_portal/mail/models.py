@@ -30,6 +30,9 @@ class OutboxMessage(SQLModel, table=True):
     subject: str = Field(max_length=300)
     body_text: str = Field(sa_type=sa.Text)
     body_html: str = Field(sa_type=sa.Text)
+    # A meeting's iCalendar object and its METHOD (REQUEST, CANCEL), when the mail carries one.
+    body_calendar: str | None = Field(default=None, sa_type=sa.Text)
+    calendar_method: str | None = Field(default=None, max_length=16)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     status: OutboxStatus = Field(
         default=OutboxStatus.PENDING, sa_type=enum_column_type(OutboxStatus), index=True

@@ -51,6 +51,8 @@ def enqueue(
         subject=subject,
         body_text=message.text,
         body_html=message.html,
+        body_calendar=message.calendar,
+        calendar_method=message.calendar_method,
         created_at=now,
         status=OutboxStatus.PENDING,
         attempts=0,

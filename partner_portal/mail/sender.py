@@ -226,7 +226,12 @@ async def _deliver(
 def _mime(row: OutboxMessage, settings: Settings) -> EmailMessage:
     domain = _message_id_domain(settings)
     message = Message(
-        to=row.to_address, subject=row.subject, text=row.body_text, html=row.body_html
+        to=row.to_address,
+        subject=row.subject,
+        text=row.body_text,
+        html=row.body_html,
+        calendar=row.body_calendar,
+        calendar_method=row.calendar_method,
     )
     mime = to_email(message, sender=settings.mail_from, message_id_domain=domain)
     # The same Message-ID on every attempt: a copy sent again after a crash is recognisably

@@ -5,6 +5,7 @@ from __future__ import annotations
 from starlette.responses import RedirectResponse, Response
 
 from partner_portal import i18n
+from partner_portal.actions.queries import waiting_for
 from partner_portal.auth.service import safe_return_to
 from partner_portal.db import utcnow
 from partner_portal.errors import NotFound
@@ -18,9 +19,15 @@ async def home(ctx: Ctx) -> Response:
     person = ctx.person
     organisations = await my_organisations(ctx.db, person.id) if person else []
     owed = await owed_by_person(ctx.db, person.id) if person and organisations else []
+    waiting = await waiting_for(ctx.db, person.id) if person and organisations else []
     return ctx.render(
         "pages/home.html",
-        {"my_organisations": organisations, "owed": owed, "today": swedish_today(utcnow())},
+        {
+            "my_organisations": organisations,
+            "owed": owed,
+            "waiting": waiting,
+            "today": swedish_today(utcnow()),
+        },
     )
 
 

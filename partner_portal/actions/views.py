@@ -1,0 +1,73 @@
+"""Actions: the list, one action's page and its status, and the coordinator's form for an
+action from a room's phase."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from partner_portal.actions import forms, queries, service
+from partner_portal.actions.access import action_for
+from partner_portal.db import utcnow
+from partner_portal.forms import FormInvalid
+from partner_portal.organisations.queries import organisation_choices
+from partner_portal.rooms.status import swedish_today
+from partner_portal.web import Ctx
+
+
+async def index(ctx: Ctx) -> Response:
+    actions = await queries.actions_for(ctx.db, ctx.me.id, everything=ctx.me.is_coordinator)
+    return ctx.render("actions/index.html", {"actions": actions, "today": swedish_today(utcnow())})
+
+
+async def show(ctx: Ctx, *, errors: dict[str, str] | None = None, status: int = 200) -> Response:
+    access = await action_for(ctx.db, ctx.me, ctx.path_id("action_id"))
+    return ctx.render(
+        "actions/show.html",
+        {
+            "access": access,
+            "action": access.action,
+            "today": swedish_today(utcnow()),
+            "errors": errors or {},
+        },
+        status=status,
+    )
+
+
+async def set_status(ctx: Ctx) -> Response:
+    access = await action_for(ctx.db, ctx.me, ctx.path_id("action_id"))
+    form = await ctx.request.form()
+    try:
+        await service.set_status(ctx.db, actor=ctx.me, access=access, status=forms.status(form))
+    except FormInvalid as invalid:
+        return await show(ctx, errors=invalid.errors, status=400)
+    return ctx.redirect(ctx.url("action", action_id=access.action.id))
+
+
+async def create(ctx: Ctx) -> Response:
+    values: dict[str, Any] = {}
+    errors: dict[str, str] = {}
+    status = 200
+    if ctx.request.method == "POST":
+        form = await ctx.request.form()
+        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        try:
+            phase_id, data = forms.phase_action(form)
+            action_id = await service.create_phase_action(
+                ctx.db, actor=ctx.me, phase_id=phase_id, data=data
+            )
+        except FormInvalid as invalid:
+            errors, status = invalid.errors, 400
+        else:
+            return ctx.redirect(ctx.url("action", action_id=action_id))
+    return ctx.render(
+        "actions/new.html",
+        {
+            "values": values,
+            "errors": errors,
+            "phase_choices": await queries.phase_choices(ctx.db),
+            "organisation_choices": await organisation_choices(ctx.db),
+        },
+        status=status,
+    )

@@ -1,0 +1,1 @@
+"""Dialogue meetings: invitations with iCalendar, RSVPs, attendance, minutes and reminders."""

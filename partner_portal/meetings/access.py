@@ -1,0 +1,65 @@
+"""Who sees a meeting and who acts on it.
+
+A meeting in a planning room is seen by the room's people (its invited and taking-part
+organisations) and coordinators; a portal-wide meeting by the people of the organisations
+invited to it and coordinators. Everyone else gets 404 on every meeting URL.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from partner_portal.auth.sessions import CurrentPerson
+from partner_portal.errors import NotFound
+from partner_portal.meetings import queries
+from partner_portal.meetings.models import MeetingOrganisation
+from partner_portal.meetings.queries import MeetingRow
+from partner_portal.rooms.access import room_for
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingAccess:
+    meeting: MeetingRow
+    is_coordinator: bool
+    # The person's own organisations among the invited ones, in Swedish order: they answer
+    # for the first.
+    my_invited: tuple[int, ...]
+
+    @property
+    def may_manage(self) -> bool:
+        """Change, cancel, record attendance and minutes: coordinators (the organiser is one)."""
+        return self.is_coordinator
+
+    @property
+    def may_answer(self) -> bool:
+        return bool(self.my_invited) and not self.meeting.cancelled
+
+
+async def meeting_for(db: AsyncSession, person: CurrentPerson, meeting_id: int) -> MeetingAccess:
+    """The meeting as this person may see it, or NotFound."""
+    meeting = await queries.meeting(db, meeting_id)
+    if meeting is None:
+        raise NotFound()
+    mine = list(
+        await db.scalars(
+            sa.select(col(MeetingOrganisation.organisation_id)).where(
+                col(MeetingOrganisation.meeting_id) == meeting_id,
+                col(MeetingOrganisation.organisation_id).in_(
+                    queries.my_organisation_ids(person.id)
+                ),
+            )
+        )
+    )
+    if not person.is_coordinator:
+        if meeting.room_id is not None:
+            await room_for(db, person, meeting.room_id)  # NotFound outside the room
+        elif not mine:
+            raise NotFound()
+    invited = [i for i, _name in await queries.invited_organisations(db, meeting_id)]
+    return MeetingAccess(
+        meeting, person.is_coordinator, tuple(i for i in invited if i in set(mine))
+    )

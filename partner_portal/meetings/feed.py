@@ -1,0 +1,197 @@
+"""Each person's calendar subscription: their meetings, their organisations' open actions and
+the deadlines of the rooms their organisations take part in, through a secret URL.
+
+The URL's token is random (256 bits); only its SHA-256 is stored, so the URL is shown once,
+when it is made. A person has at most one working feed: making a new one revokes the old, and
+a revoked token (or one whose person was deactivated) answers 404.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from partner_portal.actions.models import Action, ActionStatus
+from partner_portal.actions.service import action_path
+from partner_portal.audit.models import AuditAction
+from partner_portal.audit.service import record
+from partner_portal.auth.models import Person
+from partner_portal.auth.sessions import CurrentPerson, hash_token
+from partner_portal.db import utcnow
+from partner_portal.errors import NotFound
+from partner_portal.i18n import gettext as _
+from partner_portal.meetings import ics, queries
+from partner_portal.meetings.models import CalendarFeed, Meeting
+from partner_portal.meetings.service import meeting_path
+from partner_portal.organisations.models import Organisation
+from partner_portal.rooms.models import Participation, ParticipationStatus, Room, RoomPhase
+from partner_portal.settings import Settings
+
+TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
+# Meetings that ended longer ago than this drop out of the feed.
+PAST = timedelta(days=180)
+
+
+async def active_since(db: AsyncSession, person_id: int) -> datetime | None:
+    """When the person's working feed was made, or None."""
+    value: datetime | None = await db.scalar(
+        sa.select(sa.func.max(col(CalendarFeed.created_at))).where(
+            col(CalendarFeed.person_id) == person_id, col(CalendarFeed.revoked_at).is_(None)
+        )
+    )
+    return value
+
+
+async def _revoke_all(db: AsyncSession, person_id: int, now: datetime) -> int:
+    result = await db.execute(
+        sa.update(CalendarFeed)
+        .where(col(CalendarFeed.person_id) == person_id, col(CalendarFeed.revoked_at).is_(None))
+        .values(revoked_at=now)
+        .returning(col(CalendarFeed.id))
+    )
+    return len(result.all())
+
+
+async def create(db: AsyncSession, *, actor: CurrentPerson, ip_address: str | None) -> str:
+    """A new secret feed URL token for the person; any older one stops working. Side effects:
+    the feed row (hash only), older feeds revoked, ``calendar_feed_created`` audited. Commits.
+    Returns the token, which exists in plain text only here."""
+    now = utcnow()
+    await _revoke_all(db, actor.id, now)
+    token = secrets.token_urlsafe(32)
+    db.add(CalendarFeed(person_id=actor.id, token_hash=hash_token(token), created_at=now))
+    record(
+        db,
+        AuditAction.CALENDAR_FEED_CREATED,
+        actor_id=actor.id,
+        object_type="person",
+        object_id=actor.id,
+        ip_address=ip_address,
+    )
+    await db.commit()
+    return token
+
+
+async def revoke(db: AsyncSession, *, actor: CurrentPerson, ip_address: str | None) -> None:
+    """Stop the person's feed. Side effects: revoked, ``calendar_feed_revoked`` audited if there
+    was one. Commits."""
+    if await _revoke_all(db, actor.id, utcnow()):
+        record(
+            db,
+            AuditAction.CALENDAR_FEED_REVOKED,
+            actor_id=actor.id,
+            object_type="person",
+            object_id=actor.id,
+            ip_address=ip_address,
+        )
+    await db.commit()
+
+
+async def calendar(db: AsyncSession, token: str, *, settings: Settings, now: datetime) -> str:
+    """The feed behind a token, or NotFound (unknown, revoked, or its person deactivated)."""
+    if not TOKEN_PATTERN.fullmatch(token):
+        raise NotFound()
+    person_id = await db.scalar(
+        sa.select(col(CalendarFeed.person_id))
+        .join(Person, col(Person.id) == col(CalendarFeed.person_id))
+        .where(
+            col(CalendarFeed.token_hash) == hash_token(token),
+            col(CalendarFeed.revoked_at).is_(None),
+            col(Person.is_active).is_(True),
+        )
+    )
+    if person_id is None:
+        raise NotFound()
+    mine = queries.my_organisation_ids(person_id)
+    meeting_ids: list[int] = list(
+        await db.scalars(
+            sa.select(col(Meeting.id)).where(
+                sa.or_(
+                    col(Meeting.id).in_(queries.my_invited_meeting_ids(person_id)),
+                    col(Meeting.organiser_id) == person_id,
+                ),
+                col(Meeting.ends_at) >= now - PAST,
+            )
+        )
+    )
+    meetings = [
+        ics.MeetingEvent(
+            uid=m.uid,
+            sequence=m.sequence,
+            title=m.title,
+            starts_at=m.starts_at,
+            ends_at=m.ends_at,
+            place=m.place,
+            video_url=m.video_url,
+            agenda=m.agenda,
+            url=settings.absolute_url(meeting_path(m.id)),
+            cancelled=m.cancelled,
+            updated_at=m.updated_at,
+        )
+        for m in await queries.meetings_in(db, meeting_ids)
+    ]
+    host = urlsplit(settings.base_url).hostname or "partnerportalen"
+    days: list[ics.DayEvent] = []
+    actions: Any = await db.execute(
+        sa.select(
+            col(Action.id),
+            col(Action.title),
+            col(Action.due_on),
+            col(Organisation.name).label("organisation_name"),
+        )
+        .join(Organisation, col(Organisation.id) == col(Action.organisation_id))
+        .where(col(Action.organisation_id).in_(mine), col(Action.status) != ActionStatus.DONE)
+        .order_by(col(Action.due_on))
+        .limit(500)
+    )
+    for row in actions:
+        days.append(
+            ics.DayEvent(
+                uid=f"action-{row.id}@{host}",
+                title=_("Åtgärd: %(title)s") % {"title": row.title},
+                day=row.due_on,
+                description=row.organisation_name,
+                url=settings.absolute_url(action_path(row.id)),
+            )
+        )
+    phases: Any = await db.execute(
+        sa.select(
+            col(RoomPhase.id),
+            col(RoomPhase.title),
+            col(RoomPhase.deadline),
+            col(Room.id).label("room_id"),
+            col(Room.name).label("room_name"),
+        )
+        .join(Room, col(Room.id) == col(RoomPhase.room_id))
+        .where(
+            col(RoomPhase.deadline).is_not(None),
+            col(Room.is_closed).is_(False),
+            col(Room.id).in_(
+                sa.select(col(Participation.room_id)).where(
+                    col(Participation.organisation_id).in_(mine),
+                    col(Participation.status) == ParticipationStatus.ACCEPTED,
+                )
+            ),
+        )
+        .order_by(col(RoomPhase.deadline))
+        .limit(500)
+    )
+    for phase in phases:
+        days.append(
+            ics.DayEvent(
+                uid=f"phase-{phase.id}@{host}",
+                title=_("Sista dag: %(phase)s (%(room)s)")
+                % {"phase": phase.title, "room": phase.room_name},
+                day=phase.deadline,
+                description=phase.room_name,
+                url=settings.absolute_url(f"/rum/{phase.room_id}#fas-{phase.id}"),
+            )
+        )
+    return ics.feed("Partnerportalen", meetings, days, now=now)

@@ -1,0 +1,168 @@
+"""Parsing the meeting, RSVP, attendance, minutes and decision forms.
+
+A meeting's times are typed as a Swedish calendar day and clock times (Europe/Stockholm) and
+stored in UTC. A clock time that does not exist that day (the hour skipped when summer time
+begins) is refused; one that occurs twice (the hour repeated when it ends) means the first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+from urllib.parse import urlsplit
+
+from partner_portal import forms
+from partner_portal.forms import FormInvalid
+from partner_portal.i18n import TIMEZONE
+from partner_portal.i18n import gettext as _
+from partner_portal.meetings.models import Rsvp
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingInput:
+    title: str
+    room_id: int | None
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    video_url: str
+    agenda: str
+    organisation_ids: tuple[int, ...]
+
+
+def local_moment(day: date, clock: time) -> datetime | None:
+    """The UTC moment of a Stockholm wall-clock time, or None if that time never occurs."""
+    local = datetime.combine(day, clock, tzinfo=TIMEZONE)
+    moment = local.astimezone(UTC)
+    if moment.astimezone(TIMEZONE).replace(tzinfo=None) != local.replace(tzinfo=None):
+        return None
+    return moment
+
+
+def valid_video_url(value: str) -> bool:
+    """An absolute http(s) link, nothing else (no javascript:, no relative paths)."""
+    if len(value) > 500 or any(c.isspace() for c in value):
+        return False
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _date(raw: str) -> date | None:
+    try:
+        return date.fromisoformat(raw) if len(raw) == 10 else None
+    except ValueError:
+        return None
+
+
+def _time(raw: str) -> time | None:
+    try:
+        return time.fromisoformat(raw) if len(raw) in (5, 8) else None
+    except ValueError:
+        return None
+
+
+def _ids(form: Any, name: str) -> list[int | None]:
+    values = form.getlist(name) if hasattr(form, "getlist") else []
+    return [forms.positive_int(v) if isinstance(v, str) else None for v in values][:501]
+
+
+def meeting(form: Any) -> MeetingInput:
+    errors: dict[str, str] = {}
+    title = " ".join(forms.text(form, "title", max_length=200).split())
+    if not title:
+        errors["title"] = _("Ge mötet en rubrik.")
+    elif len(title) > 200:
+        errors["title"] = _("Rubriken får vara högst 200 tecken.")
+    raw_room = forms.text(form, "room_id", max_length=12)
+    room_id = forms.positive_int(raw_room) if raw_room else None
+    if raw_room and room_id is None:
+        errors["room_id"] = _("Välj ett planeringsrum i listan.")
+    day = _date(forms.text(form, "day", max_length=10))
+    start = _time(forms.text(form, "start", max_length=8))
+    end = _time(forms.text(form, "end", max_length=8))
+    starts_at = ends_at = None
+    if day is None:
+        errors["day"] = _("Ange datum som ÅÅÅÅ-MM-DD.")
+    if start is None:
+        errors["start"] = _("Ange starttid som TT:MM.")
+    if end is None:
+        errors["end"] = _("Ange sluttid som TT:MM.")
+    if day is not None and start is not None:
+        starts_at = local_moment(day, start)
+        if starts_at is None:
+            errors["start"] = _(
+                "Den tiden finns inte den dagen (klockan ställs fram). Välj en annan."
+            )
+    if day is not None and end is not None:
+        ends_at = local_moment(day, end)
+        if ends_at is None:
+            errors["end"] = _(
+                "Den tiden finns inte den dagen (klockan ställs fram). Välj en annan."
+            )
+    if starts_at is not None and ends_at is not None and ends_at <= starts_at:
+        errors["end"] = _("Mötet måste sluta efter att det börjar.")
+    place = " ".join(forms.text(form, "place", max_length=300).split())
+    if len(place) > 300:
+        errors["place"] = _("Platsen får vara högst 300 tecken.")
+    video_url = forms.text(form, "video_url", max_length=500)
+    if video_url and not valid_video_url(video_url):
+        errors["video_url"] = _("Ange en fullständig länk som börjar med https://.")
+    if not place and not video_url and "place" not in errors:
+        errors["place"] = _("Ange en plats eller en länk till videomötet.")
+    agenda = forms.text(form, "agenda", max_length=10000)
+    if len(agenda) > 10000:
+        errors["agenda"] = _("Dagordningen får vara högst 10 000 tecken.")
+    organisation_ids = _ids(form, "organisation")
+    if not organisation_ids or any(i is None for i in organisation_ids):
+        errors["organisations"] = _("Bjud in minst en organisation.")
+    elif len(organisation_ids) > 500:
+        errors["organisations"] = _("Bjud in högst 500 organisationer.")
+    if errors:
+        raise FormInvalid(errors)
+    assert starts_at is not None
+    assert ends_at is not None
+    return MeetingInput(
+        title=title,
+        room_id=room_id,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        video_url=video_url,
+        agenda=agenda,
+        organisation_ids=tuple(dict.fromkeys(i for i in organisation_ids if i is not None)),
+    )
+
+
+def rsvp(form: Mapping[str, Any]) -> Rsvp:
+    answer = {r.value: r for r in Rsvp}.get(forms.text(form, "rsvp", max_length=10))
+    if answer is None:
+        raise FormInvalid({"rsvp": _("Välj ja, nej eller kanske.")})
+    return answer
+
+
+def present_people(form: Any) -> set[int]:
+    """The people ticked as present (repeated ``present`` fields)."""
+    ids = _ids(form, "present")
+    if any(i is None for i in ids) or len(ids) > 500:
+        raise FormInvalid({"present": _("Välj närvarande i listan.")})
+    return {i for i in ids if i is not None}
+
+
+def minutes(form: Mapping[str, Any]) -> str:
+    text = forms.text(form, "minutes", max_length=50000)
+    if not text:
+        raise FormInvalid({"minutes": _("Skriv protokollet innan du sparar det.")})
+    if len(text) > 50000:
+        raise FormInvalid({"minutes": _("Protokollet får vara högst 50 000 tecken.")})
+    return text
+
+
+def decision(form: Mapping[str, Any]) -> str:
+    text = forms.text(form, "decision", max_length=5000)
+    if not text:
+        raise FormInvalid({"decision": _("Skriv beslutet.")})
+    if len(text) > 5000:
+        raise FormInvalid({"decision": _("Beslutet får vara högst 5 000 tecken.")})
+    return text

@@ -1,0 +1,275 @@
+"""Reads about meetings: columns, not entities; a constant number of queries per page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from partner_portal.auth.models import Person
+from partner_portal.evidence.models import Process
+from partner_portal.meetings.models import (
+    Meeting,
+    MeetingDecision,
+    MeetingOrganisation,
+    MeetingPerson,
+    Rsvp,
+)
+from partner_portal.organisations.models import Membership, Organisation
+from partner_portal.rooms.models import Participation, ParticipationStatus, Room
+
+ROOM_VISIBLE = (ParticipationStatus.INVITED, ParticipationStatus.ACCEPTED)
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingRow:
+    id: int
+    uid: str
+    sequence: int
+    room_id: int | None
+    room_name: str | None
+    process: Process | None
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    video_url: str
+    agenda: str
+    organiser_id: int
+    organiser_name: str
+    organiser_email: str | None
+    updated_at: datetime
+    cancelled_at: datetime | None
+    minutes: str
+    minutes_filed_at: datetime | None
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingListRow:
+    id: int
+    title: str
+    starts_at: datetime
+    ends_at: datetime
+    room_name: str | None
+    cancelled_at: datetime | None
+    minutes_filed_at: datetime | None
+    my_rsvp: Rsvp | None
+
+
+@dataclass(frozen=True, slots=True)
+class InviteeRow:
+    """A person of an invited organisation, with their answer and attendance."""
+
+    person_id: int
+    name: str
+    email: str | None
+    organisation_id: int
+    organisation_name: str
+    rsvp: Rsvp | None
+    attended: bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRow:
+    id: int
+    text: str
+    created_at: datetime
+
+
+def my_organisation_ids(person_id: int) -> Any:
+    """The active organisations a person acts for, as a subquery."""
+    return (
+        sa.select(col(Membership.organisation_id))
+        .join(Organisation, col(Organisation.id) == col(Membership.organisation_id))
+        .where(
+            col(Membership.person_id) == person_id,
+            col(Membership.ended_at).is_(None),
+            col(Organisation.is_active).is_(True),
+        )
+    )
+
+
+def my_room_ids(person_id: int) -> Any:
+    """The rooms the person's organisations are invited to or take part in, as a subquery."""
+    return sa.select(col(Participation.room_id)).where(
+        col(Participation.organisation_id).in_(my_organisation_ids(person_id)),
+        col(Participation.status).in_(ROOM_VISIBLE),
+    )
+
+
+def my_invited_meeting_ids(person_id: int) -> Any:
+    return sa.select(col(MeetingOrganisation.meeting_id)).where(
+        col(MeetingOrganisation.organisation_id).in_(my_organisation_ids(person_id))
+    )
+
+
+def visible_to(person_id: int) -> sa.ColumnElement[bool]:
+    """Room meetings follow the room's membership; portal-wide ones are seen by the people of
+    the invited organisations. (Coordinators see every meeting: callers do not filter them.)"""
+    return sa.or_(
+        sa.and_(
+            col(Meeting.room_id).is_not(None), col(Meeting.room_id).in_(my_room_ids(person_id))
+        ),
+        sa.and_(
+            col(Meeting.room_id).is_(None), col(Meeting.id).in_(my_invited_meeting_ids(person_id))
+        ),
+    )
+
+
+def _meeting_columns() -> Any:
+    return (
+        sa.select(
+            col(Meeting.id),
+            col(Meeting.uid),
+            col(Meeting.sequence),
+            col(Meeting.room_id),
+            col(Room.name).label("room_name"),
+            col(Room.process),
+            col(Meeting.title),
+            col(Meeting.starts_at),
+            col(Meeting.ends_at),
+            col(Meeting.place),
+            col(Meeting.video_url),
+            col(Meeting.agenda),
+            col(Meeting.organiser_id),
+            col(Person.name).label("organiser_name"),
+            col(Person.email).label("organiser_email"),
+            col(Meeting.updated_at),
+            col(Meeting.cancelled_at),
+            col(Meeting.minutes),
+            col(Meeting.minutes_filed_at),
+        )
+        .outerjoin(Room, col(Room.id) == col(Meeting.room_id))
+        .join(Person, col(Person.id) == col(Meeting.organiser_id))
+    )
+
+
+async def meeting(db: AsyncSession, meeting_id: int) -> MeetingRow | None:
+    row = (await db.execute(_meeting_columns().where(col(Meeting.id) == meeting_id))).one_or_none()
+    return MeetingRow(**row._mapping) if row else None
+
+
+async def meetings_in(db: AsyncSession, meeting_ids: Sequence[int]) -> list[MeetingRow]:
+    if not meeting_ids:
+        return []
+    rows = await db.execute(
+        _meeting_columns()
+        .where(col(Meeting.id).in_(list(meeting_ids)))
+        .order_by(col(Meeting.starts_at))
+    )
+    return [MeetingRow(**row._mapping) for row in rows]
+
+
+async def meetings_for(
+    db: AsyncSession, person_id: int, *, everything: bool, limit: int = 300
+) -> list[MeetingListRow]:
+    """The meetings a person may see (all, for coordinators), newest first; one query."""
+    mine = sa.and_(
+        col(MeetingPerson.meeting_id) == col(Meeting.id), col(MeetingPerson.person_id) == person_id
+    )
+    query: Any = (
+        sa.select(
+            col(Meeting.id),
+            col(Meeting.title),
+            col(Meeting.starts_at),
+            col(Meeting.ends_at),
+            col(Room.name).label("room_name"),
+            col(Meeting.cancelled_at),
+            col(Meeting.minutes_filed_at),
+            col(MeetingPerson.rsvp).label("my_rsvp"),
+        )
+        .outerjoin(Room, col(Room.id) == col(Meeting.room_id))
+        .outerjoin(MeetingPerson, mine)
+        .order_by(col(Meeting.starts_at).desc(), col(Meeting.id).desc())
+        .limit(limit)
+    )
+    if not everything:
+        query = query.where(visible_to(person_id))
+    return [MeetingListRow(**row._mapping) for row in await db.execute(query)]
+
+
+async def invited_organisations(db: AsyncSession, meeting_id: int) -> list[tuple[int, str]]:
+    rows = await db.execute(
+        sa.select(col(Organisation.id), col(Organisation.name))
+        .join(MeetingOrganisation, col(MeetingOrganisation.organisation_id) == col(Organisation.id))
+        .where(col(MeetingOrganisation.meeting_id) == meeting_id)
+        .order_by(col(Organisation.sort_key))
+    )
+    return [(row.id, row.name) for row in rows]
+
+
+async def invitees(db: AsyncSession, meeting_id: int) -> list[InviteeRow]:
+    """Everyone who acts for an invited organisation, with their answer; one query. A person
+    in two invited organisations appears once, for the organisation they answered for (or the
+    first in Swedish order)."""
+    answer = sa.and_(
+        col(MeetingPerson.meeting_id) == meeting_id,
+        col(MeetingPerson.person_id) == col(Person.id),
+    )
+    rows: Any = await db.execute(
+        sa.select(
+            col(Person.id).label("person_id"),
+            col(Person.name),
+            col(Person.email),
+            col(Organisation.id).label("organisation_id"),
+            col(Organisation.name).label("organisation_name"),
+            col(MeetingPerson.rsvp),
+            col(MeetingPerson.attended),
+            col(MeetingPerson.organisation_id).label("answered_for"),
+        )
+        .select_from(MeetingOrganisation)
+        .join(Organisation, col(Organisation.id) == col(MeetingOrganisation.organisation_id))
+        .join(Membership, col(Membership.organisation_id) == col(Organisation.id))
+        .join(Person, col(Person.id) == col(Membership.person_id))
+        .outerjoin(MeetingPerson, answer)
+        .where(
+            col(MeetingOrganisation.meeting_id) == meeting_id,
+            col(Membership.ended_at).is_(None),
+            col(Organisation.is_active).is_(True),
+            col(Person.is_active).is_(True),
+        )
+        .order_by(col(Organisation.sort_key), col(Person.name), col(Person.id))
+    )
+    seen: dict[int, InviteeRow] = {}
+    for row in rows:
+        invitee = InviteeRow(
+            person_id=row.person_id,
+            name=row.name,
+            email=row.email,
+            organisation_id=row.organisation_id,
+            organisation_name=row.organisation_name,
+            rsvp=row.rsvp,
+            attended=row.attended,
+        )
+        if row.person_id not in seen or row.answered_for == row.organisation_id:
+            seen[row.person_id] = invitee
+    return sorted(seen.values(), key=lambda i: list(seen).index(i.person_id))
+
+
+async def decisions(db: AsyncSession, meeting_id: int) -> list[DecisionRow]:
+    rows = await db.execute(
+        sa.select(
+            col(MeetingDecision.id), col(MeetingDecision.text), col(MeetingDecision.created_at)
+        )
+        .where(col(MeetingDecision.meeting_id) == meeting_id)
+        .order_by(col(MeetingDecision.id))
+    )
+    return [DecisionRow(**row._mapping) for row in rows]
+
+
+async def my_answer(db: AsyncSession, meeting_id: int, person_id: int) -> Rsvp | None:
+    value = await db.scalar(
+        sa.select(col(MeetingPerson.rsvp)).where(
+            col(MeetingPerson.meeting_id) == meeting_id, col(MeetingPerson.person_id) == person_id
+        )
+    )
+    return Rsvp(value) if value else None

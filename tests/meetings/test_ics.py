@@ -1,0 +1,141 @@
+"""Invitations as iCalendar: they parse with the icalendar package, keep their UID through an
+update and a cancellation with a rising SEQUENCE, and their times are right on both sides of
+the daylight-saving changes."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, date, datetime, time
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.applications import Starlette
+
+from partner_portal.forms import FormInvalid
+from partner_portal.mail import sender
+from partner_portal.meetings import forms
+from tests.helpers import Persona
+from tests.meetings.conftest import World
+from tests.meetings.factories import cancel, outbox, schedule, update
+from tests.smtp import running_smtp
+
+
+def event_of(text: str) -> tuple[Calendar, object]:
+    calendar = Calendar.from_ical(text)
+    [event] = calendar.walk("VEVENT")
+    return calendar, event
+
+
+async def test_uid_stays_and_sequence_rises_through_update_and_cancellation(
+    app: Starlette, db: AsyncSession, alice: Persona, bob: Persona, world: World
+) -> None:
+    meeting_id = await schedule(db, app, alice, world.byggen)
+    await update(db, app, alice, meeting_id, world.byggen, title="Samverkansmöte (ny tid)")
+    await cancel(db, app, alice, meeting_id)
+
+    mails = [m for m in await outbox(db, meeting_id) if m.to_address == bob.email]
+    parsed = [event_of(m.body_calendar or "") for m in mails]
+    assert [str(c["METHOD"]) for c, _e in parsed] == ["REQUEST", "REQUEST", "CANCEL"]
+    assert [m.calendar_method for m in mails] == ["REQUEST", "REQUEST", "CANCEL"]
+    uids = {str(e["UID"]) for _c, e in parsed}  # type: ignore[index]
+    assert len(uids) == 1
+    assert [int(e["SEQUENCE"]) for _c, e in parsed] == [0, 1, 2]  # type: ignore[index]
+    assert [str(e["STATUS"]) for _c, e in parsed] == ["CONFIRMED", "CONFIRMED", "CANCELLED"]  # type: ignore[index]
+    assert [str(e["SUMMARY"]) for _c, e in parsed] == [  # type: ignore[index]
+        "Samverkansmöte nödvatten",
+        "Samverkansmöte (ny tid)",
+        "Samverkansmöte (ny tid)",
+    ]
+    calendar, event = parsed[0]
+    assert str(calendar["VERSION"]) == "2.0"
+    assert str(event["ORGANIZER"]) == f"mailto:{alice.email}"  # type: ignore[index]
+    assert str(event["ATTENDEE"]) == f"mailto:{bob.email}"  # type: ignore[index]
+    assert str(event["URL"]) == f"http://127.0.0.1:8000/moten/{meeting_id}"  # type: ignore[index]
+    assert [m.subject.split(":")[0] for m in mails] == ["Inbjudan", "Ändrat möte", "Inställt möte"]
+
+
+@pytest.mark.parametrize(
+    ("day", "utc_hour"),
+    [
+        (date(2026, 10, 24), 8),  # the last Saturday of summer time (UTC+2)
+        (date(2026, 10, 25), 9),  # the clocks went back that night (UTC+1)
+        (date(2026, 3, 28), 9),  # the last Saturday of winter time (UTC+1)
+        (date(2026, 3, 29), 8),  # the clocks went forward that night (UTC+2)
+    ],
+)
+async def test_times_are_right_across_the_daylight_saving_change(
+    app: Starlette, db: AsyncSession, alice: Persona, world: World, day: date, utc_hour: int
+) -> None:
+    meeting_id = await schedule(db, app, alice, world.byggen, day=day, start=time(10, 0))
+
+    [mail] = await outbox(db, meeting_id)
+    calendar, event = event_of(mail.body_calendar or "")
+    start = event["DTSTART"]  # type: ignore[index]
+    assert start.params["TZID"] == "Europe/Stockholm"
+    assert start.dt.replace(tzinfo=None) == datetime.combine(day, time(10, 0))
+    assert start.dt.astimezone(UTC) == datetime.combine(day, time(utc_hour, 0), tzinfo=UTC)
+    # The VTIMEZONE in the file says the same on its own, without the zone database's help.
+    [zone] = calendar.walk("VTIMEZONE")
+    own = zone.to_tz(lookup_tzid=False)
+    assert datetime.combine(day, time(10, 0), tzinfo=own).astimezone(UTC).hour == utc_hour
+    assert "Europe/Stockholm" in mail.body_calendar  # type: ignore[operator]
+
+
+def test_a_time_skipped_when_summer_time_begins_is_refused() -> None:
+    form = {
+        "title": "Möte",
+        "day": "2026-03-29",
+        "start": "02:30",
+        "end": "04:00",
+        "place": "Tumba",
+    }
+
+    class Form(dict):  # type: ignore[type-arg]
+        def getlist(self, name: str) -> list[str]:
+            return ["1"] if name == "organisation" else []
+
+    with pytest.raises(FormInvalid) as refused:
+        forms.meeting(Form(form))
+    assert set(refused.value.errors) == {"start"}
+
+    # The repeated hour in October means its first occurrence (still summer time).
+    parsed = forms.meeting(Form(form | {"day": "2026-10-25", "start": "02:30"}))
+    assert parsed.starts_at == datetime(2026, 10, 25, 0, 30, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    "link",
+    ["javascript:alert(1)", "ftp://example.se/x", "/moten/1", "https://", "https://a b.se"],
+)
+def test_only_http_links_are_video_links(link: str) -> None:
+    assert forms.valid_video_url(link) is False
+    assert forms.valid_video_url("https://meet.example.se/abc-123") is True
+
+
+async def test_the_invitation_arrives_as_calendar_services_send_one(
+    app: Starlette, db: AsyncSession, alice: Persona, bob: Persona, world: World
+) -> None:
+    meeting_id = await schedule(db, app, alice, world.byggen, video_url="https://meet.example.se/x")
+    settings = app.state.portal.settings
+    with running_smtp() as smtp:
+        mail_settings = replace(settings, smtp_host=smtp.host, smtp_port=smtp.port)
+        # The room's own invitations (from the world fixture) go out too.
+        assert await sender.deliver_due(app.state.portal.sessions, mail_settings) == 3
+        [mail] = [m for m in await smtp.wait_for(3) if "Samverkansmöte" in m.subject]
+
+    message = mail.message
+    assert mail.recipients == (bob.email,)
+    assert message.get_content_type() == "multipart/mixed"
+    parts = {part.get_content_type(): part for part in message.walk()}
+    calendar_part = parts["text/calendar"]
+    assert calendar_part.get_param("method") == "REQUEST"
+    assert calendar_part.get_content_charset() == "utf-8"
+    attachment = parts["application/ics"]
+    assert attachment.get_filename() == "invite.ics"
+    for text in (calendar_part.get_content(), attachment.get_content().decode()):
+        _calendar, event = event_of(text)
+        assert str(event["SUMMARY"]) == "Samverkansmöte nödvatten"  # type: ignore[index]
+    assert f"http://127.0.0.1:8000/moten/{meeting_id}" in mail.text
+    assert "https://meet.example.se/x" in mail.html
+    assert "torsdag 3 december 2026 09:00–11:00" in mail.subject

@@ -1,0 +1,373 @@
+"""Meetings through the pages: scheduling, answers, attendance, decisions and actions, the
+participation evidence they leave, and bounded queries on the lists."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.applications import Starlette
+
+from partner_portal.actions.forms import ActionInput
+from partner_portal.actions.models import Action, ActionSource, ActionStatus
+from partner_portal.audit.models import AuditEvent
+from partner_portal.evidence.models import Evidence, EvidenceKind, Process
+from partner_portal.mail.models import OutboxMessage
+from partner_portal.meetings.models import Meeting, MeetingPerson
+from partner_portal.organisations.models import MembershipRole
+from partner_portal.rooms.models import RoomPhase
+from tests.helpers import Persona, csrf_token, log_in, make_person
+from tests.meetings.conftest import World
+from tests.meetings.factories import decide, schedule
+from tests.organisations.factories import add_member, make_organisation
+
+FORM = {
+    "title": "Samverkansmöte om nödvatten",
+    "day": "2026-12-03",
+    "start": "09:00",
+    "end": "11:00",
+    "place": "Kommunhuset, Tumba",
+    "video_url": "https://meet.example.se/nodvatten",
+    "agenda": "1. Läget\n2. Tankar",
+}
+
+
+async def post(
+    client: httpx.AsyncClient, app: Starlette, path: str, data: dict[str, object]
+) -> httpx.Response:
+    return await client.post(path, data={**data, "csrf_token": await csrf_token(client, app)})
+
+
+async def evidence(db: AsyncSession, kind: EvidenceKind) -> list[Evidence]:
+    await db.rollback()
+    return list(
+        await db.scalars(sa.select(Evidence).where(Evidence.kind == kind).order_by(Evidence.id))
+    )
+
+
+async def test_the_coordinator_schedules_a_meeting_in_a_room(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    alice: Persona,
+    bob: Persona,
+    world: World,
+) -> None:
+    await log_in(client, app, alice)
+    form = await client.get(f"/moten/nytt?rum={world.room_id}")
+    assert f'id="org-{world.byggen}"' in form.text
+    assert f'id="org-{world.outside}"' not in form.text  # not in the room
+
+    response = await post(
+        client,
+        app,
+        "/moten/nytt",
+        FORM | {"room_id": str(world.room_id), "organisation": [str(world.byggen)]},
+    )
+
+    assert response.status_code == 303
+    meeting_id = int(response.headers["location"].rsplit("/", 1)[1])
+    await db.rollback()
+    meeting = await db.get(Meeting, meeting_id)
+    assert meeting is not None
+    assert meeting.room_id == world.room_id
+    assert meeting.starts_at.isoformat() == "2026-12-03T08:00:00+00:00"
+    invitations = list(
+        await db.scalars(sa.select(OutboxMessage).where(OutboxMessage.related_type == "meeting"))
+    )
+    assert [m.to_address for m in invitations] == [bob.email]
+    assert invitations[0].calendar_method == "REQUEST"
+    page = (await client.get(f"/moten/{meeting_id}")).text
+    assert "<h1>Samverkansmöte om nödvatten</h1>" in page
+    assert "torsdag 3 december 2026" in page
+    assert 'href="https://meet.example.se/nodvatten"' in page
+    assert "Bob Bergström" in page
+    actions = [e.action for e in await db.scalars(sa.select(AuditEvent))]
+    assert "meeting_created" in actions
+
+
+@pytest.mark.parametrize(
+    ("change", "field", "message"),
+    [
+        ({"title": ""}, "title", "Ge mötet en rubrik."),
+        ({"video_url": "javascript:alert(1)"}, "video_url", "Ange en fullständig länk"),
+        ({"end": "08:00"}, "end", "Mötet måste sluta efter att det börjar."),
+        ({"day": "2026-02-30"}, "day", "Ange datum som ÅÅÅÅ-MM-DD."),
+        ({"place": "", "video_url": ""}, "place", "Ange en plats eller en länk"),
+        ({"organisation": []}, "organisations", "Bjud in minst en organisation."),
+        ({"organisation": ["999999"]}, "organisations", "Bjud bara in organisationer"),
+    ],
+)
+async def test_bad_input_is_refused_in_swedish_and_nothing_is_written(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    alice: Persona,
+    world: World,
+    change: dict[str, object],
+    field: str,
+    message: str,
+) -> None:
+    await log_in(client, app, alice)
+
+    response = await post(
+        client, app, "/moten/nytt", FORM | {"organisation": [str(world.byggen)]} | change
+    )
+
+    assert response.status_code == 400
+    assert message in response.text
+    assert f'href="#f-{field}"' in response.text
+    await db.rollback()
+    assert await db.scalar(sa.select(sa.func.count()).select_from(Meeting)) == 0
+
+
+async def test_answers_attendance_decisions_and_actions_leave_evidence(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    alice: Persona,
+    bob: Persona,
+    world: World,
+) -> None:
+    meeting_id = await schedule(db, app, alice, world.byggen, world.upplev, room_id=world.room_id)
+    await log_in(client, app, bob)
+    assert "Kommer du?" in (await client.get(f"/moten/{meeting_id}")).text
+
+    assert (
+        await post(client, app, f"/moten/{meeting_id}/svar", {"rsvp": "maybe"})
+    ).status_code == 303
+    await post(client, app, f"/moten/{meeting_id}/svar", {"rsvp": "maybe"})  # unchanged
+    await post(client, app, f"/moten/{meeting_id}/svar", {"rsvp": "yes"})
+    bad = await post(client, app, f"/moten/{meeting_id}/svar", {"rsvp": "kanske-inte"})
+    assert bad.status_code == 400
+
+    rsvps = await evidence(db, EvidenceKind.RSVP_GIVEN)
+    assert [(e.organisation_id, e.person_id, e.details["answer"]) for e in rsvps] == [
+        (world.byggen, bob.id, "maybe"),
+        (world.byggen, bob.id, "yes"),
+    ]
+    assert {(e.process, e.room_id, e.link) for e in rsvps} == {
+        (Process.EL_STYREL, world.room_id, f"/moten/{meeting_id}")
+    }
+
+    await log_in(client, app, alice)
+    page = (await client.get(f"/moten/{meeting_id}")).text
+    assert "Ja" in page
+    assert "Dave Dahl" in page
+    for _ in range(2):  # recorded twice: evidence once
+        recorded = await post(
+            client, app, f"/moten/{meeting_id}/narvaro", {"present": [str(bob.id)]}
+        )
+        assert recorded.status_code == 303
+    attended = await evidence(db, EvidenceKind.MEETING_ATTENDED)
+    assert [(e.organisation_id, e.person_id, e.process) for e in attended] == [
+        (world.byggen, bob.id, Process.EL_STYREL)
+    ]
+    people = {
+        p.person_id: p.attended
+        for p in await db.scalars(
+            sa.select(MeetingPerson).where(MeetingPerson.meeting_id == meeting_id)
+        )
+    }
+    assert people == {bob.id: True, world.dave.id: False}
+
+    minutes = await post(
+        client, app, f"/moten/{meeting_id}/protokoll", {"minutes": "Vi gick igenom läget."}
+    )
+    assert minutes.status_code == 303
+    decided = await post(
+        client,
+        app,
+        f"/moten/{meeting_id}/beslut",
+        {
+            "decision": "Byggen inventerar sina tankar.",
+            "action_title": "Inventera tankar",
+            "action_organisation": str(world.byggen),
+            "action_person": str(bob.id),
+            "action_due_on": "2026-12-20",
+        },
+    )
+    assert decided.status_code == 303
+    outside_owner = await post(
+        client,
+        app,
+        f"/moten/{meeting_id}/beslut",
+        {
+            "decision": "Fel ägare.",
+            "action_title": "X",
+            "action_organisation": str(world.outside),
+            "action_due_on": "2026-12-20",
+        },
+    )
+    assert outside_owner.status_code == 400
+    assert "Välj en organisation i listan." in outside_owner.text
+    await db.rollback()
+    [action] = list(await db.scalars(sa.select(Action)))
+    assert (action.organisation_id, action.person_id, action.due_on) == (
+        world.byggen,
+        bob.id,
+        date(2026, 12, 20),
+    )
+    assert action.source_type is ActionSource.MEETING_DECISION
+    assert action.source_link.startswith(f"/moten/{meeting_id}#beslut-")
+    assert (action.room_id, action.meeting_id) == (world.room_id, meeting_id)
+    page = (await client.get(f"/moten/{meeting_id}")).text
+    assert "Vi gick igenom läget." in page
+    assert f'href="/atgarder/{action.id}">Inventera tankar</a>' in page
+
+    action_id = action.id
+    await log_in(client, app, bob)
+    home = (await client.get("/")).text
+    assert "Väntar på min organisation" in home
+    assert f'<a href="/atgarder/{action.id}">Inventera tankar</a>' in home
+    assert (
+        await post(client, app, f"/atgarder/{action.id}/lage", {"status": "in_progress"})
+    ).status_code == 303
+    assert (
+        await post(client, app, f"/atgarder/{action.id}/lage", {"status": "done"})
+    ).status_code == 303
+    assert "Väntar på min organisation" not in (await client.get("/")).text
+    [completed] = await evidence(db, EvidenceKind.ACTION_COMPLETED)
+    assert (completed.organisation_id, completed.person_id, completed.process) == (
+        world.byggen,
+        bob.id,
+        Process.EL_STYREL,
+    )
+    assert completed.link == f"/atgarder/{action_id}"
+    done = await db.get(Action, action_id)
+    assert done is not None
+    assert done.status is ActionStatus.DONE
+    assert done.completed_by == bob.id
+
+
+async def test_a_portal_wide_meetings_evidence_belongs_to_no_process(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    alice: Persona,
+    bob: Persona,
+    world: World,
+) -> None:
+    meeting_id = await schedule(db, app, alice, world.byggen)
+    await log_in(client, app, bob)
+    await post(client, app, f"/moten/{meeting_id}/svar", {"rsvp": "yes"})
+
+    [given] = await evidence(db, EvidenceKind.RSVP_GIVEN)
+    assert (given.process, given.room_id) == (None, None)
+
+
+async def test_a_cancelled_meeting_takes_no_answers(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    alice: Persona,
+    bob: Persona,
+    world: World,
+) -> None:
+    meeting_id = await schedule(db, app, alice, world.byggen)
+    await log_in(client, app, alice)
+    assert (await post(client, app, f"/moten/{meeting_id}/stall-in", {})).status_code == 303
+    await log_in(client, app, bob)
+
+    page = await client.get(f"/moten/{meeting_id}")
+    response = await post(client, app, f"/moten/{meeting_id}/svar", {"rsvp": "yes"})
+
+    assert "Inställt" in page.text
+    assert response.status_code == 400
+    assert "Mötet är inställt." in response.text
+
+
+async def test_the_coordinator_gives_an_action_from_a_rooms_phase(
+    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona, world: World
+) -> None:
+    phase_id = await db.scalar(sa.select(RoomPhase.id).where(RoomPhase.room_id == world.room_id))
+    await log_in(client, app, alice)
+    assert "Styrel 2026 – " in (await client.get("/atgarder/ny")).text
+
+    refused = await post(
+        client,
+        app,
+        "/atgarder/ny",
+        {
+            "phase": str(phase_id),
+            "action_title": "Skicka listan",
+            "action_organisation": str(world.outside),
+            "action_due_on": "2026-05-01",
+        },
+    )
+    created = await post(
+        client,
+        app,
+        "/atgarder/ny",
+        {
+            "phase": str(phase_id),
+            "action_title": "Skicka listan",
+            "action_organisation": str(world.upplev),
+            "action_due_on": "2026-05-01",
+        },
+    )
+
+    assert refused.status_code == 400
+    assert created.status_code == 303
+    await db.rollback()
+    [action] = list(await db.scalars(sa.select(Action)))
+    assert action.source_type is ActionSource.ROOM_PHASE
+    assert action.source_link == f"/rum/{world.room_id}#fas-{phase_id}"
+
+
+async def count_statements(app: Starlette, client: httpx.AsyncClient, path: str) -> int:
+    engine = app.state.portal.engine.sync_engine
+    statements: list[str] = []
+
+    def count(*args: object) -> None:
+        statements.append(str(args[2]))
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = await client.get(path)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200
+    return len(statements)
+
+
+@pytest.mark.parametrize("coordinator", [True, False])
+async def test_the_meeting_and_action_lists_keep_a_constant_number_of_queries(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    alice: Persona,
+    bob: Persona,
+    world: World,
+    coordinator: bool,
+) -> None:
+    async def meetings_with_actions(start: int, stop: int) -> None:
+        for number in range(start, stop):
+            organisation = await make_organisation(db, f"Bolag {number:03d}")
+            admin = await make_person(db, f"Admin {number:03d}", email=f"a{number}@x.se")
+            await add_member(db, admin, organisation, MembershipRole.ADMIN)
+            meeting_id = await schedule(
+                db, app, alice, world.byggen, organisation, title=f"Möte {number:03d}"
+            )
+            await decide(
+                db,
+                alice,
+                meeting_id,
+                f"Beslut {number}",
+                ActionInput(f"Åtgärd {number:03d}", "", world.byggen, bob.id, date(2026, 12, 20)),
+            )
+
+    await log_in(client, app, alice if coordinator else bob)
+    await meetings_with_actions(0, 3)
+    counts_3 = [await count_statements(app, client, p) for p in ("/moten", "/atgarder", "/")]
+    await meetings_with_actions(3, 20)
+    counts_20 = [await count_statements(app, client, p) for p in ("/moten", "/atgarder", "/")]
+
+    assert counts_3 == counts_20
+    assert max(counts_20) <= 8
+    assert (await client.get("/moten")).text.count(">Möte 0") == 20
+    assert (await client.get("/atgarder")).text.count(">Åtgärd 0") == 20
