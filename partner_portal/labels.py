@@ -78,6 +78,14 @@ def _audit_actions(language: str) -> Mapping[str, str]:
         "export_downloaded": _("Export hämtad"),
         "api_token_issued": _("API-nyckel utfärdad"),
         "api_token_revoked": _("API-nyckel återkallad"),
+        "frg_volunteer_invited": _("FRG-medlem inbjuden"),
+        "frg_volunteer_joined": _("FRG-medlem anmäld"),
+        "frg_volunteer_approved": _("FRG-medlem godkänd"),
+        "frg_volunteer_deleted": _("FRG-medlem raderade sina uppgifter"),
+        "frg_signup_link_created": _("Anmälningslänk för FRG skapad"),
+        "frg_callout_sent": _("FRG-utlarmning skickad"),
+        "frg_callout_closed": _("FRG-utlarmning stängd"),
+        "frg_data_exported": _("FRG-medlem hämtade sina uppgifter"),
     }
 
 
@@ -165,6 +173,7 @@ def _evidence(language: str) -> Mapping[str, str]:
         "item_returned": _("fick ett underlag återskickat för komplettering"),
         "room_withdrawn": _("lämnade rummet"),
         "room_completed": _("fick allt godkänt i rummet"),
+        "callout_held": _("larmade ut frivilliga"),
     }
 
 

@@ -10,6 +10,17 @@ from partner_portal.deliverables.models import (
 )
 from partner_portal.evidence.models import Evidence
 from partner_portal.followup.api_tokens import ApiToken
+from partner_portal.frg.models import (
+    Absence,
+    Callout,
+    FrgGroup,
+    FrgInvitation,
+    FrgSkill,
+    Recipient,
+    Volunteer,
+    VolunteerSkill,
+    WeeklySlot,
+)
 from partner_portal.mail.models import OutboxMessage
 from partner_portal.organisations.models import Invitation, Membership, Organisation
 from partner_portal.rooms.models import (
@@ -24,10 +35,15 @@ from partner_portal.rooms.models import (
 )
 
 __all__ = [
+    "Absence",
     "ApiToken",
     "AuditEvent",
+    "Callout",
     "ConnectionPoint",
     "Evidence",
+    "FrgGroup",
+    "FrgInvitation",
+    "FrgSkill",
     "Invitation",
     "ItemProgress",
     "LoginAttempt",
@@ -39,6 +55,7 @@ __all__ = [
     "Person",
     "ProcessTemplate",
     "ReadinessStatus",
+    "Recipient",
     "RoleGrant",
     "Room",
     "RoomItem",
@@ -46,5 +63,8 @@ __all__ = [
     "StyrelUser",
     "TemplateItem",
     "TemplatePhase",
+    "Volunteer",
+    "VolunteerSkill",
     "WaterNeed",
+    "WeeklySlot",
 ]

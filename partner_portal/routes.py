@@ -14,6 +14,7 @@ from partner_portal.auth.access import (
     DEV_ONLY,
     FOLLOWUP,
     FOLLOWUP_API,
+    LINK_TOKEN,
     LOGGED_IN,
     PUBLIC,
 )
@@ -22,6 +23,9 @@ from partner_portal.followup import api_token_views as api_tokens
 from partner_portal.followup import api_views as followup_api
 from partner_portal.followup import views as followup
 from partner_portal.followup.api import api_route
+from partner_portal.frg import lead_views as frg_lead
+from partner_portal.frg import link_views as frg_links
+from partner_portal.frg import views as frg
 from partner_portal.organisations import invitation_views as invitations
 from partner_portal.organisations import views as organisations
 from partner_portal.pages import views as pages
@@ -51,6 +55,8 @@ GET, POST, GET_POST = ["GET"], ["POST"], ["GET", "POST"]
 ORG = "/organisationer/{organisation_id:id}"
 ROOM = "/rum/{room_id:id}"
 ITEM = f"{ROOM}/organisationer/{{organisation_id:id}}/punkter/{{item_id:id}}"
+FRG = "/frg/{organisation_id:id}"
+LEAD = f"{FRG}/ledning"
 
 
 def routes(*, dev_tools: bool) -> list[BaseRoute]:
@@ -342,6 +348,141 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
         ),
         # Anything else under /api answers JSON 404, not an HTML page.
         api_route("/api/{rest:path}", followup_api.not_found, name="api_not_found", access=PUBLIC),
+        # FRG volunteers (own registration: frg.access.volunteer_for; leads: frg.access.lead_for)
+        route("/frg", frg.index, name="frg", access=LOGGED_IN),
+        route(
+            "/frg/inbjudan/{token}", frg_links.invitation_open, name="frg_invitation", access=PUBLIC
+        ),
+        route(
+            "/frg/inbjudan/{token}",
+            frg_links.invitation_accept,
+            name="frg_invitation_accept",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route("/frg/anmalan/{token}", frg_links.signup_open, name="frg_signup_open", access=PUBLIC),
+        route(
+            "/frg/anmalan/{token}",
+            frg_links.signup,
+            name="frg_signup",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            "/frg/svar/{token}",
+            frg_links.answer,
+            name="frg_answer",
+            access=LINK_TOKEN,
+            methods=GET_POST,
+        ),
+        route(
+            "/frg/tillganglighet/{token}",
+            frg_links.confirm_availability,
+            name="frg_confirm_availability",
+            access=LINK_TOKEN,
+            methods=GET_POST,
+        ),
+        route(
+            f"{FRG}/uppgifter", frg.profile, name="frg_profile", access=LOGGED_IN, methods=GET_POST
+        ),
+        route(
+            f"{FRG}/tillganglighet",
+            frg.availability,
+            name="frg_availability",
+            access=LOGGED_IN,
+            methods=GET_POST,
+        ),
+        route(
+            f"{FRG}/tillganglighet/vecka", frg.week, name="frg_week", access=LOGGED_IN, methods=POST
+        ),
+        route(
+            f"{FRG}/franvaro",
+            frg.add_absence,
+            name="frg_absence_add",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            f"{FRG}/franvaro/{{absence_id:id}}/ta-bort",
+            frg.remove_absence,
+            name="frg_absence_remove",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(f"{FRG}/mina-uppgifter", frg.my_data, name="frg_my_data", access=LOGGED_IN),
+        route(f"{FRG}/mina-uppgifter.{{fmt}}", frg.export, name="frg_export", access=LOGGED_IN),
+        route(
+            f"{FRG}/mina-uppgifter/radera",
+            frg.delete,
+            name="frg_delete",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(LEAD, frg_lead.dashboard, name="frg_lead", access=LOGGED_IN),
+        route(
+            f"{LEAD}/inbjudningar",
+            frg_lead.invite,
+            name="frg_invite",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            f"{LEAD}/anmalningslank",
+            frg_lead.signup_link,
+            name="frg_signup_link",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            f"{LEAD}/medlemmar/{{volunteer_id:id}}/godkann",
+            frg_lead.approve,
+            name="frg_approve",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            f"{LEAD}/kompetenser",
+            frg_lead.skills,
+            name="frg_skills",
+            access=LOGGED_IN,
+            methods=GET_POST,
+        ),
+        route(
+            f"{LEAD}/kompetenser/{{skill_id:id}}",
+            frg_lead.skill_active,
+            name="frg_skill_active",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(f"{LEAD}/sok", frg_lead.search, name="frg_search", access=LOGGED_IN),
+        route(f"{LEAD}/oversikt", frg_lead.overview, name="frg_overview", access=LOGGED_IN),
+        route(
+            f"{LEAD}/utlarmningar/ny",
+            frg_lead.new_callout,
+            name="frg_callout_new",
+            access=LOGGED_IN,
+            methods=GET_POST,
+        ),
+        route(
+            f"{LEAD}/utlarmningar/{{callout_id:id}}",
+            frg_lead.show_callout,
+            name="frg_callout",
+            access=LOGGED_IN,
+        ),
+        route(
+            f"{LEAD}/utlarmningar/{{callout_id:id}}/mottagare/{{recipient_id:id}}",
+            frg_lead.update_recipient,
+            name="frg_recipient",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            f"{LEAD}/utlarmningar/{{callout_id:id}}/stang",
+            frg_lead.close_callout,
+            name="frg_callout_close",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
         # The audit log
         route("/logg", audit.index, name="audit_log", access=COORDINATOR),
         # Operations

@@ -59,6 +59,8 @@ class Settings:
     session_max_hours: int = 12
     invitation_days: int = 14
     invitations_per_hour: int = 30
+    frg_availability_mail_days: int = 28
+    frg_inactive_months: int = 12
     # Set by `partner-portal dev` only: the built-in development provider and mail catcher.
     dev_tools: bool = False
 
@@ -193,6 +195,8 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dev_tools: bool =
         session_max_hours=get_int("SESSION_MAX_HOURS", 12, 1, 24 * 7),
         invitation_days=get_int("INVITATION_DAYS", 14, 1, 90),
         invitations_per_hour=get_int("INVITATIONS_PER_HOUR", 30, 1, 1000),
+        frg_availability_mail_days=get_int("FRG_AVAILABILITY_MAIL_DAYS", 28, 1, 365),
+        frg_inactive_months=get_int("FRG_INACTIVE_MONTHS", 12, 1, 120),
         dev_tools=dev_tools,
     )
     if problems:

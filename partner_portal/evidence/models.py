@@ -39,6 +39,8 @@ class EvidenceKind(enum.StrEnum):
     ITEM_RETURNED = "item_returned"
     ROOM_WITHDRAWN = "room_withdrawn"  # left a room it had joined, with a reason
     ROOM_COMPLETED = "room_completed"  # every item it owed in the room approved (or n/a)
+    # FRG: a call-out sent to volunteers (details: exercise true/false)
+    CALLOUT_HELD = "callout_held"
     # Later kinds join here: comment made, statement submitted, meeting attended, action
     # completed, call-out held …
 
