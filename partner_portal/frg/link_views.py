@@ -50,6 +50,7 @@ async def answer(ctx: Ctx) -> Response:
         form = await ctx.request.form()
         choice = form.get("svar")
         if choice not in ("ja", "nej"):
+            await callouts.open_answer(ctx.db, token)  # an unusable link says so first
             raise BadRequest()
         page = await callouts.answer(ctx.db, token=token, yes=choice == "ja")
         return ctx.render("frg/answer.html", {"page": page, "token": token, "done": True})

@@ -435,7 +435,7 @@ async def overview(
             name="grid",
         )
         .data(grid_rows)
-        .alias("grid")
+        .cte("grid")  # WITH grid(idx, …) AS (VALUES …): SQLite has no column list on an alias
     )
     in_pattern = sa.exists().where(
         col(WeeklySlot.volunteer_id) == col(Volunteer.id), col(WeeklySlot.slot) == grid.c.slot
