@@ -390,8 +390,10 @@ async def available(
     call-outs each has had since ``since`` (fewest first, then by name). One query."""
     recent = sa.select(sa.func.count()).where(col(Recipient.volunteer_id) == col(Volunteer.id))
     if since is not None:
-        recent = recent.join(Callout, col(Callout.id) == col(Recipient.callout_id)).where(
-            col(Callout.created_at) >= since
+        recent = (
+            recent.select_from(Recipient)
+            .join(Callout, col(Callout.id) == col(Recipient.callout_id))
+            .where(col(Callout.created_at) >= since)
         )
     rows: Any = await db.execute(
         sa.select(
