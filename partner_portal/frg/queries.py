@@ -420,8 +420,9 @@ class DayCounts:
 async def overview(
     db: AsyncSession, organisation_id: int, first_day: date, days: int
 ) -> list[DayCounts]:
-    """How many volunteers are available in each part of each day from ``first_day``: one
-    GROUP BY over a grid of days × parts joined to the volunteers."""
+    """How many volunteers are available in each part of each day from ``first_day``: a grid
+    of days × parts joined to the weekly slots (and to the week answers), grouped, in one
+    query."""
     grid_rows = []
     for index in range(days):
         day = first_day + timedelta(days=index)
@@ -439,32 +440,71 @@ async def overview(
         .data(grid_rows)
         .cte("grid")  # WITH grid(idx, …) AS (VALUES …): SQLite has no column list on an alias
     )
-    in_pattern = sa.exists().where(
-        col(WeeklySlot.volunteer_id) == col(Volunteer.id), col(WeeklySlot.slot) == grid.c.slot
+    last_day = first_day + timedelta(days=days - 1)
+    weeks = sorted({row[2] for row in grid_rows})
+    # Most volunteers have neither an absence nor a one-tap answer in the period: they count
+    # by their weekly pattern alone, grouped by slot once (28 groups), not once per day.
+    exception = sa.or_(
+        sa.exists().where(
+            col(Absence.volunteer_id) == col(Volunteer.id),
+            col(Absence.starts_on) <= last_day,
+            col(Absence.ends_on) >= first_day,
+        ),
+        sa.and_(col(Volunteer.week_start).is_not(None), col(Volunteer.week_start).in_(weeks)),
     )
+    plain = (
+        sa.select(col(WeeklySlot.slot).label("slot"), sa.func.count().label("n"))
+        .join(Volunteer, col(Volunteer.id) == col(WeeklySlot.volunteer_id))
+        .where(*_callable(organisation_id), ~exception)
+        .group_by(col(WeeklySlot.slot))
+        .subquery()
+    )
+    by_plain_pattern = sa.select(grid.c.idx, grid.c.part, plain.c.n).join(
+        plain, plain.c.slot == grid.c.slot
+    )
+    # The others day by day: absent that day, or answered for that week.
     absent = sa.exists().where(
         col(Absence.volunteer_id) == col(Volunteer.id),
         col(Absence.starts_on) <= grid.c.day,
         col(Absence.ends_on) >= grid.c.day,
     )
-    said_yes = sa.and_(
-        col(Volunteer.week_start) == grid.c.week, col(Volunteer.week_available).is_(True)
+    exceptional = (
+        sa.select(col(Volunteer.id).label("id"))
+        .where(*_callable(organisation_id), exception)
+        .cte("exceptional")
     )
-    not_declined = sa.or_(
-        col(Volunteer.week_start).is_(None),
-        col(Volunteer.week_start) != grid.c.week,
-        col(Volunteer.week_available).is_(True),
-    )
-    rows: Any = await db.execute(
-        sa.select(grid.c.idx, grid.c.part, sa.func.count(col(Volunteer.id)))
-        .select_from(grid)
-        .join(Volunteer, sa.and_(*_callable(organisation_id)))
-        .where(sa.or_(in_pattern, said_yes), not_declined, ~absent)
+    by_pattern = (
+        sa.select(grid.c.idx, grid.c.part, sa.func.count().label("n"))
+        .select_from(exceptional)
+        .join(Volunteer, col(Volunteer.id) == exceptional.c.id)
+        .join(WeeklySlot, col(WeeklySlot.volunteer_id) == exceptional.c.id)
+        .join(grid, grid.c.slot == col(WeeklySlot.slot))
+        .where(
+            sa.or_(col(Volunteer.week_start).is_(None), col(Volunteer.week_start) != grid.c.week),
+            ~absent,
+        )
         .group_by(grid.c.idx, grid.c.part)
     )
+    # … and every part of a week answered "available this week" ("not this week": none).
+    by_week = (
+        sa.select(grid.c.idx, grid.c.part, sa.func.count().label("n"))
+        .select_from(grid)
+        .join(
+            Volunteer,
+            sa.and_(
+                col(Volunteer.week_start) == grid.c.week,
+                col(Volunteer.week_available).is_(True),
+                *_callable(organisation_id),
+            ),
+        )
+        .where(~absent)
+        .group_by(grid.c.idx, grid.c.part)
+    )
+    rows: Any = await db.execute(sa.union_all(by_plain_pattern, by_pattern, by_week))
     counts: dict[int, dict[Part, int]] = {}
     for index, part, n in rows:
-        counts.setdefault(int(index), {})[Part(int(part))] = int(n)
+        by_part = counts.setdefault(int(index), {})
+        by_part[Part(int(part))] = by_part.get(Part(int(part)), 0) + int(n)
     return [
         DayCounts(
             first_day + timedelta(days=i),
