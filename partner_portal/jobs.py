@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
+from datetime import timedelta
 from functools import cache
 
 import sqlalchemy as sa
@@ -17,11 +18,15 @@ from partner_portal.auth import sessions
 from partner_portal.auth.models import LoginAttempt
 from partner_portal.auth.service import LOGIN_ATTEMPT_MAX_AGE
 from partner_portal.db import utcnow
+from partner_portal.frg import service as frg
 from partner_portal.mail import sender
 from partner_portal.meetings import reminders
 from partner_portal.resources import resource_dir
 from partner_portal.settings import Settings
 from partner_portal.templating import create_environment
+from partner_portal.resources import resource_dir
+from partner_portal.settings import Settings
+from partner_portal.templating import Templates
 
 log = logging.getLogger(__name__)
 
@@ -31,13 +36,22 @@ OUTBOX_BATCH = 20
 
 
 async def housekeeping(db: AsyncSession, settings: Settings) -> None:
-    """Delete expired login sessions and abandoned login attempts. Commits."""
+    """Delete expired login sessions and abandoned login attempts; ask FRG volunteers whose
+    availability is due to confirm it (partner_portal.frg.service). Commits."""
     ended = await sessions.purge_expired(db, settings)
     cutoff = utcnow() - LOGIN_ATTEMPT_MAX_AGE
     await db.execute(sa.delete(LoginAttempt).where(col(LoginAttempt.created_at) < cutoff))
     await db.commit()
     if ended:
         log.info("housekeeping: ended %d expired sessions", ended)
+    asked = await frg.send_availability_mails(db, settings=settings, env=_mail_templates())
+    if asked:
+        log.info("housekeeping: asked %d FRG volunteers to confirm their availability", asked)
+
+
+@cache
+def _mail_templates() -> Environment:
+    return Templates(resource_dir("templates")).env
 
 
 @cache

@@ -87,6 +87,14 @@ def _audit_actions(language: str) -> Mapping[str, str]:
         "action_status_changed": _("Åtgärdens läge ändrat"),
         "calendar_feed_created": _("Kalenderlänk skapad"),
         "calendar_feed_revoked": _("Kalenderlänk återkallad"),
+        "frg_volunteer_invited": _("FRG-medlem inbjuden"),
+        "frg_volunteer_joined": _("FRG-medlem anmäld"),
+        "frg_volunteer_approved": _("FRG-medlem godkänd"),
+        "frg_volunteer_deleted": _("FRG-medlem raderade sina uppgifter"),
+        "frg_signup_link_created": _("Anmälningslänk för FRG skapad"),
+        "frg_callout_sent": _("FRG-utlarmning skickad"),
+        "frg_callout_closed": _("FRG-utlarmning stängd"),
+        "frg_data_exported": _("FRG-medlem hämtade sina uppgifter"),
     }
 
 
@@ -177,6 +185,7 @@ def _evidence(language: str) -> Mapping[str, str]:
         "meeting_attended": _("deltog i ett möte"),
         "rsvp_given": _("svarade på en mötesinbjudan"),
         "action_completed": _("slutförde en åtgärd"),
+        "callout_held": _("larmade ut frivilliga"),
     }
 
 

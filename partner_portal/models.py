@@ -11,6 +11,17 @@ from partner_portal.deliverables.models import (
 )
 from partner_portal.evidence.models import Evidence
 from partner_portal.followup.api_tokens import ApiToken
+from partner_portal.frg.models import (
+    Absence,
+    Callout,
+    FrgGroup,
+    FrgInvitation,
+    FrgSkill,
+    Recipient,
+    Volunteer,
+    VolunteerSkill,
+    WeeklySlot,
+)
 from partner_portal.mail.models import OutboxMessage
 from partner_portal.meetings.models import (
     CalendarFeed,
@@ -36,8 +47,15 @@ __all__ = [
     "ApiToken",
     "AuditEvent",
     "CalendarFeed",
+    "Absence",
+    "ApiToken",
+    "AuditEvent",
+    "Callout",
     "ConnectionPoint",
     "Evidence",
+    "FrgGroup",
+    "FrgInvitation",
+    "FrgSkill",
     "Invitation",
     "ItemProgress",
     "LoginAttempt",
@@ -53,6 +71,7 @@ __all__ = [
     "Person",
     "ProcessTemplate",
     "ReadinessStatus",
+    "Recipient",
     "RoleGrant",
     "Room",
     "RoomItem",
@@ -60,5 +79,8 @@ __all__ = [
     "StyrelUser",
     "TemplateItem",
     "TemplatePhase",
+    "Volunteer",
+    "VolunteerSkill",
     "WaterNeed",
+    "WeeklySlot",
 ]

@@ -15,6 +15,7 @@ from partner_portal.auth.access import (
     DEV_ONLY,
     FOLLOWUP,
     FOLLOWUP_API,
+    LINK_TOKEN,
     LOGGED_IN,
     PUBLIC,
 )
@@ -24,6 +25,9 @@ from partner_portal.followup import api_views as followup_api
 from partner_portal.followup import views as followup
 from partner_portal.followup.api import api_route
 from partner_portal.meetings import views as meetings
+from partner_portal.frg import lead_views as frg_lead
+from partner_portal.frg import link_views as frg_links
+from partner_portal.frg import views as frg
 from partner_portal.organisations import invitation_views as invitations
 from partner_portal.organisations import views as organisations
 from partner_portal.pages import views as pages
@@ -55,6 +59,8 @@ ROOM = "/rum/{room_id:id}"
 ITEM = f"{ROOM}/organisationer/{{organisation_id:id}}/punkter/{{item_id:id}}"
 MEETING = "/moten/{meeting_id:id}"
 ACTION = "/atgarder/{action_id:id}"
+FRG = "/frg/{organisation_id:id}"
+LEAD = f"{FRG}/ledning"
 
 
 def routes(*, dev_tools: bool) -> list[BaseRoute]:
@@ -374,6 +380,57 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
             f"{MEETING}/svar",
             meetings.answer,
             name="meeting_answer",
+        # FRG volunteers (own registration: frg.access.volunteer_for; leads: frg.access.lead_for)
+        route("/frg", frg.index, name="frg", access=LOGGED_IN),
+        route(
+            "/frg/inbjudan/{token}", frg_links.invitation_open, name="frg_invitation", access=PUBLIC
+        ),
+        route(
+            "/frg/inbjudan/{token}",
+            frg_links.invitation_accept,
+            name="frg_invitation_accept",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route("/frg/anmalan/{token}", frg_links.signup_open, name="frg_signup_open", access=PUBLIC),
+        route(
+            "/frg/anmalan/{token}",
+            frg_links.signup,
+            name="frg_signup",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            "/frg/svar/{token}",
+            frg_links.answer,
+            name="frg_answer",
+            access=LINK_TOKEN,
+            methods=GET_POST,
+        ),
+        route(
+            "/frg/tillganglighet/{token}",
+            frg_links.confirm_availability,
+            name="frg_confirm_availability",
+            access=LINK_TOKEN,
+            methods=GET_POST,
+        ),
+        route(
+            f"{FRG}/uppgifter", frg.profile, name="frg_profile", access=LOGGED_IN, methods=GET_POST
+        ),
+        route(
+            f"{FRG}/tillganglighet",
+            frg.availability,
+            name="frg_availability",
+            access=LOGGED_IN,
+            methods=GET_POST,
+        ),
+        route(
+            f"{FRG}/tillganglighet/vecka", frg.week, name="frg_week", access=LOGGED_IN, methods=POST
+        ),
+        route(
+            f"{FRG}/franvaro",
+            frg.add_absence,
+            name="frg_absence_add",
             access=LOGGED_IN,
             methods=POST,
         ),
@@ -417,6 +474,26 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
             "/kalender",
             meetings.calendar_create,
             name="calendar_create",
+            f"{FRG}/franvaro/{{absence_id:id}}/ta-bort",
+            frg.remove_absence,
+            name="frg_absence_remove",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(f"{FRG}/mina-uppgifter", frg.my_data, name="frg_my_data", access=LOGGED_IN),
+        route(f"{FRG}/mina-uppgifter.{{fmt}}", frg.export, name="frg_export", access=LOGGED_IN),
+        route(
+            f"{FRG}/mina-uppgifter/radera",
+            frg.delete,
+            name="frg_delete",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(LEAD, frg_lead.dashboard, name="frg_lead", access=LOGGED_IN),
+        route(
+            f"{LEAD}/inbjudningar",
+            frg_lead.invite,
+            name="frg_invite",
             access=LOGGED_IN,
             methods=POST,
         ),
@@ -428,6 +505,62 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
             methods=POST,
         ),
         route("/kalender/{token}.ics", meetings.calendar_feed, name="calendar_feed", access=PUBLIC),
+            f"{LEAD}/anmalningslank",
+            frg_lead.signup_link,
+            name="frg_signup_link",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            f"{LEAD}/medlemmar/{{volunteer_id:id}}/godkann",
+            frg_lead.approve,
+            name="frg_approve",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            f"{LEAD}/kompetenser",
+            frg_lead.skills,
+            name="frg_skills",
+            access=LOGGED_IN,
+            methods=GET_POST,
+        ),
+        route(
+            f"{LEAD}/kompetenser/{{skill_id:id}}",
+            frg_lead.skill_active,
+            name="frg_skill_active",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(f"{LEAD}/sok", frg_lead.search, name="frg_search", access=LOGGED_IN),
+        route(f"{LEAD}/oversikt", frg_lead.overview, name="frg_overview", access=LOGGED_IN),
+        route(
+            f"{LEAD}/utlarmningar/ny",
+            frg_lead.new_callout,
+            name="frg_callout_new",
+            access=LOGGED_IN,
+            methods=GET_POST,
+        ),
+        route(
+            f"{LEAD}/utlarmningar/{{callout_id:id}}",
+            frg_lead.show_callout,
+            name="frg_callout",
+            access=LOGGED_IN,
+        ),
+        route(
+            f"{LEAD}/utlarmningar/{{callout_id:id}}/mottagare/{{recipient_id:id}}",
+            frg_lead.update_recipient,
+            name="frg_recipient",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            f"{LEAD}/utlarmningar/{{callout_id:id}}/stang",
+            frg_lead.close_callout,
+            name="frg_callout_close",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
         # The audit log
         route("/logg", audit.index, name="audit_log", access=COORDINATOR),
         # Operations

@@ -61,6 +61,8 @@ class Settings:
     invitations_per_hour: int = 30
     meeting_reminder_hours: int = 24
     minutes_reminder_days: int = 3
+    frg_availability_mail_days: int = 28
+    frg_inactive_months: int = 12
     # Set by `partner-portal dev` only: the built-in development provider and mail catcher.
     dev_tools: bool = False
 
@@ -197,6 +199,8 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dev_tools: bool =
         invitations_per_hour=get_int("INVITATIONS_PER_HOUR", 30, 1, 1000),
         meeting_reminder_hours=get_int("MEETING_REMINDER_HOURS", 24, 1, 24 * 14),
         minutes_reminder_days=get_int("MINUTES_REMINDER_DAYS", 3, 1, 60),
+        frg_availability_mail_days=get_int("FRG_AVAILABILITY_MAIL_DAYS", 28, 1, 365),
+        frg_inactive_months=get_int("FRG_INACTIVE_MONTHS", 12, 1, 120),
         dev_tools=dev_tools,
     )
     if problems:

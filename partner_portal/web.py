@@ -146,7 +146,7 @@ async def _handle(request: Request, view: View, policy: Policy) -> Response:
         request.state.ctx = ctx  # error pages show who is logged in
         policy.check(ctx.person, portal.settings)
         if request.method not in SAFE_METHODS:
-            await _check_csrf(request, ctx.session)
+            await _check_csrf(request, ctx.session, link_token=policy.link_token)
         response = await view(ctx)
     response.headers.setdefault("Cache-Control", "no-store")
     return response
@@ -161,14 +161,21 @@ async def load_session(
     return await sessions.load(db, token, settings)
 
 
-async def _check_csrf(request: Request, session: ActiveSession | None) -> None:
-    """Unsafe requests must come from our own pages and carry the session's CSRF token."""
+async def _check_csrf(
+    request: Request, session: ActiveSession | None, *, link_token: bool = False
+) -> None:
+    """Unsafe requests must come from our own pages and carry the session's CSRF token.
+
+    On a one-click link's page without a login session, the link's own secret stands in for
+    the token: only the origin checks apply."""
     origin = request.headers.get("origin")
     if origin and urlsplit(origin).netloc != request.headers.get("host"):
         raise CsrfFailure()
     if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
         raise CsrfFailure()
     if session is None:
+        if link_token:
+            return
         raise CsrfFailure()
     sent = request.headers.get(CSRF_HEADER)
     if sent is None:

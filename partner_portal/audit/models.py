@@ -49,6 +49,14 @@ class AuditAction(enum.StrEnum):
     ACTION_STATUS_CHANGED = "action_status_changed"
     CALENDAR_FEED_CREATED = "calendar_feed_created"
     CALENDAR_FEED_REVOKED = "calendar_feed_revoked"
+    FRG_VOLUNTEER_INVITED = "frg_volunteer_invited"
+    FRG_VOLUNTEER_JOINED = "frg_volunteer_joined"
+    FRG_VOLUNTEER_APPROVED = "frg_volunteer_approved"
+    FRG_VOLUNTEER_DELETED = "frg_volunteer_deleted"
+    FRG_SIGNUP_LINK_CREATED = "frg_signup_link_created"
+    FRG_CALLOUT_SENT = "frg_callout_sent"
+    FRG_CALLOUT_CLOSED = "frg_callout_closed"
+    FRG_DATA_EXPORTED = "frg_data_exported"
 
 
 class AuditEvent(SQLModel, table=True):

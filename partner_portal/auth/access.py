@@ -32,6 +32,9 @@ class Policy:
     dev_only: bool = False
     # A follow-up reader's API token, checked by the API's own route wrapper (not by check()).
     api_token: bool = False
+    # A one-click link from an email (partner_portal.frg): the secret in the path is what
+    # authorises, so an unsafe request needs no login session, only to come from our own page.
+    link_token: bool = False
 
     def check(self, person: CurrentPerson | None, settings: Settings) -> None:
         if self.api_token:
@@ -52,3 +55,4 @@ COORDINATOR = Policy("coordinator", needs_login=True, coordinator=True)
 FOLLOWUP = Policy("follow-up readers and coordinators", needs_login=True, followup=True)
 DEV_ONLY = Policy("development tools", dev_only=True)
 FOLLOWUP_API = Policy("follow-up API token", api_token=True)
+LINK_TOKEN = Policy("one-click link from an email", link_token=True)

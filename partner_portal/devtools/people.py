@@ -49,4 +49,10 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         "Läsare för uppföljning, kommunstyrelsens förvaltning",
         PortalRole.FOLLOWUP_READER,
     ),
+    DemoPerson(
+        "lina.virtanen",
+        "Lina Virtanen",
+        "lina.virtanen@example.se",
+        "FRG-medlem i FRG Botkyrka",
+    ),
 )

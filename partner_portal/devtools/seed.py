@@ -7,6 +7,7 @@ out: they are the organisations' own to give), with the demo people acting for t
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,8 +17,17 @@ from partner_portal.auth import queries
 from partner_portal.auth.models import Person, PortalRole
 from partner_portal.auth.service import grant_role_by_email
 from partner_portal.auth.sessions import CurrentPerson
+from partner_portal.db import utcnow
 from partner_portal.devtools.people import DEMO_PEOPLE
 from partner_portal.evidence.models import Process
+from partner_portal.frg.models import (
+    FrgSkill,
+    Volunteer,
+    VolunteerSkill,
+    VolunteerStatus,
+    WeeklySlot,
+)
+from partner_portal.frg.service import ensure_group
 from partner_portal.organisations.models import (
     Membership,
     MembershipRole,
@@ -121,6 +131,7 @@ async def seed_demo(db: AsyncSession, *, issuer: str, settings: Settings) -> Non
         if demo.role is not None:
             await grant_role_by_email(db, demo.role, demo.email)
     await _seed_room(db, people, organisations, settings)
+    await seed_frg(db, issuer=issuer, organisation_id=organisations["FRG Botkyrka"], people=people)
 
 
 DEMO_ROOM = "Nödvattenplan 2026"
@@ -171,3 +182,78 @@ async def _seed_room(
 
 def _as(people: dict[str, int], subject: str, name: str, role: PortalRole | None) -> CurrentPerson:
     return CurrentPerson(people[subject], name, None, frozenset({role}) if role else frozenset())
+
+
+# (subject, name, phone, skills, weekly slots as (weekdays, parts)) — FRG Botkyrka's demo members.
+_ALL_DAYS = range(7)
+_WEEKDAYS = range(5)
+FRG_VOLUNTEERS = (
+    ("lina.virtanen", "Lina Virtanen", "070-111 22 33",
+     ("Första hjälpen", "Körkort B", "Språk: finska"), (_ALL_DAYS, (1, 2, 3))),
+    ("frg.ahmed", "Ahmed Yusuf", "070-222 33 44",
+     ("Körkort B", "Körkort BE", "Språk: somaliska"), (_WEEKDAYS, (2, 3))),
+    ("frg.karin", "Karin Lund", "070-333 44 55",
+     ("Första hjälpen", "Matlagning i storkök", "Radio (RAKEL)"), (_ALL_DAYS, (1, 2))),
+    ("frg.mehmet", "Mehmet Demir", "070-444 55 66",
+     ("Körkort C", "Språk: turkiska", "Egen bil"), (range(5, 7), (0, 1, 2, 3))),
+    ("frg.sofia", "Sofia Ek", "070-555 66 77",
+     ("Hjärt- och lungräddning (HLR)", "Språk: engelska"), (_ALL_DAYS, (3, 0))),
+)  # fmt: skip
+
+
+async def seed_frg(
+    db: AsyncSession, *, issuer: str, organisation_id: int, people: dict[str, int]
+) -> None:
+    """Side effects: FRG Botkyrka's skills list and a few registered demo volunteers with skills
+    and weekly availability (people who are not demo logins are created at the issuer too) —
+    each only if missing. Commits."""
+    await ensure_group(db, organisation_id)
+    rows: Any = await db.execute(
+        sa.select(col(FrgSkill.id), col(FrgSkill.name)).where(
+            col(FrgSkill.organisation_id) == organisation_id
+        )
+    )
+    skills = {str(name): int(skill_id) for skill_id, name in rows}
+    for subject, name, phone, skill_names, (days, parts) in FRG_VOLUNTEERS:
+        person_id = people.get(subject)
+        if person_id is None:
+            person = await queries.person_by_subject(db, issuer, subject)
+            if person is None:
+                person = Person(
+                    oidc_issuer=issuer,
+                    oidc_subject=subject,
+                    name=name,
+                    email=f"{subject}@example.se",
+                    email_verified=True,
+                )
+                db.add(person)
+                await db.flush()
+            assert person.id is not None
+            person_id = person.id
+        existing = await db.scalar(
+            sa.select(col(Volunteer.id)).where(
+                col(Volunteer.organisation_id) == organisation_id,
+                col(Volunteer.person_id) == person_id,
+            )
+        )
+        if existing is not None:
+            continue
+        volunteer = Volunteer(
+            organisation_id=organisation_id,
+            person_id=person_id,
+            status=VolunteerStatus.ACTIVE,
+            phone=phone,
+            email=f"{subject}@example.se",
+            agreement_signed_on=date(2025, 3, 1),
+            basic_course_on=date(2025, 4, 12),
+            registered_at=utcnow(),
+        )
+        db.add(volunteer)
+        await db.flush()
+        assert volunteer.id is not None
+        for skill_name in skill_names:
+            db.add(VolunteerSkill(volunteer_id=volunteer.id, skill_id=skills[skill_name]))
+        for day in days:
+            for part in parts:
+                db.add(WeeklySlot(volunteer_id=volunteer.id, slot=day * 4 + part))
+    await db.commit()

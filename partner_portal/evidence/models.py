@@ -43,6 +43,8 @@ class EvidenceKind(enum.StrEnum):
     MEETING_ATTENDED = "meeting_attended"
     RSVP_GIVEN = "rsvp_given"
     ACTION_COMPLETED = "action_completed"
+    # FRG: a call-out sent to volunteers (details: exercise true/false)
+    CALLOUT_HELD = "callout_held"
     # Later kinds join here: comment made, statement submitted, meeting attended, action
     # completed, call-out held …
 

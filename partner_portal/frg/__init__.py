@@ -1,0 +1,1 @@
+"""FRG (Frivilliga resursgruppen): volunteers, their availability, and call-outs."""

@@ -1,0 +1,322 @@
+"""Call-outs: proposing recipients, sending, one-click answers, and the lead's follow-through.
+
+Each recipient's answer link carries a random token of its own; only its hash is stored. It
+answers for that recipient only, while the call-out is open (until the lead closes it or its
+end passes). Opening the link (GET) only shows a page asking to confirm; the answer is a POST,
+so mail scanners that follow links answer nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import sqlalchemy as sa
+from jinja2 import Environment
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from partner_portal.audit.models import AuditAction
+from partner_portal.audit.service import record
+from partner_portal.auth.sessions import CurrentPerson, hash_token
+from partner_portal.db import utcnow
+from partner_portal.errors import Gone, NotFound
+from partner_portal.evidence.models import EvidenceKind, Process
+from partner_portal.evidence.service import record_evidence
+from partner_portal.forms import FormInvalid
+from partner_portal.frg import queries
+from partner_portal.frg.availability import window
+from partner_portal.frg.forms import CalloutInput, RecipientUpdate
+from partner_portal.frg.models import (
+    Answer,
+    Callout,
+    CalloutStatus,
+    Recipient,
+    Volunteer,
+    VolunteerStatus,
+)
+from partner_portal.frg.queries import AvailableRow, CalloutRow, GroupRow
+from partner_portal.frg.service import mail
+from partner_portal.i18n import gettext as _
+from partner_portal.mail.outbox import enqueue
+from partner_portal.settings import Settings
+
+# Plan for about three times the people needed: each volunteer may say no.
+PROPOSAL_FACTOR = 3
+FAIRNESS_PERIOD = timedelta(days=90)
+
+
+def answer_path(token: str) -> str:
+    return f"/frg/svar/{token}"
+
+
+def callout_path(organisation_id: int, callout_id: int) -> str:
+    return f"/frg/{organisation_id}/ledning/utlarmningar/{callout_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    available: list[AvailableRow]  # everyone available with the skill, in proposal order
+    proposed: frozenset[int]  # the first ~3 × N of them
+
+
+async def propose(db: AsyncSession, *, group: GroupRow, data: CalloutInput) -> Proposal:
+    """Who to call out: the volunteers available for the whole call-out with the skill, those
+    called out least in the last 90 days first; about three times the people needed."""
+    found = await queries.available(
+        db,
+        group.id,
+        window(data.starts_at, data.ends_at),
+        frozenset({data.skill_id}) if data.skill_id else frozenset(),
+        since=utcnow() - FAIRNESS_PERIOD,
+    )
+    wanted = PROPOSAL_FACTOR * data.people_needed
+    return Proposal(found, frozenset(r.id for r in found[:wanted]))
+
+
+async def send(
+    db: AsyncSession,
+    *,
+    actor: CurrentPerson,
+    group: GroupRow,
+    data: CalloutInput,
+    volunteer_ids: frozenset[int],
+    settings: Settings,
+    env: Environment,
+) -> int:
+    """Send the call-out to the chosen volunteers (approved, registered volunteers of this
+    group only; any other id is refused). Side effects: the call-out, a recipient with a
+    hashed answer token and a mail in the outbox for each, ``callout_held`` evidence for the
+    FRG organisation (process FRG, exercise or not), an audit event; one transaction.
+    Returns the call-out id."""
+    if not volunteer_ids:
+        raise FormInvalid({"volunteer": _("Välj minst en mottagare.")})
+    if len(volunteer_ids) > 2000:
+        raise FormInvalid({"volunteer": _("Högst 2000 mottagare åt gången.")})
+    rows: Any = await db.execute(
+        sa.select(col(Volunteer.id), col(Volunteer.email)).where(
+            col(Volunteer.id).in_(sorted(volunteer_ids)),
+            col(Volunteer.organisation_id) == group.id,
+            col(Volunteer.status) == VolunteerStatus.ACTIVE,
+            col(Volunteer.registered_at).is_not(None),
+        )
+    )
+    chosen = {int(r.id): str(r.email) for r in rows}
+    if set(chosen) != set(volunteer_ids):
+        raise FormInvalid({"volunteer": _("Någon av de valda kan inte larmas ut härifrån.")})
+    now = utcnow()
+    callout = Callout(
+        organisation_id=group.id,
+        title=data.title,
+        place=data.place,
+        description=data.description,
+        starts_at=data.starts_at,
+        ends_at=data.ends_at,
+        people_needed=data.people_needed,
+        skill_id=data.skill_id,
+        is_exercise=data.is_exercise,
+        status=CalloutStatus.OPEN,
+        created_by=actor.id,
+        created_at=now,
+    )
+    db.add(callout)
+    await db.flush()
+    assert callout.id is not None
+    skill_name = None
+    if data.skill_id:
+        skill_name = next(
+            (
+                s.name
+                for s in await queries.skills(db, group.id, active_only=False)
+                if s.id == data.skill_id
+            ),
+            None,
+        )
+    for volunteer_id, email in sorted(chosen.items()):
+        token = secrets.token_urlsafe(32)
+        recipient = Recipient(
+            callout_id=callout.id, volunteer_id=volunteer_id, token_hash=hash_token(token)
+        )
+        db.add(recipient)
+        await db.flush()
+        assert recipient.id is not None
+        url = settings.absolute_url(answer_path(token))
+        message = mail(
+            env,
+            "frg-callout",
+            email,
+            {
+                "group_name": group.name,
+                "callout": callout,
+                "skill_name": skill_name,
+                "yes_url": f"{url}?svar=ja",
+                "no_url": f"{url}?svar=nej",
+            },
+        )
+        enqueue(db, message, related=("frg_recipient", recipient.id))
+    record_evidence(
+        db,
+        EvidenceKind.CALLOUT_HELD,
+        organisation_id=group.id,
+        person_id=actor.id,
+        link=callout_path(group.id, callout.id),
+        process=Process.FRG,
+        object_type="frg_callout",
+        object_id=callout.id,
+        exercise=data.is_exercise,
+    )
+    record(
+        db,
+        AuditAction.FRG_CALLOUT_SENT,
+        actor_id=actor.id,
+        object_type="frg_callout",
+        object_id=callout.id,
+        organisation_id=group.id,
+        recipients=len(chosen),
+        exercise=data.is_exercise,
+    )
+    await db.commit()
+    return callout.id
+
+
+@dataclass(frozen=True, slots=True)
+class AnswerPage:
+    callout: CalloutRow
+    name: str
+    answer: Answer
+
+
+def _closed() -> Gone:
+    return Gone(
+        _("Utlarmningen är avslutad och tar inte emot fler svar. Tack ändå!"),
+        title=_("Utlarmningen är avslutad"),
+    )
+
+
+def _unknown() -> Gone:
+    return Gone(
+        _(
+            "Länken gäller inte. Kontrollera att du har fått med hela länken från "
+            "e-postmeddelandet."
+        ),
+        title=_("Länken gäller inte"),
+    )
+
+
+async def _recipient_by_token(db: AsyncSession, token: str) -> Any:
+    if not token or len(token) > 100:
+        raise _unknown()
+    row: Any = (
+        await db.execute(
+            sa.select(
+                col(Recipient.id),
+                col(Recipient.callout_id),
+                col(Recipient.volunteer_id),
+                col(Recipient.answer),
+            ).where(col(Recipient.token_hash) == hash_token(token))
+        )
+    ).one_or_none()
+    if row is None or row.volunteer_id is None:
+        raise _unknown()
+    return row
+
+
+async def open_answer(db: AsyncSession, token: str) -> AnswerPage:
+    """The call-out behind an answer link, while it takes answers; else Gone."""
+    row = await _recipient_by_token(db, token)
+    callout = await queries.callout(db, row.callout_id)
+    volunteer = await queries.volunteer(db, row.volunteer_id)
+    if callout is None or volunteer is None:
+        raise _unknown()
+    if not callout.is_open(utcnow()):
+        raise _closed()
+    return AnswerPage(callout, volunteer.name, row.answer)
+
+
+async def answer(db: AsyncSession, *, token: str, yes: bool) -> AnswerPage:
+    """Answer yes or no (or change the answer) while the call-out is open. Side effects: the
+    answer and its time, the volunteer active now; one conditional UPDATE. Gone once closed."""
+    page = await open_answer(db, token)
+    await db.commit()
+    now = utcnow()
+    new = Answer.YES if yes else Answer.NO
+    changed: Any = await db.execute(
+        sa.update(Recipient)
+        .where(
+            col(Recipient.token_hash) == hash_token(token),
+            col(Recipient.callout_id).in_(
+                sa.select(col(Callout.id)).where(
+                    col(Callout.status) == CalloutStatus.OPEN, col(Callout.ends_at) > now
+                )
+            ),
+        )
+        .values(answer=new, answered_at=now)
+        .returning(col(Recipient.volunteer_id))
+    )
+    volunteer_id = changed.scalar_one_or_none()
+    if volunteer_id is None:
+        await db.rollback()
+        raise _closed()
+    await db.execute(
+        sa.update(Volunteer).where(col(Volunteer.id) == volunteer_id).values(last_active_at=now)
+    )
+    await db.commit()
+    return AnswerPage(page.callout, page.name, new)
+
+
+async def update_recipient(
+    db: AsyncSession, *, group: GroupRow, callout_id: int, recipient_id: int, data: RecipientUpdate
+) -> None:
+    """The lead confirms a recipient, gives a role, checks them in or out (now). Side
+    effects: those fields. Commits."""
+    recipient = await db.get(Recipient, recipient_id)
+    callout = await db.get(Callout, callout_id)
+    if (
+        recipient is None
+        or callout is None
+        or recipient.callout_id != callout_id
+        or callout.organisation_id != group.id
+    ):
+        raise NotFound()
+    recipient.confirmed = data.confirmed
+    recipient.role = data.role
+    now = utcnow()
+    if data.action == "in":
+        recipient.checked_in_at = now
+        recipient.checked_out_at = None
+    elif data.action == "ut":
+        if recipient.checked_in_at is None:
+            raise FormInvalid({"action": _("Checka in personen innan du checkar ut.")})
+        recipient.checked_out_at = now
+    await db.commit()
+
+
+async def close(
+    db: AsyncSession, *, actor: CurrentPerson, group: GroupRow, callout_id: int
+) -> None:
+    """No more answers. Side effects: status and time, an audit event. Commits."""
+    callout = await db.get(Callout, callout_id)
+    if callout is None or callout.organisation_id != group.id:
+        raise NotFound()
+    if callout.status is CalloutStatus.OPEN:
+        callout.status = CalloutStatus.CLOSED
+        callout.closed_at = utcnow()
+        record(
+            db,
+            AuditAction.FRG_CALLOUT_CLOSED,
+            actor_id=actor.id,
+            object_type="frg_callout",
+            object_id=callout_id,
+            organisation_id=group.id,
+        )
+        await db.commit()
+
+
+def hours_total(recipients: list[queries.RecipientRow]) -> float:
+    return round(sum(r.hours or 0.0 for r in recipients), 2)
+
+
+def is_open(callout: CalloutRow, now: datetime | None = None) -> bool:
+    return callout.is_open(now or utcnow())

@@ -1,0 +1,241 @@
+"""The volunteer's own pages: registration, availability, absences, and their data."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+from starlette.responses import Response
+
+from partner_portal.db import utcnow
+from partner_portal.errors import BadRequest, NotFound
+from partner_portal.forms import FormInvalid
+from partner_portal.frg import forms, queries, service
+from partner_portal.frg.access import volunteer_for
+from partner_portal.frg.availability import READING_ORDER, local_today, slot, week_start
+from partner_portal.frg.queries import VolunteerRow
+from partner_portal.tables import CSV_MEDIA_TYPE, csv_bytes
+from partner_portal.web import Ctx
+
+WEEKDAYS = range(7)
+
+
+def _values(form: Any) -> dict[str, str]:
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+async def _mine(ctx: Ctx) -> VolunteerRow:
+    return await volunteer_for(ctx.db, ctx.me, ctx.path_id("organisation_id"))
+
+
+async def _group_name(ctx: Ctx, organisation_id: int) -> str:
+    group = await queries.frg_organisation(ctx.db, organisation_id)
+    if group is None:
+        raise NotFound()
+    return group.name
+
+
+async def index(ctx: Ctx) -> Response:
+    groups = await queries.my_groups(ctx.db, ctx.me.id, everything=ctx.me.is_coordinator)
+    return ctx.render("frg/index.html", {"groups": groups})
+
+
+async def profile(ctx: Ctx) -> Response:
+    volunteer = await _mine(ctx)
+    skills = await queries.skills(ctx.db, volunteer.organisation_id, active_only=True)
+    errors: dict[str, str] = {}
+    status = 200
+    chosen = await queries.skill_ids_of(ctx.db, volunteer.id)
+    values = {
+        "phone": volunteer.phone,
+        "email": volunteer.email,
+        "agreement_signed_on": str(volunteer.agreement_signed_on or ""),
+        "basic_course_on": str(volunteer.basic_course_on or ""),
+        "informed": "ja" if volunteer.registered_at else "",
+    }
+    if ctx.request.method == "POST":
+        form = await ctx.request.form()
+        values = _values(form)
+        chosen = {int(v) for v in form.getlist("skill") if isinstance(v, str) and v.isdigit()}
+        try:
+            data = forms.registration(form, skill_ids=[s.id for s in skills])
+            first_time = volunteer.registered_at is None
+            await service.save_registration(ctx.db, volunteer=volunteer, data=data)
+        except FormInvalid as invalid:
+            errors, status = invalid.errors, 400
+        else:
+            target = "frg_availability" if first_time else "frg_profile"
+            return ctx.redirect(
+                ctx.url(target, organisation_id=volunteer.organisation_id, query={"sparat": 1})
+            )
+    return ctx.render(
+        "frg/profile.html",
+        {
+            "volunteer": volunteer,
+            "group_name": await _group_name(ctx, volunteer.organisation_id),
+            "skills": skills,
+            "chosen": chosen,
+            "values": values,
+            "errors": errors,
+            "saved": ctx.request.query_params.get("sparat") == "1",
+            "inactive_months": ctx.settings.frg_inactive_months,
+        },
+        status=status,
+    )
+
+
+async def availability(ctx: Ctx) -> Response:
+    volunteer = await _mine(ctx)
+    if ctx.request.method == "POST":
+        form = await ctx.request.form()
+        await service.save_pattern(ctx.db, volunteer=volunteer, slots=forms.weekly_slots(form))
+        return ctx.redirect(
+            ctx.url(
+                "frg_availability",
+                organisation_id=volunteer.organisation_id,
+                query={"sparat": 1},
+            )
+        )
+    return await _availability_page(ctx, volunteer)
+
+
+async def _availability_page(
+    ctx: Ctx, volunteer: VolunteerRow, *, errors: dict[str, str] | None = None, status: int = 200
+) -> Response:
+    now = utcnow()
+    this_week = week_start(local_today(now))
+    week_answer = volunteer.week_available if volunteer.week_start == this_week else None
+    return ctx.render(
+        "frg/availability.html",
+        {
+            "volunteer": volunteer,
+            "group_name": await _group_name(ctx, volunteer.organisation_id),
+            "pattern": await queries.slots_of(ctx.db, volunteer.id),
+            "absences": await queries.absences_of(ctx.db, volunteer.id),
+            "weekdays": WEEKDAYS,
+            "parts": READING_ORDER,
+            "slot": slot,
+            "this_week": this_week,
+            "week_end": this_week + timedelta(days=6),
+            "week_answer": week_answer,
+            "errors": errors or {},
+            "values": {},
+            "saved": ctx.request.query_params.get("sparat"),
+        },
+        status=status,
+    )
+
+
+async def week(ctx: Ctx) -> Response:
+    volunteer = await _mine(ctx)
+    form = await ctx.request.form()
+    choice = form.get("available")
+    if choice not in ("ja", "nej"):
+        raise BadRequest()
+    await service.set_week(
+        ctx.db, volunteer_id=volunteer.id, available=choice == "ja", now=utcnow()
+    )
+    return ctx.redirect(
+        ctx.url(
+            "frg_availability", organisation_id=volunteer.organisation_id, query={"sparat": "vecka"}
+        )
+    )
+
+
+async def add_absence(ctx: Ctx) -> Response:
+    volunteer = await _mine(ctx)
+    form = await ctx.request.form()
+    try:
+        starts_on, ends_on = forms.absence(form)
+        await service.add_absence(ctx.db, volunteer=volunteer, starts_on=starts_on, ends_on=ends_on)
+    except FormInvalid as invalid:
+        return await _availability_page(ctx, volunteer, errors=invalid.errors, status=400)
+    return ctx.redirect(
+        ctx.url("frg_availability", organisation_id=volunteer.organisation_id) + "#franvaro"
+    )
+
+
+async def remove_absence(ctx: Ctx) -> Response:
+    volunteer = await _mine(ctx)
+    await service.remove_absence(ctx.db, volunteer=volunteer, absence_id=ctx.path_id("absence_id"))
+    return ctx.redirect(
+        ctx.url("frg_availability", organisation_id=volunteer.organisation_id) + "#franvaro"
+    )
+
+
+async def my_data(ctx: Ctx) -> Response:
+    volunteer = await _mine(ctx)
+    skills = {
+        s.id: s.name
+        for s in await queries.skills(ctx.db, volunteer.organisation_id, active_only=False)
+    }
+    mine = await queries.skill_ids_of(ctx.db, volunteer.id)
+    pattern = await queries.slots_of(ctx.db, volunteer.id)
+    pattern_days = [
+        (d, [p for p in READING_ORDER if slot(d, p) in pattern])
+        for d in WEEKDAYS
+        if any(slot(d, p) in pattern for p in READING_ORDER)
+    ]
+    return ctx.render(
+        "frg/my_data.html",
+        {
+            "volunteer": volunteer,
+            "group_name": await _group_name(ctx, volunteer.organisation_id),
+            "skill_names": sorted(skills[i] for i in mine if i in skills),
+            "pattern_days": pattern_days,
+            "absences": await queries.absences_of(ctx.db, volunteer.id),
+            "history": await queries.callouts_of(ctx.db, volunteer.id),
+        },
+    )
+
+
+def _csv(data: dict[str, Any]) -> bytes:
+    """The same data as the JSON, as rows of (section, field, value)."""
+    rows: list[tuple[str, str, str]] = []
+    for key, value in data.items():
+        if isinstance(value, list):
+            for index, item in enumerate(value, start=1):
+                if isinstance(item, dict):
+                    for field, inner in item.items():
+                        rows.append((f"{key} {index}", field, "" if inner is None else str(inner)))
+                else:
+                    rows.append((key, str(index), str(item)))
+        elif isinstance(value, dict):
+            for field, inner in value.items():
+                rows.append((key, field, "" if inner is None else str(inner)))
+        else:
+            rows.append(("uppgifter", key, "" if value is None else str(value)))
+    return csv_bytes(("Avsnitt", "Uppgift", "Värde"), rows)
+
+
+async def export(ctx: Ctx) -> Response:
+    volunteer = await _mine(ctx)
+    fmt = ctx.request.path_params["fmt"]
+    if fmt not in ("json", "csv"):
+        raise NotFound()
+    group = await queries.frg_organisation(ctx.db, volunteer.organisation_id)
+    assert group is not None
+    data = await service.export_data(ctx.db, volunteer=volunteer, group=group, fmt=fmt)
+    if fmt == "json":
+        body = json.dumps(data, ensure_ascii=False, indent=2).encode()
+        media_type = "application/json"
+    else:
+        body, media_type = _csv(data), CSV_MEDIA_TYPE
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="mina-frg-uppgifter.{fmt}"'},
+    )
+
+
+async def delete(ctx: Ctx) -> Response:
+    volunteer = await _mine(ctx)
+    form = await ctx.request.form()
+    if form.get("confirm") != "ja":
+        return ctx.redirect(
+            ctx.url("frg_my_data", organisation_id=volunteer.organisation_id, query={"bekrafta": 1})
+            + "#radera"
+        )
+    await service.delete_volunteer(ctx.db, volunteer=volunteer)
+    return ctx.redirect(ctx.url("frg", query={"raderat": 1}))
