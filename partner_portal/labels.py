@@ -78,6 +78,11 @@ def _audit_actions(language: str) -> Mapping[str, str]:
         "export_downloaded": _("Export hämtad"),
         "api_token_issued": _("API-nyckel utfärdad"),
         "api_token_revoked": _("API-nyckel återkallad"),
+        "file_uploaded": _("Fil uppladdad"),
+        "file_downloaded": _("Fil hämtad"),
+        "consultation_opened": _("Remiss öppnad"),
+        "statement_submitted": _("Yttrande lämnat"),
+        "statement_answered": _("Kommunens svar i sammanställningen"),
     }
 
 
@@ -165,6 +170,8 @@ def _evidence(language: str) -> Mapping[str, str]:
         "item_returned": _("fick ett underlag återskickat för komplettering"),
         "room_withdrawn": _("lämnade rummet"),
         "room_completed": _("fick allt godkänt i rummet"),
+        "statement_submitted": _("lämnade ett yttrande på en remiss"),
+        "file_uploaded": _("laddade upp en fil"),
     }
 
 

@@ -1,5 +1,6 @@
 """Every table, imported in one place so Alembic and tests see the whole schema."""
 
+from partner_portal.attachments.models import Attachment
 from partner_portal.audit.models import AuditEvent
 from partner_portal.auth.models import LoginAttempt, LoginSession, Person, RoleGrant
 from partner_portal.deliverables.models import (
@@ -25,6 +26,7 @@ from partner_portal.rooms.models import (
 
 __all__ = [
     "ApiToken",
+    "Attachment",
     "AuditEvent",
     "ConnectionPoint",
     "Evidence",

@@ -6,6 +6,7 @@ from starlette.convertors import Convertor, register_url_convertor
 from starlette.routing import BaseRoute
 
 from partner_portal import health
+from partner_portal.attachments import views as files
 from partner_portal.audit import views as audit
 from partner_portal.auth import role_views as roles
 from partner_portal.auth import views as auth
@@ -271,6 +272,17 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
             name="room_export",
             access=LOGGED_IN,
         ),
+        # Files in a room (who sees which file is checked in attachments.access)
+        route(f"{ROOM}/filer", files.index, name="room_files", access=LOGGED_IN),
+        route(
+            f"{ROOM}/filer",
+            files.upload,
+            name="room_files_upload",
+            access=LOGGED_IN,
+            methods=POST,
+            uploads=True,
+        ),
+        route(f"{ROOM}/filer/{{file_id:id}}", files.download, name="room_file", access=LOGGED_IN),
         route("/mallar", templates.index, name="templates", access=COORDINATOR),
         route(
             "/mallar/{template_id:id}",

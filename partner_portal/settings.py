@@ -59,6 +59,8 @@ class Settings:
     session_max_hours: int = 12
     invitation_days: int = 14
     invitations_per_hour: int = 30
+    upload_max_mb: int = 20
+    upload_max_files: int = 5
     # Set by `partner-portal dev` only: the built-in development provider and mail catcher.
     dev_tools: bool = False
 
@@ -193,6 +195,8 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dev_tools: bool =
         session_max_hours=get_int("SESSION_MAX_HOURS", 12, 1, 24 * 7),
         invitation_days=get_int("INVITATION_DAYS", 14, 1, 90),
         invitations_per_hour=get_int("INVITATIONS_PER_HOUR", 30, 1, 1000),
+        upload_max_mb=get_int("UPLOAD_MAX_MB", 20, 1, 500),
+        upload_max_files=get_int("UPLOAD_MAX_FILES", 5, 1, 50),
         dev_tools=dev_tools,
     )
     if problems:

@@ -40,6 +40,11 @@ class AuditAction(enum.StrEnum):
     EXPORT_DOWNLOADED = "export_downloaded"
     API_TOKEN_ISSUED = "api_token_issued"  # noqa: S105 (an action, not a secret)
     API_TOKEN_REVOKED = "api_token_revoked"  # noqa: S105
+    FILE_UPLOADED = "file_uploaded"
+    FILE_DOWNLOADED = "file_downloaded"
+    CONSULTATION_OPENED = "consultation_opened"
+    STATEMENT_SUBMITTED = "statement_submitted"
+    STATEMENT_ANSWERED = "statement_answered"
 
 
 class AuditEvent(SQLModel, table=True):
