@@ -165,6 +165,7 @@ def _evidence(language: str) -> Mapping[str, str]:
         "item_returned": _("fick ett underlag återskickat för komplettering"),
         "room_withdrawn": _("lämnade rummet"),
         "room_completed": _("fick allt godkänt i rummet"),
+        "comment_made": _("kommenterade en plan"),
     }
 
 
