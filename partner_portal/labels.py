@@ -170,6 +170,7 @@ def _evidence(language: str) -> Mapping[str, str]:
         "item_returned": _("fick ett underlag återskickat för komplettering"),
         "room_withdrawn": _("lämnade rummet"),
         "room_completed": _("fick allt godkänt i rummet"),
+        "comment_made": _("kommenterade en plan"),
         "statement_submitted": _("lämnade ett yttrande på en remiss"),
         "file_uploaded": _("laddade upp en fil"),
     }

@@ -13,6 +13,13 @@ from partner_portal.evidence.models import Evidence
 from partner_portal.followup.api_tokens import ApiToken
 from partner_portal.mail.models import OutboxMessage
 from partner_portal.organisations.models import Invitation, Membership, Organisation
+from partner_portal.plans.models import (
+    Plan,
+    PlanComment,
+    PlanSection,
+    PlanVersion,
+    PlanVersionSection,
+)
 from partner_portal.rooms.models import (
     ItemProgress,
     Participation,
@@ -39,6 +46,11 @@ __all__ = [
     "OutboxMessage",
     "Participation",
     "Person",
+    "Plan",
+    "PlanComment",
+    "PlanSection",
+    "PlanVersion",
+    "PlanVersionSection",
     "ProcessTemplate",
     "ReadinessStatus",
     "RoleGrant",

@@ -39,6 +39,8 @@ class EvidenceKind(enum.StrEnum):
     ITEM_RETURNED = "item_returned"
     ROOM_WITHDRAWN = "room_withdrawn"  # left a room it had joined, with a reason
     ROOM_COMPLETED = "room_completed"  # every item it owed in the room approved (or n/a)
+    # Plans
+    COMMENT_MADE = "comment_made"  # a comment (or reply) on a section of a published plan
     # Consultations (remisser) and files
     STATEMENT_SUBMITTED = "statement_submitted"  # details: late
     FILE_UPLOADED = "file_uploaded"
