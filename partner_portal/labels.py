@@ -176,6 +176,15 @@ def _evidence(language: str) -> Mapping[str, str]:
     }
 
 
+@cache
+def _decisions(language: str) -> Mapping[str, str]:
+    return {
+        "accepted": _("Tillgodosedd"),
+        "partly": _("Delvis tillgodosedd"),
+        "not_accepted": _("Inte tillgodosedd"),
+    }
+
+
 # Badge classes of the design system: colour is never the only signal, the word is always there.
 INVITATION_BADGES: Mapping[str, str] = {
     "queued": "badge--default",
@@ -252,6 +261,10 @@ class Labels:
     @property
     def evidence(self) -> Mapping[str, str]:
         return _evidence(i18n.current_language.get())
+
+    @property
+    def decisions(self) -> Mapping[str, str]:
+        return _decisions(i18n.current_language.get())
 
 
 LABELS = Labels()

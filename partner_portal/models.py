@@ -3,6 +3,12 @@
 from partner_portal.attachments.models import Attachment
 from partner_portal.audit.models import AuditEvent
 from partner_portal.auth.models import LoginAttempt, LoginSession, Person, RoleGrant
+from partner_portal.consultations.models import (
+    Consultation,
+    ConsultationRecipient,
+    ConsultationResponse,
+    Statement,
+)
 from partner_portal.deliverables.models import (
     ConnectionPoint,
     ReadinessStatus,
@@ -36,6 +42,9 @@ __all__ = [
     "Attachment",
     "AuditEvent",
     "ConnectionPoint",
+    "Consultation",
+    "ConsultationRecipient",
+    "ConsultationResponse",
     "Evidence",
     "Invitation",
     "ItemProgress",
@@ -57,6 +66,7 @@ __all__ = [
     "Room",
     "RoomItem",
     "RoomPhase",
+    "Statement",
     "StyrelUser",
     "TemplateItem",
     "TemplatePhase",

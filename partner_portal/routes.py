@@ -18,6 +18,7 @@ from partner_portal.auth.access import (
     LOGGED_IN,
     PUBLIC,
 )
+from partner_portal.consultations import views as consultations
 from partner_portal.devtools import views as devtools
 from partner_portal.followup import api_token_views as api_tokens
 from partner_portal.followup import api_views as followup_api
@@ -52,6 +53,7 @@ GET, POST, GET_POST = ["GET"], ["POST"], ["GET", "POST"]
 ORG = "/organisationer/{organisation_id:id}"
 ROOM = "/rum/{room_id:id}"
 ITEM = f"{ROOM}/organisationer/{{organisation_id:id}}/punkter/{{item_id:id}}"
+REMISS = f"{ROOM}/remisser/{{consultation_id:id}}"
 
 
 def routes(*, dev_tools: bool) -> list[BaseRoute]:
@@ -283,6 +285,50 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
             uploads=True,
         ),
         route(f"{ROOM}/filer/{{file_id:id}}", files.download, name="room_file", access=LOGGED_IN),
+        # Consultations (remisser) on plan versions (object access in rooms.access + service)
+        route(f"{ROOM}/remisser", consultations.index, name="consultations", access=LOGGED_IN),
+        route(
+            f"{ROOM}/remisser",
+            consultations.open_consultation,
+            name="consultation_open",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        route(REMISS, consultations.show, name="consultation", access=LOGGED_IN),
+        route(
+            f"{REMISS}/yttranden",
+            consultations.submit,
+            name="statement_submit",
+            access=LOGGED_IN,
+            methods=POST,
+            uploads=True,
+        ),
+        route(
+            f"{REMISS}/sammanstallning",
+            consultations.compilation,
+            name="consultation_compilation",
+            access=COORDINATOR,
+        ),
+        route(
+            f"{REMISS}/sammanstallning.{{fmt}}",
+            consultations.export,
+            name="consultation_export",
+            access=COORDINATOR,
+        ),
+        route(
+            f"{REMISS}/yttranden/{{statement_id:id}}/svar",
+            consultations.respond_statement,
+            name="statement_respond",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        route(
+            f"{REMISS}/kommentarer/{{comment_id:id}}/svar",
+            consultations.respond_comment,
+            name="comment_respond",
+            access=COORDINATOR,
+            methods=POST,
+        ),
         route("/mallar", templates.index, name="templates", access=COORDINATOR),
         route(
             "/mallar/{template_id:id}",

@@ -53,6 +53,11 @@ def check_allowed(
             raise FormInvalid({"organisation": _("Välj vilken organisation filen lämnas för.")})
     elif not access.may_work_for(organisation_id):
         raise FormInvalid({"organisation": _("Välj vilken organisation filen lämnas för.")})
+    check_allowed_content(classification, files)
+
+
+def check_allowed_content(classification: Classification, files: Sequence[ReceivedFile]) -> None:
+    """ "Confidential — metadata only" refuses content. Raises UploadRefused (422)."""
     if classification is Classification.CONFIDENTIAL_METADATA_ONLY and files:
         raise UploadRefused(
             _(
@@ -74,6 +79,7 @@ def add_files(
     data_dir: Path,
     object_type: str | None = None,
     object_id: int | None = None,
+    metadata_only_when_empty: bool = True,
 ) -> tuple[list[Attachment], list[Path]]:
     """Add the rows and move the files into the store; the caller commits, and on failure calls
     ``storage.discard`` with the returned paths. A metadata-only record when there are no files
@@ -81,7 +87,7 @@ def add_files(
     kept: list[Path] = []
     rows: list[Attachment] = []
     try:
-        if not files:
+        if not files and metadata_only_when_empty:
             rows.append(
                 Attachment(
                     room_id=access.room.id,

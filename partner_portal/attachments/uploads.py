@@ -13,8 +13,8 @@ single byte of it reaches the disk.
 from __future__ import annotations
 
 import functools
-import re
 import hashlib
+import re
 import secrets
 import shutil
 from collections.abc import AsyncIterator, Callable, Mapping
