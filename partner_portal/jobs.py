@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from partner_portal.attachments.storage import sweep_abandoned
 from partner_portal.auth import sessions
 from partner_portal.auth.models import LoginAttempt
 from partner_portal.auth.service import LOGIN_ATTEMPT_MAX_AGE
@@ -21,18 +22,25 @@ from partner_portal.settings import Settings
 log = logging.getLogger(__name__)
 
 HOUSEKEEPING_INTERVAL = timedelta(minutes=5)
+ABANDONED_UPLOAD_AGE = timedelta(hours=1)
 OUTBOX_INTERVAL = timedelta(seconds=2)
 OUTBOX_BATCH = 20
 
 
 async def housekeeping(db: AsyncSession, settings: Settings) -> None:
-    """Delete expired login sessions and abandoned login attempts. Commits."""
+    """Delete expired login sessions and abandoned login attempts, and upload directories a
+    killed process left behind. Commits."""
     ended = await sessions.purge_expired(db, settings)
     cutoff = utcnow() - LOGIN_ATTEMPT_MAX_AGE
     await db.execute(sa.delete(LoginAttempt).where(col(LoginAttempt.created_at) < cutoff))
     await db.commit()
     if ended:
         log.info("housekeeping: ended %d expired sessions", ended)
+    swept = await asyncio.to_thread(
+        sweep_abandoned, settings.data_dir, ABANDONED_UPLOAD_AGE.total_seconds()
+    )
+    if swept:
+        log.info("housekeeping: removed %d abandoned upload directories", swept)
 
 
 async def deliver_outbox(

@@ -8,6 +8,8 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import shutil
+import time
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -36,3 +38,18 @@ def discard(paths: Iterable[Path]) -> None:
     """Undo ``keep`` when the transaction that recorded the files did not commit."""
     for path in paths:
         path.unlink(missing_ok=True)
+
+
+def sweep_abandoned(data_dir: Path, older_than_seconds: float) -> int:
+    """Remove request directories under ``uploads/tmp`` that a killed process left behind (a
+    living request removes its own). Returns how many were removed."""
+    root = data_dir / "uploads" / "tmp"
+    if not root.is_dir():
+        return 0
+    cutoff = time.time() - older_than_seconds
+    removed = 0
+    for entry in root.iterdir():
+        if entry.is_dir() and entry.stat().st_mtime < cutoff:
+            shutil.rmtree(entry, ignore_errors=True)
+            removed += 1
+    return removed

@@ -3,6 +3,8 @@ outside static/ under generated names, downloads only through the access check."
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -15,6 +17,7 @@ from starlette.applications import Starlette
 from partner_portal.attachments.models import Attachment
 from partner_portal.audit.models import AuditEvent
 from partner_portal.evidence.models import Evidence, EvidenceKind
+from partner_portal.jobs import housekeeping
 from partner_portal.organisations.models import MembershipRole
 from tests.attachments import files
 from tests.conftest import app_with
@@ -339,3 +342,21 @@ async def test_the_other_organisation_in_the_room_sees_the_rooms_files(
     response = await client.get(f"/rum/{world['room_id']}/filer/{file_id}")
 
     assert response.status_code == 200
+
+
+async def test_housekeeping_sweeps_upload_directories_a_killed_process_left(
+    app: Starlette, db: AsyncSession
+) -> None:
+    settings = app.state.portal.settings
+    tmp = Path(settings.data_dir) / "uploads" / "tmp"
+    old, fresh = tmp / "old", tmp / "fresh"
+    for directory in (old, fresh):
+        directory.mkdir(parents=True)
+        (directory / "1").write_bytes(b"half a file")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+
+    await housekeeping(db, settings)
+
+    assert not old.exists()
+    assert (fresh / "1").exists()
