@@ -14,6 +14,7 @@ from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from partner_portal.attachments.storage import sweep_abandoned
 from partner_portal.auth import sessions
 from partner_portal.auth.models import LoginAttempt
 from partner_portal.auth.service import LOGIN_ATTEMPT_MAX_AGE
@@ -31,6 +32,7 @@ from partner_portal.templating import Templates
 log = logging.getLogger(__name__)
 
 HOUSEKEEPING_INTERVAL = timedelta(minutes=5)
+ABANDONED_UPLOAD_AGE = timedelta(hours=1)
 OUTBOX_INTERVAL = timedelta(seconds=2)
 OUTBOX_BATCH = 20
 
@@ -38,6 +40,8 @@ OUTBOX_BATCH = 20
 async def housekeeping(db: AsyncSession, settings: Settings) -> None:
     """Delete expired login sessions and abandoned login attempts; ask FRG volunteers whose
     availability is due to confirm it (partner_portal.frg.service). Commits."""
+    """Delete expired login sessions and abandoned login attempts, and upload directories a
+    killed process left behind. Commits."""
     ended = await sessions.purge_expired(db, settings)
     cutoff = utcnow() - LOGIN_ATTEMPT_MAX_AGE
     await db.execute(sa.delete(LoginAttempt).where(col(LoginAttempt.created_at) < cutoff))
@@ -69,6 +73,11 @@ async def send_reminders(
     if sent != reminders.Sent():
         log.info("reminders: %s", sent)
     return sent
+    swept = await asyncio.to_thread(
+        sweep_abandoned, settings.data_dir, ABANDONED_UPLOAD_AGE.total_seconds()
+    )
+    if swept:
+        log.info("housekeeping: removed %d abandoned upload directories", swept)
 
 
 async def deliver_outbox(

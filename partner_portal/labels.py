@@ -95,6 +95,11 @@ def _audit_actions(language: str) -> Mapping[str, str]:
         "frg_callout_sent": _("FRG-utlarmning skickad"),
         "frg_callout_closed": _("FRG-utlarmning stängd"),
         "frg_data_exported": _("FRG-medlem hämtade sina uppgifter"),
+        "file_uploaded": _("Fil uppladdad"),
+        "file_downloaded": _("Fil hämtad"),
+        "consultation_opened": _("Remiss öppnad"),
+        "statement_submitted": _("Yttrande lämnat"),
+        "statement_answered": _("Kommunens svar i sammanställningen"),
     }
 
 
@@ -186,6 +191,18 @@ def _evidence(language: str) -> Mapping[str, str]:
         "rsvp_given": _("svarade på en mötesinbjudan"),
         "action_completed": _("slutförde en åtgärd"),
         "callout_held": _("larmade ut frivilliga"),
+        "comment_made": _("kommenterade en plan"),
+        "statement_submitted": _("lämnade ett yttrande på en remiss"),
+        "file_uploaded": _("laddade upp en fil"),
+    }
+
+
+@cache
+def _decisions(language: str) -> Mapping[str, str]:
+    return {
+        "accepted": _("Tillgodosedd"),
+        "partly": _("Delvis tillgodosedd"),
+        "not_accepted": _("Inte tillgodosedd"),
     }
 
 
@@ -294,6 +311,8 @@ class Labels:
     @property
     def action_badges(self) -> Mapping[str, str]:
         return ACTION_BADGES
+    def decisions(self) -> Mapping[str, str]:
+        return _decisions(i18n.current_language.get())
 
 
 LABELS = Labels()

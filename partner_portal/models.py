@@ -1,8 +1,15 @@
 """Every table, imported in one place so Alembic and tests see the whole schema."""
 
 from partner_portal.actions.models import Action
+from partner_portal.attachments.models import Attachment
 from partner_portal.audit.models import AuditEvent
 from partner_portal.auth.models import LoginAttempt, LoginSession, Person, RoleGrant
+from partner_portal.consultations.models import (
+    Consultation,
+    ConsultationRecipient,
+    ConsultationResponse,
+    Statement,
+)
 from partner_portal.deliverables.models import (
     ConnectionPoint,
     ReadinessStatus,
@@ -31,6 +38,13 @@ from partner_portal.meetings.models import (
     MeetingPerson,
 )
 from partner_portal.organisations.models import Invitation, Membership, Organisation
+from partner_portal.plans.models import (
+    Plan,
+    PlanComment,
+    PlanSection,
+    PlanVersion,
+    PlanVersionSection,
+)
 from partner_portal.rooms.models import (
     ItemProgress,
     Participation,
@@ -45,6 +59,7 @@ from partner_portal.rooms.models import (
 __all__ = [
     "Action",
     "ApiToken",
+    "Attachment",
     "AuditEvent",
     "CalendarFeed",
     "Absence",
@@ -52,6 +67,9 @@ __all__ = [
     "AuditEvent",
     "Callout",
     "ConnectionPoint",
+    "Consultation",
+    "ConsultationRecipient",
+    "ConsultationResponse",
     "Evidence",
     "FrgGroup",
     "FrgInvitation",
@@ -69,6 +87,11 @@ __all__ = [
     "OutboxMessage",
     "Participation",
     "Person",
+    "Plan",
+    "PlanComment",
+    "PlanSection",
+    "PlanVersion",
+    "PlanVersionSection",
     "ProcessTemplate",
     "ReadinessStatus",
     "Recipient",
@@ -76,6 +99,7 @@ __all__ = [
     "Room",
     "RoomItem",
     "RoomPhase",
+    "Statement",
     "StyrelUser",
     "TemplateItem",
     "TemplatePhase",

@@ -7,6 +7,7 @@ from starlette.routing import BaseRoute
 
 from partner_portal import health
 from partner_portal.actions import views as actions
+from partner_portal.attachments import views as files
 from partner_portal.audit import views as audit
 from partner_portal.auth import role_views as roles
 from partner_portal.auth import views as auth
@@ -19,6 +20,7 @@ from partner_portal.auth.access import (
     LOGGED_IN,
     PUBLIC,
 )
+from partner_portal.consultations import views as consultations
 from partner_portal.devtools import views as devtools
 from partner_portal.followup import api_token_views as api_tokens
 from partner_portal.followup import api_views as followup_api
@@ -61,6 +63,7 @@ MEETING = "/moten/{meeting_id:id}"
 ACTION = "/atgarder/{action_id:id}"
 FRG = "/frg/{organisation_id:id}"
 LEAD = f"{FRG}/ledning"
+REMISS = f"{ROOM}/remisser/{{consultation_id:id}}"
 
 
 def routes(*, dev_tools: bool) -> list[BaseRoute]:
@@ -280,6 +283,61 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
             deliverables.export,
             name="room_export",
             access=LOGGED_IN,
+        ),
+        # Files in a room (who sees which file is checked in attachments.access)
+        route(f"{ROOM}/filer", files.index, name="room_files", access=LOGGED_IN),
+        route(
+            f"{ROOM}/filer",
+            files.upload,
+            name="room_files_upload",
+            access=LOGGED_IN,
+            methods=POST,
+            uploads=True,
+        ),
+        route(f"{ROOM}/filer/{{file_id:id}}", files.download, name="room_file", access=LOGGED_IN),
+        # Consultations (remisser) on plan versions (object access in rooms.access + service)
+        route(f"{ROOM}/remisser", consultations.index, name="consultations", access=LOGGED_IN),
+        route(
+            f"{ROOM}/remisser",
+            consultations.open_consultation,
+            name="consultation_open",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        route(REMISS, consultations.show, name="consultation", access=LOGGED_IN),
+        route(
+            f"{REMISS}/yttranden",
+            consultations.submit,
+            name="statement_submit",
+            access=LOGGED_IN,
+            methods=POST,
+            uploads=True,
+        ),
+        route(
+            f"{REMISS}/sammanstallning",
+            consultations.compilation,
+            name="consultation_compilation",
+            access=COORDINATOR,
+        ),
+        route(
+            f"{REMISS}/sammanstallning.{{fmt}}",
+            consultations.export,
+            name="consultation_export",
+            access=COORDINATOR,
+        ),
+        route(
+            f"{REMISS}/yttranden/{{statement_id:id}}/svar",
+            consultations.respond_statement,
+            name="statement_respond",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        route(
+            f"{REMISS}/kommentarer/{{comment_id:id}}/svar",
+            consultations.respond_comment,
+            name="comment_respond",
+            access=COORDINATOR,
+            methods=POST,
         ),
         route("/mallar", templates.index, name="templates", access=COORDINATOR),
         route(

@@ -63,6 +63,8 @@ class Settings:
     minutes_reminder_days: int = 3
     frg_availability_mail_days: int = 28
     frg_inactive_months: int = 12
+    upload_max_mb: int = 20
+    upload_max_files: int = 5
     # Set by `partner-portal dev` only: the built-in development provider and mail catcher.
     dev_tools: bool = False
 
@@ -201,6 +203,8 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dev_tools: bool =
         minutes_reminder_days=get_int("MINUTES_REMINDER_DAYS", 3, 1, 60),
         frg_availability_mail_days=get_int("FRG_AVAILABILITY_MAIL_DAYS", 28, 1, 365),
         frg_inactive_months=get_int("FRG_INACTIVE_MONTHS", 12, 1, 120),
+        upload_max_mb=get_int("UPLOAD_MAX_MB", 20, 1, 500),
+        upload_max_files=get_int("UPLOAD_MAX_FILES", 5, 1, 50),
         dev_tools=dev_tools,
     )
     if problems:

@@ -20,6 +20,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from partner_portal import __version__, htmx, i18n
+from partner_portal.attachments.uploads import ReceivedForm, UploadLimits, receive
 from partner_portal.auth import sessions
 from partner_portal.auth.access import LoginRequired, Policy
 from partner_portal.auth.oidc import OidcClient
@@ -83,6 +84,11 @@ class Ctx:
     def client_ip(self) -> str | None:
         return self.request.client.host if self.request.client else None
 
+    def upload_form(self) -> ReceivedForm:
+        """The form of a route declared with ``uploads=True``, read within the upload limits."""
+        form: ReceivedForm = self.request.state.upload_form
+        return form
+
     def url(self, name: str, /, query: Mapping[str, Any] | None = None, **params: Any) -> str:
         return url_path(self.request, name, query, **params)
 
@@ -110,13 +116,21 @@ class PortalRoute(Route):
     """A route with its access policy attached, so the route table can be checked as a whole."""
 
     def __init__(
-        self, path: str, view: View, *, name: str, access: Policy, methods: Sequence[str]
+        self,
+        path: str,
+        view: View,
+        *,
+        name: str,
+        access: Policy,
+        methods: Sequence[str],
+        uploads: bool = False,
     ) -> None:
         self.access = access
         self.view = view
+        self.uploads = uploads
 
         async def endpoint(request: Request) -> Response:
-            return await _handle(request, view, access)
+            return await _handle(request, view, access, uploads=uploads)
 
         super().__init__(path, endpoint, name=name, methods=list(methods))
 
@@ -130,12 +144,28 @@ class PublicMount(Mount):
 
 
 def route(
-    path: str, view: View, *, name: str, access: Policy, methods: Sequence[str] = ("GET",)
+    path: str,
+    view: View,
+    *,
+    name: str,
+    access: Policy,
+    methods: Sequence[str] = ("GET",),
+    uploads: bool = False,
 ) -> PortalRoute:
-    return PortalRoute(path, view, name=name, access=access, methods=methods)
+    """``uploads=True``: the form may carry files; it is read within the upload limits before
+    the view runs, and the view takes it from ``ctx.upload_form()``."""
+    return PortalRoute(path, view, name=name, access=access, methods=methods, uploads=uploads)
 
 
-async def _handle(request: Request, view: View, policy: Policy) -> Response:
+def upload_limits(settings: Settings) -> UploadLimits:
+    return UploadLimits(
+        max_file_bytes=settings.upload_max_mb * 1024 * 1024, max_files=settings.upload_max_files
+    )
+
+
+async def _handle(
+    request: Request, view: View, policy: Policy, *, uploads: bool = False
+) -> Response:
     portal = portal_of(request)
     async with portal.sessions() as db:
         ctx = Ctx(request, portal, db, await load_session(request, db, portal.settings))
@@ -145,9 +175,21 @@ async def _handle(request: Request, view: View, policy: Policy) -> Response:
             await db.commit()
         request.state.ctx = ctx  # error pages show who is logged in
         policy.check(ctx.person, portal.settings)
-        if request.method not in SAFE_METHODS:
+        if request.method in SAFE_METHODS:
+            response = await view(ctx)
+        elif uploads:
+            session = _check_origin(request, ctx.session)
+            async with receive(
+                request,
+                limits=upload_limits(portal.settings),
+                tmp_root=portal.settings.data_dir / "uploads" / "tmp",
+                check_token=lambda fields: _check_token(request, session, fields.get(CSRF_FIELD)),
+            ) as form:
+                request.state.upload_form = form
+                response = await view(ctx)
+        else:
             await _check_csrf(request, ctx.session, link_token=policy.link_token)
-        response = await view(ctx)
+            response = await view(ctx)
     response.headers.setdefault("Cache-Control", "no-store")
     return response
 
@@ -168,20 +210,37 @@ async def _check_csrf(
 
     On a one-click link's page without a login session, the link's own secret stands in for
     the token: only the origin checks apply."""
-    origin = request.headers.get("origin")
-    if origin and urlsplit(origin).netloc != request.headers.get("host"):
-        raise CsrfFailure()
-    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
-        raise CsrfFailure()
-    if session is None:
-        if link_token:
-            return
-        raise CsrfFailure()
+    if link_token and session is None:
+        _check_same_origin(request)
+        return
+    active = _check_origin(request, session)
     sent = request.headers.get(CSRF_HEADER)
     if sent is None:
         form = await request.form()
         value = form.get(CSRF_FIELD)
         sent = value if isinstance(value, str) else None
+    _check_token(request, active, sent)
+
+
+def _check_same_origin(request: Request) -> None:
+    origin = request.headers.get("origin")
+    if origin and urlsplit(origin).netloc != request.headers.get("host"):
+        raise CsrfFailure()
+    if request.headers.get("sec-fetch-site", "same-origin") not in ("same-origin", "none"):
+        raise CsrfFailure()
+
+
+def _check_origin(request: Request, session: ActiveSession | None) -> ActiveSession:
+    """Same origin, and a login session (whose token the request must then carry)."""
+    _check_same_origin(request)
+    if session is None:
+        raise CsrfFailure()
+    return session
+
+
+def _check_token(request: Request, session: ActiveSession, form_value: str | None) -> None:
+    """The header (htmx) or the form field must equal the session's token."""
+    sent = request.headers.get(CSRF_HEADER) or form_value
     if not sent or not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
         raise CsrfFailure()
 

@@ -57,6 +57,11 @@ class AuditAction(enum.StrEnum):
     FRG_CALLOUT_SENT = "frg_callout_sent"
     FRG_CALLOUT_CLOSED = "frg_callout_closed"
     FRG_DATA_EXPORTED = "frg_data_exported"
+    FILE_UPLOADED = "file_uploaded"
+    FILE_DOWNLOADED = "file_downloaded"
+    CONSULTATION_OPENED = "consultation_opened"
+    STATEMENT_SUBMITTED = "statement_submitted"
+    STATEMENT_ANSWERED = "statement_answered"
 
 
 class AuditEvent(SQLModel, table=True):

@@ -45,6 +45,11 @@ class EvidenceKind(enum.StrEnum):
     ACTION_COMPLETED = "action_completed"
     # FRG: a call-out sent to volunteers (details: exercise true/false)
     CALLOUT_HELD = "callout_held"
+    # Plans
+    COMMENT_MADE = "comment_made"  # a comment (or reply) on a section of a published plan
+    # Consultations (remisser) and files
+    STATEMENT_SUBMITTED = "statement_submitted"  # details: late
+    FILE_UPLOADED = "file_uploaded"
     # Later kinds join here: comment made, statement submitted, meeting attended, action
     # completed, call-out held …
 

@@ -23,7 +23,8 @@ WITHDRAWN_KINDS = frozenset({K.ROOM_WITHDRAWN})
 ACTIVE_KINDS: frozenset[EvidenceKind] = frozenset(
     k
     for k in K
-    if k.value in {"comment_made", "meeting_attended", "rsvp_given", "action_completed"}
+    if k.value
+    in {"comment_made", "meeting_attended", "rsvp_given", "action_completed", "file_uploaded"}
 )
 CONTRIBUTED_KINDS = frozenset(
     k for k in K if k.value in {"item_submitted", "statement_submitted", "callout_held"}

@@ -87,7 +87,7 @@ async def facts(
 ) -> dict[tuple[int, Process], Facts]:
     """(organisation id, process) → Facts, from one aggregate query over the period."""
     late = sa.and_(
-        col(Evidence.kind) == EvidenceKind.ITEM_SUBMITTED,
+        col(Evidence.kind).in_((EvidenceKind.ITEM_SUBMITTED, EvidenceKind.STATEMENT_SUBMITTED)),
         col(Evidence.details)["late"].as_boolean().is_(True),
     )
     query = (

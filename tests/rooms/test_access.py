@@ -57,6 +57,10 @@ async def world(
         "item_id": await item_of_kind(db, room_id, "styrel_users"),
         "phase_id": phase_id,
         "row_id": 1,
+        "file_id": 1,
+        "consultation_id": 1,
+        "statement_id": 1,
+        "comment_id": 1,
     }
 
 

@@ -1,0 +1,233 @@
+"""Consultations in a room: the list, opening one, a statement, the compilation and its files."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+
+from partner_portal.attachments import queries as attachment_queries
+from partner_portal.consultations import exports, forms, queries, service
+from partner_portal.consultations.queries import ConsultationRow
+from partner_portal.db import utcnow
+from partner_portal.documents import DOCX_MEDIA_TYPE
+from partner_portal.errors import NotFound
+from partner_portal.forms import FormInvalid
+from partner_portal.i18n import TIMEZONE
+from partner_portal.rooms.access import RoomAccess, room_for
+from partner_portal.tables import CSV_MEDIA_TYPE
+from partner_portal.web import Ctx, upload_limits
+
+
+async def _access(ctx: Ctx) -> RoomAccess:
+    return await room_for(ctx.db, ctx.me, ctx.path_id("room_id"))
+
+
+async def _consultation(ctx: Ctx) -> tuple[RoomAccess, ConsultationRow]:
+    access = await _access(ctx)
+    return access, await service.consultation_for(ctx.db, access, ctx.path_id("consultation_id"))
+
+
+def _values(form: Any) -> dict[str, str]:
+    return {k: v for k, v in form.items() if isinstance(v, str)}
+
+
+async def index(
+    ctx: Ctx,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
+    status: int = 200,
+) -> Response:
+    access = await _access(ctx)
+    opening = access.is_coordinator and not access.room.is_closed
+    return ctx.render(
+        "consultations/index.html",
+        {
+            "room": access.room,
+            "access": access,
+            "consultations": await queries.consultations_in_room(ctx.db, access.room.id),
+            "versions": await queries.published_versions(ctx.db, access.room.id) if opening else [],
+            "askable": await service.askable_organisations(ctx.db, access.room.id)
+            if opening
+            else [],
+            "errors": errors or {},
+            "values": values or {},
+            "chosen": {int(v) for v in (values or {}).get("organisations", []) if v.isdigit()},
+        },
+        status=status,
+    )
+
+
+async def open_consultation(ctx: Ctx) -> Response:
+    access = await _access(ctx)
+    form = await ctx.request.form()
+    try:
+        consultation_id = await service.open_consultation(
+            ctx.db, actor=ctx.me, access=access, data=forms.open_input(form)
+        )
+    except FormInvalid as invalid:
+        values: dict[str, Any] = _values(form)
+        values["organisations"] = [v for v in form.getlist("organisations") if isinstance(v, str)]
+        return await index(ctx, errors=invalid.errors, values=values, status=400)
+    return ctx.redirect(
+        ctx.url("consultation", room_id=access.room.id, consultation_id=consultation_id)
+    )
+
+
+async def show(
+    ctx: Ctx,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> Response:
+    access, consultation = await _consultation(ctx)
+    recipients = await queries.recipients(ctx.db, consultation.id)
+    mine = set(access.my_organisations)
+    if not access.is_coordinator:
+        recipients = [r for r in recipients if r.organisation_id in mine]
+    statements = await queries.statements(
+        ctx.db,
+        consultation.id,
+        organisation_ids=None if access.is_coordinator else sorted(mine),
+    )
+    files = await attachment_queries.files_of(ctx.db, "statement", [s.id for s in statements])
+    pending = [
+        r
+        for r in recipients
+        if r.organisation_id in mine and r.statement_id is None and not access.room.is_closed
+    ]
+    limits = upload_limits(ctx.settings)
+    return ctx.render(
+        "consultations/show.html",
+        {
+            "room": access.room,
+            "access": access,
+            "consultation": consultation,
+            "recipients": recipients,
+            "statements": statements,
+            "files": files,
+            "pending": pending,
+            "late_now": service.is_late(consultation.deadline),
+            "errors": errors or {},
+            "values": values or {},
+            "submitted": ctx.request.query_params.get("lamnat") == "1",
+            "max_mb": limits.max_file_bytes // (1024 * 1024),
+            "max_files": limits.max_files,
+            "today": utcnow().astimezone(TIMEZONE).date(),
+        },
+        status=status,
+    )
+
+
+async def submit(ctx: Ctx) -> Response:
+    access, consultation = await _consultation(ctx)
+    form = ctx.upload_form()
+    try:
+        await service.submit_statement(
+            ctx.db,
+            actor=ctx.me,
+            access=access,
+            consultation=consultation,
+            data=forms.statement_input(form.fields),
+            files=form.files,
+            settings=ctx.settings,
+            env=ctx.portal.templates.env,
+        )
+    except FormInvalid as invalid:
+        return await show(ctx, errors=invalid.errors, values=_values(form.fields), status=400)
+    return ctx.redirect(
+        ctx.url(
+            "consultation", {"lamnat": "1"}, room_id=access.room.id, consultation_id=consultation.id
+        )
+    )
+
+
+async def compilation(
+    ctx: Ctx, *, errors: dict[str, str] | None = None, status: int = 200
+) -> Response:
+    access, consultation = await _consultation(ctx)
+    statements = await queries.statements(ctx.db, consultation.id)
+    comments = await queries.comments_on_version(
+        ctx.db, consultation.id, consultation.plan_id, consultation.version_number
+    )
+    files = await attachment_queries.files_of(ctx.db, "statement", [s.id for s in statements])
+    recipients = await queries.recipients(ctx.db, consultation.id)
+    return ctx.render(
+        "consultations/compilation.html",
+        {
+            "room": access.room,
+            "consultation": consultation,
+            "statements": statements,
+            "comments": comments,
+            "files": files,
+            "missing": [r for r in recipients if r.statement_id is None],
+            "errors": errors or {},
+            "saved": ctx.request.query_params.get("sparat") == "1",
+        },
+        status=status,
+    )
+
+
+async def _respond(ctx: Ctx, **subject: int) -> Response:
+    access, consultation = await _consultation(ctx)
+    form = await ctx.request.form()
+    decision, reason = forms.response_input(form)
+    try:
+        await service.respond(
+            ctx.db,
+            actor=ctx.me,
+            access=access,
+            consultation=consultation,
+            decision=decision,
+            reason=reason,
+            **subject,
+        )
+    except FormInvalid as invalid:
+        return await compilation(ctx, errors=invalid.errors, status=400)
+    [(kind, subject_id)] = subject.items()
+    anchor = f"#{'yttrande' if kind == 'statement_id' else 'kommentar'}-{subject_id}"
+    return ctx.redirect(
+        ctx.url(
+            "consultation_compilation",
+            {"sparat": "1"},
+            room_id=access.room.id,
+            consultation_id=consultation.id,
+        )
+        + anchor
+    )
+
+
+async def respond_statement(ctx: Ctx) -> Response:
+    return await _respond(ctx, statement_id=ctx.path_id("statement_id"))
+
+
+async def respond_comment(ctx: Ctx) -> Response:
+    return await _respond(ctx, comment_id=ctx.path_id("comment_id"))
+
+
+async def export(ctx: Ctx) -> Response:
+    fmt = ctx.request.path_params["fmt"]
+    if fmt not in ("csv", "docx"):
+        raise NotFound()
+    _access_checked, consultation = await _consultation(ctx)
+    statements = await queries.statements(ctx.db, consultation.id)
+    comments = await queries.comments_on_version(
+        ctx.db, consultation.id, consultation.plan_id, consultation.version_number
+    )
+    await service.record_export(ctx.db, actor=ctx.me, consultation_id=consultation.id, fmt=fmt)
+    name = f"remissammanstallning-{consultation.id}.{fmt}"
+    if fmt == "csv":
+        body, media_type = exports.compilation_csv(statements, comments), CSV_MEDIA_TYPE
+    else:
+        body = exports.compilation_docx(consultation, statements, comments)
+        media_type = DOCX_MEDIA_TYPE
+    return Response(
+        body,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{name}"',
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
