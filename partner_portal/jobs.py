@@ -6,7 +6,6 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from datetime import timedelta
 from functools import cache
 
 import sqlalchemy as sa
@@ -25,9 +24,6 @@ from partner_portal.meetings import reminders
 from partner_portal.resources import resource_dir
 from partner_portal.settings import Settings
 from partner_portal.templating import create_environment
-from partner_portal.resources import resource_dir
-from partner_portal.settings import Settings
-from partner_portal.templating import Templates
 
 log = logging.getLogger(__name__)
 
@@ -38,24 +34,23 @@ OUTBOX_BATCH = 20
 
 
 async def housekeeping(db: AsyncSession, settings: Settings) -> None:
-    """Delete expired login sessions and abandoned login attempts; ask FRG volunteers whose
-    availability is due to confirm it (partner_portal.frg.service). Commits."""
     """Delete expired login sessions and abandoned login attempts, and upload directories a
-    killed process left behind. Commits."""
+    killed process left behind; ask FRG volunteers whose availability is due to confirm it
+    (partner_portal.frg.service). Commits."""
     ended = await sessions.purge_expired(db, settings)
     cutoff = utcnow() - LOGIN_ATTEMPT_MAX_AGE
     await db.execute(sa.delete(LoginAttempt).where(col(LoginAttempt.created_at) < cutoff))
     await db.commit()
     if ended:
         log.info("housekeeping: ended %d expired sessions", ended)
+    swept = await asyncio.to_thread(
+        sweep_abandoned, settings.data_dir, ABANDONED_UPLOAD_AGE.total_seconds()
+    )
+    if swept:
+        log.info("housekeeping: removed %d abandoned upload directories", swept)
     asked = await frg.send_availability_mails(db, settings=settings, env=_mail_templates())
     if asked:
         log.info("housekeeping: asked %d FRG volunteers to confirm their availability", asked)
-
-
-@cache
-def _mail_templates() -> Environment:
-    return Templates(resource_dir("templates")).env
 
 
 @cache
@@ -73,11 +68,6 @@ async def send_reminders(
     if sent != reminders.Sent():
         log.info("reminders: %s", sent)
     return sent
-    swept = await asyncio.to_thread(
-        sweep_abandoned, settings.data_dir, ABANDONED_UPLOAD_AGE.total_seconds()
-    )
-    if swept:
-        log.info("housekeeping: removed %d abandoned upload directories", swept)
 
 
 async def deliver_outbox(

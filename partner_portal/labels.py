@@ -311,6 +311,8 @@ class Labels:
     @property
     def action_badges(self) -> Mapping[str, str]:
         return ACTION_BADGES
+
+    @property
     def decisions(self) -> Mapping[str, str]:
         return _decisions(i18n.current_language.get())
 

@@ -57,14 +57,12 @@ from partner_portal.rooms.models import (
 )
 
 __all__ = [
+    "Absence",
     "Action",
     "ApiToken",
     "Attachment",
     "AuditEvent",
     "CalendarFeed",
-    "Absence",
-    "ApiToken",
-    "AuditEvent",
     "Callout",
     "ConnectionPoint",
     "Consultation",

@@ -26,10 +26,10 @@ from partner_portal.followup import api_token_views as api_tokens
 from partner_portal.followup import api_views as followup_api
 from partner_portal.followup import views as followup
 from partner_portal.followup.api import api_route
-from partner_portal.meetings import views as meetings
 from partner_portal.frg import lead_views as frg_lead
 from partner_portal.frg import link_views as frg_links
 from partner_portal.frg import views as frg
+from partner_portal.meetings import views as meetings
 from partner_portal.organisations import invitation_views as invitations
 from partner_portal.organisations import views as organisations
 from partner_portal.pages import views as pages
@@ -59,11 +59,11 @@ GET, POST, GET_POST = ["GET"], ["POST"], ["GET", "POST"]
 ORG = "/organisationer/{organisation_id:id}"
 ROOM = "/rum/{room_id:id}"
 ITEM = f"{ROOM}/organisationer/{{organisation_id:id}}/punkter/{{item_id:id}}"
+REMISS = f"{ROOM}/remisser/{{consultation_id:id}}"
 MEETING = "/moten/{meeting_id:id}"
 ACTION = "/atgarder/{action_id:id}"
 FRG = "/frg/{organisation_id:id}"
 LEAD = f"{FRG}/ledning"
-REMISS = f"{ROOM}/remisser/{{consultation_id:id}}"
 
 
 def routes(*, dev_tools: bool) -> list[BaseRoute]:
@@ -438,6 +438,60 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
             f"{MEETING}/svar",
             meetings.answer,
             name="meeting_answer",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            f"{MEETING}/narvaro",
+            meetings.attendance,
+            name="meeting_attendance",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        route(
+            f"{MEETING}/protokoll",
+            meetings.minutes,
+            name="meeting_minutes",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        route(
+            f"{MEETING}/beslut",
+            meetings.decision,
+            name="meeting_decision",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        route(f"{MEETING}/mote.ics", meetings.download, name="meeting_ics", access=LOGGED_IN),
+        route("/atgarder", actions.index, name="actions", access=LOGGED_IN),
+        route(
+            "/atgarder/ny", actions.create, name="action_new", access=COORDINATOR, methods=GET_POST
+        ),
+        route(ACTION, actions.show, name="action", access=LOGGED_IN),
+        route(
+            f"{ACTION}/lage",
+            actions.set_status,
+            name="action_status",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        # The person's calendar feed: the secret token in the URL is the access.
+        route("/kalender", meetings.calendar_page, name="calendar", access=LOGGED_IN),
+        route(
+            "/kalender",
+            meetings.calendar_create,
+            name="calendar_create",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            "/kalender/aterkalla",
+            meetings.calendar_revoke,
+            name="calendar_revoke",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route("/kalender/{token}.ics", meetings.calendar_feed, name="calendar_feed", access=PUBLIC),
         # FRG volunteers (own registration: frg.access.volunteer_for; leads: frg.access.lead_for)
         route("/frg", frg.index, name="frg", access=LOGGED_IN),
         route(
@@ -493,45 +547,6 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
             methods=POST,
         ),
         route(
-            f"{MEETING}/narvaro",
-            meetings.attendance,
-            name="meeting_attendance",
-            access=COORDINATOR,
-            methods=POST,
-        ),
-        route(
-            f"{MEETING}/protokoll",
-            meetings.minutes,
-            name="meeting_minutes",
-            access=COORDINATOR,
-            methods=POST,
-        ),
-        route(
-            f"{MEETING}/beslut",
-            meetings.decision,
-            name="meeting_decision",
-            access=COORDINATOR,
-            methods=POST,
-        ),
-        route(f"{MEETING}/mote.ics", meetings.download, name="meeting_ics", access=LOGGED_IN),
-        route("/atgarder", actions.index, name="actions", access=LOGGED_IN),
-        route(
-            "/atgarder/ny", actions.create, name="action_new", access=COORDINATOR, methods=GET_POST
-        ),
-        route(ACTION, actions.show, name="action", access=LOGGED_IN),
-        route(
-            f"{ACTION}/lage",
-            actions.set_status,
-            name="action_status",
-            access=LOGGED_IN,
-            methods=POST,
-        ),
-        # The person's calendar feed: the secret token in the URL is the access.
-        route("/kalender", meetings.calendar_page, name="calendar", access=LOGGED_IN),
-        route(
-            "/kalender",
-            meetings.calendar_create,
-            name="calendar_create",
             f"{FRG}/franvaro/{{absence_id:id}}/ta-bort",
             frg.remove_absence,
             name="frg_absence_remove",
@@ -556,13 +571,6 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
             methods=POST,
         ),
         route(
-            "/kalender/aterkalla",
-            meetings.calendar_revoke,
-            name="calendar_revoke",
-            access=LOGGED_IN,
-            methods=POST,
-        ),
-        route("/kalender/{token}.ics", meetings.calendar_feed, name="calendar_feed", access=PUBLIC),
             f"{LEAD}/anmalningslank",
             frg_lead.signup_link,
             name="frg_signup_link",
