@@ -170,7 +170,12 @@ async def meetings_in(db: AsyncSession, meeting_ids: Sequence[int]) -> list[Meet
 
 
 async def meetings_for(
-    db: AsyncSession, person_id: int, *, everything: bool, limit: int = 300
+    db: AsyncSession,
+    person_id: int,
+    *,
+    everything: bool,
+    room_id: int | None = None,
+    limit: int = 300,
 ) -> list[MeetingListRow]:
     """The meetings a person may see (all, for coordinators), newest first; one query."""
     mine = sa.and_(
@@ -194,6 +199,8 @@ async def meetings_for(
     )
     if not everything:
         query = query.where(visible_to(person_id))
+    if room_id is not None:
+        query = query.where(col(Meeting.room_id) == room_id)
     return [MeetingListRow(**row._mapping) for row in await db.execute(query)]
 
 

@@ -29,8 +29,18 @@ async def _access(ctx: Ctx) -> MeetingAccess:
     return await meeting_for(ctx.db, ctx.me, ctx.path_id("meeting_id"))
 
 
+def room_filter(ctx: Ctx) -> int | None:
+    """``?rum=ID``: only that room's meetings or actions (a filter, not an access check)."""
+    raw = ctx.request.query_params.get("rum", "")
+    return int(raw) if raw.isdigit() and 0 < len(raw) < 10 else None
+
+
 async def index(ctx: Ctx) -> Response:
-    meetings = await queries.meetings_for(ctx.db, ctx.me.id, everything=ctx.me.is_coordinator)
+    room_id = room_filter(ctx)
+    room = await room_queries.room(ctx.db, room_id) if room_id else None
+    meetings = await queries.meetings_for(
+        ctx.db, ctx.me.id, everything=ctx.me.is_coordinator, room_id=room_id
+    )
     now = utcnow()
     return ctx.render(
         "meetings/index.html",
@@ -39,6 +49,7 @@ async def index(ctx: Ctx) -> Response:
                 (m for m in meetings if m.ends_at >= now), key=lambda m: m.starts_at
             ),
             "past": [m for m in meetings if m.ends_at < now],
+            "room": room,
         },
     )
 
@@ -61,8 +72,7 @@ async def _choices(ctx: Ctx, room_id: int | None) -> dict[str, Any]:
 
 
 async def create(ctx: Ctx) -> Response:
-    raw_room = ctx.request.query_params.get("rum", "")
-    room_id = int(raw_room) if raw_room.isdigit() and len(raw_room) < 10 else None
+    room_id = room_filter(ctx)
     values: dict[str, Any] = {"room_id": str(room_id or ""), "organisation": []}
     errors: dict[str, str] = {}
     status = 200

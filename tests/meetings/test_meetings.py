@@ -371,3 +371,20 @@ async def test_the_meeting_and_action_lists_keep_a_constant_number_of_queries(
     assert max(counts_20) <= 8
     assert (await client.get("/moten")).text.count(">Möte 0") == 20
     assert (await client.get("/atgarder")).text.count(">Åtgärd 0") == 20
+
+
+async def test_the_room_page_leads_to_the_rooms_meetings_and_actions(
+    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona, world: World
+) -> None:
+    await schedule(db, app, alice, world.byggen, room_id=world.room_id, title="Rummets möte")
+    await schedule(db, app, alice, world.byggen, title="Portalens möte")
+    await log_in(client, app, alice)
+
+    room_page = (await client.get(f"/rum/{world.room_id}")).text
+    filtered = (await client.get(f"/moten?rum={world.room_id}")).text
+
+    assert f'href="/moten?rum={world.room_id}"' in room_page
+    assert f'href="/moten/nytt?rum={world.room_id}"' in room_page
+    assert "Rummets möte" in filtered
+    assert "Portalens möte" not in filtered
+    assert "Portalens möte" in (await client.get("/moten")).text
