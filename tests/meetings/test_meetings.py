@@ -388,3 +388,50 @@ async def test_the_room_page_leads_to_the_rooms_meetings_and_actions(
     assert "Rummets möte" in filtered
     assert "Portalens möte" not in filtered
     assert "Portalens möte" in (await client.get("/moten")).text
+
+
+async def test_the_coordinator_changes_a_meeting_through_its_form(
+    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona, world: World
+) -> None:
+    meeting_id = await schedule(db, app, alice, world.byggen)
+    await log_in(client, app, alice)
+
+    form = (await client.get(f"/moten/{meeting_id}/andra")).text
+    changed = await post(
+        client,
+        app,
+        f"/moten/{meeting_id}/andra",
+        FORM | {"start": "13:00", "end": "15:00", "organisation": [str(world.byggen)]},
+    )
+
+    assert 'value="2026-12-03"' in form
+    assert 'value="09:00"' in form  # Stockholm time, not UTC
+    assert f'id="org-{world.byggen}" name="organisation" value="{world.byggen}" checked' in form
+    assert changed.status_code == 303
+    await db.rollback()
+    meeting = await db.get(Meeting, meeting_id)
+    assert meeting is not None
+    assert meeting.sequence == 1
+    assert meeting.starts_at.isoformat() == "2026-12-03T12:00:00+00:00"
+
+
+async def test_a_meeting_downloads_as_an_ics_file(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    bob: Persona,
+    alice: Persona,
+    world: World,
+) -> None:
+    meeting_id = await schedule(db, app, alice, world.byggen)
+    await log_in(client, app, bob)
+
+    response = await client.get(f"/moten/{meeting_id}/mote.ics")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert (
+        response.headers["content-disposition"] == f'attachment; filename="mote-{meeting_id}.ics"'
+    )
+    assert "DTSTART;TZID=Europe/Stockholm:20261203T090000" in response.text
+    assert "SUMMARY:Samverkansmöte nödvatten" in response.text
