@@ -89,6 +89,8 @@ async def create(ctx: Ctx) -> Response:
             )
         except FormInvalid as invalid:
             errors, status = invalid.errors, 400
+            raw_room = str(values.get("room_id", ""))
+            room_id = int(raw_room) if raw_room.isdigit() and len(raw_room) < 10 else None
         else:
             return ctx.redirect(ctx.url("meeting", meeting_id=meeting_id))
     if room_id is not None and await room_queries.room(ctx.db, room_id) is None:

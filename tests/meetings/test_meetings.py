@@ -435,3 +435,24 @@ async def test_a_meeting_downloads_as_an_ics_file(
     )
     assert "DTSTART;TZID=Europe/Stockholm:20261203T090000" in response.text
     assert "SUMMARY:Samverkansmöte nödvatten" in response.text
+
+
+async def test_a_refused_room_meeting_form_keeps_its_room(
+    app: Starlette, client: httpx.AsyncClient, alice: Persona, world: World
+) -> None:
+    await log_in(client, app, alice)
+
+    response = await post(
+        client,
+        app,
+        "/moten/nytt",
+        FORM | {"title": "", "room_id": str(world.room_id), "organisation": [str(world.byggen)]},
+    )
+
+    assert response.status_code == 400
+    assert f'name="room_id" value="{world.room_id}"' in response.text
+    assert f'id="org-{world.outside}"' not in response.text
+    assert (
+        f'id="org-{world.byggen}" name="organisation" value="{world.byggen}" checked'
+        in response.text
+    )
