@@ -10,6 +10,7 @@ from datetime import date
 import httpx
 import pytest
 import sqlalchemy as sa
+from icalendar import Calendar
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 from starlette.routing import Route
@@ -207,6 +208,10 @@ async def test_the_calendar_feed_works_until_it_is_revoked(
         assert "SUMMARY:Åtgärd: Ta fram listan" in feed.text
         assert "DTSTART;VALUE=DATE:20261220" in feed.text
         assert "Sista dag" in feed.text  # the room's phase deadlines
+        calendar = Calendar.from_ical(feed.text)
+        summaries = [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")]
+        assert summaries[:2] == ["Samverkansmöte nödvatten", "Åtgärd: Ta fram listan"]
+        assert len({str(e["UID"]) for e in calendar.walk("VEVENT")}) == len(summaries)
 
         # A new link replaces the old one.
         await client.post("/kalender", data={"csrf_token": await csrf_token(client, app)})
