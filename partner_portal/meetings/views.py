@@ -14,6 +14,7 @@ from partner_portal.forms import FormInvalid
 from partner_portal.i18n import TIMEZONE
 from partner_portal.meetings import feed, forms, ics, queries, service
 from partner_portal.meetings.access import MeetingAccess, meeting_for
+from partner_portal.meetings.wording import when
 from partner_portal.organisations.queries import organisation_choices
 from partner_portal.rooms import queries as room_queries
 from partner_portal.web import Ctx
@@ -170,6 +171,7 @@ async def show(
         {
             "access": access,
             "meeting": meeting,
+            "when": when(meeting.starts_at, meeting.ends_at),
             "organisations": await queries.invited_organisations(ctx.db, meeting.id),
             "invitees": invitees,
             "my_answer": await queries.my_answer(ctx.db, meeting.id, ctx.me.id),

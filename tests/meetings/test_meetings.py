@@ -83,7 +83,7 @@ async def test_the_coordinator_schedules_a_meeting_in_a_room(
     assert invitations[0].calendar_method == "REQUEST"
     page = (await client.get(f"/moten/{meeting_id}")).text
     assert "<h1>Samverkansmöte om nödvatten</h1>" in page
-    assert "torsdag 3 december 2026" in page
+    assert "torsdag 3 december 2026 09:00–11:00" in page
     assert 'href="https://meet.example.se/nodvatten"' in page
     assert "Bob Bergström" in page
     actions = [e.action for e in await db.scalars(sa.select(AuditEvent))]
