@@ -280,3 +280,17 @@ async def my_answer(db: AsyncSession, meeting_id: int, person_id: int) -> Rsvp |
         )
     )
     return Rsvp(value) if value else None
+
+
+async def decision(db: AsyncSession, meeting_id: int, decision_id: int) -> DecisionRow | None:
+    row = (
+        await db.execute(
+            sa.select(
+                col(MeetingDecision.id), col(MeetingDecision.text), col(MeetingDecision.created_at)
+            ).where(
+                col(MeetingDecision.id) == decision_id,
+                col(MeetingDecision.meeting_id) == meeting_id,
+            )
+        )
+    ).one_or_none()
+    return DecisionRow(**row._mapping) if row else None

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from partner_portal.actions import forms as action_forms
 from partner_portal.actions import queries as action_queries
 from partner_portal.db import utcnow
+from partner_portal.errors import NotFound
 from partner_portal.forms import FormInvalid
 from partner_portal.i18n import TIMEZONE
 from partner_portal.meetings import feed, forms, ics, queries, service
@@ -238,6 +239,46 @@ async def decision(ctx: Ctx) -> Response:
         await service.add_decision(ctx.db, actor=ctx.me, access=access, text=text, action=action)
 
     return await _then(ctx, work, "#beslut")
+
+
+async def decision_action(ctx: Ctx) -> Response:
+    """Another action from a decision: its own small page, so a refused form is shown with its
+    errors beside its fields."""
+    access = await _access(ctx)
+    meeting = access.meeting
+    found = await queries.decision(ctx.db, meeting.id, ctx.path_id("decision_id"))
+    if found is None or not access.may_manage:
+        raise NotFound()
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    status = 200
+    if ctx.request.method == "POST":
+        form = await ctx.request.form()
+        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        try:
+            await service.add_decision_action(
+                ctx.db,
+                actor=ctx.me,
+                access=access,
+                decision_id=found.id,
+                action=action_forms.action(form),
+            )
+        except FormInvalid as invalid:
+            errors, status = invalid.errors, 400
+        else:
+            return ctx.redirect(ctx.url("meeting", meeting_id=meeting.id) + f"#beslut-{found.id}")
+    return ctx.render(
+        "meetings/decision_action.html",
+        {
+            "meeting": meeting,
+            "decision": found,
+            "organisations": await queries.invited_organisations(ctx.db, meeting.id),
+            "invitees": await queries.invitees(ctx.db, meeting.id),
+            "values": values,
+            "errors": errors,
+        },
+        status=status,
+    )
 
 
 async def cancel(ctx: Ctx) -> Response:

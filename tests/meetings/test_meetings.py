@@ -456,3 +456,50 @@ async def test_a_refused_room_meeting_form_keeps_its_room(
         f'id="org-{world.byggen}" name="organisation" value="{world.byggen}" checked'
         in response.text
     )
+
+
+async def test_a_decision_can_give_more_actions(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    alice: Persona,
+    bob: Persona,
+    world: World,
+) -> None:
+    meeting_id = await schedule(db, app, alice, world.byggen, world.upplev)
+    other_meeting = await schedule(db, app, alice, world.byggen, title="Ett annat möte")
+    decision_id = await decide(db, alice, meeting_id, "Båda bolagen ser över reservkraften.")
+    other_decision = await decide(db, alice, other_meeting, "Något annat.")
+    await log_in(client, app, alice)
+    page = f"/moten/{meeting_id}/beslut/{decision_id}/atgard"
+    assert f'href="{page}"' in (await client.get(f"/moten/{meeting_id}")).text
+
+    form = await client.get(page)
+    refused = await post(client, app, page, {"action_title": "", "action_due_on": "i morgon"})
+    for organisation, title in ((world.byggen, "Byggens del"), (world.upplev, "Upplevs del")):
+        created = await post(
+            client,
+            app,
+            page,
+            {
+                "action_title": title,
+                "action_organisation": str(organisation),
+                "action_due_on": "2027-01-31",
+            },
+        )
+        assert created.status_code == 303
+        assert created.headers["location"] == f"/moten/{meeting_id}#beslut-{decision_id}"
+    elsewhere = await client.get(f"/moten/{meeting_id}/beslut/{other_decision}/atgard")
+
+    assert form.status_code == 200
+    assert "Båda bolagen ser över reservkraften." in form.text
+    assert refused.status_code == 400
+    assert "Beskriv kort vad som ska göras." in refused.text
+    assert "Ange sista dag som ÅÅÅÅ-MM-DD." in refused.text
+    assert elsewhere.status_code == 404
+    await db.rollback()
+    actions = list(await db.scalars(sa.select(Action).order_by(Action.id)))
+    assert [(a.title, a.source_id) for a in actions] == [
+        ("Byggens del", decision_id),
+        ("Upplevs del", decision_id),
+    ]
