@@ -462,6 +462,13 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
             access=COORDINATOR,
             methods=POST,
         ),
+        route(
+            f"{MEETING}/beslut/{{decision_id:id}}/atgard",
+            meetings.decision_action,
+            name="meeting_decision_action",
+            access=COORDINATOR,
+            methods=GET_POST,
+        ),
         route(f"{MEETING}/mote.ics", meetings.download, name="meeting_ics", access=LOGGED_IN),
         route("/atgarder", actions.index, name="actions", access=LOGGED_IN),
         route(

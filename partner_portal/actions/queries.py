@@ -89,7 +89,12 @@ async def action(db: AsyncSession, action_id: int) -> ActionRow | None:
 
 
 async def actions_for(
-    db: AsyncSession, person_id: int, *, everything: bool, limit: int = 500
+    db: AsyncSession,
+    person_id: int,
+    *,
+    everything: bool,
+    room_id: int | None = None,
+    limit: int = 500,
 ) -> list[ActionRow]:
     """Every action the person may see (all, for coordinators): open ones first, by due date."""
     query = (
@@ -101,6 +106,8 @@ async def actions_for(
     )
     if not everything:
         query = query.where(visible_to(person_id))
+    if room_id is not None:
+        query = query.where(col(Action.room_id) == room_id)
     return [ActionRow(**row._mapping) for row in await db.execute(query)]
 
 

@@ -17,8 +17,15 @@ from partner_portal.web import Ctx
 
 
 async def index(ctx: Ctx) -> Response:
-    actions = await queries.actions_for(ctx.db, ctx.me.id, everything=ctx.me.is_coordinator)
-    return ctx.render("actions/index.html", {"actions": actions, "today": swedish_today(utcnow())})
+    raw = ctx.request.query_params.get("rum", "")
+    room_id = int(raw) if raw.isdigit() and 0 < len(raw) < 10 else None
+    actions = await queries.actions_for(
+        ctx.db, ctx.me.id, everything=ctx.me.is_coordinator, room_id=room_id
+    )
+    return ctx.render(
+        "actions/index.html",
+        {"actions": actions, "today": swedish_today(utcnow()), "filtered": room_id is not None},
+    )
 
 
 async def show(ctx: Ctx, *, errors: dict[str, str] | None = None, status: int = 200) -> Response:

@@ -148,6 +148,7 @@ def feed(name: str, meetings: list[MeetingEvent], days: list[DayEvent], *, now: 
     calendar.add("x-wr-calname", name)
     calendar.add("x-wr-timezone", TZID)
     calendar.add("refresh-interval", timedelta(hours=1), parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", "PT1H")  # Outlook's name for the same
     calendar.add_component(_stockholm_timezone())
     for meeting in meetings:
         calendar.add_component(_meeting_event(meeting, now=now))

@@ -170,7 +170,12 @@ async def meetings_in(db: AsyncSession, meeting_ids: Sequence[int]) -> list[Meet
 
 
 async def meetings_for(
-    db: AsyncSession, person_id: int, *, everything: bool, limit: int = 300
+    db: AsyncSession,
+    person_id: int,
+    *,
+    everything: bool,
+    room_id: int | None = None,
+    limit: int = 300,
 ) -> list[MeetingListRow]:
     """The meetings a person may see (all, for coordinators), newest first; one query."""
     mine = sa.and_(
@@ -194,6 +199,8 @@ async def meetings_for(
     )
     if not everything:
         query = query.where(visible_to(person_id))
+    if room_id is not None:
+        query = query.where(col(Meeting.room_id) == room_id)
     return [MeetingListRow(**row._mapping) for row in await db.execute(query)]
 
 
@@ -273,3 +280,17 @@ async def my_answer(db: AsyncSession, meeting_id: int, person_id: int) -> Rsvp |
         )
     )
     return Rsvp(value) if value else None
+
+
+async def decision(db: AsyncSession, meeting_id: int, decision_id: int) -> DecisionRow | None:
+    row = (
+        await db.execute(
+            sa.select(
+                col(MeetingDecision.id), col(MeetingDecision.text), col(MeetingDecision.created_at)
+            ).where(
+                col(MeetingDecision.id) == decision_id,
+                col(MeetingDecision.meeting_id) == meeting_id,
+            )
+        )
+    ).one_or_none()
+    return DecisionRow(**row._mapping) if row else None

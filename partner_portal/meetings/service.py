@@ -537,3 +537,36 @@ async def add_decision(
         )
     await db.commit()
     return decision.id
+
+
+async def add_decision_action(
+    db: AsyncSession,
+    *,
+    actor: CurrentPerson,
+    access: MeetingAccess,
+    decision_id: int,
+    action: ActionInput,
+) -> int:
+    """Another action from a decision already in the minutes. Side effects: see
+    :func:`partner_portal.actions.service.add_action`. Commits. Returns the action's id."""
+    if not access.may_manage:
+        raise NotFound()
+    decision = await db.get(MeetingDecision, decision_id)
+    if decision is None or decision.meeting_id != access.meeting.id:
+        raise NotFound()
+    meeting = access.meeting
+    invited = [i for i, _name in await queries.invited_organisations(db, meeting.id)]
+    row = await add_action(
+        db,
+        actor=actor,
+        data=action,
+        source_type=ActionSource.MEETING_DECISION,
+        source_id=decision_id,
+        source_link=f"{meeting_path(meeting.id)}#beslut-{decision_id}",
+        allowed_organisations=invited,
+        room_id=meeting.room_id,
+        meeting_id=meeting.id,
+    )
+    assert row.id is not None
+    await db.commit()
+    return row.id

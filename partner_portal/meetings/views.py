@@ -10,10 +10,12 @@ from starlette.responses import Response
 from partner_portal.actions import forms as action_forms
 from partner_portal.actions import queries as action_queries
 from partner_portal.db import utcnow
+from partner_portal.errors import NotFound
 from partner_portal.forms import FormInvalid
 from partner_portal.i18n import TIMEZONE
 from partner_portal.meetings import feed, forms, ics, queries, service
 from partner_portal.meetings.access import MeetingAccess, meeting_for
+from partner_portal.meetings.wording import when
 from partner_portal.organisations.queries import organisation_choices
 from partner_portal.rooms import queries as room_queries
 from partner_portal.web import Ctx
@@ -29,8 +31,18 @@ async def _access(ctx: Ctx) -> MeetingAccess:
     return await meeting_for(ctx.db, ctx.me, ctx.path_id("meeting_id"))
 
 
+def room_filter(ctx: Ctx) -> int | None:
+    """``?rum=ID``: only that room's meetings or actions (a filter, not an access check)."""
+    raw = ctx.request.query_params.get("rum", "")
+    return int(raw) if raw.isdigit() and 0 < len(raw) < 10 else None
+
+
 async def index(ctx: Ctx) -> Response:
-    meetings = await queries.meetings_for(ctx.db, ctx.me.id, everything=ctx.me.is_coordinator)
+    room_id = room_filter(ctx)
+    room = await room_queries.room(ctx.db, room_id) if room_id else None
+    meetings = await queries.meetings_for(
+        ctx.db, ctx.me.id, everything=ctx.me.is_coordinator, room_id=room_id
+    )
     now = utcnow()
     return ctx.render(
         "meetings/index.html",
@@ -39,6 +51,7 @@ async def index(ctx: Ctx) -> Response:
                 (m for m in meetings if m.ends_at >= now), key=lambda m: m.starts_at
             ),
             "past": [m for m in meetings if m.ends_at < now],
+            "room": room,
         },
     )
 
@@ -61,8 +74,7 @@ async def _choices(ctx: Ctx, room_id: int | None) -> dict[str, Any]:
 
 
 async def create(ctx: Ctx) -> Response:
-    raw_room = ctx.request.query_params.get("rum", "")
-    room_id = int(raw_room) if raw_room.isdigit() and len(raw_room) < 10 else None
+    room_id = room_filter(ctx)
     values: dict[str, Any] = {"room_id": str(room_id or ""), "organisation": []}
     errors: dict[str, str] = {}
     status = 200
@@ -79,6 +91,8 @@ async def create(ctx: Ctx) -> Response:
             )
         except FormInvalid as invalid:
             errors, status = invalid.errors, 400
+            raw_room = str(values.get("room_id", ""))
+            room_id = int(raw_room) if raw_room.isdigit() and len(raw_room) < 10 else None
         else:
             return ctx.redirect(ctx.url("meeting", meeting_id=meeting_id))
     if room_id is not None and await room_queries.room(ctx.db, room_id) is None:
@@ -158,6 +172,7 @@ async def show(
         {
             "access": access,
             "meeting": meeting,
+            "when": when(meeting.starts_at, meeting.ends_at),
             "organisations": await queries.invited_organisations(ctx.db, meeting.id),
             "invitees": invitees,
             "my_answer": await queries.my_answer(ctx.db, meeting.id, ctx.me.id),
@@ -224,6 +239,46 @@ async def decision(ctx: Ctx) -> Response:
         await service.add_decision(ctx.db, actor=ctx.me, access=access, text=text, action=action)
 
     return await _then(ctx, work, "#beslut")
+
+
+async def decision_action(ctx: Ctx) -> Response:
+    """Another action from a decision: its own small page, so a refused form is shown with its
+    errors beside its fields."""
+    access = await _access(ctx)
+    meeting = access.meeting
+    found = await queries.decision(ctx.db, meeting.id, ctx.path_id("decision_id"))
+    if found is None or not access.may_manage:
+        raise NotFound()
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    status = 200
+    if ctx.request.method == "POST":
+        form = await ctx.request.form()
+        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        try:
+            await service.add_decision_action(
+                ctx.db,
+                actor=ctx.me,
+                access=access,
+                decision_id=found.id,
+                action=action_forms.action(form),
+            )
+        except FormInvalid as invalid:
+            errors, status = invalid.errors, 400
+        else:
+            return ctx.redirect(ctx.url("meeting", meeting_id=meeting.id) + f"#beslut-{found.id}")
+    return ctx.render(
+        "meetings/decision_action.html",
+        {
+            "meeting": meeting,
+            "decision": found,
+            "organisations": await queries.invited_organisations(ctx.db, meeting.id),
+            "invitees": await queries.invitees(ctx.db, meeting.id),
+            "values": values,
+            "errors": errors,
+        },
+        status=status,
+    )
 
 
 async def cancel(ctx: Ctx) -> Response:

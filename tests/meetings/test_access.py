@@ -10,6 +10,7 @@ from datetime import date
 import httpx
 import pytest
 import sqlalchemy as sa
+from icalendar import Calendar
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 from starlette.routing import Route
@@ -17,6 +18,7 @@ from starlette.routing import Route
 from partner_portal.actions.forms import ActionInput
 from partner_portal.actions.models import Action
 from partner_portal.auth.models import Person
+from partner_portal.meetings.models import MeetingDecision
 from partner_portal.routes import routes
 from tests.helpers import Persona, csrf_token, log_in
 from tests.meetings.conftest import World
@@ -84,12 +86,18 @@ def test_the_meeting_and_action_routes_are_covered() -> None:
 async def test_every_meeting_route_is_hidden_outside_the_room(
     app: Starlette,
     client: httpx.AsyncClient,
+    db: AsyncSession,
     charlie: Persona,
     room_meeting: int,
     path: str,
     methods: list[str],
 ) -> None:
-    url = fill(path, meeting_id=room_meeting)
+    await db.rollback()
+    decision_id = await db.scalar(
+        sa.select(MeetingDecision.id).where(MeetingDecision.meeting_id == room_meeting)
+    )
+    assert decision_id is not None
+    url = fill(path, meeting_id=room_meeting, decision_id=decision_id)
     for method in methods:
         anonymous = await request(client, app, method, url, logged_in=False)
         assert anonymous.status_code == 303, (method, url)
@@ -149,7 +157,12 @@ async def test_the_rooms_people_see_its_meeting_minutes_and_actions(
     )
     assert denied.status_code == 403
     # Partners never manage meetings.
-    for path in ("/moten/nytt", f"/moten/{room_meeting}/andra", "/atgarder/ny"):
+    for path in (
+        "/moten/nytt",
+        f"/moten/{room_meeting}/andra",
+        f"/moten/{room_meeting}/beslut/1/atgard",
+        "/atgarder/ny",
+    ):
         assert (await client.get(path)).status_code == 404, path
 
 
@@ -207,6 +220,10 @@ async def test_the_calendar_feed_works_until_it_is_revoked(
         assert "SUMMARY:Åtgärd: Ta fram listan" in feed.text
         assert "DTSTART;VALUE=DATE:20261220" in feed.text
         assert "Sista dag" in feed.text  # the room's phase deadlines
+        calendar = Calendar.from_ical(feed.text)
+        summaries = [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")]
+        assert summaries[:2] == ["Samverkansmöte nödvatten", "Åtgärd: Ta fram listan"]
+        assert len({str(e["UID"]) for e in calendar.walk("VEVENT")}) == len(summaries)
 
         # A new link replaces the old one.
         await client.post("/kalender", data={"csrf_token": await csrf_token(client, app)})

@@ -139,3 +139,23 @@ async def test_the_invitation_arrives_as_calendar_services_send_one(
     assert f"http://127.0.0.1:8000/moten/{meeting_id}" in mail.text
     assert "https://meet.example.se/x" in mail.html
     assert "torsdag 3 december 2026 09:00–11:00" in mail.subject
+
+
+async def test_an_organisation_taken_off_the_meeting_gets_a_cancellation(
+    app: Starlette, db: AsyncSession, alice: Persona, bob: Persona, world: World
+) -> None:
+    meeting_id = await schedule(db, app, alice, world.byggen, world.upplev)
+
+    await update(db, app, alice, meeting_id, world.byggen)
+
+    mails = await outbox(db, meeting_id)
+    to_dave = [m for m in mails if m.to_address == world.dave.email]
+    to_bob = [m for m in mails if m.to_address == bob.email]
+    assert [m.calendar_method for m in to_dave] == ["REQUEST", "CANCEL"]
+    assert [m.calendar_method for m in to_bob] == ["REQUEST", "REQUEST"]
+    _calendar, cancelled = event_of(to_dave[1].body_calendar or "")
+    _calendar, first = event_of(to_dave[0].body_calendar or "")
+    assert str(cancelled["UID"]) == str(first["UID"])  # type: ignore[index]
+    assert int(cancelled["SEQUENCE"]) == 1  # type: ignore[index]
+    assert str(cancelled["STATUS"]) == "CANCELLED"  # type: ignore[index]
+    assert to_dave[1].subject.startswith("Inbjudan återkallad: ")

@@ -83,7 +83,7 @@ async def test_the_coordinator_schedules_a_meeting_in_a_room(
     assert invitations[0].calendar_method == "REQUEST"
     page = (await client.get(f"/moten/{meeting_id}")).text
     assert "<h1>Samverkansmöte om nödvatten</h1>" in page
-    assert "torsdag 3 december 2026" in page
+    assert "torsdag 3 december 2026 09:00–11:00" in page
     assert 'href="https://meet.example.se/nodvatten"' in page
     assert "Bob Bergström" in page
     actions = [e.action for e in await db.scalars(sa.select(AuditEvent))]
@@ -371,3 +371,135 @@ async def test_the_meeting_and_action_lists_keep_a_constant_number_of_queries(
     assert max(counts_20) <= 8
     assert (await client.get("/moten")).text.count(">Möte 0") == 20
     assert (await client.get("/atgarder")).text.count(">Åtgärd 0") == 20
+
+
+async def test_the_room_page_leads_to_the_rooms_meetings_and_actions(
+    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona, world: World
+) -> None:
+    await schedule(db, app, alice, world.byggen, room_id=world.room_id, title="Rummets möte")
+    await schedule(db, app, alice, world.byggen, title="Portalens möte")
+    await log_in(client, app, alice)
+
+    room_page = (await client.get(f"/rum/{world.room_id}")).text
+    filtered = (await client.get(f"/moten?rum={world.room_id}")).text
+
+    assert f'href="/moten?rum={world.room_id}"' in room_page
+    assert f'href="/moten/nytt?rum={world.room_id}"' in room_page
+    assert "Rummets möte" in filtered
+    assert "Portalens möte" not in filtered
+    assert "Portalens möte" in (await client.get("/moten")).text
+
+
+async def test_the_coordinator_changes_a_meeting_through_its_form(
+    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona, world: World
+) -> None:
+    meeting_id = await schedule(db, app, alice, world.byggen)
+    await log_in(client, app, alice)
+
+    form = (await client.get(f"/moten/{meeting_id}/andra")).text
+    changed = await post(
+        client,
+        app,
+        f"/moten/{meeting_id}/andra",
+        FORM | {"start": "13:00", "end": "15:00", "organisation": [str(world.byggen)]},
+    )
+
+    assert 'value="2026-12-03"' in form
+    assert 'value="09:00"' in form  # Stockholm time, not UTC
+    assert f'id="org-{world.byggen}" name="organisation" value="{world.byggen}" checked' in form
+    assert changed.status_code == 303
+    await db.rollback()
+    meeting = await db.get(Meeting, meeting_id)
+    assert meeting is not None
+    assert meeting.sequence == 1
+    assert meeting.starts_at.isoformat() == "2026-12-03T12:00:00+00:00"
+
+
+async def test_a_meeting_downloads_as_an_ics_file(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    bob: Persona,
+    alice: Persona,
+    world: World,
+) -> None:
+    meeting_id = await schedule(db, app, alice, world.byggen)
+    await log_in(client, app, bob)
+
+    response = await client.get(f"/moten/{meeting_id}/mote.ics")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert (
+        response.headers["content-disposition"] == f'attachment; filename="mote-{meeting_id}.ics"'
+    )
+    assert "DTSTART;TZID=Europe/Stockholm:20261203T090000" in response.text
+    assert "SUMMARY:Samverkansmöte nödvatten" in response.text
+
+
+async def test_a_refused_room_meeting_form_keeps_its_room(
+    app: Starlette, client: httpx.AsyncClient, alice: Persona, world: World
+) -> None:
+    await log_in(client, app, alice)
+
+    response = await post(
+        client,
+        app,
+        "/moten/nytt",
+        FORM | {"title": "", "room_id": str(world.room_id), "organisation": [str(world.byggen)]},
+    )
+
+    assert response.status_code == 400
+    assert f'name="room_id" value="{world.room_id}"' in response.text
+    assert f'id="org-{world.outside}"' not in response.text
+    assert (
+        f'id="org-{world.byggen}" name="organisation" value="{world.byggen}" checked'
+        in response.text
+    )
+
+
+async def test_a_decision_can_give_more_actions(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    alice: Persona,
+    bob: Persona,
+    world: World,
+) -> None:
+    meeting_id = await schedule(db, app, alice, world.byggen, world.upplev)
+    other_meeting = await schedule(db, app, alice, world.byggen, title="Ett annat möte")
+    decision_id = await decide(db, alice, meeting_id, "Båda bolagen ser över reservkraften.")
+    other_decision = await decide(db, alice, other_meeting, "Något annat.")
+    await log_in(client, app, alice)
+    page = f"/moten/{meeting_id}/beslut/{decision_id}/atgard"
+    assert f'href="{page}"' in (await client.get(f"/moten/{meeting_id}")).text
+
+    form = await client.get(page)
+    refused = await post(client, app, page, {"action_title": "", "action_due_on": "i morgon"})
+    for organisation, title in ((world.byggen, "Byggens del"), (world.upplev, "Upplevs del")):
+        created = await post(
+            client,
+            app,
+            page,
+            {
+                "action_title": title,
+                "action_organisation": str(organisation),
+                "action_due_on": "2027-01-31",
+            },
+        )
+        assert created.status_code == 303
+        assert created.headers["location"] == f"/moten/{meeting_id}#beslut-{decision_id}"
+    elsewhere = await client.get(f"/moten/{meeting_id}/beslut/{other_decision}/atgard")
+
+    assert form.status_code == 200
+    assert "Båda bolagen ser över reservkraften." in form.text
+    assert refused.status_code == 400
+    assert "Beskriv kort vad som ska göras." in refused.text
+    assert "Ange sista dag som ÅÅÅÅ-MM-DD." in refused.text
+    assert elsewhere.status_code == 404
+    await db.rollback()
+    actions = list(await db.scalars(sa.select(Action).order_by(Action.id)))
+    assert [(a.title, a.source_id) for a in actions] == [
+        ("Byggens del", decision_id),
+        ("Upplevs del", decision_id),
+    ]
