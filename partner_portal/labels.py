@@ -78,6 +78,9 @@ def _audit_actions(language: str) -> Mapping[str, str]:
         "export_downloaded": _("Export hämtad"),
         "api_token_issued": _("API-nyckel utfärdad"),
         "api_token_revoked": _("API-nyckel återkallad"),
+        "plan_created": _("Plan skapad"),
+        "plan_published": _("Planversion publicerad"),
+        "plan_comment_edited": _("Kommentar på plan redigerad"),
     }
 
 

@@ -40,6 +40,9 @@ class AuditAction(enum.StrEnum):
     EXPORT_DOWNLOADED = "export_downloaded"
     API_TOKEN_ISSUED = "api_token_issued"  # noqa: S105 (an action, not a secret)
     API_TOKEN_REVOKED = "api_token_revoked"  # noqa: S105
+    PLAN_CREATED = "plan_created"
+    PLAN_PUBLISHED = "plan_published"
+    PLAN_COMMENT_EDITED = "plan_comment_edited"
 
 
 class AuditEvent(SQLModel, table=True):
