@@ -3,13 +3,16 @@ invited but has not answered, Charlie's is not in the room."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
 from partner_portal.evidence.models import Process
 from partner_portal.organisations.models import MembershipRole
-from tests.helpers import Persona, make_person
+from partner_portal.settings import Settings, load_settings
+from tests.helpers import BASE_URL, Persona, make_person
 from tests.organisations.factories import add_member, make_organisation
 from tests.plans.factories import make_plan
 from tests.rooms.factories import accept, invite, open_room
@@ -55,3 +58,16 @@ async def world(
         "organisation_id": byggen,
         "invited_organisation": upplev,
     }
+
+
+@pytest.fixture
+def settings_for_postgres(postgres_database: str, tmp_path: Path) -> Settings:
+    """Settings on the session's PostgreSQL database, for tests about PostgreSQL alone."""
+    return load_settings(
+        {
+            "PORTAL_DATA_DIR": str(tmp_path),
+            "PORTAL_DATABASE_URL": postgres_database,
+            "PORTAL_SECRET_KEY": "test-secret-" + "x" * 40,
+            "PORTAL_BASE_URL": BASE_URL,
+        }
+    )

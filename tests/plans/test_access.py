@@ -23,7 +23,7 @@ PLAN_ROUTES = [
 COORDINATOR_ONLY = [
     (p, m)
     for p, m in PLAN_ROUTES
-    if "/utkast" in p or "/publicera" in p or m == ["POST"] and p.endswith("/planer")
+    if "/utkast" in p or "/publicera" in p or (m == ["POST"] and p.endswith("/planer"))
 ]
 
 
