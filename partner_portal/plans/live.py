@@ -36,6 +36,10 @@ log = logging.getLogger(__name__)
 Queue = asyncio.Queue[str | None]
 
 
+class LiveUnavailable(Exception):
+    """The database that carries live events between processes does not answer."""
+
+
 class LiveHub:
     def __init__(self, database_url: str) -> None:
         url = make_url(database_url)
@@ -62,6 +66,7 @@ class LiveHub:
                 },
             )
             return
+        await db.connection()  # the transaction whose commit or rollback decides
         pending: list[str] = db.info.setdefault(_PENDING, [])
         if not pending:
             sync = db.sync_session
@@ -78,7 +83,7 @@ class LiveHub:
     @contextlib.asynccontextmanager
     async def subscribe(self, topic: str) -> AsyncIterator[Queue]:
         """A queue of the topic's events for as long as the block runs."""
-        await self._listen()
+        await self.start()
         queue: Queue = asyncio.Queue(_QUEUE_SIZE)
         self._subscribers.setdefault(topic, set()).add(queue)
         try:
@@ -89,13 +94,18 @@ class LiveHub:
             if not subscribers:
                 self._subscribers.pop(topic, None)
 
-    async def _listen(self) -> None:
+    async def start(self) -> None:
+        """Listen (once per process), so that a stream opened now misses nothing. Raises
+        ``LiveUnavailable`` when PostgreSQL cannot be reached."""
         if self._postgres_dsn is None or self._connection is not None:
             return
         async with self._lock:
             if self._connection is not None:
                 return
-            connection = await asyncpg.connect(self._postgres_dsn)
+            try:
+                connection = await asyncpg.connect(self._postgres_dsn, timeout=10)
+            except (OSError, TimeoutError, asyncpg.PostgresError) as error:
+                raise LiveUnavailable() from error
             await connection.add_listener(CHANNEL, self._on_notification)
             connection.add_termination_listener(self._on_lost)
             self._connection = connection

@@ -11,11 +11,12 @@ from starlette.responses import Response, StreamingResponse
 
 from partner_portal import htmx, tables
 from partner_portal.db import utcnow
-from partner_portal.errors import NotFound
+from partner_portal.errors import NotFound, ServiceUnavailable
 from partner_portal.forms import FormInvalid
+from partner_portal.i18n import gettext as _
 from partner_portal.plans import exports, forms, overview, queries, service
 from partner_portal.plans.access import PlanAccess, plan_for
-from partner_portal.plans.live import LiveHub
+from partner_portal.plans.live import LiveHub, LiveUnavailable
 from partner_portal.plans.markdown import render as markdown
 from partner_portal.rooms.access import room_for
 from partner_portal.rooms.service import audit_export
@@ -359,7 +360,14 @@ async def events(ctx: Ctx) -> Response:
     access = await _access(ctx)
     if access.plan.latest_version == 0:
         raise NotFound()
-    stream = _stream(live_hub(ctx), service.live_topic(access.plan.id))
+    hub = live_hub(ctx)
+    try:
+        await hub.start()  # fail here, as a page, rather than in the middle of a stream
+    except LiveUnavailable as error:
+        raise ServiceUnavailable(
+            _("Direktuppdateringar fungerar inte just nu. Ladda om sidan för att se det nya.")
+        ) from error
+    stream = _stream(hub, service.live_topic(access.plan.id))
     return StreamingResponse(
         stream,
         media_type="text/event-stream",

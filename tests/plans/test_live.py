@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 from partner_portal.app import create_app
 from partner_portal.auth.models import PortalRole
 from partner_portal.db import session_factory
+from partner_portal.plans.live import LiveHub
 from partner_portal.settings import Settings
 from tests.conftest import empty_postgres
 from tests.helpers import Persona, log_in
@@ -141,3 +142,39 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+async def test_only_committed_changes_are_announced(app: Starlette) -> None:
+    hub = app.state.live
+    try:
+        async with hub.subscribe("plan:1") as queue:
+            async with app.state.portal.sessions() as db:
+                await hub.announce(db, "plan:1", {"n": 1})
+                await db.rollback()
+                await hub.announce(db, "plan:1", {"n": 2})
+                await hub.announce(db, "plan:2", {"n": 3})  # another plan's readers only
+                await db.commit()
+            item = await asyncio.wait_for(queue.get(), 5)
+            await asyncio.sleep(0.2)  # anything else would have arrived by now
+
+            assert item is not None
+            assert json.loads(item) == {"topic": "plan:1", "data": {"n": 2}}
+            assert queue.empty()
+    finally:
+        await hub.close()
+
+
+async def test_the_stream_says_so_when_live_events_are_unavailable(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    world: dict[str, int],
+    bob: Persona,
+    unused_port: int,
+) -> None:
+    app.state.live = LiveHub(f"postgresql+asyncpg://postgres@127.0.0.1:{unused_port}/none")
+    await log_in(client, app, bob)
+
+    response = await client.get(f"/rum/{world['room_id']}/planer/{world['plan_id']}/handelser")
+
+    assert response.status_code == 503
+    assert "Direktuppdateringar fungerar inte just nu." in response.text
