@@ -381,3 +381,20 @@ async def test_the_plan_page_takes_the_same_number_of_queries_whatever_the_comme
 
     assert few == many == 6
     assert sum(s.threads.count for s in result.sections) == 21
+
+
+async def test_a_comment_makes_the_organisation_active_in_the_boards_follow_up(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    alice: Persona,
+    bob: Persona,
+) -> None:
+    await log_in(client, app, alice)
+    before = (await client.get("/uppfoljning")).text
+    await comment(db, app, bob, world["room_id"], world["plan_id"], world["section_id"], "Ok")
+    after = (await client.get("/uppfoljning")).text
+
+    assert "Aktiv i dialogen" not in before.split("<tbody", 1)[1].split("</tbody>")[0]
+    assert "Aktiv i dialogen" in after.split("<tbody", 1)[1].split("</tbody>")[0]
