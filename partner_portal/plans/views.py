@@ -236,7 +236,7 @@ async def compare(ctx: Ctx) -> Response:
 # --- comments --------------------------------------------------------------------------------
 
 
-async def threads(ctx: Ctx, *, error: str = "", status: int = 200) -> Response:
+async def threads(ctx: Ctx, *, error: str = "", status: int = 200, focus: int = 0) -> Response:
     """One section's comments: the fragment a live update or an htmx comment swaps in."""
     access = await _access(ctx)
     section = await overview.section_threads(
@@ -249,7 +249,7 @@ async def threads(ctx: Ctx, *, error: str = "", status: int = 200) -> Response:
             "t": section,
             "may_reply": access.may_comment,
             "thread_error": error,
-            "focus_comment": ctx.request.query_params.get("ny", ""),
+            "focus_comment": str(focus) if focus else "",
         },
         status=status,
     )
@@ -275,8 +275,7 @@ async def comment(ctx: Ctx) -> Response:
             ctx, errors=invalid.errors, values=_values(form), failed_section=section_id
         )
     if htmx.is_htmx(ctx.request):
-        ctx.request.scope["query_string"] = f"ny={comment_id}".encode()
-        return await threads(ctx)
+        return await threads(ctx, focus=comment_id)  # focus moves to the new comment
     return ctx.redirect(_plan_url(ctx, access, f"kommentar-{comment_id}"))
 
 

@@ -104,6 +104,7 @@ async def test_the_page_fragment_and_exports_neutralise_hostile_content(
     assert "Rubrik &lt;script&gt;" in page.text
     assert not fragment.text.lstrip().startswith("<!doctype")
     assert posted.text.count('class="portal-comment"') == 2
+    assert posted.text.count("data-focus-after-swap") == 1  # on the new comment
 
     csv_text = csv_export.content.decode("utf-8-sig")
     assert csv_export.headers["content-disposition"].startswith("attachment;")
