@@ -8,7 +8,8 @@
   if (!plan || !window.EventSource || !window.htmx) {
     return;
   }
-  var waiting = {};
+  var waiting = {}; // section id -> announce when refreshed (the reader was typing there)
+  var sending = {}; // section id -> events that came while this reader's comment was on its way
 
   function busy(box) {
     // Someone typing a reply in this section: wait until they leave it.
@@ -43,6 +44,17 @@
     });
   }
 
+  function handle(sectionId, commentId, isNew) {
+    if (sending[sectionId]) {
+      sending[sectionId].push([commentId, isNew]);
+      return;
+    }
+    if (isNew && document.getElementById("kommentar-" + commentId)) {
+      return; // already on this page: the reader's own comment, swapped in when sent
+    }
+    refresh(sectionId, isNew);
+  }
+
   var source = new EventSource(plan.getAttribute("data-live-events"));
   source.addEventListener("comment", function (event) {
     var message;
@@ -52,7 +64,7 @@
       return;
     }
     if (message && message.data) {
-      refresh(String(message.data.section), Boolean(message.data["new"]));
+      handle(String(message.data.section), message.data.comment, Boolean(message.data["new"]));
     }
   });
 
@@ -64,11 +76,34 @@
     }, 0);
   });
 
-  // A comment sent with htmx: empty the form once the server has taken it.
+  function commentSection(elt) {
+    var target = elt && elt.getAttribute && elt.getAttribute("hx-target");
+    var match = target && /^#kommentarer-(\d+)$/.exec(target);
+    return match ? match[1] : null;
+  }
+
+  // The reader's own comment: the event about it may arrive before the answer to the post.
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var sectionId = commentSection(event.detail && event.detail.elt);
+    if (sectionId && event.detail.requestConfig && event.detail.requestConfig.verb === "post") {
+      sending[sectionId] = sending[sectionId] || [];
+    }
+  });
+
   document.addEventListener("htmx:afterRequest", function (event) {
     var form = event.detail && event.detail.elt;
+    var sectionId = commentSection(form);
     if (form && form.matches && form.matches("form[data-reset-after-send]") && event.detail.successful) {
-      form.reset();
+      form.reset(); // the comment was taken: empty the form
+    }
+    if (sectionId && sending[sectionId]) {
+      var events = sending[sectionId];
+      delete sending[sectionId];
+      window.setTimeout(function () { // after the answer is swapped in
+        events.forEach(function (pending) {
+          handle(sectionId, pending[0], pending[1]);
+        });
+      }, 0);
     }
   });
 })();

@@ -75,6 +75,7 @@ def test_the_coordinator_publishes_a_plan_and_a_partner_comments(
         expect(p.locator(".portal-comment").first).to_contain_text("Gäller det även stiftelserna?")
         expect(p.locator(".portal-comment").first).to_contain_text("Erik Öberg, AB Botkyrkabyggen")
         expect(p.get_by_label("Kommentera avsnittet Syfte")).to_have_value("")
+        expect(p.locator(":focus")).to_contain_text("Gäller det även stiftelserna?")
         page.assert_accessible()
 
         # Without a reload, the comment reaches the coordinator's page and is announced.
@@ -84,5 +85,7 @@ def test_the_coordinator_publishes_a_plan_and_a_partner_comments(
         expect(coordinator.page.locator("#meddelanden")).to_have_text("En ny kommentar har kommit.")
         coordinator.assert_accessible()
         assert coordinator.console_errors == []
+        # The author's own page had it at once and announces nothing about a "new" comment.
+        expect(p.locator("#meddelanden")).to_have_text("")
     finally:
         other.close()
