@@ -203,3 +203,45 @@ async def test_a_closed_room_keeps_its_plan_readable_but_takes_no_comments(
     assert "Skicka kommentaren" not in page.text
     assert posted.status_code == 404
     assert edited.status_code == 400
+
+
+async def test_someone_in_two_organisations_chooses_which_one_they_comment_for(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    alice: Persona,
+    bob: Persona,
+    dave: Persona,
+) -> None:
+    from partner_portal.organisations.models import MembershipRole
+    from tests.organisations.factories import add_member
+    from tests.rooms.factories import accept
+
+    await accept(db, dave, world["room_id"], world["invited_organisation"])
+    await add_member(db, bob, world["invited_organisation"], MembershipRole.MEMBER)
+    url = f"{plan_url(world)}/avsnitt/{world['section_id']}/kommentarer"
+    await log_in(client, app, bob)
+    token = await csrf_token(client, app)
+    page = await client.get(plan_url(world))
+    chosen = await client.post(
+        url,
+        data={
+            "csrf_token": token,
+            "body": "För Upplev",
+            "organisation_id": str(world["invited_organisation"]),
+        },
+    )
+    foreign = await client.post(
+        url, data={"csrf_token": token, "body": "För någon annan", "organisation_id": "999"}
+    )
+    await db.rollback()
+
+    assert "Kommenterar för" in page.text
+    assert chosen.status_code == 303
+    assert foreign.status_code == 400
+    assert "Välj en organisation i listan." in foreign.text
+    assert await db.scalar(sa.select(PlanComment.organisation_id)) == world["invited_organisation"]
+    assert await db.scalar(
+        sa.select(Evidence.organisation_id).where(Evidence.kind == "comment_made")
+    ) == world["invited_organisation"]  # fmt: skip
