@@ -66,7 +66,6 @@ async def world(
         "file_id": 1,
         "consultation_id": 1,
         "statement_id": 1,
-        "comment_id": 1,
     }
 
 
