@@ -23,6 +23,7 @@ from partner_portal.middleware import (
     SecurityHeadersMiddleware,
 )
 from partner_portal.migrate import head_revision
+from partner_portal.plans.live import LiveHub
 from partner_portal.resources import resource_dir
 from partner_portal.routes import routes
 from partner_portal.settings import Settings
@@ -43,6 +44,8 @@ def create_app(settings: Settings, *, run_jobs: bool = False, dev: Any = None) -
         dev=dev,
     )
 
+    live = LiveHub(settings.database_url)  # live events to open plan pages (plans/live.py)
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         worker = (
@@ -56,6 +59,7 @@ def create_app(settings: Settings, *, run_jobs: bool = False, dev: Any = None) -
                 worker.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await worker
+            await live.close()
             await engine.dispose()
 
     app = Starlette(
@@ -75,4 +79,5 @@ def create_app(settings: Settings, *, run_jobs: bool = False, dev: Any = None) -
         lifespan=lifespan,
     )
     app.state.portal = portal
+    app.state.live = live
     return app

@@ -83,6 +83,9 @@ def _audit_actions(language: str) -> Mapping[str, str]:
         "consultation_opened": _("Remiss öppnad"),
         "statement_submitted": _("Yttrande lämnat"),
         "statement_answered": _("Kommunens svar i sammanställningen"),
+        "plan_created": _("Plan skapad"),
+        "plan_published": _("Planversion publicerad"),
+        "plan_comment_edited": _("Kommentar på plan redigerad"),
     }
 
 

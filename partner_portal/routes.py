@@ -27,6 +27,7 @@ from partner_portal.followup.api import api_route
 from partner_portal.organisations import invitation_views as invitations
 from partner_portal.organisations import views as organisations
 from partner_portal.pages import views as pages
+from partner_portal.plans import views as plans
 from partner_portal.resources import resource_dir
 from partner_portal.rooms import deliverable_views as deliverables
 from partner_portal.rooms import template_views as templates
@@ -54,6 +55,7 @@ ORG = "/organisationer/{organisation_id:id}"
 ROOM = "/rum/{room_id:id}"
 ITEM = f"{ROOM}/organisationer/{{organisation_id:id}}/punkter/{{item_id:id}}"
 REMISS = f"{ROOM}/remisser/{{consultation_id:id}}"
+PLAN = f"{ROOM}/planer/{{plan_id:id}}"
 
 
 def routes(*, dev_tools: bool) -> list[BaseRoute]:
@@ -329,6 +331,67 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
             access=COORDINATOR,
             methods=POST,
         ),
+        # Plans in a room (object access is checked in plans.access, through rooms.access)
+        route(f"{ROOM}/planer", plans.index, name="plans", access=LOGGED_IN),
+        route(f"{ROOM}/planer", plans.create, name="plan_new", access=COORDINATOR, methods=POST),
+        route(PLAN, plans.show, name="plan", access=LOGGED_IN),
+        route(f"{PLAN}/jamfor", plans.compare, name="plan_compare", access=LOGGED_IN),
+        route(f"{PLAN}/utkast", plans.draft, name="plan_draft", access=COORDINATOR),
+        route(
+            f"{PLAN}/utkast/avsnitt",
+            plans.add_section,
+            name="plan_section_add",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        route(
+            f"{PLAN}/utkast/avsnitt/{{section_id:id}}",
+            plans.save_section,
+            name="plan_section_save",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        route(
+            f"{PLAN}/utkast/avsnitt/{{section_id:id}}/ta-bort",
+            plans.remove_section,
+            name="plan_section_remove",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        route(
+            f"{PLAN}/publicera",
+            plans.publish,
+            name="plan_publish",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        route(
+            f"{PLAN}/avsnitt/{{section_id:id}}/kommentarer",
+            plans.threads,
+            name="plan_threads",
+            access=LOGGED_IN,
+        ),
+        route(
+            f"{PLAN}/avsnitt/{{section_id:id}}/kommentarer",
+            plans.comment,
+            name="plan_comment",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            f"{PLAN}/kommentarer/{{comment_id:id}}/redigera",
+            plans.edit_comment,
+            name="plan_comment_edit",
+            access=LOGGED_IN,
+            methods=GET_POST,
+        ),
+        route(
+            f"{PLAN}/kommentarer.{{fmt}}",
+            plans.export_comments,
+            name="plan_comments_export",
+            access=LOGGED_IN,
+        ),
+        route(f"{PLAN}/handelser", plans.events, name="plan_events", access=LOGGED_IN),
         route("/mallar", templates.index, name="templates", access=COORDINATOR),
         route(
             "/mallar/{template_id:id}",

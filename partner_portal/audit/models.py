@@ -45,6 +45,9 @@ class AuditAction(enum.StrEnum):
     CONSULTATION_OPENED = "consultation_opened"
     STATEMENT_SUBMITTED = "statement_submitted"
     STATEMENT_ANSWERED = "statement_answered"
+    PLAN_CREATED = "plan_created"
+    PLAN_PUBLISHED = "plan_published"
+    PLAN_COMMENT_EDITED = "plan_comment_edited"
 
 
 class AuditEvent(SQLModel, table=True):

@@ -16,6 +16,7 @@ from partner_portal.rooms.models import RoomPhase
 from partner_portal.routes import routes
 from tests.helpers import Persona, csrf_token, log_in, make_person
 from tests.organisations.factories import add_member, make_organisation
+from tests.plans.factories import comment, make_plan
 from tests.rooms.factories import accept, invite, item_of_kind, open_room
 
 ROOM_ROUTES = [
@@ -50,7 +51,12 @@ async def world(
     await accept(db, dave, room_id, upplev)
     phase_id = await db.scalar(sa.select(RoomPhase.id).where(RoomPhase.room_id == room_id))
     assert phase_id is not None
+    plan_id, (section_id,) = await make_plan(db, alice, room_id, [("Avsnitt", "Text")])
+    comment_id = await comment(db, app, bob, room_id, plan_id, section_id, "Kommentar")
     return {
+        "plan_id": plan_id,
+        "section_id": section_id,
+        "comment_id": comment_id,
         "room_id": room_id,
         "organisation_id": byggen,
         "other_organisation": upplev,
@@ -60,7 +66,6 @@ async def world(
         "file_id": 1,
         "consultation_id": 1,
         "statement_id": 1,
-        "comment_id": 1,
     }
 
 

@@ -1,0 +1,59 @@
+"""Who sees a plan and who comments on it.
+
+A plan is seen by everyone in its room (``rooms.access.room_for``; 404 for anyone else), but
+only once a version is published: the draft is the coordinator's. People comment for an
+organisation that has accepted to take part (and coordinators, for the municipality) while the
+room is open; everyone else in the room reads.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from partner_portal.auth.sessions import CurrentPerson
+from partner_portal.errors import NotFound
+from partner_portal.plans import queries
+from partner_portal.plans.queries import PlanRow
+from partner_portal.rooms.access import RoomAccess, room_for
+from partner_portal.rooms.models import ParticipationStatus
+
+
+@dataclass(frozen=True, slots=True)
+class PlanAccess:
+    room: RoomAccess
+    plan: PlanRow
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.room.is_coordinator
+
+    @property
+    def may_edit(self) -> bool:
+        return self.room.is_coordinator and not self.room.room.is_closed
+
+    def comment_organisations(self) -> list[int]:
+        """The organisations this person may comment for: those that accepted, by id."""
+        return sorted(
+            organisation_id
+            for organisation_id, (_role, status) in self.room.my_organisations.items()
+            if status is ParticipationStatus.ACCEPTED
+        )
+
+    @property
+    def may_comment(self) -> bool:
+        if self.room.room.is_closed or self.plan.latest_version == 0:
+            return False
+        return self.room.is_coordinator or bool(self.comment_organisations())
+
+
+async def plan_for(
+    db: AsyncSession, person: CurrentPerson, room_id: int, plan_id: int
+) -> PlanAccess:
+    """The plan as this person may see it, or NotFound. Three queries."""
+    room = await room_for(db, person, room_id)
+    plan = await queries.plan(db, room_id, plan_id)
+    if plan is None or (plan.latest_version == 0 and not room.is_coordinator):
+        raise NotFound()
+    return PlanAccess(room, plan)

@@ -1,0 +1,151 @@
+"""Live events for the pages people are reading: a new comment reaches every open plan page.
+
+One hub per process. A service announces an event inside its transaction, so nothing is sent
+for a change that is rolled back:
+
+* on PostgreSQL with ``pg_notify`` — PostgreSQL delivers it at commit to every process that
+  listens (each hub keeps one asyncpg connection with ``LISTEN``), this process included;
+* on SQLite (one process by design) the event is kept on the session and handed to this
+  process's subscribers after the commit.
+
+Events carry only ids; each page fetches what changed through routes that check access again.
+The only module that talks to asyncpg directly.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import asyncpg
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncSession
+
+CHANNEL = "portal_live"
+_QUEUE_SIZE = 100
+_PENDING = "live_pending"
+log = logging.getLogger(__name__)
+
+# A subscriber's queue: event payloads (JSON text), or None when the stream must end.
+Queue = asyncio.Queue[str | None]
+
+
+class LiveUnavailable(Exception):
+    """The database that carries live events between processes does not answer."""
+
+
+class LiveHub:
+    def __init__(self, database_url: str) -> None:
+        url = make_url(database_url)
+        self._postgres_dsn = (
+            url.set(drivername="postgresql").render_as_string(hide_password=False)
+            if url.get_backend_name() == "postgresql"
+            else None
+        )
+        self._subscribers: dict[str, set[Queue]] = {}
+        self._connection: Any = None
+        self._lock = asyncio.Lock()
+
+    # --- announcing (inside the caller's transaction) --------------------------------------
+
+    async def announce(self, db: AsyncSession, topic: str, data: dict[str, Any]) -> None:
+        """Send ``data`` to the subscribers of ``topic`` in every process once ``db`` commits."""
+        payload = json.dumps({"topic": topic, "data": data}, separators=(",", ":"))
+        if self._postgres_dsn is not None:
+            await db.execute(
+                sa.text("SELECT pg_notify(:channel, :payload)"),
+                {
+                    "channel": CHANNEL,
+                    "payload": payload,
+                },
+            )
+            return
+        await db.connection()  # the transaction whose commit or rollback decides
+        pending: list[str] = db.info.setdefault(_PENDING, [])
+        if not pending:
+            sync = db.sync_session
+            event.listen(sync, "after_commit", self._after_commit, once=True)
+            event.listen(sync, "after_rollback", _forget, once=True)
+        pending.append(payload)
+
+    def _after_commit(self, session: Any) -> None:
+        for payload in session.info.pop(_PENDING, []):
+            self._deliver(payload)
+
+    # --- receiving ---------------------------------------------------------------------------
+
+    @contextlib.asynccontextmanager
+    async def subscribe(self, topic: str) -> AsyncIterator[Queue]:
+        """A queue of the topic's events for as long as the block runs."""
+        await self.start()
+        queue: Queue = asyncio.Queue(_QUEUE_SIZE)
+        self._subscribers.setdefault(topic, set()).add(queue)
+        try:
+            yield queue
+        finally:
+            subscribers = self._subscribers.get(topic, set())
+            subscribers.discard(queue)
+            if not subscribers:
+                self._subscribers.pop(topic, None)
+
+    async def start(self) -> None:
+        """Listen (once per process), so that a stream opened now misses nothing. Raises
+        ``LiveUnavailable`` when PostgreSQL cannot be reached."""
+        if self._postgres_dsn is None or self._connection is not None:
+            return
+        async with self._lock:
+            if self._connection is not None:
+                return
+            try:
+                connection = await asyncpg.connect(self._postgres_dsn, timeout=10)
+            except (OSError, TimeoutError, asyncpg.PostgresError) as error:
+                raise LiveUnavailable() from error
+            await connection.add_listener(CHANNEL, self._on_notification)
+            connection.add_termination_listener(self._on_lost)
+            self._connection = connection
+
+    def _on_notification(self, _connection: Any, _pid: int, _channel: str, payload: str) -> None:
+        self._deliver(payload)
+
+    def _on_lost(self, _connection: Any) -> None:
+        """The listening connection is gone: end every stream (browsers reconnect, and the
+        next subscriber listens again)."""
+        log.warning("live events: the listening connection to PostgreSQL was lost")
+        self._connection = None
+        for subscribers in self._subscribers.values():
+            for queue in subscribers:
+                _offer(queue, None)
+
+    def _deliver(self, payload: str) -> None:
+        try:
+            topic = json.loads(payload)["topic"]
+        except (ValueError, KeyError, TypeError):
+            return
+        for queue in list(self._subscribers.get(topic, ())):
+            _offer(queue, payload)
+
+    async def close(self) -> None:
+        for subscribers in self._subscribers.values():
+            for queue in subscribers:
+                _offer(queue, None)
+        connection, self._connection = self._connection, None
+        if connection is not None:
+            with contextlib.suppress(Exception):
+                await connection.close()
+
+
+def _forget(session: Any) -> None:
+    session.info.pop(_PENDING, None)
+
+
+def _offer(queue: Queue, item: str | None) -> None:
+    # A reader too slow to keep up with a hundred events loses the newest; its page still
+    # shows everything on reload.
+    with contextlib.suppress(asyncio.QueueFull):
+        queue.put_nowait(item)

@@ -1,0 +1,221 @@
+"""What a plan page shows: a version's sections with their comment threads, for one reader."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from partner_portal.errors import NotFound
+from partner_portal.plans import queries
+from partner_portal.plans.access import PlanAccess
+from partner_portal.plans.diff import Piece, word_diff
+from partner_portal.plans.queries import CommentRow, SectionRow, VersionRow
+from partner_portal.plans.service import may_still_edit
+
+
+@dataclass(frozen=True, slots=True)
+class Thread:
+    comment: CommentRow
+    replies: list[CommentRow]
+
+
+@dataclass(slots=True)
+class Threads:
+    """One section's comments, as one reader sees them."""
+
+    section_id: int
+    key: str
+    heading: str
+    threads: list[Thread] = field(default_factory=list)
+    # The reader commented here, and the section's text changed in a later version.
+    changed_since_mine: bool = False
+    editable: frozenset[int] = frozenset()
+
+    @property
+    def count(self) -> int:
+        return sum(1 + len(t.replies) for t in self.threads)
+
+
+@dataclass(frozen=True, slots=True)
+class SectionView:
+    section: SectionRow
+    threads: Threads
+
+
+@dataclass(frozen=True, slots=True)
+class PlanPage:
+    version: VersionRow
+    versions: list[VersionRow]
+    is_latest: bool
+    sections: list[SectionView]
+    # Sections with comments that this version does not have (removed, or added later).
+    elsewhere: list[Threads]
+
+
+def _threads(
+    section_id: int,
+    key: str,
+    heading: str,
+    comments: list[CommentRow],
+    *,
+    changed_in_version: int,
+    reader_id: int,
+    may_edit: bool,
+    now: datetime,
+) -> Threads:
+    starts = [c for c in comments if c.parent_id is None]
+    replies: dict[int, list[CommentRow]] = {}
+    for c in comments:
+        if c.parent_id is not None:
+            replies.setdefault(c.parent_id, []).append(c)
+    mine = [c.version_number for c in comments if c.author_id == reader_id]
+    return Threads(
+        section_id,
+        key,
+        heading,
+        [Thread(c, replies.get(c.id, [])) for c in starts],
+        changed_since_mine=bool(mine) and max(mine) < changed_in_version,
+        editable=frozenset(
+            c.id
+            for c in comments
+            if may_edit and c.author_id == reader_id and may_still_edit(c.created_at, now)
+        ),
+    )
+
+
+async def plan_page(
+    db: AsyncSession, access: PlanAccess, *, number: int | None, reader_id: int, now: datetime
+) -> PlanPage:
+    """The published version ``number`` (default the latest). Five queries."""
+    versions = await queries.versions(db, access.plan.id)
+    if not versions:
+        raise NotFound()
+    chosen = next((v for v in versions if v.number == number), None) if number else versions[0]
+    if chosen is None:
+        raise NotFound()
+    sections = await queries.version_sections(db, chosen.id)
+    comments = await queries.comments(db, access.plan.id)
+    by_section: dict[int, list[CommentRow]] = {}
+    for c in comments:
+        by_section.setdefault(c.section_id, []).append(c)
+    may_edit = not access.room.room.is_closed
+    changed_in = {s.section_id: s.changed_in_version for s in sections}
+    views = [
+        SectionView(
+            s,
+            _threads(
+                s.section_id,
+                s.key,
+                s.heading,
+                by_section.get(s.section_id, []),
+                changed_in_version=s.changed_in_version,
+                reader_id=reader_id,
+                may_edit=may_edit,
+                now=now,
+            ),
+        )
+        for s in sections
+    ]
+    elsewhere: list[Threads] = []
+    missing = [sid for sid in by_section if sid not in changed_in]
+    if missing:
+        headings = await queries.published_headings(db, access.plan.id)
+        for sid in missing:
+            key, heading = headings.get(sid, ("", ""))
+            elsewhere.append(
+                _threads(
+                    sid,
+                    key,
+                    heading,
+                    by_section[sid],
+                    changed_in_version=0,
+                    reader_id=reader_id,
+                    may_edit=may_edit,
+                    now=now,
+                )
+            )
+    return PlanPage(chosen, versions, chosen.number == versions[0].number, views, elsewhere)
+
+
+async def section_threads(
+    db: AsyncSession, access: PlanAccess, section_id: int, *, reader_id: int, now: datetime
+) -> Threads:
+    """One published section's comments (the fragment a live update fetches). Two queries."""
+    headings = await queries.published_headings(db, access.plan.id)
+    if section_id not in headings:
+        raise NotFound()
+    key, heading = headings[section_id]
+    comments = await queries.comments(db, access.plan.id, section_id=section_id)
+    changed_in = await queries.section_changed_in(db, section_id)
+    return _threads(
+        section_id,
+        key,
+        heading,
+        comments,
+        changed_in_version=changed_in,
+        reader_id=reader_id,
+        may_edit=not access.room.room.is_closed,
+        now=now,
+    )
+
+
+# --- comparing two versions -----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class SectionChange:
+    key: str
+    state: str  # "added", "removed", "changed", "same"
+    heading_old: str
+    heading_new: str
+    heading: list[Piece]
+    body: list[Piece]
+
+
+async def compare(
+    db: AsyncSession, access: PlanAccess, old: int, new: int
+) -> tuple[VersionRow, VersionRow, list[SectionChange], list[VersionRow]]:
+    """Versions ``old`` and ``new`` section by section, in the newer one's order with removed
+    sections where they stood. Four queries."""
+    versions = await queries.versions(db, access.plan.id)
+    by_number = {v.number: v for v in versions}
+    if old not in by_number or new not in by_number:
+        raise NotFound()
+    a = await queries.version_sections(db, by_number[old].id)
+    b = await queries.version_sections(db, by_number[new].id)
+    in_a = {s.section_id: s for s in a}
+    in_b = {s.section_id for s in b}
+    changes: list[SectionChange] = []
+    removed = [s for s in a if s.section_id not in in_b]
+    for s in b:
+        before = in_a.get(s.section_id)
+        while removed and before is not None and removed[0].position < before.position:
+            changes.append(_removed(removed.pop(0)))
+        if before is None:
+            changes.append(
+                SectionChange(
+                    s.key, "added", "", s.heading, word_diff("", s.heading), word_diff("", s.body)
+                )
+            )
+            continue
+        same = (before.heading, before.body) == (s.heading, s.body)
+        changes.append(
+            SectionChange(
+                s.key,
+                "same" if same else "changed",
+                before.heading,
+                s.heading,
+                word_diff(before.heading, s.heading),
+                word_diff(before.body, s.body),
+            )
+        )
+    changes.extend(_removed(r) for r in removed)
+    return by_number[old], by_number[new], changes, versions
+
+
+def _removed(s: SectionRow) -> SectionChange:
+    return SectionChange(
+        s.key, "removed", s.heading, "", word_diff(s.heading, ""), word_diff(s.body, "")
+    )

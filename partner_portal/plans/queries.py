@@ -1,0 +1,268 @@
+"""Reads about plans: columns into frozen rows, a constant number of queries per page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from partner_portal.auth.models import Person
+from partner_portal.organisations.models import Organisation
+from partner_portal.plans.models import (
+    Plan,
+    PlanComment,
+    PlanSection,
+    PlanVersion,
+    PlanVersionSection,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRow:
+    id: int
+    room_id: int
+    title: str
+    latest_version: int
+    draft_updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class PlanListRow:
+    id: int
+    title: str
+    latest_version: int
+    published_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class VersionRow:
+    id: int
+    number: int
+    title: str
+    note: str
+    published_at: datetime
+    published_by_name: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class SectionRow:
+    """A section as one version has it."""
+
+    section_id: int
+    key: str
+    position: int
+    heading: str
+    body: str
+    changed: bool
+    changed_in_version: int
+
+
+@dataclass(frozen=True, slots=True)
+class DraftSectionRow:
+    id: int
+    key: str
+    position: int
+    heading: str
+    body: str
+
+
+@dataclass(frozen=True, slots=True)
+class CommentRow:
+    id: int
+    section_id: int
+    parent_id: int | None
+    version_number: int
+    author_id: int
+    author_name: str
+    organisation_id: int | None
+    organisation_name: str | None
+    body: str
+    created_at: datetime
+    edited_at: datetime | None
+
+
+_PLAN = (
+    col(Plan.id),
+    col(Plan.room_id),
+    col(Plan.title),
+    col(Plan.latest_version),
+    col(Plan.draft_updated_at),
+)
+
+
+async def plan(db: AsyncSession, room_id: int, plan_id: int) -> PlanRow | None:
+    row = (
+        await db.execute(
+            sa.select(*_PLAN).where(col(Plan.id) == plan_id, col(Plan.room_id) == room_id)
+        )
+    ).one_or_none()
+    return PlanRow(**row._mapping) if row else None
+
+
+async def plans_in_room(db: AsyncSession, room_id: int, *, drafts: bool) -> list[PlanListRow]:
+    """The room's plans, newest first; plans never published only when ``drafts``."""
+    latest = (
+        sa.select(col(PlanVersion.published_at))
+        .where(
+            col(PlanVersion.plan_id) == col(Plan.id),
+            col(PlanVersion.number) == col(Plan.latest_version),
+        )
+        .scalar_subquery()
+    )
+    query = (
+        sa.select(
+            col(Plan.id), col(Plan.title), col(Plan.latest_version), latest.label("published_at")
+        )
+        .where(col(Plan.room_id) == room_id)
+        .order_by(col(Plan.created_at).desc(), col(Plan.id).desc())
+    )
+    if not drafts:
+        query = query.where(col(Plan.latest_version) > 0)
+    rows: Any = await db.execute(query)
+    return [PlanListRow(**row._mapping) for row in rows]
+
+
+async def versions(db: AsyncSession, plan_id: int) -> list[VersionRow]:
+    """Every published version, newest first."""
+    rows: Any = await db.execute(
+        sa.select(
+            col(PlanVersion.id),
+            col(PlanVersion.number),
+            col(PlanVersion.title),
+            col(PlanVersion.note),
+            col(PlanVersion.published_at),
+            col(Person.name).label("published_by_name"),
+        )
+        .outerjoin(Person, col(Person.id) == col(PlanVersion.published_by))
+        .where(col(PlanVersion.plan_id) == plan_id)
+        .order_by(col(PlanVersion.number).desc())
+    )
+    return [VersionRow(**row._mapping) for row in rows]
+
+
+async def version_sections(db: AsyncSession, version_id: int) -> list[SectionRow]:
+    rows: Any = await db.execute(
+        sa.select(
+            col(PlanVersionSection.section_id),
+            col(PlanSection.key),
+            col(PlanVersionSection.position),
+            col(PlanVersionSection.heading),
+            col(PlanVersionSection.body),
+            col(PlanVersionSection.changed),
+            col(PlanSection.changed_in_version),
+        )
+        .join(PlanSection, col(PlanSection.id) == col(PlanVersionSection.section_id))
+        .where(col(PlanVersionSection.version_id) == version_id)
+        .order_by(col(PlanVersionSection.position))
+    )
+    return [SectionRow(**row._mapping) for row in rows]
+
+
+async def published_headings(db: AsyncSession, plan_id: int) -> dict[int, tuple[str, str]]:
+    """Each section ever published: its key and its heading in the latest version that had it."""
+    rows: Any = await db.execute(
+        sa.select(
+            col(PlanVersionSection.section_id),
+            col(PlanSection.key),
+            col(PlanVersionSection.heading),
+        )
+        .join(PlanVersion, col(PlanVersion.id) == col(PlanVersionSection.version_id))
+        .join(PlanSection, col(PlanSection.id) == col(PlanVersionSection.section_id))
+        .where(col(PlanVersion.plan_id) == plan_id)
+        .order_by(col(PlanVersion.number))
+    )
+    return {row.section_id: (row.key, row.heading) for row in rows}
+
+
+async def draft_sections(db: AsyncSession, plan_id: int) -> list[DraftSectionRow]:
+    rows: Any = await db.execute(
+        sa.select(
+            col(PlanSection.id),
+            col(PlanSection.key),
+            col(PlanSection.position),
+            col(PlanSection.heading),
+            col(PlanSection.body),
+        )
+        .where(col(PlanSection.plan_id) == plan_id, col(PlanSection.in_draft).is_(True))
+        .order_by(col(PlanSection.position), col(PlanSection.id))
+    )
+    return [DraftSectionRow(**row._mapping) for row in rows]
+
+
+def _comment_columns() -> Any:
+    return (
+        sa.select(
+            col(PlanComment.id),
+            col(PlanComment.section_id),
+            col(PlanComment.parent_id),
+            col(PlanComment.version_number),
+            col(PlanComment.author_id),
+            col(Person.name).label("author_name"),
+            col(PlanComment.organisation_id),
+            col(Organisation.name).label("organisation_name"),
+            col(PlanComment.body),
+            col(PlanComment.created_at),
+            col(PlanComment.edited_at),
+        )
+        .join(Person, col(Person.id) == col(PlanComment.author_id))
+        .outerjoin(Organisation, col(Organisation.id) == col(PlanComment.organisation_id))
+        .order_by(col(PlanComment.created_at), col(PlanComment.id))
+    )
+
+
+async def comments(
+    db: AsyncSession, plan_id: int, *, section_id: int | None = None
+) -> list[CommentRow]:
+    """The plan's comments (or one section's), oldest first."""
+    query = _comment_columns().where(col(PlanComment.plan_id) == plan_id)
+    if section_id is not None:
+        query = query.where(col(PlanComment.section_id) == section_id)
+    rows: Any = await db.execute(query)
+    return [CommentRow(**row._mapping) for row in rows]
+
+
+async def section(db: AsyncSession, plan_id: int, section_id: int) -> DraftSectionRow | None:
+    """A section of this plan, published or not (the caller decides what may be shown)."""
+    row = (
+        await db.execute(
+            sa.select(
+                col(PlanSection.id),
+                col(PlanSection.key),
+                col(PlanSection.position),
+                col(PlanSection.heading),
+                col(PlanSection.body),
+            ).where(col(PlanSection.id) == section_id, col(PlanSection.plan_id) == plan_id)
+        )
+    ).one_or_none()
+    return DraftSectionRow(**row._mapping) if row else None
+
+
+async def section_changed_in(db: AsyncSession, section_id: int) -> int:
+    value = await db.scalar(
+        sa.select(col(PlanSection.changed_in_version)).where(col(PlanSection.id) == section_id)
+    )
+    return int(value or 0)
+
+
+async def comment(db: AsyncSession, plan_id: int, comment_id: int) -> CommentRow | None:
+    row = (
+        await db.execute(
+            _comment_columns().where(
+                col(PlanComment.id) == comment_id, col(PlanComment.plan_id) == plan_id
+            )
+        )
+    ).one_or_none()
+    return CommentRow(**row._mapping) if row else None
+
+
+async def organisation_names(db: AsyncSession, ids: list[int]) -> list[tuple[int, str]]:
+    rows: Any = await db.execute(
+        sa.select(col(Organisation.id), col(Organisation.name))
+        .where(col(Organisation.id).in_(ids))
+        .order_by(col(Organisation.sort_key))
+    )
+    return [(row.id, row.name) for row in rows]

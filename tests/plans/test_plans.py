@@ -1,0 +1,400 @@
+"""Plans: publishing versions, comparing them, comments and their edit window, "changed since
+you commented", evidence, and a constant number of queries per page."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.applications import Starlette
+
+from partner_portal.audit.models import AuditAction, AuditEvent
+from partner_portal.db import utcnow
+from partner_portal.evidence.models import Evidence, EvidenceKind, Process
+from partner_portal.plans import overview
+from partner_portal.plans.access import plan_for
+from partner_portal.plans.models import PlanComment, PlanVersion, PlanVersionSection
+from tests.deliverables.test_queries import statements_during
+from tests.helpers import Persona, as_current, csrf_token, log_in
+from tests.plans.factories import comment, edit_section, publish_draft
+
+
+def plan_url(world: dict[str, int]) -> str:
+    return f"/rum/{world['room_id']}/planer/{world['plan_id']}"
+
+
+async def test_publishing_copies_the_draft_into_a_numbered_version(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    alice: Persona,
+) -> None:
+    await edit_section(
+        db, alice, world["room_id"], world["plan_id"], world["section_id"], "Ansvar", "Nytt."
+    )
+    await log_in(client, app, alice)
+    response = await client.post(
+        f"{plan_url(world)}/publicera",
+        data={"csrf_token": await csrf_token(client, app), "note": "Ansvar förtydligat"},
+    )
+    await db.rollback()
+    versions = (
+        await db.execute(
+            sa.select(PlanVersion.number, PlanVersion.note, PlanVersion.published_by)
+            .where(PlanVersion.plan_id == world["plan_id"])
+            .order_by(PlanVersion.number)
+        )
+    ).all()
+    changed = (
+        await db.execute(
+            sa.select(PlanVersionSection.heading, PlanVersionSection.changed)
+            .join(PlanVersion, PlanVersion.id == PlanVersionSection.version_id)
+            .where(PlanVersion.number == 2)
+            .order_by(PlanVersionSection.position)
+        )
+    ).all()
+    audited = await db.scalar(
+        sa.select(sa.func.count()).where(AuditEvent.action == AuditAction.PLAN_PUBLISHED)
+    )
+
+    assert response.status_code == 303
+    assert response.headers["location"] == plan_url(world)
+    assert [(v.number, v.note, v.published_by) for v in versions] == [
+        (1, "", alice.id),
+        (2, "Ansvar förtydligat", alice.id),
+    ]
+    assert [tuple(c) for c in changed] == [("Ansvar", True), ("Prioritering", False)]
+    assert audited == 2
+
+
+async def test_an_unchanged_draft_is_not_published_again(
+    app: Starlette, client: httpx.AsyncClient, world: dict[str, int], alice: Persona
+) -> None:
+    await log_in(client, app, alice)
+    response = await client.post(
+        f"{plan_url(world)}/publicera", data={"csrf_token": await csrf_token(client, app)}
+    )
+
+    assert response.status_code == 400
+    assert "Utkastet är likadant som version 1." in response.text
+
+
+async def test_readers_see_the_published_text_not_the_draft(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    alice: Persona,
+    bob: Persona,
+) -> None:
+    await edit_section(
+        db, alice, world["room_id"], world["plan_id"], world["section_id"], "Utkastrubrik", "U"
+    )
+    await log_in(client, app, bob)
+    page = await client.get(plan_url(world))
+
+    assert "Ansvar och mandat" in page.text
+    assert "Utkastrubrik" not in page.text
+
+
+async def test_two_versions_compare_section_by_section(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    alice: Persona,
+    bob: Persona,
+) -> None:
+    await edit_section(
+        db,
+        alice,
+        world["room_id"],
+        world["plan_id"],
+        world["section_id"],
+        "Ansvar och mandat",
+        "Kommunen leder arbetet.\n\nVA-huvudmannen levererar <b>vatten</b> i tankar.",
+    )
+    await publish_draft(db, alice, world["room_id"], world["plan_id"])
+    await log_in(client, app, bob)
+    response = await client.get(f"{plan_url(world)}/jamfor", params={"fran": 1, "till": 2})
+    one_version = await client.get(f"{plan_url(world)}/jamfor", params={"fran": 1, "till": 9})
+    text = response.text
+
+    assert response.status_code == 200
+    assert "Jämför version 1 och 2" in text
+    assert (
+        '<ins class="portal-diff__added"><span class="sr-only">[tillagt: </span>&lt;b&gt;<' in text
+    )
+    assert '<span class="sr-only">[tillagt: </span>&lt;/b&gt; i tankar<' in text
+    assert "<b>vatten" not in text
+    assert text.count("Oförändrat") == 1  # Prioritering
+    assert text.count(">Ändrat<") == 1
+    assert one_version.status_code == 404
+
+
+async def test_compare_marks_added_and_removed_sections(
+    app: Starlette,
+    db: AsyncSession,
+    world: dict[str, int],
+    alice: Persona,
+) -> None:
+    from partner_portal.plans import service
+    from partner_portal.plans.forms import SectionInput
+
+    actor = as_current(alice, coordinator=True)
+    access = await plan_for(db, actor, world["room_id"], world["plan_id"])
+    await service.remove_section(db, actor=actor, access=access, section_id=world["second_section"])
+    await service.add_section(
+        db, actor=actor, access=access, data=SectionInput("Resurser", "Tankar", 1)
+    )
+    await publish_draft(db, alice, world["room_id"], world["plan_id"])
+
+    access = await plan_for(db, actor, world["room_id"], world["plan_id"])
+    _old, _new, changes, _versions = await overview.compare(db, access, 1, 2)
+
+    assert [(c.heading_new or c.heading_old, c.state) for c in changes] == [
+        ("Resurser", "added"),
+        ("Ansvar och mandat", "same"),
+        ("Prioritering", "removed"),
+    ]
+
+
+async def test_a_comment_names_its_author_and_organisation_and_is_evidence(
+    app: Starlette, db: AsyncSession, world: dict[str, int], bob: Persona
+) -> None:
+    comment_id = await comment(
+        db, app, bob, world["room_id"], world["plan_id"], world["section_id"], "Vi har en tank."
+    )
+    evidence = (await db.execute(sa.select(Evidence).where(Evidence.kind == "comment_made"))).one()[
+        0
+    ]
+
+    assert evidence.kind is EvidenceKind.COMMENT_MADE
+    assert evidence.organisation_id == world["organisation_id"]
+    assert evidence.person_id == bob.id
+    assert evidence.process is Process.NODVATTEN
+    assert evidence.room_id == world["room_id"]
+    assert evidence.link == f"{plan_url(world)}#kommentar-{comment_id}"
+    assert (evidence.object_type, evidence.object_id) == ("plan_comment", comment_id)
+
+
+async def test_replies_thread_under_the_comment_they_answer(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    alice: Persona,
+    bob: Persona,
+) -> None:
+    first = await comment(
+        db, app, bob, world["room_id"], world["plan_id"], world["section_id"], "Fråga?"
+    )
+    reply = await comment(
+        db, app, alice, world["room_id"], world["plan_id"], world["section_id"], "Svar.",
+        coordinator=True, parent_id=first,
+    )  # fmt: skip
+    reply_to_reply = await comment(
+        db, app, bob, world["room_id"], world["plan_id"], world["section_id"], "Tack.",
+        parent_id=reply,
+    )  # fmt: skip
+    await log_in(client, app, bob)
+    page = (await client.get(plan_url(world))).text
+
+    parents = {
+        row.id: row.parent_id
+        for row in await db.execute(sa.select(PlanComment.id, PlanComment.parent_id))
+    }
+    assert parents == {first: None, reply: first, reply_to_reply: first}
+    replies = page.split(f'id="kommentar-{first}"', 1)[1].split('class="portal-replies"', 1)[1]
+    assert replies.index(f'id="kommentar-{reply}"') < replies.index(
+        f'id="kommentar-{reply_to_reply}"'
+    )
+    assert "3 kommentarer" in page
+
+
+async def test_the_author_edits_a_comment_within_the_window_and_it_shows_as_edited(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    bob: Persona,
+) -> None:
+    comment_id = await comment(
+        db, app, bob, world["room_id"], world["plan_id"], world["section_id"], "Första"
+    )
+    url = f"{plan_url(world)}/kommentarer/{comment_id}/redigera"
+    await log_in(client, app, bob)
+    form = await client.get(url)
+    saved = await client.post(
+        url, data={"csrf_token": await csrf_token(client, app), "body": "Andra"}
+    )
+    page = (await client.get(plan_url(world))).text
+    await db.rollback()
+    audit = (
+        await db.execute(
+            sa.select(AuditEvent.details).where(
+                AuditEvent.action == AuditAction.PLAN_COMMENT_EDITED
+            )
+        )
+    ).scalar_one()
+
+    assert form.status_code == 200
+    assert saved.status_code == 303
+    assert saved.headers["location"] == f"{plan_url(world)}#kommentar-{comment_id}"
+    assert "Andra" in page
+    assert "Första" not in page
+    assert '<span class="badge badge--default">redigerad</span>' in page
+    assert audit == {"earlier_text": "Första"}
+
+
+async def test_a_comment_cannot_be_edited_after_fifteen_minutes(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    bob: Persona,
+) -> None:
+    comment_id = await comment(
+        db, app, bob, world["room_id"], world["plan_id"], world["section_id"], "Första"
+    )
+    await db.execute(
+        sa.update(PlanComment)
+        .where(PlanComment.id == comment_id)
+        .values(created_at=utcnow() - timedelta(minutes=15, seconds=1))
+    )
+    await db.commit()
+    url = f"{plan_url(world)}/kommentarer/{comment_id}/redigera"
+    await log_in(client, app, bob)
+    page = (await client.get(plan_url(world))).text
+    refused = await client.post(
+        url, data={"csrf_token": await csrf_token(client, app), "body": "Andra"}
+    )
+    await db.rollback()
+
+    assert f"/kommentarer/{comment_id}/redigera" not in page
+    assert refused.status_code == 400
+    assert "En kommentar kan bara ändras de första 15 minuterna." in refused.text
+    assert await db.scalar(sa.select(PlanComment.body)) == "Första"
+
+
+async def test_only_the_author_edits_a_comment(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    alice: Persona,
+    bob: Persona,
+) -> None:
+    comment_id = await comment(
+        db, app, bob, world["room_id"], world["plan_id"], world["section_id"], "Bobs"
+    )
+    url = f"{plan_url(world)}/kommentarer/{comment_id}/redigera"
+    await log_in(client, app, alice)
+
+    assert (await client.get(url)).status_code == 404
+    posted = await client.post(url, data={"csrf_token": await csrf_token(client, app), "body": "x"})
+    assert posted.status_code == 404
+
+
+@pytest.mark.parametrize("edit_again", [False, True])
+async def test_a_reader_sees_changed_since_you_commented(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    alice: Persona,
+    bob: Persona,
+    edit_again: bool,
+) -> None:
+    room_id, plan_id = world["room_id"], world["plan_id"]
+    await comment(db, app, bob, room_id, plan_id, world["section_id"], "Oklart vem som leder.")
+    await log_in(client, app, bob)
+    before = (await client.get(plan_url(world))).text
+    await edit_section(
+        db, alice, room_id, plan_id, world["section_id"], "Ansvar och mandat", "Krisledningen."
+    )
+    await edit_section(db, alice, room_id, plan_id, world["second_section"], "Prio", "Ny")
+    await publish_draft(db, alice, room_id, plan_id)
+    if edit_again:  # commenting on the new text clears the mark
+        await comment(db, app, bob, room_id, plan_id, world["section_id"], "Nu är det klart.")
+    after = (await client.get(plan_url(world))).text
+    await log_in(client, app, alice)
+    for_alice = (await client.get(plan_url(world))).text
+
+    assert "Ändrad sedan du kommenterade." not in before
+    assert after.count("Ändrad sedan du kommenterade.") == (0 if edit_again else 1)
+    first_section = after.split('class="portal-plan-section"')[1]
+    assert ("Ändrad sedan du kommenterade." in first_section) is not edit_again
+    assert "Ändrad sedan du kommenterade." not in for_alice  # she has not commented
+    # The comment stays attached to its section in the new version.
+    assert "Oklart vem som leder." in first_section
+
+
+async def test_comments_on_a_removed_section_stay_readable(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    alice: Persona,
+    bob: Persona,
+) -> None:
+    from partner_portal.plans import service
+
+    await comment(
+        db, app, bob, world["room_id"], world["plan_id"], world["second_section"], "Sjukhus först!"
+    )
+    actor = as_current(alice, coordinator=True)
+    access = await plan_for(db, actor, world["room_id"], world["plan_id"])
+    await service.remove_section(db, actor=actor, access=access, section_id=world["second_section"])
+    await publish_draft(db, alice, world["room_id"], world["plan_id"])
+    await log_in(client, app, bob)
+    page = (await client.get(plan_url(world))).text
+    old = (await client.get(plan_url(world), params={"version": 1})).text
+
+    elsewhere = page.split("Kommentarer på avsnitt som inte finns i den här versionen", 1)[1]
+    assert "Prioritering" in elsewhere
+    assert "Sjukhus först!" in elsewhere
+    assert "Sjukhus först!" in old
+    assert "Du läser en äldre version." in old
+
+
+async def test_the_plan_page_takes_the_same_number_of_queries_whatever_the_comments(
+    app: Starlette, db: AsyncSession, world: dict[str, int], alice: Persona, bob: Persona
+) -> None:
+    room_id, plan_id = world["room_id"], world["plan_id"]
+    reader = as_current(bob)
+
+    async def page() -> overview.PlanPage:
+        access = await plan_for(db, reader, room_id, plan_id)
+        return await overview.plan_page(db, access, number=None, reader_id=bob.id, now=utcnow())
+
+    await comment(db, app, bob, room_id, plan_id, world["section_id"], "1")
+    few, _ = await statements_during(app, db, page)
+    for n in range(20):
+        section = world["section_id"] if n % 2 else world["second_section"]
+        await comment(db, app, bob, room_id, plan_id, section, f"Kommentar {n}")
+    many, result = await statements_during(app, db, page)
+
+    assert few == many == 6
+    assert sum(s.threads.count for s in result.sections) == 21
+
+
+async def test_a_comment_makes_the_organisation_active_in_the_boards_follow_up(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    alice: Persona,
+    bob: Persona,
+) -> None:
+    await log_in(client, app, alice)
+    before = (await client.get("/uppfoljning")).text
+    await comment(db, app, bob, world["room_id"], world["plan_id"], world["section_id"], "Ok")
+    after = (await client.get("/uppfoljning")).text
+
+    assert "Aktiv i dialogen" not in before.split("<tbody", 1)[1].split("</tbody>")[0]
+    assert "Aktiv i dialogen" in after.split("<tbody", 1)[1].split("</tbody>")[0]
