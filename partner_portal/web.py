@@ -46,6 +46,8 @@ class Portal:
     oidc: OidcClient | None
     head_revision: str | None
     login_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(20, 60))
+    # Forms with files, per person (in-process: a throttle, not an accounting).
+    upload_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, 3600))
     dev: Any = None  # the development tools (mail catcher), under `partner-portal dev` only
 
 
@@ -179,6 +181,7 @@ async def _handle(
             response = await view(ctx)
         elif uploads:
             session = _check_origin(request, ctx.session)
+            portal.upload_limiter.hit(str(session.person.id))
             async with receive(
                 request,
                 limits=upload_limits(portal.settings),

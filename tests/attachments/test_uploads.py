@@ -19,6 +19,7 @@ from partner_portal.audit.models import AuditEvent
 from partner_portal.evidence.models import Evidence, EvidenceKind
 from partner_portal.jobs import housekeeping
 from partner_portal.organisations.models import MembershipRole
+from partner_portal.ratelimit import RateLimiter
 from tests.attachments import files
 from tests.conftest import app_with
 from tests.helpers import BASE_URL, Persona, csrf_token, log_in, make_person
@@ -360,3 +361,18 @@ async def test_housekeeping_sweeps_upload_directories_a_killed_process_left(
 
     assert not old.exists()
     assert (fresh / "1").exists()
+
+
+async def test_uploads_are_rate_limited_per_person(
+    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, world: dict[str, int], bob: Persona
+) -> None:
+    app.state.portal.upload_limiter = RateLimiter(2, 3600)
+    await log_in(client, app, bob)
+
+    statuses = [
+        (await post_files(client, app, world["room_id"], [(f"{n}.pdf", files.PDF)])).status_code
+        for n in range(3)
+    ]
+
+    assert statuses == [303, 303, 429]
+    assert await count_attachments(db) == 2
