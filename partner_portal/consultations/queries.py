@@ -167,18 +167,29 @@ async def published_versions(db: AsyncSession, room_id: int) -> list[VersionChoi
     return [VersionChoice(**row._mapping) for row in rows]
 
 
-async def version_in_room(
-    db: AsyncSession, room_id: int, version_id: int
-) -> tuple[int, int] | None:
-    """(plan id, version id) if the version is of a plan in this room."""
-    row = (
+@dataclass(frozen=True, slots=True)
+class VersionRow:
+    plan_id: int
+    id: int
+    plan_title: str
+    number: int
+
+
+async def version_in_room(db: AsyncSession, room_id: int, version_id: int) -> VersionRow | None:
+    """The version if it is of a plan in this room."""
+    row: Any = (
         await db.execute(
-            sa.select(col(PlanVersion.plan_id), col(PlanVersion.id))
+            sa.select(
+                col(PlanVersion.plan_id),
+                col(PlanVersion.id),
+                col(Plan.title).label("plan_title"),
+                col(PlanVersion.number),
+            )
             .join(Plan, col(Plan.id) == col(PlanVersion.plan_id))
             .where(col(PlanVersion.id) == version_id, col(Plan.room_id) == room_id)
         )
     ).first()
-    return (row.plan_id, row.id) if row else None
+    return VersionRow(**row._mapping) if row else None
 
 
 async def recipients(db: AsyncSession, consultation_id: int) -> list[RecipientRow]:

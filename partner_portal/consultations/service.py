@@ -41,6 +41,7 @@ from partner_portal.i18n import gettext as _
 from partner_portal.mail.messages import build
 from partner_portal.mail.outbox import enqueue
 from partner_portal.organisations.models import Organisation
+from partner_portal.organisations.queries import main_contact_addresses
 from partner_portal.rooms import queries as room_queries
 from partner_portal.rooms.access import RoomAccess
 from partner_portal.rooms.models import Classification, ParticipationStatus
@@ -97,10 +98,18 @@ async def askable_organisations(db: AsyncSession, room_id: int) -> list[tuple[in
 
 
 async def open_consultation(
-    db: AsyncSession, *, actor: CurrentPerson, access: RoomAccess, data: OpenInput
+    db: AsyncSession,
+    *,
+    actor: CurrentPerson,
+    access: RoomAccess,
+    data: OpenInput,
+    settings: Settings,
+    env: Environment,
 ) -> int:
     """The coordinator opens a consultation on a published version of a plan in the room.
-    Side effects: the consultation and its recipients, audited. Commits. Returns its id."""
+    Side effects: the consultation and its recipients, audited, and an email asking each
+    organisation's main contacts for a statement, in one transaction. Commits. Returns its
+    id."""
     _coordinator(actor)
     errors: dict[str, str] = {}
     if access.room.is_closed:
@@ -108,7 +117,8 @@ async def open_consultation(
     version = await queries.version_in_room(db, access.room.id, data.version_id)
     if version is None:
         errors["version"] = _("Välj en publicerad version av en plan i rummet.")
-    askable = {o for o, _name in await askable_organisations(db, access.room.id)}
+    names = dict(await askable_organisations(db, access.room.id))
+    askable = set(names)
     if not data.organisation_ids:
         errors["organisations"] = _("Välj minst en organisation.")
     elif not set(data.organisation_ids) <= askable:
@@ -119,8 +129,8 @@ async def open_consultation(
         raise FormInvalid(errors)
     consultation = Consultation(
         room_id=access.room.id,
-        plan_id=version[0],
-        version_id=version[1],
+        plan_id=version.plan_id,
+        version_id=version.id,
         deadline=data.deadline,
         instructions=data.instructions,
         opened_by=actor.id,
@@ -140,8 +150,44 @@ async def open_consultation(
         object_id=consultation.id,
         organisations=sorted(set(data.organisation_ids)),
     )
+    asked = {o: names[o] for o in data.organisation_ids}
+    await _ask_for_statements(
+        db, env, settings, access, consultation.id, version, data.deadline, asked
+    )
     await db.commit()
     return consultation.id
+
+
+async def _ask_for_statements(
+    db: AsyncSession,
+    env: Environment,
+    settings: Settings,
+    access: RoomAccess,
+    consultation_id: int,
+    version: queries.VersionRow,
+    deadline: date,
+    asked: dict[int, str],
+) -> None:
+    """The request for a statement, to each asked organisation's main contacts (in Swedish:
+    the recipients' language is not known)."""
+    addresses = await main_contact_addresses(db, asked)
+    url = settings.absolute_url(consultation_path(access.room.id, consultation_id))
+    language = i18n.current_language.set("sv")
+    try:
+        for organisation_id, organisation_name in sorted(asked.items()):
+            for address in addresses.get(organisation_id, []):
+                context = {
+                    "organisation_name": organisation_name,
+                    "room_name": access.room.name,
+                    "plan_title": version.plan_title,
+                    "version_number": version.number,
+                    "deadline": deadline,
+                    "url": url,
+                }
+                message = build(env, "consultation-request", address, context)
+                enqueue(db, message, related=("consultation", consultation_id))
+    finally:
+        i18n.current_language.reset(language)
 
 
 async def consultation_for(

@@ -64,7 +64,12 @@ async def open_consultation(ctx: Ctx) -> Response:
     form = await ctx.request.form()
     try:
         consultation_id = await service.open_consultation(
-            ctx.db, actor=ctx.me, access=access, data=forms.open_input(form)
+            ctx.db,
+            actor=ctx.me,
+            access=access,
+            data=forms.open_input(form),
+            settings=ctx.settings,
+            env=ctx.portal.templates.env,
         )
     except FormInvalid as invalid:
         values: dict[str, Any] = _values(form)

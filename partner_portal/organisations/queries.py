@@ -3,6 +3,7 @@ constant number of queries per page whatever the number of rows."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -258,3 +259,39 @@ async def invitation(db: AsyncSession, invitation_id: int) -> InvitationRow | No
         await db.execute(_invitation_columns().where(col(Invitation.id) == invitation_id))
     ).one_or_none()
     return InvitationRow(**row._mapping) if row else None
+
+
+async def main_contact_addresses(
+    db: AsyncSession, organisation_ids: Collection[int]
+) -> dict[int, list[str]]:
+    """Where mail to an organisation goes: its main contacts' (active admins') addresses, or
+    the organisation's public contact address when it has none. One query."""
+    if not organisation_ids:
+        return {}
+    rows: Any = await db.execute(
+        sa.select(col(Organisation.id), col(Organisation.contact_email), col(Person.email))
+        .outerjoin(
+            Membership,
+            sa.and_(
+                col(Membership.organisation_id) == col(Organisation.id),
+                col(Membership.role) == MembershipRole.ADMIN,
+                col(Membership.ended_at).is_(None),
+            ),
+        )
+        .outerjoin(
+            Person, sa.and_(col(Person.id) == col(Membership.person_id), col(Person.is_active))
+        )
+        .where(col(Organisation.id).in_(list(organisation_ids)))
+    )
+    admins: dict[int, set[str]] = {}
+    fallback: dict[int, str] = {}
+    for organisation_id, contact_email, email in rows:
+        admins.setdefault(organisation_id, set())
+        if email:
+            admins[organisation_id].add(email)
+        if contact_email:
+            fallback[organisation_id] = contact_email
+    return {
+        o: sorted(found) if found else ([fallback[o]] if o in fallback else [])
+        for o, found in admins.items()
+    }

@@ -14,7 +14,6 @@ from sqlmodel import col
 from partner_portal import i18n
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
-from partner_portal.auth.models import Person
 from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.db import utcnow
 from partner_portal.errors import Forbidden, NotFound
@@ -25,7 +24,8 @@ from partner_portal.i18n import TIMEZONE
 from partner_portal.i18n import gettext as _
 from partner_portal.mail.messages import build
 from partner_portal.mail.outbox import enqueue
-from partner_portal.organisations.models import Membership, MembershipRole, Organisation
+from partner_portal.organisations.models import Organisation
+from partner_portal.organisations.queries import main_contact_addresses
 from partner_portal.rooms.access import RoomAccess
 from partner_portal.rooms.deliverable_rows import has_content
 from partner_portal.rooms.forms import PhaseInput, ProgressInput, RoomInput
@@ -212,23 +212,11 @@ async def _mail_main_contacts(
     settings: Settings,
     env: Environment,
 ) -> None:
-    addresses = list(
-        await db.scalars(
-            sa.select(col(Person.email))
-            .join(Membership, col(Membership.person_id) == col(Person.id))
-            .where(
-                col(Membership.organisation_id) == organisation.id,
-                col(Membership.role) == MembershipRole.ADMIN,
-                col(Membership.ended_at).is_(None),
-                col(Person.email).is_not(None),
-            )
-        )
-    )
-    if not addresses and organisation.contact_email:
-        addresses = [organisation.contact_email]
+    assert organisation.id is not None
+    addresses = (await main_contact_addresses(db, [organisation.id])).get(organisation.id, [])
     language = i18n.current_language.set("sv")
     try:
-        for address in sorted({a for a in addresses if a}):
+        for address in addresses:
             message = build(
                 env,
                 "room-invitation",

@@ -31,7 +31,7 @@ async def world(
     await accept(db, dave, room_id, upplev)
     plan_id, version_id, sections = await published_plan(db, room_id)
     comment_id = await comment(db, plan_id, sections[0], bob, byggen, "Förtydliga syftet.")
-    consultation_id = await open_consultation(db, alice, room_id, version_id, [byggen, upplev])
+    consultation_id = await open_consultation(db, app, alice, room_id, version_id, [byggen, upplev])
     return {
         "room_id": room_id,
         "byggen": byggen,

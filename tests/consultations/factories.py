@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.applications import Starlette
 
 from partner_portal.consultations import service
 from partner_portal.consultations.models import Consultation, ConsultationRecipient
@@ -60,6 +61,7 @@ async def comment(
 
 async def open_consultation(
     db: AsyncSession,
+    app: Starlette,
     coordinator: Persona,
     room_id: int,
     version_id: int,
@@ -73,6 +75,8 @@ async def open_consultation(
         actor=actor,
         access=await room_for(db, actor, room_id),
         data=service.OpenInput(version_id, deadline, organisation_ids, ""),
+        settings=app.state.portal.settings,
+        env=app.state.portal.templates.env,
     )
 
 
