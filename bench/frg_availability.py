@@ -11,6 +11,15 @@ in Python (``frg.availability.is_available``) for every window.
 
     .venv/bin/python -m bench.frg_availability [--volunteers 10000]
                                                [--databases sqlite,postgresql] [--repeat 5]
+
+Measured on the 2-core development machine (10,000 volunteers, 144,759 weekly slots, 4,867
+absences, 1,018 week answers; median of 5): the search with a skill takes 20–40 ms on SQLite
+and 8–27 ms on PostgreSQL, 1.3–3.5 × the bare pattern-only query, which answers a different
+(wrong) question; without a skill it returns 5,321 rows and takes 100–180 ms on both, most of
+it building and sorting the rows. The four-week overview takes ~120–240 ms on PostgreSQL but
+1.3–1.8 s on SQLite, whose planner probes the absences once per day and part for the
+volunteers with an absence or week answer in the period; a real FRG group (tens to a few
+hundred volunteers) is far below that. PostgreSQL is the production database.
 """
 
 from __future__ import annotations
