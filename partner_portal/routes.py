@@ -655,6 +655,13 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
             methods=POST,
         ),
         route(
+            f"{LEAD}/medlemmar/{{volunteer_id:id}}/ta-bort",
+            frg_lead.remove,
+            name="frg_remove",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
             f"{LEAD}/kompetenser",
             frg_lead.skills,
             name="frg_skills",

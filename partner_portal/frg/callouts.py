@@ -19,10 +19,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from partner_portal.audit.models import AuditAction
+from partner_portal.audit.queries import count_recent
 from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson, hash_token
 from partner_portal.db import utcnow
-from partner_portal.errors import Gone, NotFound
+from partner_portal.errors import Gone, NotFound, TooManyRequests
 from partner_portal.evidence.models import EvidenceKind, Process
 from partner_portal.evidence.service import record_evidence
 from partner_portal.forms import FormInvalid
@@ -46,6 +47,7 @@ from partner_portal.settings import Settings
 # Plan for about three times the people needed: each volunteer may say no.
 PROPOSAL_FACTOR = 3
 FAIRNESS_PERIOD = timedelta(days=90)
+CALLOUTS_PER_HOUR = 20  # per person sending: a slip of the finger must not mail everyone twice
 
 
 def answer_path(token: str) -> str:
@@ -95,6 +97,21 @@ async def send(
         raise FormInvalid({"volunteer": _("Välj minst en mottagare.")})
     if len(volunteer_ids) > 2000:
         raise FormInvalid({"volunteer": _("Högst 2000 mottagare åt gången.")})
+    sent = await count_recent(
+        db,
+        actor_id=actor.id,
+        actions=(AuditAction.FRG_CALLOUT_SENT,),
+        since=utcnow() - timedelta(hours=1),
+    )
+    if sent >= CALLOUTS_PER_HOUR:
+        raise TooManyRequests(
+            retry_after=600,
+            message=_(
+                "Du har skickat %(count)s utlarmningar den senaste timmen, vilket är gränsen. "
+                "Vänta en stund och försök igen."
+            )
+            % {"count": CALLOUTS_PER_HOUR},
+        )
     rows: Any = await db.execute(
         sa.select(col(Volunteer.id), col(Volunteer.email)).where(
             col(Volunteer.id).in_(sorted(volunteer_ids)),

@@ -91,6 +91,14 @@ async def approve(ctx: Ctx) -> Response:
     return ctx.redirect(ctx.url("frg_lead", organisation_id=group.id) + "#medlemmar")
 
 
+async def remove(ctx: Ctx) -> Response:
+    group = await _group(ctx)
+    await service.remove_volunteer(
+        ctx.db, actor=ctx.me, group=group, volunteer_id=ctx.path_id("volunteer_id")
+    )
+    return ctx.redirect(ctx.url("frg_lead", organisation_id=group.id) + "#medlemmar")
+
+
 async def skills(ctx: Ctx) -> Response:
     group = await _group(ctx)
     errors: dict[str, str] = {}

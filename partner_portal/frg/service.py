@@ -607,7 +607,20 @@ async def export_data(
     }
 
 
-async def delete_volunteer(db: AsyncSession, *, volunteer: VolunteerRow) -> None:
+async def remove_volunteer(
+    db: AsyncSession, *, actor: CurrentPerson, group: GroupRow, volunteer_id: int
+) -> None:
+    """The lead takes a registration out of the register (after reviewing an inactive one,
+    say): the same as the volunteer deleting their own data. See delete_volunteer."""
+    volunteer = await queries.volunteer(db, volunteer_id)
+    if volunteer is None or volunteer.organisation_id != group.id:
+        raise NotFound()
+    await delete_volunteer(db, volunteer=volunteer, actor_id=actor.id)
+
+
+async def delete_volunteer(
+    db: AsyncSession, *, volunteer: VolunteerRow, actor_id: int | None = None
+) -> None:
     """The volunteer leaves and their data goes: skills, weekly pattern, absences and the
     registration are deleted; in the call-out history their answers and hours stay, anonymised
     (no link to them); invitations they accepted or that were sent to their address are
@@ -659,7 +672,7 @@ async def delete_volunteer(db: AsyncSession, *, volunteer: VolunteerRow) -> None
     record(
         db,
         AuditAction.FRG_VOLUNTEER_DELETED,
-        actor_id=volunteer.person_id,
+        actor_id=actor_id or volunteer.person_id,
         object_type="frg_volunteer",
         object_id=volunteer.id,
         organisation_id=volunteer.organisation_id,

@@ -84,6 +84,7 @@ def test_a_volunteer_registers_and_answers_a_callout_from_the_phone(
     assert link
     v.goto(link.group(0))
     expect(v.get_by_role("heading", level=1)).to_have_text("Bli medlem i FRG Botkyrka")
+    assert_fits_a_phone(v)
     phone.assert_accessible()
     v.get_by_role("link", name="Logga in för att gå med").click()
     v.get_by_label("Identitet (sub)").fill(EMAIL)
@@ -117,6 +118,10 @@ def test_a_volunteer_registers_and_answers_a_callout_from_the_phone(
     expect(v.get_by_role("heading", level=1)).to_have_text("Mina sparade data")
     expect(v.locator("main")).to_contain_text("070-246 80 24")
     assert v.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    phone.assert_accessible()
+    v.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="FRG").click()
+    expect(v.get_by_role("heading", level=2, name="Där du är frivillig")).to_be_visible()
+    assert_fits_a_phone(v)
     phone.assert_accessible()
     log_out(v)
 

@@ -257,6 +257,18 @@ async def test_the_overview_counts_each_part_of_each_day(db: AsyncSession, group
         )
         people.append((pattern, absences, week))
 
+    # Absences reaching over either end of the period, and a yes-week the period ends inside.
+    edges = [
+        (frozenset(range(28)), [(first - timedelta(days=5), first + timedelta(days=1))], None),
+        (frozenset({1, 2}), [(first + timedelta(days=12), first + timedelta(days=30))], None),
+        (frozenset(), [], (week_start(first + timedelta(days=13)), True)),
+    ]
+    for index, (pattern, absences, week) in enumerate(edges):
+        await make_volunteer(
+            db, group, f"Kant {index}", slots=pattern, absences=absences, week=week
+        )
+        people.append((pattern, absences, week))
+
     days = await queries.overview(db, group, first, 14)
 
     assert [d.day for d in days] == [first + timedelta(days=i) for i in range(14)]

@@ -376,3 +376,16 @@ async def test_the_lead_confirms_gives_a_role_and_checks_in_and_out(
     assert (row.confirmed, row.role) == (True, "Gruppledare")
     page = await client.get(f"/frg/{group}/ledning/utlarmningar/{sent['callout']}")
     assert "Timmar totalt: 3.0" in page.text
+
+
+async def test_a_lead_may_send_twenty_callouts_an_hour(
+    app: Starlette, db: AsyncSession, group: int, lead: Persona
+) -> None:
+    from partner_portal.errors import TooManyRequests
+
+    vera = await make_volunteer(db, group, "Vera Volontär")
+    for _ in range(callouts.CALLOUTS_PER_HOUR):
+        await send(app, db, group, lead, need(), {vera})
+
+    with pytest.raises(TooManyRequests):
+        await send(app, db, group, lead, need(), {vera})

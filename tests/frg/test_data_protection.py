@@ -232,3 +232,41 @@ async def test_deleting_removes_or_anonymises_every_row_about_the_volunteer(
     assert "Före detta medlem" in callout_page.text
     assert "Vera" not in callout_page.text
     assert "Kalle Kvar" in (await client.get(f"/frg/{group}/ledning")).text
+
+
+async def test_the_lead_can_take_a_registration_out_after_review(
+    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, group: int, lead: Persona
+) -> None:
+    inactive = await make_volunteer(
+        db, group, "Ivar Inaktiv", last_active_at=utcnow() - timedelta(days=400)
+    )
+    now = utcnow()
+    await callouts.send(
+        db,
+        actor=as_current(lead),
+        group=GroupRow(group, "FRG Botkyrka", True),
+        data=CalloutInput(
+            "Övning", "Tumba", "", now + timedelta(hours=1), now + timedelta(hours=2), 1, None, True
+        ),
+        volunteer_ids=frozenset({inactive}),
+        settings=app.state.portal.settings,
+        env=app.state.portal.templates.env,
+    )
+    await log_in(client, app, lead)
+    headers = {"X-CSRF-Token": await csrf_token(client, app)}
+
+    page = await client.get(f"/frg/{group}/ledning")
+    removed = await client.post(
+        f"/frg/{group}/ledning/medlemmar/{inactive}/ta-bort", headers=headers
+    )
+
+    assert "Ta bort Ivar Inaktiv ur registret" in page.text
+    assert removed.status_code == 303
+    await db.rollback()
+    assert await db.get(Volunteer, inactive) is None
+    assert await everything_mentioning(db, "ivar@example.se") == []
+    assert await db.scalar(sa.select(col(Recipient.volunteer_id))) is None
+    actor = await db.scalar(
+        sa.text("SELECT actor_person_id FROM audit_event WHERE action = 'frg_volunteer_deleted'")
+    )
+    assert actor == lead.id
