@@ -83,9 +83,12 @@ async def facts(
     period: Period,
     *,
     organisation_ids: Sequence[int] | None = None,
+    organisation_kinds: Collection[OrganisationKind] | None = None,
     processes: Sequence[Process] | None = None,
 ) -> dict[tuple[int, Process], Facts]:
-    """(organisation id, process) → Facts, from one aggregate query over the period."""
+    """(organisation id, process) → Facts, from one aggregate query over the period.
+    ``organisation_kinds`` keeps only those organisations' evidence before aggregating (a
+    semi-join on the small organisation table), so the default view aggregates a fraction."""
     late = sa.and_(
         col(Evidence.kind).in_((EvidenceKind.ITEM_SUBMITTED, EvidenceKind.STATEMENT_SUBMITTED)),
         col(Evidence.details)["late"].as_boolean().is_(True),
@@ -109,6 +112,8 @@ async def facts(
     )
     if organisation_ids is not None:
         query = query.where(col(Evidence.organisation_id).in_(list(organisation_ids)))
+    if organisation_kinds is not None:
+        query = query.where(col(Evidence.organisation_id).in_(_of_kinds(organisation_kinds)))
     if processes is not None:
         query = query.where(col(Evidence.process).in_(list(processes)))
     result: dict[tuple[int, Process], Facts] = {}
@@ -211,14 +216,21 @@ class PhaseFacts:
     late: int
 
 
-async def phase_facts(db: AsyncSession, period: Period, process: Process) -> list[PhaseFacts]:
+async def phase_facts(
+    db: AsyncSession,
+    period: Period,
+    process: Process,
+    *,
+    organisation_kinds: Collection[OrganisationKind] | None = None,
+) -> list[PhaseFacts]:
     """Per organisation and phase (by position, across the process's rooms): what was handed in
-    and approved. One aggregate query."""
+    and approved, for organisations of ``organisation_kinds`` (all: None). One aggregate
+    query."""
     late = sa.and_(
         col(Evidence.kind) == EvidenceKind.ITEM_SUBMITTED,
         col(Evidence.details)["late"].as_boolean().is_(True),
     )
-    rows = await db.execute(
+    query = (
         sa.select(
             col(Evidence.organisation_id),
             col(RoomPhase.position),
@@ -231,7 +243,13 @@ async def phase_facts(db: AsyncSession, period: Period, process: Process) -> lis
         .where(_in_period(period), col(Evidence.process) == process)
         .group_by(col(Evidence.organisation_id), col(RoomPhase.position))
     )
-    return [PhaseFacts(**row._mapping) for row in rows]
+    if organisation_kinds is not None:
+        query = query.where(col(Evidence.organisation_id).in_(_of_kinds(organisation_kinds)))
+    return [PhaseFacts(**row._mapping) for row in await db.execute(query)]
+
+
+def _of_kinds(kinds: Collection[OrganisationKind]) -> Any:
+    return sa.select(col(Organisation.id)).where(col(Organisation.kind).in_(list(kinds)))
 
 
 async def phase_titles(db: AsyncSession, process: Process) -> list[tuple[int, str]]:

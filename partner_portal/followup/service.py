@@ -107,7 +107,9 @@ class Matrix:
 async def matrix(db: AsyncSession, chosen: Chosen) -> Matrix:
     """Every chosen organisation × process, with its level. Two queries."""
     organisations = await queries.organisations(db, chosen.period, kinds=chosen.kinds)
-    found = await queries.facts(db, chosen.period, processes=PROCESSES)
+    found = await queries.facts(
+        db, chosen.period, organisation_kinds=chosen.kinds, processes=PROCESSES
+    )
     cells: dict[tuple[int, Process], Cell] = {}
     totals: dict[Process, Counter[Level]] = {p: Counter() for p in PROCESSES}
     for organisation in organisations:
@@ -130,7 +132,7 @@ class ProcessView:
 async def process_view(db: AsyncSession, chosen: Chosen, process: Process) -> ProcessView:
     """Drill-down of one process: organisation × phase, what was handed in and approved."""
     organisations = await queries.organisations(db, chosen.period, kinds=chosen.kinds)
-    facts = await queries.phase_facts(db, chosen.period, process)
+    facts = await queries.phase_facts(db, chosen.period, process, organisation_kinds=chosen.kinds)
     return ProcessView(
         process,
         await queries.phase_titles(db, process),
