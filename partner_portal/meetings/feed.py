@@ -11,27 +11,23 @@ from __future__ import annotations
 import re
 import secrets
 from datetime import datetime, timedelta
-from typing import Any
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal.actions.models import Action, ActionStatus
 from partner_portal.actions.service import action_path
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
-from partner_portal.auth.models import Person
 from partner_portal.auth.sessions import CurrentPerson, hash_token
 from partner_portal.db import utcnow
 from partner_portal.errors import NotFound
 from partner_portal.i18n import gettext as _
 from partner_portal.meetings import ics, queries
-from partner_portal.meetings.models import CalendarFeed, Meeting
+from partner_portal.meetings.models import CalendarFeed
 from partner_portal.meetings.service import meeting_path
-from partner_portal.organisations.models import Organisation
-from partner_portal.rooms.models import Participation, ParticipationStatus, Room, RoomPhase
+from partner_portal.rooms.service import room_path
 from partner_portal.settings import Settings
 
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -98,29 +94,10 @@ async def calendar(db: AsyncSession, token: str, *, settings: Settings, now: dat
     """The feed behind a token, or NotFound (unknown, revoked, or its person deactivated)."""
     if not TOKEN_PATTERN.fullmatch(token):
         raise NotFound()
-    person_id = await db.scalar(
-        sa.select(col(CalendarFeed.person_id))
-        .join(Person, col(Person.id) == col(CalendarFeed.person_id))
-        .where(
-            col(CalendarFeed.token_hash) == hash_token(token),
-            col(CalendarFeed.revoked_at).is_(None),
-            col(Person.is_active).is_(True),
-        )
-    )
+    person_id = await queries.feed_owner(db, hash_token(token))
     if person_id is None:
         raise NotFound()
-    mine = queries.my_organisation_ids(person_id)
-    meeting_ids: list[int] = list(
-        await db.scalars(
-            sa.select(col(Meeting.id)).where(
-                sa.or_(
-                    col(Meeting.id).in_(queries.my_invited_meeting_ids(person_id)),
-                    col(Meeting.organiser_id) == person_id,
-                ),
-                col(Meeting.ends_at) >= now - PAST,
-            )
-        )
-    )
+    meeting_ids = await queries.feed_meeting_ids(db, person_id, now - PAST)
     meetings = [
         ics.MeetingEvent(
             uid=m.uid,
@@ -139,18 +116,7 @@ async def calendar(db: AsyncSession, token: str, *, settings: Settings, now: dat
     ]
     host = urlsplit(settings.base_url).hostname or "partnerportalen"
     days: list[ics.DayEvent] = []
-    actions: Any = await db.execute(
-        sa.select(
-            col(Action.id),
-            col(Action.title),
-            col(Action.due_on),
-            col(Organisation.name).label("organisation_name"),
-        )
-        .join(Organisation, col(Organisation.id) == col(Action.organisation_id))
-        .where(col(Action.organisation_id).in_(mine), col(Action.status) != ActionStatus.DONE)
-        .order_by(col(Action.due_on))
-        .limit(500)
-    )
+    actions = await queries.open_actions_of_my_organisations(db, person_id)
     for row in actions:
         days.append(
             ics.DayEvent(
@@ -161,28 +127,7 @@ async def calendar(db: AsyncSession, token: str, *, settings: Settings, now: dat
                 url=settings.absolute_url(action_path(row.id)),
             )
         )
-    phases: Any = await db.execute(
-        sa.select(
-            col(RoomPhase.id),
-            col(RoomPhase.title),
-            col(RoomPhase.deadline),
-            col(Room.id).label("room_id"),
-            col(Room.name).label("room_name"),
-        )
-        .join(Room, col(Room.id) == col(RoomPhase.room_id))
-        .where(
-            col(RoomPhase.deadline).is_not(None),
-            col(Room.is_closed).is_(False),
-            col(Room.id).in_(
-                sa.select(col(Participation.room_id)).where(
-                    col(Participation.organisation_id).in_(mine),
-                    col(Participation.status) == ParticipationStatus.ACCEPTED,
-                )
-            ),
-        )
-        .order_by(col(RoomPhase.deadline))
-        .limit(500)
-    )
+    phases = await queries.phase_deadlines_of_my_rooms(db, person_id)
     for phase in phases:
         days.append(
             ics.DayEvent(
@@ -191,7 +136,7 @@ async def calendar(db: AsyncSession, token: str, *, settings: Settings, now: dat
                 % {"phase": phase.title, "room": phase.room_name},
                 day=phase.deadline,
                 description=phase.room_name,
-                url=settings.absolute_url(f"/rum/{phase.room_id}#fas-{phase.id}"),
+                url=settings.absolute_url(f"{room_path(phase.room_id)}#fas-{phase.id}"),
             )
         )
     return ics.feed("Partnerportalen", meetings, days, now=now)

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from partner_portal.actions.models import Action, ActionStatus
 from partner_portal.auth.models import Person
 from partner_portal.evidence.models import Process
 from partner_portal.meetings.models import (
+    CalendarFeed,
     Meeting,
     MeetingDecision,
     MeetingOrganisation,
@@ -21,7 +23,7 @@ from partner_portal.meetings.models import (
     Rsvp,
 )
 from partner_portal.organisations.models import Membership, Organisation
-from partner_portal.rooms.models import Participation, ParticipationStatus, Room
+from partner_portal.rooms.models import Participation, ParticipationStatus, Room, RoomPhase
 
 ROOM_VISIBLE = (ParticipationStatus.INVITED, ParticipationStatus.ACCEPTED)
 
@@ -294,3 +296,102 @@ async def decision(db: AsyncSession, meeting_id: int, decision_id: int) -> Decis
         )
     ).one_or_none()
     return DecisionRow(**row._mapping) if row else None
+
+
+# --- the calendar feed -------------------------------------------------------------------
+
+
+async def feed_owner(db: AsyncSession, token_hash: str) -> int | None:
+    """The person behind a calendar feed token that is neither revoked nor of a deactivated
+    person."""
+    return await db.scalar(
+        sa.select(col(CalendarFeed.person_id))
+        .join(Person, col(Person.id) == col(CalendarFeed.person_id))
+        .where(
+            col(CalendarFeed.token_hash) == token_hash,
+            col(CalendarFeed.revoked_at).is_(None),
+            col(Person.is_active).is_(True),
+        )
+    )
+
+
+async def feed_meeting_ids(db: AsyncSession, person_id: int, ended_after: datetime) -> list[int]:
+    """The meetings the person is invited to (through an organisation) or organises."""
+    return list(
+        await db.scalars(
+            sa.select(col(Meeting.id)).where(
+                sa.or_(
+                    col(Meeting.id).in_(my_invited_meeting_ids(person_id)),
+                    col(Meeting.organiser_id) == person_id,
+                ),
+                col(Meeting.ends_at) >= ended_after,
+            )
+        )
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class DueActionRow:
+    id: int
+    title: str
+    due_on: date
+    organisation_name: str
+
+
+async def open_actions_of_my_organisations(
+    db: AsyncSession, person_id: int, *, limit: int = 500
+) -> list[DueActionRow]:
+    rows: Any = await db.execute(
+        sa.select(
+            col(Action.id),
+            col(Action.title),
+            col(Action.due_on),
+            col(Organisation.name).label("organisation_name"),
+        )
+        .join(Organisation, col(Organisation.id) == col(Action.organisation_id))
+        .where(
+            col(Action.organisation_id).in_(my_organisation_ids(person_id)),
+            col(Action.status) != ActionStatus.DONE,
+        )
+        .order_by(col(Action.due_on))
+        .limit(limit)
+    )
+    return [DueActionRow(**row._mapping) for row in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseDeadlineRow:
+    id: int
+    title: str
+    deadline: date
+    room_id: int
+    room_name: str
+
+
+async def phase_deadlines_of_my_rooms(
+    db: AsyncSession, person_id: int, *, limit: int = 500
+) -> list[PhaseDeadlineRow]:
+    """Deadlines of phases in open rooms the person's organisations take part in."""
+    rows: Any = await db.execute(
+        sa.select(
+            col(RoomPhase.id),
+            col(RoomPhase.title),
+            col(RoomPhase.deadline),
+            col(Room.id).label("room_id"),
+            col(Room.name).label("room_name"),
+        )
+        .join(Room, col(Room.id) == col(RoomPhase.room_id))
+        .where(
+            col(RoomPhase.deadline).is_not(None),
+            col(Room.is_closed).is_(False),
+            col(Room.id).in_(
+                sa.select(col(Participation.room_id)).where(
+                    col(Participation.organisation_id).in_(my_organisation_ids(person_id)),
+                    col(Participation.status) == ParticipationStatus.ACCEPTED,
+                )
+            ),
+        )
+        .order_by(col(RoomPhase.deadline))
+        .limit(limit)
+    )
+    return [PhaseDeadlineRow(**row._mapping) for row in rows]
