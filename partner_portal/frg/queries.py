@@ -613,3 +613,25 @@ async def callouts_of(db: AsyncSession, volunteer_id: int) -> list[MyCallout]:
         .order_by(col(Callout.starts_at).desc())
     )
     return [MyCallout(**r._mapping) for r in rows]
+
+
+@dataclass(frozen=True, slots=True)
+class HeldData:
+    """What the register holds about one volunteer besides the registration itself."""
+
+    skill_names: list[str]  # in Swedish order
+    slots: frozenset[int]
+    absences: list[AbsenceRow]
+    callouts: list[MyCallout]
+
+
+async def held_about(db: AsyncSession, volunteer: VolunteerRow) -> HeldData:
+    """For the volunteer's own page and their download alike. Five queries."""
+    names = {s.id: s.name for s in await skills(db, volunteer.organisation_id, active_only=False)}
+    mine = await skill_ids_of(db, volunteer.id)
+    return HeldData(
+        skill_names=sorted((names[i] for i in mine if i in names), key=swedish_sort_key),
+        slots=await slots_of(db, volunteer.id),
+        absences=await absences_of(db, volunteer.id),
+        callouts=await callouts_of(db, volunteer.id),
+    )

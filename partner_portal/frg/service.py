@@ -46,6 +46,7 @@ from partner_portal.mail.models import OutboxMessage
 from partner_portal.mail.outbox import enqueue
 from partner_portal.organisations.models import Organisation
 from partner_portal.settings import Settings
+from partner_portal.tables import csv_bytes
 from partner_portal.text import swedish_sort_key
 
 # The list a new FRG group starts from; the lead changes it.
@@ -553,11 +554,7 @@ async def export_data(
 ) -> dict[str, Any]:
     """Everything the register holds about the volunteer. Side effects: an audit event (the
     format only). Commits."""
-    skill_names = {s.id: s.name for s in await queries.skills(db, group.id, active_only=False)}
-    mine = await queries.skill_ids_of(db, volunteer.id)
-    slots = await queries.slots_of(db, volunteer.id)
-    absences = await queries.absences_of(db, volunteer.id)
-    history = await queries.callouts_of(db, volunteer.id)
+    held = await queries.held_about(db, volunteer)
     record(
         db,
         AuditAction.FRG_DATA_EXPORTED,
@@ -582,13 +579,13 @@ async def export_data(
         "grundkurs": iso(volunteer.basic_course_on),
         "registrerad": iso(volunteer.registered_at),
         "senast_aktiv": iso(volunteer.last_active_at),
-        "kompetenser": sorted((skill_names.get(i, "") for i in mine), key=swedish_sort_key),
-        "veckoschema": sorted(slots),
+        "kompetenser": held.skill_names,
+        "veckoschema": sorted(held.slots),
         "vecka": {
             "vecka_som_borjar": iso(volunteer.week_start),
             "tillganglig": volunteer.week_available,
         },
-        "franvaro": [{"fran": iso(a.starts_on), "till": iso(a.ends_on)} for a in absences],
+        "franvaro": [{"fran": iso(a.starts_on), "till": iso(a.ends_on)} for a in held.absences],
         "utlarmningar": [
             {
                 "rubrik": c.title,
@@ -602,7 +599,7 @@ async def export_data(
                 "incheckad": iso(c.checked_in_at),
                 "utcheckad": iso(c.checked_out_at),
             }
-            for c in history
+            for c in held.callouts
         ],
     }
 
@@ -678,3 +675,22 @@ async def delete_volunteer(
         organisation_id=volunteer.organisation_id,
     )
     await db.commit()
+
+
+def export_csv(data: dict[str, Any]) -> bytes:
+    """The same data as the JSON, as rows of (section, field, value)."""
+    rows: list[tuple[str, str, str]] = []
+    for key, value in data.items():
+        if isinstance(value, list):
+            for index, item in enumerate(value, start=1):
+                if isinstance(item, dict):
+                    for field, inner in item.items():
+                        rows.append((f"{key} {index}", field, "" if inner is None else str(inner)))
+                else:
+                    rows.append((key, str(index), str(item)))
+        elif isinstance(value, dict):
+            for field, inner in value.items():
+                rows.append((key, field, "" if inner is None else str(inner)))
+        else:
+            rows.append(("uppgifter", key, "" if value is None else str(value)))
+    return csv_bytes(("Avsnitt", "Uppgift", "Värde"), rows)

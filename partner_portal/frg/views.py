@@ -15,7 +15,7 @@ from partner_portal.frg import forms, queries, service
 from partner_portal.frg.access import volunteer_for
 from partner_portal.frg.availability import READING_ORDER, local_today, slot, week_start
 from partner_portal.frg.queries import VolunteerRow
-from partner_portal.tables import CSV_MEDIA_TYPE, csv_bytes
+from partner_portal.tables import CSV_MEDIA_TYPE
 from partner_portal.web import Ctx
 
 WEEKDAYS = range(7)
@@ -166,47 +166,23 @@ async def remove_absence(ctx: Ctx) -> Response:
 
 async def my_data(ctx: Ctx) -> Response:
     volunteer = await _mine(ctx)
-    skills = {
-        s.id: s.name
-        for s in await queries.skills(ctx.db, volunteer.organisation_id, active_only=False)
-    }
-    mine = await queries.skill_ids_of(ctx.db, volunteer.id)
-    pattern = await queries.slots_of(ctx.db, volunteer.id)
+    held = await queries.held_about(ctx.db, volunteer)
     pattern_days = [
-        (d, [p for p in READING_ORDER if slot(d, p) in pattern])
+        (d, [p for p in READING_ORDER if slot(d, p) in held.slots])
         for d in WEEKDAYS
-        if any(slot(d, p) in pattern for p in READING_ORDER)
+        if any(slot(d, p) in held.slots for p in READING_ORDER)
     ]
     return ctx.render(
         "frg/my_data.html",
         {
             "volunteer": volunteer,
             "group_name": await _group_name(ctx, volunteer.organisation_id),
-            "skill_names": sorted(skills[i] for i in mine if i in skills),
+            "skill_names": held.skill_names,
             "pattern_days": pattern_days,
-            "absences": await queries.absences_of(ctx.db, volunteer.id),
-            "history": await queries.callouts_of(ctx.db, volunteer.id),
+            "absences": held.absences,
+            "history": held.callouts,
         },
     )
-
-
-def _csv(data: dict[str, Any]) -> bytes:
-    """The same data as the JSON, as rows of (section, field, value)."""
-    rows: list[tuple[str, str, str]] = []
-    for key, value in data.items():
-        if isinstance(value, list):
-            for index, item in enumerate(value, start=1):
-                if isinstance(item, dict):
-                    for field, inner in item.items():
-                        rows.append((f"{key} {index}", field, "" if inner is None else str(inner)))
-                else:
-                    rows.append((key, str(index), str(item)))
-        elif isinstance(value, dict):
-            for field, inner in value.items():
-                rows.append((key, field, "" if inner is None else str(inner)))
-        else:
-            rows.append(("uppgifter", key, "" if value is None else str(value)))
-    return csv_bytes(("Avsnitt", "Uppgift", "Värde"), rows)
 
 
 async def export(ctx: Ctx) -> Response:
@@ -221,7 +197,7 @@ async def export(ctx: Ctx) -> Response:
         body = json.dumps(data, ensure_ascii=False, indent=2).encode()
         media_type = "application/json"
     else:
-        body, media_type = _csv(data), CSV_MEDIA_TYPE
+        body, media_type = service.export_csv(data), CSV_MEDIA_TYPE
     return Response(
         body,
         media_type=media_type,
