@@ -17,7 +17,7 @@ import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import Secret
 
-from partner_portal import migrate
+from partner_portal import clock, migrate
 from partner_portal.app import create_app
 from partner_portal.auth.models import PortalRole
 from partner_portal.db import create_engine, session_factory
@@ -66,6 +66,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "dev":
             return _dev(args)
         settings = load_settings()
+        _start_clock(settings)
         if args.command == "serve":
             return _serve(settings, args)
         if args.command == "migrate":
@@ -81,6 +82,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     parser.error(f"unknown command {args.command}")
     return 2  # pragma: no cover
+
+
+def _start_clock(settings: Settings) -> None:
+    """PORTAL_NOW: the one clock starts at that instant in this process, and the log says so."""
+    if settings.now is None:
+        return
+    clock.start_at(settings.now)
+    logging.getLogger("partner_portal").warning(
+        "PORTAL_NOW is set: the portal's clock started at %s and runs on from there "
+        "(exercise time, not the real time).",
+        settings.now.isoformat(),
+    )
 
 
 def _migrate(settings: Settings) -> None:
@@ -113,6 +126,7 @@ def _dev(args: argparse.Namespace) -> int:
     from partner_portal.devtools.seed import seed_demo
 
     settings = load_settings(dev_tools=True)
+    _start_clock(settings)
     public_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host  # noqa: S104
     base_url = f"http://{public_host}:{args.port}"
     smtp_port = args.smtp_port or 8025

@@ -31,10 +31,6 @@ SQLModel.metadata.naming_convention = {
 SQLITE_BUSY_TIMEOUT_MS = 5000
 
 
-def utcnow() -> datetime:
-    return datetime.now(UTC)
-
-
 class UTCDateTime(sa.TypeDecorator[datetime]):
     """A timestamp that is always timezone-aware UTC in Python, on SQLite as on PostgreSQL."""
 

@@ -11,19 +11,18 @@ import io
 from contextvars import ContextVar
 from datetime import date, datetime
 from functools import cache
-from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _format_date
 from babel.dates import format_datetime as _format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from partner_portal.clock import TIMEZONE
 from partner_portal.resources import PACKAGE_DIR
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
 LANGUAGE_COOKIE = "pp_lang"
-TIMEZONE = ZoneInfo("Europe/Stockholm")
 _BABEL_LOCALE = {"sv": "sv_SE", "en": "en_GB"}
 
 current_language: ContextVar[str] = ContextVar("current_language", default=DEFAULT_LANGUAGE)

@@ -13,11 +13,11 @@ from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
+from partner_portal import clock
 from partner_portal.attachments.storage import sweep_abandoned
 from partner_portal.auth import sessions
 from partner_portal.auth.models import LoginAttempt
 from partner_portal.auth.service import LOGIN_ATTEMPT_MAX_AGE
-from partner_portal.db import utcnow
 from partner_portal.frg import service as frg
 from partner_portal.mail import sender
 from partner_portal.meetings import reminders
@@ -38,7 +38,7 @@ async def housekeeping(db: AsyncSession, settings: Settings) -> None:
     killed process left behind; ask FRG volunteers whose availability is due to confirm it
     (partner_portal.frg.service). Commits."""
     ended = await sessions.purge_expired(db, settings)
-    cutoff = utcnow() - LOGIN_ATTEMPT_MAX_AGE
+    cutoff = clock.now() - LOGIN_ATTEMPT_MAX_AGE
     await db.execute(sa.delete(LoginAttempt).where(col(LoginAttempt.created_at) < cutoff))
     await db.commit()
     if ended:
@@ -63,7 +63,7 @@ async def send_reminders(
 ) -> reminders.Sent:
     """Meeting, minutes and overdue-action reminders that are due, each sent once."""
     sent = await reminders.send_due(
-        db, settings=settings, env=_mail_templates(), now=now or utcnow()
+        db, settings=settings, env=_mail_templates(), now=now or clock.now()
     )
     if sent != reminders.Sent():
         log.info("reminders: %s", sent)

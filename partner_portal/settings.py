@@ -11,11 +11,14 @@ import os
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Secret
+
+from partner_portal import clock
 
 
 class Environment(StrEnum):
@@ -65,6 +68,8 @@ class Settings:
     frg_inactive_months: int = 12
     upload_max_mb: int = 20
     upload_max_files: int = 5
+    # PORTAL_NOW: the instant the portal's clock starts at (exercises, demonstrations).
+    now: datetime | None = None
     # Set by `partner-portal dev` only: the built-in development provider and mail catcher.
     dev_tools: bool = False
 
@@ -140,6 +145,13 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dev_tools: bool =
         problems.append(f"PORTAL_SMTP_TLS must be none, starttls or tls, got {smtp_tls_raw!r}.")
         smtp_tls = SmtpTls.NONE
 
+    now: datetime | None = None
+    if now_raw := get("NOW"):
+        try:
+            now = clock.parse_instant(now_raw)
+        except ValueError as exc:
+            problems.append(f"PORTAL_NOW must be an ISO 8601 instant with its offset: {exc}.")
+
     if issuer:
         parsed = urlsplit(issuer)
         if parsed.scheme not in ("http", "https") or not parsed.hostname:
@@ -169,6 +181,11 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dev_tools: bool =
             )
         if not get("OIDC_CLIENT_ID"):
             problems.append("PORTAL_OIDC_CLIENT_ID is not set.")
+        if now_raw:
+            problems.append(
+                "PORTAL_NOW is for exercises and demonstrations; production runs on the real "
+                "clock. Unset it."
+            )
     elif not secret_raw and not problems:
         secret_raw = _development_secret(data_dir)
 
@@ -205,6 +222,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dev_tools: bool =
         frg_inactive_months=get_int("FRG_INACTIVE_MONTHS", 12, 1, 120),
         upload_max_mb=get_int("UPLOAD_MAX_MB", 20, 1, 500),
         upload_max_files=get_int("UPLOAD_MAX_FILES", 5, 1, 50),
+        now=now,
         dev_tools=dev_tools,
     )
     if problems:

@@ -19,7 +19,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from partner_portal import __version__, htmx, i18n
+from partner_portal import __version__, clock, htmx, i18n
 from partner_portal.attachments.uploads import ReceivedForm, UploadLimits, receive
 from partner_portal.auth import sessions
 from partner_portal.auth.access import LoginRequired, Policy
@@ -273,6 +273,8 @@ def page_context(request: Request, session: ActiveSession | None) -> dict[str, A
         "url": url,
         "static": static,
         "dev_tools": settings.dev_tools,
+        # PORTAL_NOW: every page says that the portal runs on exercise time, and which.
+        "exercise_time": clock.local_now() if settings.now is not None else None,
         "htmx": htmx.is_htmx(request),
         "current_path": request.url.path,
         # After logging in from a page, come back to it; never to the login round-trip itself.

@@ -3,6 +3,12 @@
 Every test that asks for ``database_url`` (directly or through ``app``/``client``) runs once on
 SQLite and once on PostgreSQL. ``PORTAL_TEST_DATABASES=sqlite`` narrows that on a laptop
 without PostgreSQL; CI always runs both.
+
+Every test runs on the portal's one clock (:mod:`partner_portal.clock`), started at the same
+instant for each test: now, or the day ``PORTAL_TEST_TODAY`` names (``2031-12-31``, at the time
+of day the run started, or an exact ``2031-12-31T23:30``, Swedish time unless an offset is
+given). Tests build their dates from ``clock.today()``/``clock.now()``, so the suite means the
+same whichever day it runs; the header of the run prints the instant, to repeat a run exactly.
 """
 
 from __future__ import annotations
@@ -15,6 +21,7 @@ import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
 
@@ -27,6 +34,7 @@ from starlette.applications import Starlette
 from starlette.datastructures import Secret
 
 import partner_portal.models  # noqa: F401
+from partner_portal import clock
 from partner_portal.app import create_app
 from partner_portal.auth.models import PortalRole
 from partner_portal.db import create_engine, session_factory
@@ -34,6 +42,7 @@ from partner_portal.migrate import upgrade
 from partner_portal.settings import Settings, load_settings
 from tests.helpers import BASE_URL, Persona, make_person
 from tests.oidc_provider import ProviderControl, running_provider
+from tests.queries import QueryCounter
 
 POSTGRES_ADMIN = os.environ.get(
     "PORTAL_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -42,6 +51,44 @@ T = TypeVar("T")
 DATABASES = [
     d.strip() for d in os.environ.get("PORTAL_TEST_DATABASES", "sqlite,postgresql").split(",")
 ]
+
+
+# --- the clock ---------------------------------------------------------------------------
+
+
+def _clock_start() -> datetime:
+    """The instant every test's clock starts at: PORTAL_TEST_CLOCK_START when a controlling
+    process (pytest-xdist) already chose it, else from PORTAL_TEST_TODAY, else now."""
+    chosen = os.environ.get("PORTAL_TEST_CLOCK_START") or os.environ.get("PORTAL_TEST_TODAY", "")
+    chosen = chosen.strip()
+    if not chosen:
+        return clock.local_now().replace(microsecond=0)
+    if len(chosen) == len("2031-12-31"):
+        day = date.fromisoformat(chosen)
+        time_of_day = clock.local_now().time().replace(microsecond=0)
+        return datetime.combine(day, time_of_day, tzinfo=clock.TIMEZONE)
+    moment = datetime.fromisoformat(chosen)
+    return moment if moment.tzinfo else moment.replace(tzinfo=clock.TIMEZONE)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Chosen once, here, so that pytest-xdist's workers (which inherit the environment) agree.
+    os.environ["PORTAL_TEST_CLOCK_START"] = _clock_start().isoformat()
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    start = os.environ["PORTAL_TEST_CLOCK_START"]
+    return f"portal clock: each test starts at {start} (repeat with PORTAL_TEST_TODAY={start})"
+
+
+@pytest.fixture(autouse=True)
+def portal_clock() -> Iterator[datetime]:
+    """Every test starts on the same instant (see the module's docstring), running from there;
+    a test may freeze or move it through :mod:`partner_portal.clock`. Yields the start."""
+    start = datetime.fromisoformat(os.environ["PORTAL_TEST_CLOCK_START"])
+    clock.start_at(start)
+    yield start
+    clock.reset()
 
 
 # --- databases ---------------------------------------------------------------------------
@@ -159,6 +206,12 @@ async def db(app: Starlette) -> AsyncIterator[AsyncSession]:
     engine = app.state.portal.engine.execution_options(sqlite_begin="DEFERRED")
     async with session_factory(engine)() as session:
         yield session
+
+
+@pytest.fixture
+def query_counter(app: Starlette) -> QueryCounter:
+    """Counts the SQL statements the application runs (see tests/queries.py)."""
+    return QueryCounter(app.state.portal.engine)
 
 
 def app_with(app: Starlette, **changes: object) -> Starlette:

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
 from partner_portal.audit.models import AuditAction, AuditEvent
-from partner_portal.i18n import TIMEZONE
+from partner_portal.clock import TIMEZONE
 from tests.helpers import Persona, log_in
 from tests.organisations.factories import make_organisation
 

@@ -9,7 +9,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from partner_portal.db import UTCDateTime, enum_column_type, utcnow
+from partner_portal import clock
+from partner_portal.db import UTCDateTime, enum_column_type
 
 
 class ActionStatus(enum.StrEnum):
@@ -46,9 +47,9 @@ class Action(SQLModel, table=True):
     # Who else sees it: the people of the room, or of the meeting's organisations.
     room_id: int | None = Field(default=None, foreign_key="room.id", index=True)
     meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     created_by: int | None = Field(default=None, foreign_key="person.id")
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     completed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     completed_by: int | None = Field(default=None, foreign_key="person.id")
     overdue_reminder_sent_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

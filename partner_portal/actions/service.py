@@ -9,13 +9,13 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from partner_portal import clock
 from partner_portal.actions.access import ActionAccess
 from partner_portal.actions.forms import ActionInput
 from partner_portal.actions.models import Action, ActionSource, ActionStatus
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.db import utcnow
 from partner_portal.errors import Forbidden, NotFound
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
@@ -138,7 +138,7 @@ async def set_status(
     if action.status is status:
         return
     before = action.status
-    now = utcnow()
+    now = clock.now()
     action.status = status
     action.updated_at = now
     if status is ActionStatus.DONE:

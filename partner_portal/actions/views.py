@@ -7,12 +7,11 @@ from typing import Any
 
 from starlette.responses import Response
 
+from partner_portal import clock
 from partner_portal.actions import forms, queries, service
 from partner_portal.actions.access import action_for
-from partner_portal.db import utcnow
 from partner_portal.forms import FormInvalid
 from partner_portal.organisations.queries import organisation_choices
-from partner_portal.rooms.status import swedish_today
 from partner_portal.web import Ctx
 
 
@@ -24,7 +23,7 @@ async def index(ctx: Ctx) -> Response:
     )
     return ctx.render(
         "actions/index.html",
-        {"actions": actions, "today": swedish_today(utcnow()), "filtered": room_id is not None},
+        {"actions": actions, "today": clock.today(), "filtered": room_id is not None},
     )
 
 
@@ -35,7 +34,7 @@ async def show(ctx: Ctx, *, errors: dict[str, str] | None = None, status: int = 
         {
             "access": access,
             "action": access.action,
-            "today": swedish_today(utcnow()),
+            "today": clock.today(),
             "errors": errors or {},
         },
         status=status,

@@ -14,7 +14,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from partner_portal.db import UTCDateTime, enum_column_type, utcnow
+from partner_portal import clock
+from partner_portal.db import UTCDateTime, enum_column_type
 from partner_portal.rooms.models import Classification
 
 
@@ -27,7 +28,7 @@ class Attachment(SQLModel, table=True):
     # On whose behalf it was uploaded; None: the municipality (a coordinator).
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     uploaded_by: int = Field(foreign_key="person.id", index=True)
-    uploaded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    uploaded_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     classification: Classification = Field(sa_type=enum_column_type(Classification))
     title: str = Field(max_length=200)
     note: str = Field(default="", max_length=2000)

@@ -9,7 +9,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from partner_portal.db import UTCDateTime, enum_column_type, utcnow
+from partner_portal import clock
+from partner_portal.db import UTCDateTime, enum_column_type
 
 
 class AuditAction(enum.StrEnum):
@@ -75,7 +76,7 @@ class AuditEvent(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    occurred_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    occurred_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime, index=True)
     action: AuditAction = Field(sa_type=enum_column_type(AuditAction))
     actor_person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     object_type: str | None = Field(default=None, max_length=40)

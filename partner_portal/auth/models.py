@@ -8,7 +8,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from partner_portal.db import UTCDateTime, enum_column_type, utcnow
+from partner_portal import clock
+from partner_portal.db import UTCDateTime, enum_column_type
 
 
 class PortalRole(enum.StrEnum):
@@ -29,7 +30,7 @@ class Person(SQLModel, table=True):
     email: str | None = Field(default=None, max_length=320, index=True)
     email_verified: bool = False
     is_active: bool = True
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
@@ -46,7 +47,7 @@ class RoleGrant(SQLModel, table=True):
     role: PortalRole = Field(sa_type=enum_column_type(PortalRole))
     email: str | None = Field(default=None, max_length=320, index=True)
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
-    granted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    granted_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class LoginSession(SQLModel, table=True):
@@ -58,8 +59,8 @@ class LoginSession(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     csrf_token: str = Field(max_length=64)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    last_seen_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
     # Kept server-side only, as the id_token_hint for the provider's end-session endpoint.
     id_token: str | None = Field(default=None, sa_type=sa.Text)
@@ -76,4 +77,4 @@ class LoginAttempt(SQLModel, table=True):
     nonce: str = Field(max_length=128)
     code_verifier: str = Field(max_length=128)
     return_to: str = Field(max_length=500, default="/")
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime, index=True)

@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from partner_portal import clock
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth import queries, sessions
@@ -22,7 +23,6 @@ from partner_portal.auth.oidc import (
     ProviderMisconfigured,
     ProviderUnavailable,
 )
-from partner_portal.db import utcnow
 from partner_portal.errors import BadRequest, ServiceUnavailable
 from partner_portal.i18n import gettext as _
 from partner_portal.settings import Settings
@@ -159,7 +159,7 @@ async def complete_login(
         attempt.browser_hash, sessions.hash_token(browser_token)
     ):
         raise await refuse("state belongs to another browser")
-    if utcnow() - attempt.created_at > LOGIN_ATTEMPT_MAX_AGE:
+    if clock.now() - attempt.created_at > LOGIN_ATTEMPT_MAX_AGE:
         raise await refuse("login attempt expired")
     if not code:
         raise await refuse("no code")
@@ -202,7 +202,7 @@ async def _find_or_create_person(db: AsyncSession, identity: Identity) -> Person
     person.name = identity.name[:200]
     person.email = identity.email
     person.email_verified = identity.email_verified
-    person.last_login_at = utcnow()
+    person.last_login_at = clock.now()
     db.add(person)
     await db.flush()
     return person

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from partner_portal import clock
 from partner_portal.auth.models import LoginSession, Person, PortalRole, RoleGrant
-from partner_portal.db import utcnow
 from partner_portal.settings import Settings
 
 # Writing last_seen_at on every request would turn every page view into a write.
@@ -67,7 +67,7 @@ async def create(
 ) -> str:
     """Start a session for ``person_id``; returns the token for the cookie (not committed)."""
     token = new_token()
-    now = utcnow()
+    now = clock.now()
     db.add(
         LoginSession(
             token_hash=hash_token(token),
@@ -86,7 +86,7 @@ async def load(
     db: AsyncSession, token: str, settings: Settings, *, now: datetime | None = None
 ) -> ActiveSession | None:
     """The live session for a cookie token, or None. Ends a session found expired; commits."""
-    now = now or utcnow()
+    now = now or clock.now()
     row: Any = (
         await db.execute(
             sa.select(
@@ -137,7 +137,7 @@ async def purge_expired(
     db: AsyncSession, settings: Settings, *, now: datetime | None = None
 ) -> int:
     """Delete sessions past their absolute or idle limit; returns how many."""
-    now = now or utcnow()
+    now = now or clock.now()
     idle_cutoff = now - timedelta(minutes=settings.session_idle_minutes)
     result = await db.execute(
         sa.delete(LoginSession).where(

@@ -14,7 +14,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from partner_portal.db import UTCDateTime, enum_column_type, utcnow
+from partner_portal import clock
+from partner_portal.db import UTCDateTime, enum_column_type
 
 
 class Decision(enum.StrEnum):
@@ -33,7 +34,7 @@ class Consultation(SQLModel, table=True):
     # The last day (Swedish calendar) for statements; later ones are accepted and marked late.
     deadline: date
     instructions: str = Field(default="", max_length=4000)
-    opened_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    opened_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     opened_by: int = Field(foreign_key="person.id")
 
 
@@ -64,7 +65,7 @@ class Statement(SQLModel, table=True):
     submitted_by: int = Field(foreign_key="person.id", index=True)
     signer_name: str = Field(max_length=200)
     organisation_name: str = Field(max_length=200)
-    submitted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    submitted_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     late: bool = False
 
 
@@ -84,5 +85,5 @@ class ConsultationResponse(SQLModel, table=True):
     comment_id: int | None = Field(default=None, foreign_key="plan_comment.id", index=True)
     decision: Decision = Field(sa_type=enum_column_type(Decision))
     reason: str = Field(default="", max_length=4000)
-    responded_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    responded_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     responded_by: int = Field(foreign_key="person.id")

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import i18n
+from partner_portal import clock, i18n
 from partner_portal.attachments import service as attachments
 from partner_portal.attachments import storage
 from partner_portal.attachments.service import FilesInput
@@ -31,12 +31,10 @@ from partner_portal.consultations.models import (
     Statement,
 )
 from partner_portal.consultations.queries import ConsultationRow
-from partner_portal.db import utcnow
 from partner_portal.errors import NotFound, PortalError
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
 from partner_portal.forms import FormInvalid
-from partner_portal.i18n import TIMEZONE
 from partner_portal.i18n import gettext as _
 from partner_portal.mail.messages import build
 from partner_portal.mail.outbox import enqueue
@@ -123,7 +121,7 @@ async def open_consultation(
         errors["organisations"] = _("Välj minst en organisation.")
     elif not set(data.organisation_ids) <= askable:
         errors["organisations"] = _("Bara organisationer i rummet kan få remissen.")
-    if data.deadline < utcnow().astimezone(TIMEZONE).date():
+    if data.deadline < clock.today():
         errors["deadline"] = _("Sista dagen kan inte ha passerat.")
     if errors or version is None:
         raise FormInvalid(errors)
@@ -202,7 +200,7 @@ async def consultation_for(
 
 def is_late(deadline: date) -> bool:
     """After the last day, in Swedish time."""
-    return utcnow().astimezone(TIMEZONE).date() > deadline
+    return clock.today() > deadline
 
 
 async def submit_statement(
@@ -236,7 +234,7 @@ async def submit_statement(
     organisation_name = await db.scalar(
         sa.select(col(Organisation.name)).where(col(Organisation.id) == organisation_id)
     )
-    now = utcnow()
+    now = clock.now()
     late = is_late(consultation.deadline)
     statement = Statement(
         consultation_id=consultation.id,
@@ -400,7 +398,7 @@ async def respond(
     )
     response.decision = decision
     response.reason = reason
-    response.responded_at = utcnow()
+    response.responded_at = clock.now()
     response.responded_by = actor.id
     db.add(response)
     await db.flush()

@@ -6,14 +6,13 @@ from typing import Any
 
 from starlette.responses import Response
 
+from partner_portal import clock
 from partner_portal.attachments import queries as attachment_queries
 from partner_portal.consultations import exports, forms, queries, service
 from partner_portal.consultations.queries import ConsultationRow
-from partner_portal.db import utcnow
 from partner_portal.documents import DOCX_MEDIA_TYPE
 from partner_portal.errors import NotFound
 from partner_portal.forms import FormInvalid
-from partner_portal.i18n import TIMEZONE
 from partner_portal.rooms.access import RoomAccess, room_for
 from partner_portal.tables import CSV_MEDIA_TYPE
 from partner_portal.web import Ctx, upload_limits
@@ -120,7 +119,7 @@ async def show(
             "submitted": ctx.request.query_params.get("lamnat") == "1",
             "max_mb": limits.max_file_bytes // (1024 * 1024),
             "max_files": limits.max_files,
-            "today": utcnow().astimezone(TIMEZONE).date(),
+            "today": clock.today(),
         },
         status=status,
     )

@@ -12,7 +12,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from partner_portal.db import UTCDateTime, enum_column_type, utcnow
+from partner_portal import clock
+from partner_portal.db import UTCDateTime, enum_column_type
 
 
 class WaterCategory(enum.StrEnum):
@@ -50,8 +51,8 @@ class StyrelUser(SQLModel, table=True):
     justification: str = Field(max_length=2000)
     address: str = Field(max_length=300)
     grid_company: str = Field(max_length=200)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class ConnectionPoint(SQLModel, table=True):
@@ -93,8 +94,8 @@ class WaterNeed(SQLModel, table=True):
     vulnerable: int
     own_tank: bool
     note: str = Field(default="", max_length=1000)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class ReadinessStatus(SQLModel, table=True):
@@ -112,4 +113,4 @@ class ReadinessStatus(SQLModel, table=True):
     progress_id: int = Field(foreign_key="item_progress.id")
     war_organisation: WarOrganisation = Field(sa_type=enum_column_type(WarOrganisation))
     security_analysis_done: bool
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped
 from sqlmodel import col
 
-from partner_portal.db import utcnow
+from partner_portal import clock
 from partner_portal.deliverables.forms import ReadinessInput, StyrelUserInput, WaterNeedInput
 from partner_portal.deliverables.models import (
     ConnectionPoint,
@@ -72,7 +72,7 @@ async def _check_can_change(db: AsyncSession, progress: ItemProgress, kind: Item
 def _touch(progress: ItemProgress, actor_id: int) -> None:
     if progress.status in _STARTS_WORK:
         progress.status = ProgressStatus.IN_PROGRESS
-    progress.updated_at = utcnow()
+    progress.updated_at = clock.now()
     progress.updated_by = actor_id
 
 
@@ -165,7 +165,7 @@ async def save_styrel_user(
     errors = await _gsrn_conflicts(db, progress, data, user_id)
     if errors:
         raise FormInvalid(errors)
-    now = utcnow()
+    now = clock.now()
     if user is None:
         user = StyrelUser(
             progress_id=progress.id,
@@ -271,7 +271,7 @@ async def save_water_need(
     """
     await _check_can_change(db, progress, ItemKind.WATER_NEEDS)
     assert progress.id is not None
-    now = utcnow()
+    now = clock.now()
     if need_id is None:
         need = WaterNeed(
             progress_id=progress.id,
@@ -355,7 +355,7 @@ async def save_readiness(
             db.add(status)
         status.war_organisation = data.war_organisation
         status.security_analysis_done = data.security_analysis_done
-        status.updated_at = utcnow()
+        status.updated_at = clock.now()
         try:
             await db.flush()
         except IntegrityError:

@@ -12,7 +12,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from partner_portal.db import utcnow
+from partner_portal import clock
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,7 @@ class _Handler:
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         assert isinstance(message, EmailMessage)
         self.mails.appendleft(
-            CaughtMail(utcnow(), envelope.mail_from, tuple(envelope.rcpt_tos), message)
+            CaughtMail(clock.now(), envelope.mail_from, tuple(envelope.rcpt_tos), message)
         )
         return "250 Message accepted for delivery"
 

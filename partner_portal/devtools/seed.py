@@ -13,11 +13,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from partner_portal import clock
 from partner_portal.auth import queries
 from partner_portal.auth.models import Person, PortalRole
 from partner_portal.auth.service import grant_role_by_email
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.db import utcnow
 from partner_portal.devtools.people import DEMO_PEOPLE
 from partner_portal.evidence.models import Process
 from partner_portal.frg.models import (
@@ -246,7 +246,7 @@ async def seed_frg(
             email=f"{subject}@example.se",
             agreement_signed_on=date(2025, 3, 1),
             basic_course_on=date(2025, 4, 12),
-            registered_at=utcnow(),
+            registered_at=clock.now(),
         )
         db.add(volunteer)
         await db.flush()

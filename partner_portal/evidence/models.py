@@ -15,7 +15,8 @@ from typing import Any
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from partner_portal.db import UTCDateTime, enum_column_type, utcnow
+from partner_portal import clock
+from partner_portal.db import UTCDateTime, enum_column_type
 
 
 class Process(enum.StrEnum):
@@ -68,7 +69,7 @@ class Evidence(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    occurred_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    occurred_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     organisation_id: int = Field(foreign_key="organisation.id")
     person_id: int | None = Field(default=None, foreign_key="person.id", index=True)
     kind: EvidenceKind = Field(sa_type=enum_column_type(EvidenceKind))

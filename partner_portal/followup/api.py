@@ -29,14 +29,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from partner_portal import clock
 from partner_portal.auth.access import PUBLIC, Policy
-from partner_portal.db import utcnow
 from partner_portal.errors import PortalError, TooManyRequests
 from partner_portal.followup import api_tokens
 from partner_portal.followup.api_tokens import ApiReader
 from partner_portal.i18n import gettext as _
 from partner_portal.ratelimit import RateLimiter
-from partner_portal.rooms.status import swedish_today
 from partner_portal.settings import Settings
 from partner_portal.web import Portal, portal_of
 
@@ -190,7 +189,7 @@ class ApiCtx:
 
     @property
     def today(self) -> date:
-        return swedish_today(utcnow())
+        return clock.today()
 
     def params(self, **allowed: bool) -> Params:
         """The query string; ``allowed``: parameter name → whether it may be repeated."""

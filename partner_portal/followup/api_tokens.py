@@ -20,11 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import Field, SQLModel, col
 
+from partner_portal import clock
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.models import Person, PortalRole, RoleGrant
 from partner_portal.auth.sessions import CurrentPerson, hash_token
-from partner_portal.db import UTCDateTime, utcnow
+from partner_portal.db import UTCDateTime
 from partner_portal.errors import NotFound
 from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
@@ -50,7 +51,7 @@ class ApiToken(SQLModel, table=True):
     name: str = Field(max_length=NAME_MAX_LENGTH)
     person_id: int = Field(foreign_key="person.id", index=True)
     created_by: int = Field(foreign_key="person.id")
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     revoked_by: int | None = Field(default=None, foreign_key="person.id")
@@ -230,7 +231,7 @@ async def revoke(
     result = await db.execute(
         sa.update(ApiToken)
         .where(col(ApiToken.id) == token_id, col(ApiToken.revoked_at).is_(None))
-        .values(revoked_at=utcnow(), revoked_by=actor.id)
+        .values(revoked_at=clock.now(), revoked_by=actor.id)
     )
     if result.rowcount:  # type: ignore[attr-defined]
         record(
@@ -256,7 +257,7 @@ async def authenticate(
     """
     if TOKEN_PATTERN.fullmatch(token) is None:
         return None  # not even shaped like one of ours: no need to ask the database
-    now = now or utcnow()
+    now = now or clock.now()
     row: Any = (
         await db.execute(
             sa.select(

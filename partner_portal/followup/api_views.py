@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 
 from starlette.responses import Response
 
+from partner_portal.clock import TIMEZONE
 from partner_portal.evidence.models import Process
 from partner_portal.followup import api_schema, queries, service
 from partner_portal.followup.api import (
@@ -25,7 +26,6 @@ from partner_portal.followup.api import (
 from partner_portal.followup.levels import Level
 from partner_portal.followup.queries import EvidenceRow, OrganisationRow
 from partner_portal.followup.service import Cell, Chosen, Matrix
-from partner_portal.i18n import TIMEZONE
 from partner_portal.i18n import gettext as _
 from partner_portal.organisations.models import OrganisationKind
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from partner_portal.db import utcnow
+from partner_portal import clock
 from partner_portal.errors import NotFound
 from partner_portal.followup import exports, forms, pdf, queries, report, service, wording
 from partner_portal.followup.service import Chosen
 from partner_portal.i18n import gettext as _
 from partner_portal.labels import LABELS
-from partner_portal.rooms.status import swedish_today
 from partner_portal.tables import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from partner_portal.web import Ctx
 
@@ -19,7 +18,7 @@ EVIDENCE_PAGE = 200
 
 
 def _chosen(ctx: Ctx) -> tuple[Chosen, bool]:
-    return forms.chosen(ctx.request.query_params, today=swedish_today(utcnow()))
+    return forms.chosen(ctx.request.query_params, today=clock.today())
 
 
 def _context(chosen: Chosen, ignored: bool) -> dict[str, object]:

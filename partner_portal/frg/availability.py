@@ -13,7 +13,7 @@ import enum
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from partner_portal.i18n import TIMEZONE
+from partner_portal.clock import TIMEZONE
 
 
 class Part(enum.IntEnum):
@@ -41,10 +41,6 @@ def slot_parts(value: int) -> tuple[int, Part]:
 def week_start(day: date) -> date:
     """The Monday of the week ``day`` is in."""
     return day - timedelta(days=day.weekday())
-
-
-def local_today(now: datetime) -> date:
-    return now.astimezone(TIMEZONE).date()
 
 
 def local_moment(day: date, hour: int) -> datetime:

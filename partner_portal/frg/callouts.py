@@ -18,11 +18,11 @@ from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from partner_portal import clock
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.queries import count_recent
 from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson, hash_token
-from partner_portal.db import utcnow
 from partner_portal.errors import Gone, NotFound, TooManyRequests
 from partner_portal.evidence.models import EvidenceKind, Process
 from partner_portal.evidence.service import record_evidence
@@ -72,7 +72,7 @@ async def propose(db: AsyncSession, *, group: GroupRow, data: CalloutInput) -> P
         group.id,
         window(data.starts_at, data.ends_at),
         frozenset({data.skill_id}) if data.skill_id else frozenset(),
-        since=utcnow() - FAIRNESS_PERIOD,
+        since=clock.now() - FAIRNESS_PERIOD,
     )
     wanted = PROPOSAL_FACTOR * data.people_needed
     return Proposal(found, frozenset(r.id for r in found[:wanted]))
@@ -101,7 +101,7 @@ async def send(
         db,
         actor_id=actor.id,
         actions=(AuditAction.FRG_CALLOUT_SENT,),
-        since=utcnow() - timedelta(hours=1),
+        since=clock.now() - timedelta(hours=1),
     )
     if sent >= CALLOUTS_PER_HOUR:
         raise TooManyRequests(
@@ -123,7 +123,7 @@ async def send(
     chosen = {int(r.id): str(r.email) for r in rows}
     if set(chosen) != set(volunteer_ids):
         raise FormInvalid({"volunteer": _("Någon av de valda kan inte larmas ut härifrån.")})
-    now = utcnow()
+    now = clock.now()
     callout = Callout(
         organisation_id=group.id,
         title=data.title,
@@ -247,7 +247,7 @@ async def open_answer(db: AsyncSession, token: str) -> AnswerPage:
     volunteer = await queries.volunteer(db, row.volunteer_id)
     if callout is None or volunteer is None:
         raise _unknown()
-    if not callout.is_open(utcnow()):
+    if not callout.is_open(clock.now()):
         raise _closed()
     return AnswerPage(callout, volunteer.name, row.answer)
 
@@ -257,7 +257,7 @@ async def answer(db: AsyncSession, *, token: str, yes: bool) -> AnswerPage:
     answer and its time, the volunteer active now; one conditional UPDATE. Gone once closed."""
     page = await open_answer(db, token)
     await db.commit()
-    now = utcnow()
+    now = clock.now()
     new = Answer.YES if yes else Answer.NO
     changed: Any = await db.execute(
         sa.update(Recipient)
@@ -299,7 +299,7 @@ async def update_recipient(
         raise NotFound()
     recipient.confirmed = data.confirmed
     recipient.role = data.role
-    now = utcnow()
+    now = clock.now()
     if data.action == "in":
         recipient.checked_in_at = now
         recipient.checked_out_at = None
@@ -319,7 +319,7 @@ async def close(
         raise NotFound()
     if callout.status is CalloutStatus.OPEN:
         callout.status = CalloutStatus.CLOSED
-        callout.closed_at = utcnow()
+        callout.closed_at = clock.now()
         record(
             db,
             AuditAction.FRG_CALLOUT_CLOSED,
@@ -336,4 +336,4 @@ def hours_total(recipients: list[queries.RecipientRow]) -> float:
 
 
 def is_open(callout: CalloutRow, now: datetime | None = None) -> bool:
-    return callout.is_open(now or utcnow())
+    return callout.is_open(now or clock.now())

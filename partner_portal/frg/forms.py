@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from partner_portal.clock import TIMEZONE
 from partner_portal.forms import FormInvalid, email_address, positive_int, text
-from partner_portal.i18n import TIMEZONE
 from partner_portal.i18n import gettext as _
 
 _PHONE = re.compile(r"^\+?[0-9 ()-]{6,24}$")

@@ -7,11 +7,11 @@ from typing import Any
 
 from starlette.responses import Response
 
-from partner_portal.db import utcnow
+from partner_portal import clock
 from partner_portal.forms import FormInvalid
 from partner_portal.frg import callouts, forms, queries, service
 from partner_portal.frg.access import callout_for, lead_for
-from partner_portal.frg.availability import READING_ORDER, local_today, window
+from partner_portal.frg.availability import READING_ORDER, window
 from partner_portal.frg.queries import GroupRow
 from partner_portal.web import Ctx
 
@@ -36,7 +36,7 @@ async def dashboard(
     status: int = 200,
 ) -> Response:
     group = await _group(ctx)
-    now = utcnow()
+    now = clock.now()
     inactive_before = now - timedelta(days=DAYS_PER_MONTH * ctx.settings.frg_inactive_months)
     roster = await queries.roster(ctx.db, group.id)
     return ctx.render(
@@ -170,7 +170,7 @@ async def search(ctx: Ctx) -> Response:
 
 async def overview(ctx: Ctx) -> Response:
     group = await _group(ctx)
-    first_day = local_today(utcnow())
+    first_day = clock.today()
     days = await queries.overview(ctx.db, group.id, first_day, OVERVIEW_DAYS)
     return ctx.render("frg/overview.html", {"group": group, "days": days, "parts": READING_ORDER})
 

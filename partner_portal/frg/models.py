@@ -13,7 +13,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from partner_portal.db import UTCDateTime, enum_column_type, utcnow
+from partner_portal import clock
+from partner_portal.db import UTCDateTime, enum_column_type
 
 
 class VolunteerStatus(enum.StrEnum):
@@ -59,7 +60,7 @@ class FrgSkill(SQLModel, table=True):
     name_key: str = Field(max_length=100)
     sort_key: str = Field(max_length=300)
     is_active: bool = True
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class FrgInvitation(SQLModel, table=True):
@@ -73,7 +74,7 @@ class FrgInvitation(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     status: FrgInvitationStatus = Field(sa_type=enum_column_type(FrgInvitationStatus))
     invited_by: int | None = Field(default=None, foreign_key="person.id", index=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     accepted_by: int | None = Field(default=None, foreign_key="person.id", index=True)
     accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -99,8 +100,8 @@ class Volunteer(SQLModel, table=True):
     # Set when the volunteer has read the information and saved the form: until then the
     # registration is incomplete and the volunteer is never searched or called out.
     registered_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    last_active_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    last_active_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     # The one-tap answer for one week (its Monday): available all of it, or not at all.
     week_start: date | None = None
     week_available: bool | None = None
@@ -154,7 +155,7 @@ class Callout(SQLModel, table=True):
     is_exercise: bool
     status: CalloutStatus = Field(sa_type=enum_column_type(CalloutStatus))
     created_by: int | None = Field(default=None, foreign_key="person.id", index=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 

@@ -16,16 +16,15 @@ from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import i18n
+from partner_portal import clock, i18n
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.queries import count_recent
 from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson, hash_token
-from partner_portal.db import utcnow
 from partner_portal.errors import Gone, NotFound, TooManyRequests
 from partner_portal.forms import FormInvalid
 from partner_portal.frg import queries, tokens
-from partner_portal.frg.availability import local_today, week_start
+from partner_portal.frg.availability import week_start
 from partner_portal.frg.forms import RegistrationInput
 from partner_portal.frg.models import (
     Absence,
@@ -126,12 +125,12 @@ async def invite(
             AuditAction.INVITATION_SENT,
             AuditAction.INVITATION_RESENT,
         ),
-        since=utcnow() - timedelta(hours=1),
+        since=clock.now() - timedelta(hours=1),
     )
     if sent >= settings.invitations_per_hour:
         raise TooManyRequests(retry_after=600)
     await ensure_group(db, group.id)
-    now = utcnow()
+    now = clock.now()
     token = secrets.token_urlsafe(32)
     invitation = FrgInvitation(
         organisation_id=group.id,
@@ -201,7 +200,7 @@ async def open_invitation(db: AsyncSession, token: str) -> OpenLink:
         row is None
         or not row.is_active
         or row.status is not FrgInvitationStatus.PENDING
-        or row.expires_at <= utcnow()
+        or row.expires_at <= clock.now()
     ):
         raise _link_gone()
     return OpenLink(row.name, row.expires_at)
@@ -248,10 +247,10 @@ async def accept_invitation(db: AsyncSession, *, person: CurrentPerson, token: s
             .where(
                 col(FrgInvitation.token_hash) == hash_token(token),
                 col(FrgInvitation.status) == FrgInvitationStatus.PENDING,
-                col(FrgInvitation.expires_at) > utcnow(),
+                col(FrgInvitation.expires_at) > clock.now(),
             )
             .values(
-                status=FrgInvitationStatus.ACCEPTED, accepted_by=person.id, accepted_at=utcnow()
+                status=FrgInvitationStatus.ACCEPTED, accepted_by=person.id, accepted_at=clock.now()
             )
             .returning(col(FrgInvitation.organisation_id))
         )
@@ -274,7 +273,7 @@ async def create_signup_link(db: AsyncSession, *, actor: CurrentPerson, group: G
     await db.execute(
         sa.update(FrgGroup)
         .where(col(FrgGroup.organisation_id) == group.id)
-        .values(signup_token_hash=hash_token(token), signup_created_at=utcnow())
+        .values(signup_token_hash=hash_token(token), signup_created_at=clock.now())
     )
     record(
         db,
@@ -348,7 +347,7 @@ async def save_registration(
     """Side effects: contact details, dates and skills replaced; registered (the first time)
     and active now. Commits."""
     row = await _own(db, volunteer)
-    now = utcnow()
+    now = clock.now()
     row.phone = data.phone
     row.email = data.email
     row.agreement_signed_on = data.agreement_signed_on
@@ -364,7 +363,7 @@ async def save_registration(
 async def save_pattern(db: AsyncSession, *, volunteer: VolunteerRow, slots: frozenset[int]) -> None:
     """Side effects: the weekly pattern replaced, active now. Commits."""
     row = await _own(db, volunteer)
-    row.last_active_at = utcnow()
+    row.last_active_at = clock.now()
     await db.execute(sa.delete(WeeklySlot).where(col(WeeklySlot.volunteer_id) == row.id))
     for value in sorted(slots):
         db.add(WeeklySlot(volunteer_id=volunteer.id, slot=value))
@@ -378,7 +377,7 @@ async def set_week(
     the weekly pattern as it is. Side effects: the week's answer, active now. Commits."""
     values: dict[str, Any] = {"last_active_at": now}
     if available is not None:
-        values |= {"week_start": week_start(local_today(now)), "week_available": available}
+        values |= {"week_start": week_start(clock.swedish_date(now)), "week_available": available}
     await db.execute(sa.update(Volunteer).where(col(Volunteer.id) == volunteer_id).values(**values))
     await db.commit()
 
@@ -391,7 +390,7 @@ async def add_absence(
     count = await db.scalar(sa.select(sa.func.count()).where(col(Absence.volunteer_id) == row.id))
     if (count or 0) >= 100:
         raise FormInvalid({"starts_on": _("Ta bort gamla frånvaroperioder först (högst 100).")})
-    row.last_active_at = utcnow()
+    row.last_active_at = clock.now()
     db.add(Absence(volunteer_id=volunteer.id, starts_on=starts_on, ends_on=ends_on))
     await db.commit()
 
@@ -412,7 +411,7 @@ async def remove_absence(db: AsyncSession, *, volunteer: VolunteerRow, absence_i
 async def confirm_from_mail(db: AsyncSession, *, token: str, settings: Settings) -> str:
     """Apply a one-click answer from the availability mail. Side effects: see set_week.
     Returns the action; Gone for an expired, altered or unknown link."""
-    now = utcnow()
+    now = clock.now()
     try:
         volunteer_id, action = tokens.read(settings.secret_key._value, token, now)
     except tokens.BadToken as bad:
@@ -432,7 +431,7 @@ async def confirm_from_mail(db: AsyncSession, *, token: str, settings: Settings)
 def check_mail_token(token: str, settings: Settings) -> str:
     """The action of a genuine link (for the confirm page), else Gone."""
     try:
-        return tokens.read(settings.secret_key._value, token, utcnow())[1]
+        return tokens.read(settings.secret_key._value, token, clock.now())[1]
     except tokens.BadToken as bad:
         raise Gone(
             _("Länken har gått ut. Logga in och ändra din tillgänglighet i portalen.")
@@ -449,7 +448,7 @@ async def send_availability_mails(
     PORTAL_FRG_AVAILABILITY_MAIL_DAYS ago to confirm it with one click. Side effects: one mail
     per volunteer in the outbox, ``availability_asked_at`` set; one transaction per batch.
     Returns how many were asked."""
-    now = utcnow()
+    now = clock.now()
     due = now - timedelta(days=settings.frg_availability_mail_days)
     rows: Any = await db.execute(
         sa.select(

@@ -8,12 +8,12 @@ from typing import Any
 
 from starlette.responses import Response
 
-from partner_portal.db import utcnow
+from partner_portal import clock
 from partner_portal.errors import BadRequest, NotFound
 from partner_portal.forms import FormInvalid
 from partner_portal.frg import forms, queries, service
 from partner_portal.frg.access import volunteer_for
-from partner_portal.frg.availability import READING_ORDER, local_today, slot, week_start
+from partner_portal.frg.availability import READING_ORDER, slot, week_start
 from partner_portal.frg.queries import VolunteerRow
 from partner_portal.tables import CSV_MEDIA_TYPE
 from partner_portal.web import Ctx
@@ -103,8 +103,8 @@ async def availability(ctx: Ctx) -> Response:
 async def _availability_page(
     ctx: Ctx, volunteer: VolunteerRow, *, errors: dict[str, str] | None = None, status: int = 200
 ) -> Response:
-    now = utcnow()
-    this_week = week_start(local_today(now))
+    now = clock.now()
+    this_week = week_start(clock.swedish_date(now))
     week_answer = volunteer.week_available if volunteer.week_start == this_week else None
     return ctx.render(
         "frg/availability.html",
@@ -134,7 +134,7 @@ async def week(ctx: Ctx) -> Response:
     if choice not in ("ja", "nej"):
         raise BadRequest()
     await service.set_week(
-        ctx.db, volunteer_id=volunteer.id, available=choice == "ja", now=utcnow()
+        ctx.db, volunteer_id=volunteer.id, available=choice == "ja", now=clock.now()
     )
     return ctx.redirect(
         ctx.url(

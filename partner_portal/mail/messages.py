@@ -17,7 +17,7 @@ from typing import Any
 
 import jinja2
 
-from partner_portal.db import utcnow
+from partner_portal import clock
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def to_email(message: Message, *, sender: str, message_id_domain: str) -> EmailM
     mime["From"] = sender
     mime["To"] = message.to
     mime["Subject"] = message.subject
-    mime["Date"] = email.utils.format_datetime(utcnow())
+    mime["Date"] = email.utils.format_datetime(clock.now())
     mime["Message-ID"] = email.utils.make_msgid(domain=message_id_domain)
     mime.set_content(message.text, subtype="plain", charset="utf-8")
     mime.add_alternative(message.html, subtype="html", charset="utf-8")

@@ -8,7 +8,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from partner_portal.db import UTCDateTime, enum_column_type, utcnow
+from partner_portal import clock
+from partner_portal.db import UTCDateTime, enum_column_type
 
 
 class OutboxStatus(enum.StrEnum):
@@ -33,12 +34,12 @@ class OutboxMessage(SQLModel, table=True):
     # A meeting's iCalendar object and its METHOD (REQUEST, CANCEL), when the mail carries one.
     body_calendar: str | None = Field(default=None, sa_type=sa.Text)
     calendar_method: str | None = Field(default=None, max_length=16)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     status: OutboxStatus = Field(
         default=OutboxStatus.PENDING, sa_type=enum_column_type(OutboxStatus), index=True
     )
     attempts: int = 0
-    next_attempt_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+    next_attempt_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime, index=True)
     # While ``sending``: the lease. A worker that dies mid-delivery leaves it to expire, and the
     # next round claims the message again.
     claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal.db import utcnow
+from partner_portal import clock
 from partner_portal.mail.messages import Message
 from partner_portal.mail.models import OutboxMessage, OutboxStatus
 
@@ -45,7 +45,7 @@ def enqueue(
     subject = message.subject
     if len(subject) > _SUBJECT_MAX:
         subject = subject[: _SUBJECT_MAX - 1] + "…"
-    now = utcnow()
+    now = clock.now()
     row = OutboxMessage(
         to_address=to,
         subject=subject,

@@ -28,7 +28,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
-from partner_portal.db import transaction, utcnow
+from partner_portal import clock
+from partner_portal.db import transaction
 from partner_portal.mail.messages import Message, to_email
 from partner_portal.mail.models import OutboxMessage, OutboxStatus
 from partner_portal.settings import Settings, SmtpTls
@@ -126,11 +127,11 @@ async def deliver_due(
     it first finishes the message in hand (see :func:`_uninterrupted`).
     """
 
-    def clock() -> datetime:
-        return now if now is not None else utcnow()
+    def moment() -> datetime:
+        return now if now is not None else clock.now()
 
     started = time.monotonic()
-    ids = await _uninterrupted(_claim(sessions, clock(), limit))
+    ids = await _uninterrupted(_claim(sessions, moment(), limit))
     if not ids:
         return 0
     rows = await _uninterrupted(_load(sessions, ids))
@@ -150,7 +151,7 @@ async def deliver_due(
                 )
             )
             continue
-        sent += await _uninterrupted(_deliver(sessions, settings, row, clock))
+        sent += await _uninterrupted(_deliver(sessions, settings, row, moment))
     return sent
 
 

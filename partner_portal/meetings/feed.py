@@ -17,11 +17,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from partner_portal import clock
 from partner_portal.actions.service import action_path
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson, hash_token
-from partner_portal.db import utcnow
 from partner_portal.errors import NotFound
 from partner_portal.i18n import gettext as _
 from partner_portal.meetings import ics, queries
@@ -59,7 +59,7 @@ async def create(db: AsyncSession, *, actor: CurrentPerson, ip_address: str | No
     """A new secret feed URL token for the person; any older one stops working. Side effects:
     the feed row (hash only), older feeds revoked, ``calendar_feed_created`` audited. Commits.
     Returns the token, which exists in plain text only here."""
-    now = utcnow()
+    now = clock.now()
     await _revoke_all(db, actor.id, now)
     token = secrets.token_urlsafe(32)
     db.add(CalendarFeed(person_id=actor.id, token_hash=hash_token(token), created_at=now))
@@ -78,7 +78,7 @@ async def create(db: AsyncSession, *, actor: CurrentPerson, ip_address: str | No
 async def revoke(db: AsyncSession, *, actor: CurrentPerson, ip_address: str | None) -> None:
     """Stop the person's feed. Side effects: revoked, ``calendar_feed_revoked`` audited if there
     was one. Commits."""
-    if await _revoke_all(db, actor.id, utcnow()):
+    if await _revoke_all(db, actor.id, clock.now()):
         record(
             db,
             AuditAction.CALENDAR_FEED_REVOKED,

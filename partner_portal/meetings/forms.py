@@ -14,8 +14,8 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from partner_portal import forms
+from partner_portal.clock import TIMEZONE
 from partner_portal.forms import FormInvalid
-from partner_portal.i18n import TIMEZONE
 from partner_portal.i18n import gettext as _
 from partner_portal.meetings.models import Rsvp
 
@@ -32,9 +32,9 @@ class MeetingInput:
     organisation_ids: tuple[int, ...]
 
 
-def local_moment(day: date, clock: time) -> datetime | None:
+def local_moment(day: date, at: time) -> datetime | None:
     """The UTC moment of a Stockholm wall-clock time, or None if that time never occurs."""
-    local = datetime.combine(day, clock, tzinfo=TIMEZONE)
+    local = datetime.combine(day, at, tzinfo=TIMEZONE)
     moment = local.astimezone(UTC)
     if moment.astimezone(TIMEZONE).replace(tzinfo=None) != local.replace(tzinfo=None):
         return None

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress
 
-from partner_portal.i18n import TIMEZONE
+from partner_portal.clock import TIMEZONE
 
 PRODID = "-//Botkyrka kommun//Partnerportalen//SV"
 TZID = "Europe/Stockholm"

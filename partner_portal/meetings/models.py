@@ -9,7 +9,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from partner_portal.db import UTCDateTime, enum_column_type, utcnow
+from partner_portal import clock
+from partner_portal.db import UTCDateTime, enum_column_type
 
 
 class Rsvp(enum.StrEnum):
@@ -36,8 +37,8 @@ class Meeting(SQLModel, table=True):
     video_url: str = Field(default="", max_length=500)
     agenda: str = Field(default="", sa_type=sa.Text)
     organiser_id: int = Field(foreign_key="person.id", index=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     cancelled_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     minutes: str = Field(default="", sa_type=sa.Text)
     minutes_filed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
@@ -56,7 +57,7 @@ class MeetingOrganisation(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id")
     organisation_id: int = Field(foreign_key="organisation.id", index=True)
-    invited_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    invited_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class MeetingPerson(SQLModel, table=True):
@@ -85,7 +86,7 @@ class MeetingDecision(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
     text: str = Field(sa_type=sa.Text)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     created_by: int | None = Field(default=None, foreign_key="person.id")
 
 
@@ -98,5 +99,5 @@ class CalendarFeed(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     person_id: int = Field(foreign_key="person.id", index=True)
     token_hash: str = Field(max_length=64, unique=True)
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -20,7 +20,8 @@ from sqlmodel import col
 from partner_portal.actions.models import Action, ActionStatus
 from partner_portal.actions.service import action_path
 from partner_portal.auth.models import Person
-from partner_portal.i18n import TIMEZONE, format_date
+from partner_portal.clock import TIMEZONE
+from partner_portal.i18n import format_date
 from partner_portal.meetings import queries
 from partner_portal.meetings.mails import Recipient, people_of, send
 from partner_portal.meetings.models import Meeting, MeetingPerson, Rsvp

@@ -16,6 +16,7 @@ from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from partner_portal import clock
 from partner_portal.actions.forms import ActionInput
 from partner_portal.actions.models import ActionSource
 from partner_portal.actions.service import add_action
@@ -23,7 +24,6 @@ from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.models import Person
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.db import utcnow
 from partner_portal.errors import Forbidden, NotFound
 from partner_portal.evidence.models import Evidence, EvidenceKind, Process
 from partner_portal.evidence.service import record_evidence
@@ -166,7 +166,7 @@ async def create_meeting(
     allowed = await _allowed_organisations(db, data.room_id)
     if not set(data.organisation_ids) <= allowed:
         raise FormInvalid({"organisations": _("Bjud bara in organisationer som finns i listan.")})
-    now = utcnow()
+    now = clock.now()
     host = urlsplit(settings.base_url).hostname or "partnerportalen"
     meeting = Meeting(
         uid=f"{uuid.uuid4()}@{host}",
@@ -260,7 +260,7 @@ async def update_meeting(
         )
     for organisation_id in sorted(added):
         db.add(MeetingOrganisation(meeting_id=meeting.id, organisation_id=organisation_id))
-    now = utcnow()
+    now = clock.now()
     if data.starts_at != meeting.starts_at:
         meeting.reminder_sent_at = None
     meeting.title = data.title
@@ -332,7 +332,7 @@ async def cancel_meeting(
     assert meeting.id is not None
     if meeting.cancelled_at is not None:
         return
-    now = utcnow()
+    now = clock.now()
     meeting.cancelled_at = now
     meeting.sequence += 1
     meeting.updated_at = now
@@ -378,7 +378,7 @@ async def answer(
     meeting = access.meeting
     if meeting.cancelled:
         raise FormInvalid({"rsvp": _("Mötet är inställt.")})
-    now = now or utcnow()
+    now = now or clock.now()
     if meeting.ends_at <= now:
         raise FormInvalid({"rsvp": _("Mötet är redan över.")})
     row = await db.scalar(
@@ -442,7 +442,7 @@ async def record_attendance(
             )
         )
     )
-    now = utcnow()
+    now = clock.now()
     for person_id, invitee in invitees.items():
         attended = person_id in present
         row = rows.get(person_id)
@@ -492,7 +492,7 @@ async def save_minutes(
     assert meeting is not None
     meeting.minutes = minutes
     if meeting.minutes_filed_at is None:
-        meeting.minutes_filed_at = utcnow()
+        meeting.minutes_filed_at = clock.now()
         meeting.minutes_filed_by = actor.id
     record(
         db,

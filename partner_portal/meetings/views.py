@@ -7,12 +7,12 @@ from typing import Any
 
 from starlette.responses import Response
 
+from partner_portal import clock
 from partner_portal.actions import forms as action_forms
 from partner_portal.actions import queries as action_queries
-from partner_portal.db import utcnow
+from partner_portal.clock import TIMEZONE
 from partner_portal.errors import NotFound
 from partner_portal.forms import FormInvalid
-from partner_portal.i18n import TIMEZONE
 from partner_portal.meetings import feed, forms, ics, queries, service
 from partner_portal.meetings.access import MeetingAccess, meeting_for
 from partner_portal.meetings.wording import when
@@ -43,7 +43,7 @@ async def index(ctx: Ctx) -> Response:
     meetings = await queries.meetings_for(
         ctx.db, ctx.me.id, everything=ctx.me.is_coordinator, room_id=room_id
     )
-    now = utcnow()
+    now = clock.now()
     return ctx.render(
         "meetings/index.html",
         {
@@ -178,7 +178,7 @@ async def show(
             "my_answer": await queries.my_answer(ctx.db, meeting.id, ctx.me.id),
             "decisions": await queries.decisions(ctx.db, meeting.id),
             "actions": await action_queries.from_meeting(ctx.db, meeting.id),
-            "now": utcnow(),
+            "now": clock.now(),
             "errors": errors or {},
             "values": values or {},
         },
@@ -316,7 +316,7 @@ async def download(ctx: Ctx) -> Response:
         cancelled=m.cancelled,
         updated_at=m.updated_at,
     )
-    return _calendar_response(ics.single(event, now=utcnow()), f"mote-{m.id}.ics")
+    return _calendar_response(ics.single(event, now=clock.now()), f"mote-{m.id}.ics")
 
 
 # --- the calendar feed ---------------------------------------------------------------------
@@ -341,7 +341,7 @@ async def calendar_revoke(ctx: Ctx) -> Response:
 
 async def calendar_feed(ctx: Ctx) -> Response:
     text = await feed.calendar(
-        ctx.db, ctx.request.path_params["token"], settings=ctx.settings, now=utcnow()
+        ctx.db, ctx.request.path_params["token"], settings=ctx.settings, now=clock.now()
     )
     return Response(
         text,

@@ -18,13 +18,12 @@ from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import i18n
+from partner_portal import clock, i18n
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.queries import count_recent
 from partner_portal.audit.service import record
 from partner_portal.auth.models import Person
 from partner_portal.auth.sessions import CurrentPerson, hash_token
-from partner_portal.db import utcnow
 from partner_portal.errors import Forbidden, Gone, NotFound, TooManyRequests
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
@@ -71,7 +70,7 @@ def role_label(role: MembershipRole) -> str:
 
 
 async def _check_rate(db: AsyncSession, actor: CurrentPerson, settings: Settings) -> None:
-    hour_ago = utcnow() - timedelta(hours=1)
+    hour_ago = clock.now() - timedelta(hours=1)
     sent = await count_recent(db, actor_id=actor.id, actions=_SENDING, since=hour_ago)
     if sent >= settings.invitations_per_hour:
         raise TooManyRequests(
@@ -139,7 +138,7 @@ async def invite(
         raise FormInvalid({"email": _("Organisationen är inaktiverad och kan inte bjuda in.")})
     await _check_rate(db, actor, settings)
     await _check_not_already_there(db, organisation_id, data.email)
-    now = utcnow()
+    now = clock.now()
     token = secrets.token_urlsafe(32)
     invitation = Invitation(
         organisation_id=organisation_id,
@@ -194,7 +193,7 @@ async def _check_not_already_there(db: AsyncSession, organisation_id: int, email
             col(Invitation.organisation_id) == organisation_id,
             col(Invitation.email) == email,
             col(Invitation.status) == InvitationStatus.PENDING,
-            col(Invitation.expires_at) > utcnow(),
+            col(Invitation.expires_at) > clock.now(),
         )
     )
     if pending is not None:
@@ -245,7 +244,7 @@ async def resend(
     if invitation.status is not InvitationStatus.PENDING:
         raise Gone(_("Inbjudan har redan accepterats eller återkallats och kan inte skickas igen."))
     await _check_rate(db, actor, settings)
-    now = utcnow()
+    now = clock.now()
     token = secrets.token_urlsafe(32)
     invitation.token_hash = hash_token(token)
     invitation.sent_at = now
@@ -278,7 +277,7 @@ async def revoke(db: AsyncSession, *, actor: CurrentPerson, invitation_id: int) 
     invitation, _access = await _managed_invitation(db, actor, invitation_id)
     if invitation.status is InvitationStatus.PENDING:
         invitation.status = InvitationStatus.REVOKED
-        invitation.revoked_at = utcnow()
+        invitation.revoked_at = clock.now()
         record(
             db,
             AuditAction.INVITATION_REVOKED,
@@ -338,7 +337,7 @@ async def open_invitation(db: AsyncSession, token: str) -> OpenInvitation:
     ).one_or_none()
     if row is None or not row.is_active:
         raise _gone_because(None, False)
-    expired = row.expires_at <= utcnow()
+    expired = row.expires_at <= clock.now()
     if row.status is not InvitationStatus.PENDING or expired:
         raise _gone_because(row.status, expired)
     return OpenInvitation(row.name, row.role, row.inviter, row.expires_at)
@@ -358,7 +357,7 @@ async def accept(
         await db.commit()  # start from a fresh snapshot: SQLite upgrades read locks badly
     await open_invitation(db, token)  # the precise reason, if the link no longer works
     await db.commit()
-    now = utcnow()
+    now = clock.now()
     claimed = (
         await db.execute(
             sa.update(Invitation)
@@ -455,7 +454,7 @@ async def overview(
     """Invitations with the state of each, newest first; two queries whatever their number."""
     rows = await queries.invitations(db, organisation_id=organisation_id, pending_only=pending_only)
     mail = await latest_for(db, "invitation", [row.id for row in rows])
-    now = utcnow()
+    now = clock.now()
     items = []
     for row in rows:
         outbox = mail.get(row.id)

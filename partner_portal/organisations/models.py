@@ -8,7 +8,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from partner_portal.db import UTCDateTime, enum_column_type, utcnow
+from partner_portal import clock
+from partner_portal.db import UTCDateTime, enum_column_type
 
 
 class OrganisationKind(enum.StrEnum):
@@ -51,7 +52,7 @@ class Organisation(SQLModel, table=True):
     parent_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     contact_email: str | None = Field(default=None, max_length=320)
     is_active: bool = True
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     deactivated_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
@@ -70,7 +71,7 @@ class Membership(SQLModel, table=True):
     role: MembershipRole = Field(sa_type=enum_column_type(MembershipRole))
     # Ersättare: stands in for the organisation's main contact.
     is_deputy: bool = False
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
@@ -91,8 +92,8 @@ class Invitation(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     status: InvitationStatus = Field(sa_type=enum_column_type(InvitationStatus), index=True)
     invited_by: int | None = Field(default=None, foreign_key="person.id")
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
-    sent_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    sent_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
     accepted_by: int | None = Field(default=None, foreign_key="person.id")
     accepted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

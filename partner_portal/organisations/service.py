@@ -7,11 +7,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from partner_portal import clock
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth import sessions
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.db import utcnow
 from partner_portal.errors import Forbidden, NotFound
 from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
@@ -160,7 +160,7 @@ async def set_active(
     if organisation.is_active == active:
         return
     organisation.is_active = active
-    organisation.deactivated_at = None if active else utcnow()
+    organisation.deactivated_at = None if active else clock.now()
     if not active:
         people = await db.scalars(
             sa.select(col(Membership.person_id)).where(
@@ -244,7 +244,7 @@ async def end_membership(
     if not access.can_manage:
         raise Forbidden()
     membership = await _membership_in(db, access, membership_id)
-    membership.ended_at = utcnow()
+    membership.ended_at = clock.now()
     record(
         db,
         AuditAction.MEMBERSHIP_ENDED,

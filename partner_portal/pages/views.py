@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from starlette.responses import RedirectResponse, Response
 
-from partner_portal import i18n
+from partner_portal import clock, i18n
 from partner_portal.actions.queries import waiting_for
 from partner_portal.auth.service import safe_return_to
-from partner_portal.db import utcnow
 from partner_portal.errors import NotFound
 from partner_portal.organisations.queries import my_organisations
 from partner_portal.rooms.queries import owed_by_person
-from partner_portal.rooms.status import swedish_today
 from partner_portal.web import Ctx
 
 
@@ -26,7 +24,7 @@ async def home(ctx: Ctx) -> Response:
             "my_organisations": organisations,
             "owed": owed,
             "waiting": waiting,
-            "today": swedish_today(utcnow()),
+            "today": clock.today(),
         },
     )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from partner_portal import tables
-from partner_portal.i18n import TIMEZONE
+from partner_portal.clock import TIMEZONE
 from partner_portal.i18n import gettext as _
 from partner_portal.plans.queries import CommentRow
 

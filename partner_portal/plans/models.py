@@ -13,7 +13,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from partner_portal.db import UTCDateTime, utcnow
+from partner_portal import clock
+from partner_portal.db import UTCDateTime
 
 
 class Plan(SQLModel, table=True):
@@ -24,9 +25,9 @@ class Plan(SQLModel, table=True):
     title: str = Field(max_length=200)
     # The number of the latest published version; 0 while only a draft exists.
     latest_version: int = 0
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     created_by: int | None = Field(default=None, foreign_key="person.id")
-    draft_updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    draft_updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
 
 class PlanSection(SQLModel, table=True):
@@ -57,7 +58,7 @@ class PlanVersion(SQLModel, table=True):
     number: int
     title: str = Field(max_length=200)
     note: str = Field(default="", max_length=2000)  # what changed, in the coordinator's words
-    published_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    published_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     published_by: int | None = Field(default=None, foreign_key="person.id")
 
 
@@ -96,5 +97,5 @@ class PlanComment(SQLModel, table=True):
     # The organisation the author spoke for; none for a coordinator speaking for the municipality.
     organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
     body: str = Field(sa_type=sa.Text)  # plain text, escaped when shown
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     edited_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -10,10 +10,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from partner_portal import clock
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.db import utcnow
 from partner_portal.errors import NotFound
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
@@ -104,7 +104,7 @@ def _place(sections: list[PlanSection], moved: PlanSection | None, position: int
 
 async def _touch(db: AsyncSession, plan_id: int) -> None:
     await db.execute(
-        sa.update(Plan).where(col(Plan.id) == plan_id).values(draft_updated_at=utcnow())
+        sa.update(Plan).where(col(Plan.id) == plan_id).values(draft_updated_at=clock.now())
     )
 
 
@@ -339,7 +339,7 @@ async def edit_comment(
     comment = await db.get(PlanComment, comment_id)
     if comment is None or comment.plan_id != access.plan.id or comment.author_id != actor.id:
         raise NotFound()
-    if access.room.room.is_closed or not may_still_edit(comment.created_at, utcnow()):
+    if access.room.room.is_closed or not may_still_edit(comment.created_at, clock.now()):
         raise FormInvalid({"body": _("En kommentar kan bara ändras de första 15 minuterna.")})
     if body != comment.body:
         record(
@@ -352,7 +352,7 @@ async def edit_comment(
             earlier_text=comment.body,
         )
         comment.body = body
-        comment.edited_at = utcnow()
+        comment.edited_at = clock.now()
         await live.announce(
             db,
             live_topic(access.plan.id),

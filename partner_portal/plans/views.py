@@ -9,8 +9,7 @@ from typing import Any
 
 from starlette.responses import Response, StreamingResponse
 
-from partner_portal import htmx, tables
-from partner_portal.db import utcnow
+from partner_portal import clock, htmx, tables
 from partner_portal.errors import NotFound, ServiceUnavailable
 from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
@@ -184,7 +183,7 @@ async def show(
         access,
         number=_version_param(ctx, "version"),
         reader_id=ctx.me.id,
-        now=utcnow(),
+        now=clock.now(),
     )
     return ctx.render(
         "plans/show.html",
@@ -240,7 +239,7 @@ async def threads(ctx: Ctx, *, error: str = "", status: int = 200, focus: int = 
     """One section's comments: the fragment a live update or an htmx comment swaps in."""
     access = await _access(ctx)
     section = await overview.section_threads(
-        ctx.db, access, ctx.path_id("section_id"), reader_id=ctx.me.id, now=utcnow()
+        ctx.db, access, ctx.path_id("section_id"), reader_id=ctx.me.id, now=clock.now()
     )
     return ctx.render(
         "plans/_threads.html",
@@ -311,7 +310,7 @@ async def edit_comment(ctx: Ctx) -> Response:
             "room": access.room.room,
             "plan": access.plan,
             "comment": found,
-            "still_editable": service.may_still_edit(found.created_at, utcnow())
+            "still_editable": service.may_still_edit(found.created_at, clock.now())
             and not access.room.room.is_closed,
             "values": values,
             "errors": errors,

@@ -13,7 +13,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from partner_portal.db import UTCDateTime, enum_column_type, utcnow
+from partner_portal import clock
+from partner_portal.db import UTCDateTime, enum_column_type
 from partner_portal.evidence.models import Process
 
 
@@ -59,7 +60,7 @@ class ProcessTemplate(SQLModel, table=True):
     name: str = Field(max_length=200)
     description: str = Field(default="", sa_type=sa.Text)
     is_current: bool = True
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     created_by: int | None = Field(default=None, foreign_key="person.id")
 
 
@@ -99,7 +100,7 @@ class Room(SQLModel, table=True):
     # Position of the phase now under way (0 before the first starts).
     current_position: int = 0
     is_closed: bool = False
-    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     created_by: int | None = Field(default=None, foreign_key="person.id")
 
 
@@ -141,7 +142,7 @@ class Participation(SQLModel, table=True):
     room_id: int = Field(foreign_key="room.id")
     organisation_id: int = Field(foreign_key="organisation.id")
     status: ParticipationStatus = Field(sa_type=enum_column_type(ParticipationStatus))
-    invited_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    invited_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     invited_by: int | None = Field(default=None, foreign_key="person.id")
     responded_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     responded_by: int | None = Field(default=None, foreign_key="person.id")
@@ -170,7 +171,7 @@ class ItemProgress(SQLModel, table=True):
     )
     # Checklist confirmations, "not applicable" reasons, or how confidential content was sent.
     note: str = Field(default="", max_length=2000)
-    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     updated_by: int | None = Field(default=None, foreign_key="person.id")
     submitted_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     submitted_by: int | None = Field(default=None, foreign_key="person.id")

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from partner_portal import clock
 from partner_portal.errors import NotFound
 from partner_portal.rooms import queries, status
 from partner_portal.rooms.access import RoomAccess
@@ -59,7 +60,7 @@ async def room_overview(db: AsyncSession, access: RoomAccess, *, now: datetime) 
     participants = await queries.participants(db, room_id)
     progress = await queries.progress_in_room(db, room_id)
     activity = await queries.activity(db, room_id)
-    today = status.swedish_today(now)
+    today = clock.swedish_date(now)
     accepted = [p for p in participants if p.status is ParticipationStatus.ACCEPTED]
     matrix = status.matrix(phases, items, [p.organisation_id for p in accepted], progress, today)
     return RoomPage(
@@ -173,7 +174,7 @@ async def item_page(
         organisation_name=participant.name,
         progress=progress,
         status=state,
-        late=status.is_late(state, phase.deadline, status.swedish_today(now)),
+        late=status.is_late(state, phase.deadline, clock.swedish_date(now)),
         may_work=access.may_work_for(organisation_id),
         may_review=access.is_coordinator,
         rows=await rows_for(db, item.kind, progress.id if progress else None),

@@ -11,16 +11,15 @@ from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import i18n
+from partner_portal import clock, i18n
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.db import utcnow
+from partner_portal.clock import TIMEZONE
 from partner_portal.errors import Forbidden, NotFound
 from partner_portal.evidence.models import Evidence, EvidenceKind
 from partner_portal.evidence.service import record_evidence
 from partner_portal.forms import FormInvalid
-from partner_portal.i18n import TIMEZONE
 from partner_portal.i18n import gettext as _
 from partner_portal.mail.messages import build
 from partner_portal.mail.outbox import enqueue
@@ -175,7 +174,7 @@ async def invite_organisations(
             )
             db.add(participation)
         participation.status = ParticipationStatus.INVITED
-        participation.invited_at = utcnow()
+        participation.invited_at = clock.now()
         participation.invited_by = actor.id
         participation.responded_at = None
         participation.responded_by = None
@@ -258,7 +257,7 @@ async def answer(
     if participation is None or participation.status is not ParticipationStatus.INVITED:
         raise FormInvalid({"reason": _("Organisationen har redan svarat på inbjudan.")})
     participation.status = ParticipationStatus.ACCEPTED if accept else ParticipationStatus.DECLINED
-    participation.responded_at = utcnow()
+    participation.responded_at = clock.now()
     participation.responded_by = actor.id
     participation.decline_reason = None if accept else reason
     # The answer is evidence either way; a refusal keeps its reason for the board.
@@ -531,7 +530,7 @@ async def update_progress(
     progress.status = data.status
     progress.classification = data.classification
     progress.note = data.note
-    progress.updated_at = utcnow()
+    progress.updated_at = clock.now()
     progress.updated_by = actor.id
     if data.status is ProgressStatus.NOT_APPLICABLE:
         await db.flush()
@@ -605,7 +604,7 @@ async def withdraw(
     if participation is None or participation.status is not ParticipationStatus.ACCEPTED:
         raise FormInvalid({"reason": _("Bara en organisation som deltar kan lämna rummet.")})
     participation.status = ParticipationStatus.WITHDRAWN
-    participation.responded_at = utcnow()
+    participation.responded_at = clock.now()
     participation.responded_by = actor.id
     participation.decline_reason = reason
     record_evidence(
@@ -659,7 +658,7 @@ async def submit(
         and not await has_content(db, item.kind, progress.id)
     ):
         raise FormInvalid({"status": _("Lägg till minst en rad innan ni lämnar in.")})
-    now = utcnow()
+    now = clock.now()
     progress.status = ProgressStatus.SUBMITTED
     progress.submitted_at = now
     progress.submitted_by = actor.id
@@ -710,7 +709,7 @@ async def review(
     if not approve and not comment:
         raise FormInvalid({"comment": _("Skriv vad organisationen behöver ändra.")})
     item = await _item_in_room(db, access, item_id)
-    now = utcnow()
+    now = clock.now()
     progress.status = ProgressStatus.APPROVED if approve else ProgressStatus.RETURNED
     progress.reviewed_at = now
     progress.reviewed_by = actor.id

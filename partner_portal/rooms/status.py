@@ -10,9 +10,8 @@ import enum
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 
-from partner_portal.i18n import TIMEZONE
 from partner_portal.rooms.models import ProgressStatus
 from partner_portal.rooms.queries import ItemRow, PhaseRow, ProgressRow
 
@@ -42,10 +41,6 @@ class Cell:
 
 
 _FINISHED = {ProgressStatus.SUBMITTED, ProgressStatus.APPROVED, ProgressStatus.NOT_APPLICABLE}
-
-
-def swedish_today(now: datetime) -> date:
-    return now.astimezone(TIMEZONE).date()
 
 
 def is_late(status: ProgressStatus, deadline: date | None, today: date) -> bool:

@@ -6,8 +6,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from partner_portal import htmx
-from partner_portal.db import utcnow
+from partner_portal import clock, htmx
 from partner_portal.forms import FormInvalid
 from partner_portal.organisations.queries import organisation_choices
 from partner_portal.rooms import forms, overview, queries, service
@@ -57,7 +56,7 @@ async def show(
     status: int = 200,
 ) -> Response:
     access = await _access(ctx)
-    page = await overview.room_overview(ctx.db, access, now=utcnow())
+    page = await overview.room_overview(ctx.db, access, now=clock.now())
     choices = (
         await organisation_choices(ctx.db)
         if access.is_coordinator and not access.room.is_closed
@@ -236,7 +235,7 @@ async def item(
         access,
         organisation_id=ctx.path_id("organisation_id"),
         item_id=ctx.path_id("item_id"),
-        now=utcnow(),
+        now=clock.now(),
     )
     return ctx.render(
         "rooms/item.html",

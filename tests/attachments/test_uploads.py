@@ -354,7 +354,7 @@ async def test_housekeeping_sweeps_upload_directories_a_killed_process_left(
     for directory in (old, fresh):
         directory.mkdir(parents=True)
         (directory / "1").write_bytes(b"half a file")
-    two_hours_ago = time.time() - 7200
+    two_hours_ago = time.time() - 7200  # noqa: TID251 (file times are the system's)
     os.utime(old, (two_hours_ago, two_hours_ago))
 
     await housekeeping(db, settings)

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
+from partner_portal import clock
 from partner_portal.auth import sessions
 from partner_portal.auth.models import LoginSession, Person
-from partner_portal.db import utcnow
 from partner_portal.jobs import housekeeping
 from partner_portal.settings import Settings
 from tests.helpers import Persona, log_in
@@ -42,7 +42,7 @@ async def test_an_idle_session_ends(
     app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona, settings: Settings
 ) -> None:
     await log_in(client, app, alice)
-    idle = utcnow() - timedelta(minutes=settings.session_idle_minutes + 1)
+    idle = clock.now() - timedelta(minutes=settings.session_idle_minutes + 1)
     await db.execute(sa.update(LoginSession).values(last_seen_at=idle))
     await db.commit()
 
@@ -54,7 +54,7 @@ async def test_activity_keeps_a_session_alive(
     app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona, settings: Settings
 ) -> None:
     await log_in(client, app, alice)
-    almost_idle = utcnow() - timedelta(minutes=settings.session_idle_minutes - 1)
+    almost_idle = clock.now() - timedelta(minutes=settings.session_idle_minutes - 1)
     await db.execute(sa.update(LoginSession).values(last_seen_at=almost_idle))
     await db.commit()
 
@@ -62,14 +62,14 @@ async def test_activity_keeps_a_session_alive(
     await db.rollback()
     seen = await db.scalar(sa.select(LoginSession.last_seen_at))
     assert seen is not None
-    assert utcnow() - seen < timedelta(seconds=30)
+    assert clock.now() - seen < timedelta(seconds=30)
 
 
 async def test_a_session_ends_at_its_absolute_lifetime_despite_activity(
     app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona
 ) -> None:
     await log_in(client, app, alice)
-    await db.execute(sa.update(LoginSession).values(expires_at=utcnow() - timedelta(seconds=1)))
+    await db.execute(sa.update(LoginSession).values(expires_at=clock.now() - timedelta(seconds=1)))
     await db.commit()
 
     assert not await logged_in(client)
@@ -118,7 +118,7 @@ async def test_housekeeping_removes_expired_sessions_only(
     await db.execute(
         sa.update(LoginSession)
         .where(LoginSession.person_id == alice.id)
-        .values(expires_at=utcnow() - timedelta(minutes=1))
+        .values(expires_at=clock.now() - timedelta(minutes=1))
     )
     await db.commit()
 

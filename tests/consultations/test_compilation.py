@@ -11,7 +11,6 @@ from xml.etree import ElementTree
 import httpx
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
@@ -20,6 +19,7 @@ from partner_portal.consultations.models import ConsultationResponse, Decision, 
 from tests.consultations.factories import comment
 from tests.helpers import BASE_URL, Persona, csrf_token, log_in, make_person
 from tests.organisations.factories import add_member
+from tests.queries import QueryCounter
 
 HOSTILE = (
     '=HYPERLINK("http://evil.example","klicka") <script>alert(1)</script> '
@@ -313,22 +313,10 @@ async def test_the_compilation_takes_the_same_number_of_queries_for_many_stateme
     world: dict[str, int],
     alice: Persona,
     bob: Persona,
+    query_counter: QueryCounter,
 ) -> None:
-    engine = app.state.portal.engine.sync_engine
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
     async def queries_for() -> int:
-        statements.clear()
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            response = await client.get(url(world) + "/sammanstallning")
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
-        assert response.status_code == 200
-        return len(statements)
+        return await query_counter.for_page(client, url(world) + "/sammanstallning")
 
     await log_in(client, app, bob)
     await submit(client, app, world, world["byggen"], "Text")

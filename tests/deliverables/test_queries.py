@@ -6,9 +6,7 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
-from starlette.applications import Starlette
 
 from partner_portal.deliverables import queries, service
 from partner_portal.deliverables.forms import (
@@ -22,6 +20,7 @@ from partner_portal.rooms.models import Classification, ItemKind, ItemProgress, 
 from tests.deliverables.conftest import Room
 from tests.deliverables.factories import gsrn, make_room, organisation_with_progress
 from tests.helpers import Persona
+from tests.queries import QueryCounter
 
 T = TypeVar("T")
 
@@ -52,32 +51,23 @@ def water(site: str) -> WaterNeedInput:
 
 
 async def statements_during(
-    app: Starlette, db: AsyncSession, read: Callable[[], Awaitable[T]]
+    query_counter: QueryCounter, db: AsyncSession, read: Callable[[], Awaitable[T]]
 ) -> tuple[int, T]:
-    engine = app.state.portal.engine.sync_engine
     await db.execute(sa.select(1))  # the transaction is open: only the reads count
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        result = await read()
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    return len(statements), result
+    return await query_counter.during(read)
 
 
 async def test_users_and_their_points_take_two_queries_whatever_their_number(
-    app: Starlette, db: AsyncSession, byggen: ItemProgress, bob: Persona
+    db: AsyncSession, byggen: ItemProgress, bob: Persona, query_counter: QueryCounter
 ) -> None:
     assert byggen.id is not None
     progress_id = byggen.id
     await service.save_styrel_user(
         db, progress=byggen, user_id=None, data=user("U0", (gsrn(0), 1)), actor_id=bob.id
     )
-    with_1, rows = await statements_during(app, db, lambda: queries.styrel_users(db, progress_id))
+    with_1, rows = await statements_during(
+        query_counter, db, lambda: queries.styrel_users(db, progress_id)
+    )
     assert len(rows) == 1
     for number in range(1, 25):
         points = [(gsrn(number * 10 + k), 1 + k) for k in range(3)]
@@ -85,7 +75,9 @@ async def test_users_and_their_points_take_two_queries_whatever_their_number(
             db, progress=byggen, user_id=None, data=user(f"U{number}", *points), actor_id=bob.id
         )
 
-    with_25, rows = await statements_during(app, db, lambda: queries.styrel_users(db, progress_id))
+    with_25, rows = await statements_during(
+        query_counter, db, lambda: queries.styrel_users(db, progress_id)
+    )
 
     assert with_1 == with_25 == 2
     assert len(rows) == 25
@@ -94,7 +86,11 @@ async def test_users_and_their_points_take_two_queries_whatever_their_number(
 
 
 async def test_water_needs_and_readiness_take_one_query_each(
-    app: Starlette, db: AsyncSession, water_room: Room, readiness_room: Room, bob: Persona
+    db: AsyncSession,
+    water_room: Room,
+    readiness_room: Room,
+    bob: Persona,
+    query_counter: QueryCounter,
 ) -> None:
     progress = await organisation_with_progress(
         db, "AB Botkyrkabyggen", room_id=water_room.id, item_id=water_room.item_id
@@ -114,10 +110,10 @@ async def test_water_needs_and_readiness_take_one_query_each(
     )
 
     needs_statements, needs = await statements_during(
-        app, db, lambda: queries.water_needs(db, progress_id)
+        query_counter, db, lambda: queries.water_needs(db, progress_id)
     )
     ready_statements, status = await statements_during(
-        app, db, lambda: queries.readiness(db, ready_id)
+        query_counter, db, lambda: queries.readiness(db, ready_id)
     )
 
     assert (needs_statements, ready_statements) == (1, 1)
@@ -135,7 +131,7 @@ async def _set(db: AsyncSession, progress: ItemProgress, **changes: object) -> N
 
 
 async def test_the_coordinators_styrel_export_has_only_what_was_handed_in(
-    app: Starlette, db: AsyncSession, styrel_room: Room, bob: Persona
+    db: AsyncSession, styrel_room: Room, bob: Persona, query_counter: QueryCounter
 ) -> None:
     parts: dict[str, ItemProgress] = {}
     for number, name in enumerate(
@@ -172,7 +168,7 @@ async def test_the_coordinators_styrel_export_has_only_what_was_handed_in(
     await _set(db, elsewhere, status=ProgressStatus.SUBMITTED)
 
     statements, rows = await statements_during(
-        app, db, lambda: queries.styrel_rows_for_room(db, styrel_room.id)
+        query_counter, db, lambda: queries.styrel_rows_for_room(db, styrel_room.id)
     )
 
     assert statements == 1

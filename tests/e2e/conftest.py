@@ -13,12 +13,15 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
+
+from partner_portal import clock
 
 CHROMIUM = "/usr/bin/chromium"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -30,10 +33,15 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+_LAUNCHED: dict[str, tuple[datetime, float]] = {}
+
+
 @pytest.fixture(scope="module")
 def dev_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`partner-portal dev` exactly as the README starts it, on free ports."""
+    """`partner-portal dev` exactly as the README starts it, on free ports, its clock started
+    (PORTAL_NOW) where every test's clock starts."""
     port, oidc_port, smtp_port = free_port(), free_port(), free_port()
+    start = datetime.fromisoformat(os.environ["PORTAL_TEST_CLOCK_START"])
     data = tmp_path_factory.mktemp("dev-data")
     log = (data / "dev.log").open("w")
     process = subprocess.Popen(
@@ -47,11 +55,18 @@ def dev_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "--smtp-port",
             str(smtp_port),
         ],
-        env={"PATH": os.environ["PATH"], "PORTAL_DATA_DIR": str(data)},
+        env={
+            "PATH": os.environ["PATH"],
+            # A checkout run without installing it (PYTHONPATH) runs its own code here too.
+            **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"},
+            "PORTAL_DATA_DIR": str(data),
+            "PORTAL_NOW": start.isoformat(),
+        },
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
+    _LAUNCHED[base] = (start, time.monotonic())
     try:
         for _ in range(150):
             if process.poll() is not None:
@@ -69,6 +84,15 @@ def dev_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+
+
+@pytest.fixture(autouse=True)
+def clock_as_the_portal_has_it(portal_clock: datetime, request: pytest.FixtureRequest) -> None:
+    """A browser test's own clock (for the dates it types) agrees with the running portal's."""
+    if "dev_portal" not in request.fixturenames:
+        return
+    start, launched = _LAUNCHED[request.getfixturevalue("dev_portal")]
+    clock.start_at(start + timedelta(seconds=time.monotonic() - launched))
 
 
 @pytest.fixture(scope="module")

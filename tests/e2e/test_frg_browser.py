@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from partner_portal import clock
 from tests.e2e.conftest import CheckedPage
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -131,7 +131,7 @@ def test_a_volunteer_registers_and_answers_a_callout_from_the_phone(
     lead.get_by_role("link", name="FRG Botkyrka").click()
     lead.get_by_role("link", name="Ny utlarmning").first.click()
     page.assert_accessible()
-    start = datetime.now(ZoneInfo("Europe/Stockholm")) + timedelta(minutes=30)
+    start = clock.local_now() + timedelta(minutes=30)
     lead.locator("#f-title").fill("Övning: vattenutdelning i Alby")
     lead.locator("#f-place").fill("Alby torg")
     lead.locator("#f-starts_at").fill(start.strftime("%Y-%m-%dT%H:%M"))

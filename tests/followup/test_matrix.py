@@ -12,7 +12,6 @@ import pytest
 import sqlalchemy as sa
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
@@ -23,6 +22,7 @@ from partner_portal.followup.levels import Level
 from partner_portal.organisations.models import Organisation, OrganisationKind
 from tests.helpers import Persona, log_in, make_person
 from tests.organisations.factories import make_organisation
+from tests.queries import QueryCounter
 
 K = EvidenceKind
 P = Process
@@ -196,24 +196,16 @@ async def test_the_matrix_page_groups_by_kind_and_links_each_cell(
 
 
 async def test_the_matrix_keeps_a_constant_number_of_queries_at_10_and_500_organisations(
-    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, reader: Persona
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    reader: Persona,
+    query_counter: QueryCounter,
 ) -> None:
     await log_in(client, app, reader)
-    engine = app.state.portal.engine.sync_engine
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
 
     async def queries_for_matrix() -> int:
-        statements.clear()
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            response = await client.get("/uppfoljning", params=IN_2026)
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
-        assert response.status_code == 200
-        return len(statements)
+        return await query_counter.for_page(client, "/uppfoljning", params=IN_2026)
 
     async def organisations(start: int, stop: int) -> None:
         for number in range(start, stop):

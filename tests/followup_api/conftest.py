@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from partner_portal import clock
 from partner_portal.auth.models import PortalRole
-from partner_portal.db import utcnow
 from partner_portal.evidence.models import Evidence, EvidenceKind, Process
 from partner_portal.followup import api_tokens
 from partner_portal.organisations.models import OrganisationKind
@@ -86,7 +86,7 @@ async def landscape(db: AsyncSession) -> Landscape:
         db, "Södertörns brandförsvarsförbund", OrganisationKind.SAMVERKANSORGAN
     )
     polisen = await make_organisation(db, "Polisen Botkyrka", OrganisationKind.POLIS)
-    now = utcnow()
+    now = clock.now()
     K, P = EvidenceKind, Process
     facts = [
         (byggen, K.ROOM_INVITED, P.NODVATTEN, {}),

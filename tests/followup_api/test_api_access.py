@@ -10,9 +10,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
+from partner_portal import clock
 from partner_portal.auth import roles
 from partner_portal.auth.models import Person, PortalRole, RoleGrant
-from partner_portal.db import utcnow
 from partner_portal.followup import api_tokens
 from partner_portal.followup.api import API_REQUESTS_PER_MINUTE
 from partner_portal.followup.api_tokens import ApiToken
@@ -226,7 +226,7 @@ async def test_each_token_may_make_a_limited_number_of_calls_a_minute(
 async def test_use_is_recorded_at_most_once_a_minute(
     db: AsyncSession, dora: Persona, token: str
 ) -> None:
-    first = utcnow()
+    first = clock.now()
     assert await api_tokens.authenticate(db, token, now=first) is not None
     assert await api_tokens.authenticate(db, token, now=first + timedelta(seconds=30))
     assert await db.scalar(sa.select(ApiToken.last_used_at)) == first

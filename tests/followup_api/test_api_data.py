@@ -11,16 +11,15 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from partner_portal.db import utcnow
+from partner_portal import clock
 from partner_portal.evidence.models import EvidenceKind, Process
 from partner_portal.followup import service
 from partner_portal.organisations.models import Organisation, OrganisationKind
-from partner_portal.rooms.status import swedish_today
 from tests.followup_api.conftest import Landscape, add_evidence, bearer
 
 
 def around_today() -> dict[str, str]:
-    today = swedish_today(utcnow())
+    today = clock.today()
     return {"from": (today - timedelta(days=30)).isoformat(), "to": today.isoformat()}
 
 
@@ -38,7 +37,7 @@ async def test_the_matrix_agrees_with_the_follow_up_service(
         date.fromisoformat(period["from"]),
         date.fromisoformat(period["to"]),
         None,
-        today=swedish_today(utcnow()),
+        today=clock.today(),
     )
     expected = await service.matrix(db, chosen)
 
@@ -123,7 +122,7 @@ async def test_evidence_outside_the_period_does_not_count(
         landscape.samverkan,
         EvidenceKind.ROOM_COMPLETED,
         Process.NODVATTEN,
-        utcnow() - timedelta(days=60),
+        clock.now() - timedelta(days=60),
     )
 
     found = await get(client, token, "matrix", **around_today())
@@ -147,7 +146,7 @@ async def test_a_deactivated_organisation_says_when(
     await db.execute(
         sa.update(Organisation)
         .where(Organisation.id == landscape.byggen)
-        .values(is_active=False, deactivated_at=utcnow())
+        .values(is_active=False, deactivated_at=clock.now())
     )
     await db.commit()
 

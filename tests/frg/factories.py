@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal.db import utcnow
+from partner_portal import clock
 from partner_portal.frg.models import (
     Absence,
     FrgSkill,
@@ -73,8 +73,8 @@ async def make_volunteer(
         email=persona.email,
         agreement_signed_on=date(2025, 1, 10),
         basic_course_on=date(2025, 2, 1),
-        registered_at=utcnow() if registered else None,
-        last_active_at=last_active_at or utcnow(),
+        registered_at=clock.now() if registered else None,
+        last_active_at=last_active_at or clock.now(),
         week_start=week[0] if week else None,
         week_available=week[1] if week else None,
     )

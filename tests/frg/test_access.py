@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from partner_portal.db import utcnow
+from partner_portal import clock
 from partner_portal.frg import callouts
 from partner_portal.frg.forms import CalloutInput
 from partner_portal.frg.models import Absence, Recipient, VolunteerStatus
@@ -110,8 +110,8 @@ async def world(
     volunteer_id = await make_volunteer(db, group, volunteer, skills=["Körkort B"])
     absence = Absence(
         volunteer_id=volunteer_id,
-        starts_on=utcnow().date() + timedelta(days=60),
-        ends_on=utcnow().date() + timedelta(days=61),
+        starts_on=clock.today() + timedelta(days=60),
+        ends_on=clock.today() + timedelta(days=61),
     )
     db.add(absence)
     await db.commit()
@@ -122,7 +122,7 @@ async def world(
     )
     frg_member = await make_person(db, "Frida Representant")
     await add_member(db, frg_member, group, MembershipRole.MEMBER)
-    now = utcnow()
+    now = clock.now()
     callout_id = await callouts.send(
         db,
         actor=as_current(lead),

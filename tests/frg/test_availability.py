@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from partner_portal.clock import TIMEZONE
 from partner_portal.frg import queries
 from partner_portal.frg.availability import (
     Part,
@@ -19,7 +20,6 @@ from partner_portal.frg.availability import (
     window,
 )
 from partner_portal.frg.models import VolunteerStatus
-from partner_portal.i18n import TIMEZONE
 from tests.frg.factories import make_group, make_volunteer, skill_id
 
 MON, TUE, SUN = 0, 1, 6

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.applications import Starlette
 
-from partner_portal.db import utcnow
+from partner_portal import clock
 from partner_portal.evidence.models import Evidence, EvidenceKind, Process
 from partner_portal.frg import callouts
 from partner_portal.frg.forms import CalloutInput
@@ -27,7 +27,7 @@ TOKEN = re.compile(r"/frg/svar/([A-Za-z0-9_-]+)\?svar=ja")
 
 
 def need(people: int = 1, skill: int | None = None, *, hours_from_now: int = 1) -> CalloutInput:
-    starts = utcnow() + timedelta(hours=hours_from_now)
+    starts = clock.now() + timedelta(hours=hours_from_now)
     return CalloutInput(
         "Utdelning av nödvatten",
         "Alby torg",
@@ -265,7 +265,7 @@ async def test_a_link_is_gone_once_the_callout_has_ended(
 ) -> None:
     await db.execute(
         sa.update(Callout).values(
-            starts_at=utcnow() - timedelta(hours=5), ends_at=utcnow() - timedelta(minutes=1)
+            starts_at=clock.now() - timedelta(hours=5), ends_at=clock.now() - timedelta(minutes=1)
         )
     )
     await db.commit()
@@ -365,7 +365,7 @@ async def test_the_lead_confirms_gives_a_role_and_checks_in_and_out(
     await db.execute(
         sa.update(Recipient)
         .where(col(Recipient.id) == recipient)
-        .values(checked_in_at=utcnow() - timedelta(hours=3))
+        .values(checked_in_at=clock.now() - timedelta(hours=3))
     )
     await db.commit()
     assert (await client.post(url, data={**form, "action": "ut"})).status_code == 303

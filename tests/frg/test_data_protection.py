@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
 from starlette.applications import Starlette
 
-from partner_portal.db import utcnow
+from partner_portal import clock
 from partner_portal.evidence.models import Evidence
 from partner_portal.frg import callouts, service
 from partner_portal.frg.forms import CalloutInput
@@ -65,7 +65,7 @@ async def test_the_volunteer_downloads_their_data_as_json_and_csv(
         slots=[1, 2],
         absences=[(date(2026, 7, 1), date(2026, 7, 14))],
     )
-    now = utcnow()
+    now = clock.now()
     await callouts.send(
         db,
         actor=as_current(lead),
@@ -142,7 +142,7 @@ async def test_deleting_removes_or_anonymises_every_row_about_the_volunteer(
     await db.execute(
         sa.update(Volunteer)
         .where(col(Volunteer.id) == volunteer_id)
-        .values(phone=PHONE, email=CONTACT, registered_at=utcnow() - timedelta(days=60))
+        .values(phone=PHONE, email=CONTACT, registered_at=clock.now() - timedelta(days=60))
     )
     await db.commit()
     await make_volunteer(db, group, "Kalle Kvar")  # someone else, who stays
@@ -156,7 +156,7 @@ async def test_deleting_removes_or_anonymises_every_row_about_the_volunteer(
     db.add(Absence(volunteer_id=volunteer_id, starts_on=date(2026, 8, 1), ends_on=date(2026, 8, 2)))
     await db.commit()
     # … called out (answered yes, checked in and out), and asked to confirm availability.
-    now = utcnow()
+    now = clock.now()
     callout_id = await callouts.send(
         db,
         actor=as_current(lead),
@@ -238,9 +238,9 @@ async def test_the_lead_can_take_a_registration_out_after_review(
     app: Starlette, client: httpx.AsyncClient, db: AsyncSession, group: int, lead: Persona
 ) -> None:
     inactive = await make_volunteer(
-        db, group, "Ivar Inaktiv", last_active_at=utcnow() - timedelta(days=400)
+        db, group, "Ivar Inaktiv", last_active_at=clock.now() - timedelta(days=400)
     )
-    now = utcnow()
+    now = clock.now()
     await callouts.send(
         db,
         actor=as_current(lead),

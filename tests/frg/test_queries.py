@@ -5,33 +5,17 @@ from __future__ import annotations
 from datetime import timedelta
 
 import httpx
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
-from partner_portal.db import utcnow
+from partner_portal import clock
+from partner_portal.clock import TIMEZONE
 from partner_portal.frg import callouts
 from partner_portal.frg.forms import CalloutInput
 from partner_portal.frg.queries import GroupRow
-from partner_portal.i18n import TIMEZONE
 from tests.frg.factories import make_volunteer
 from tests.helpers import Persona, as_current, log_in
-
-
-async def statements(app: Starlette, client: httpx.AsyncClient, url: str) -> int:
-    engine = app.state.portal.engine.sync_engine
-    seen: list[str] = []
-
-    def count(*args: object) -> None:
-        seen.append(str(args[2]))
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        response = await client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert response.status_code == 200, url
-    return len(seen)
+from tests.queries import QueryCounter
 
 
 async def add_volunteers(
@@ -44,7 +28,7 @@ async def add_volunteers(
                 db, group, f"Frivillig {index:03d}", skills=["Körkort B", "Första hjälpen"]
             )
         )
-    now = utcnow()
+    now = clock.now()
     await callouts.send(
         db,
         actor=as_current(lead),
@@ -59,9 +43,14 @@ async def add_volunteers(
 
 
 async def test_the_lead_pages_take_as_many_queries_for_3_as_for_30_volunteers(
-    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, group: int, lead: Persona
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    group: int,
+    lead: Persona,
+    query_counter: QueryCounter,
 ) -> None:
-    soon = (utcnow() + timedelta(days=1)).astimezone(TIMEZONE)
+    soon = (clock.now() + timedelta(days=1)).astimezone(TIMEZONE)
     window = f"starts_at={soon:%Y-%m-%dT10:00}&ends_at={soon:%Y-%m-%dT12:00}"
     pages = [
         f"/frg/{group}/ledning",
@@ -71,10 +60,10 @@ async def test_the_lead_pages_take_as_many_queries_for_3_as_for_30_volunteers(
     ]
     await add_volunteers(app, db, group, lead, 0, 3)
     await log_in(client, app, lead)
-    few = [await statements(app, client, url) for url in pages]
+    few = [await query_counter.for_page(client, url) for url in pages]
 
     await add_volunteers(app, db, group, lead, 3, 30)
-    many = [await statements(app, client, url) for url in pages]
+    many = [await query_counter.for_page(client, url) for url in pages]
 
     assert many == few
     assert max(few) <= 12

@@ -13,9 +13,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.applications import Starlette
 
-from partner_portal.db import utcnow
+from partner_portal import clock
 from partner_portal.frg import tokens
-from partner_portal.frg.availability import local_today, week_start
+from partner_portal.frg.availability import week_start
 from partner_portal.frg.models import (
     Absence,
     Volunteer,
@@ -201,7 +201,7 @@ async def test_saving_keeps_the_listed_fields_and_ignores_anything_else(
         vera[0].id,
     )
     assert row.registered_at is not None
-    assert row.registered_at > utcnow() - timedelta(minutes=1)
+    assert row.registered_at > clock.now() - timedelta(minutes=1)
     skills = (
         await db.scalars(
             sa.select(col(VolunteerSkill.skill_id)).where(
@@ -287,15 +287,13 @@ async def test_the_volunteer_sets_the_pattern_the_week_and_absences(
     assert sorted(slots) == [1, 5, 27]
     row = await db.get(Volunteer, volunteer_id)
     assert row is not None
-    assert (row.week_start, row.week_available) == (week_start(local_today(utcnow())), False)
+    assert (row.week_start, row.week_available) == (week_start(clock.today()), False)
     page = await client.get(base)
     assert "Inte tillgänglig den här veckan" in page.text
     assert "1 juli 2026 – 21 juli 2026" in page.text
 
     # Someone else's absence cannot be removed.
-    other = await make_volunteer(
-        db, group, "Otto Annan", absences=[(utcnow().date(), utcnow().date())]
-    )
+    other = await make_volunteer(db, group, "Otto Annan", absences=[(clock.today(), clock.today())])
     absence = await db.scalar(sa.select(col(Absence.id)).where(col(Absence.volunteer_id) == other))
     assert (
         await client.post(f"/frg/{group}/franvaro/{absence}/ta-bort", headers=headers)
@@ -314,7 +312,7 @@ async def test_volunteers_are_asked_to_confirm_their_availability_every_few_week
     await db.execute(
         sa.update(Volunteer)
         .where(col(Volunteer.id) == due)
-        .values(registered_at=utcnow() - timedelta(days=settings.frg_availability_mail_days + 1))
+        .values(registered_at=clock.now() - timedelta(days=settings.frg_availability_mail_days + 1))
     )
     await db.commit()
 
@@ -343,7 +341,7 @@ async def test_volunteers_are_asked_to_confirm_their_availability_every_few_week
     assert done.status_code == 200
     await db.rollback()
     await db.refresh(row)
-    assert (row.week_start, row.week_available) == (week_start(local_today(utcnow())), False)
+    assert (row.week_start, row.week_available) == (week_start(clock.today()), False)
     assert (await client.post(yes)).status_code == 200
     await db.rollback()
     await db.refresh(row)
@@ -356,11 +354,11 @@ async def test_a_tampered_or_expired_availability_link_is_gone(
     secret = app.state.portal.settings.secret_key._value
     volunteer_id = await make_volunteer(db, group, "Tove Test")
     other_id = await make_volunteer(db, group, "Olof Annan")
-    good = tokens.sign(secret, volunteer_id, "ja", utcnow() + timedelta(days=1))
-    expired = tokens.sign(secret, volunteer_id, "ja", utcnow() - timedelta(seconds=1))
+    good = tokens.sign(secret, volunteer_id, "ja", clock.now() + timedelta(days=1))
+    expired = tokens.sign(secret, volunteer_id, "ja", clock.now() - timedelta(seconds=1))
     as_other = good.replace(f"{volunteer_id}.", f"{other_id}.", 1)
     as_no = good.replace(".ja.", ".nej.")
-    foreign = tokens.sign("another-secret", volunteer_id, "ja", utcnow() + timedelta(days=1))
+    foreign = tokens.sign("another-secret", volunteer_id, "ja", clock.now() + timedelta(days=1))
 
     assert (await client.get(f"/frg/tillganglighet/{good}")).status_code == 200
     for token in (expired, as_other, as_no, foreign, good[:-1], "1.ja.1.x"):
@@ -384,7 +382,7 @@ async def test_the_lead_sees_registrations_to_review_after_months_without_activi
 ) -> None:
     months = app.state.portal.settings.frg_inactive_months
     await make_volunteer(
-        db, group, "Ivar Inaktiv", last_active_at=utcnow() - timedelta(days=31 * months + 1)
+        db, group, "Ivar Inaktiv", last_active_at=clock.now() - timedelta(days=31 * months + 1)
     )
     await make_volunteer(db, group, "Alva Aktiv")
     await as_person(client, app, lead)

@@ -16,7 +16,8 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.util import await_
 
-from partner_portal.db import transaction, utcnow
+from partner_portal import clock
+from partner_portal.db import transaction
 from partner_portal.mail.messages import Message, build
 from partner_portal.mail.models import OutboxMessage, OutboxStatus
 from partner_portal.mail.outbox import enqueue
@@ -88,7 +89,7 @@ async def test_smtp_down_then_back_delivers_after_the_backoff(
 ) -> None:
     [message_id] = await enqueued(sessions, message())
     smtp.stop()
-    t0 = utcnow()
+    t0 = clock.now()
 
     assert await deliver_due(sessions, mail_settings, now=t0) == 0
 
@@ -122,7 +123,7 @@ async def test_after_the_last_attempt_the_message_fails_with_the_reason(
 ) -> None:
     [message_id] = await enqueued(sessions, message())
     smtp.stop()
-    now = utcnow()
+    now = clock.now()
     for attempt in range(1, MAX_ATTEMPTS + 1):
         assert await deliver_due(sessions, mail_settings, now=now) == 0
         row = await load(sessions, message_id)
@@ -161,7 +162,7 @@ async def test_a_message_claimed_by_a_crashed_worker_is_claimed_again_after_the_
     sessions: Sessions, mail_settings: Settings, smtp: SmtpServer
 ) -> None:
     [message_id] = await enqueued(sessions, message())
-    t0 = utcnow()
+    t0 = clock.now()
     async with sessions() as db:
         assert await claim_due(db, now=t0) == [message_id]
     # ... and the worker dies here, before sending.
@@ -179,7 +180,7 @@ async def test_a_message_claimed_by_a_crashed_worker_is_claimed_again_after_the_
 
 async def test_a_message_whose_every_attempt_was_interrupted_fails(sessions: Sessions) -> None:
     [message_id] = await enqueued(sessions, message())
-    now = utcnow()
+    now = clock.now()
     for _ in range(MAX_ATTEMPTS):
         async with sessions() as db:
             assert await claim_due(db, now=now) == [message_id]
@@ -244,7 +245,7 @@ async def test_two_workers_on_postgresql_never_claim_the_same_message(
     sessions: Sessions,
 ) -> None:
     ids = await enqueued(sessions, *(message(n=n) for n in range(10)))
-    now = utcnow()
+    now = clock.now()
     first_has_claimed = asyncio.Event()
     release_first = asyncio.Event()
 

@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
-
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlmodel import col
 
-from partner_portal.db import transaction, utcnow
+from partner_portal import clock
+from partner_portal.db import transaction
 from partner_portal.mail.messages import Message
 from partner_portal.mail.models import OutboxMessage, OutboxStatus
 from partner_portal.mail.outbox import OutboxState, enqueue, latest_for
+from tests.queries import QueryCounter
 
 Sessions = async_sessionmaker[AsyncSession]
 
@@ -23,25 +20,10 @@ def message(n: int) -> Message:
     return Message(f"person{n}@example.se", f"Inbjudan {n}", "Hej!\n", "<p>Hej!</p>")
 
 
-@contextmanager
-def counting_selects(engine: AsyncEngine) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if statement.lstrip().upper().startswith("SELECT"):
-            statements.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", count)
-
-
 async def test_latest_for_gives_the_newest_state_per_id_in_one_query(
     engine: AsyncEngine, sessions: Sessions
 ) -> None:
-    sent_at = utcnow()
+    sent_at = clock.now()
     async with transaction(sessions) as db:
         first_try = enqueue(db, message(1), related=("invitation", 1))
         enqueue(db, message(2), related=("invitation", 2))
@@ -62,9 +44,9 @@ async def test_latest_for_gives_the_newest_state_per_id_in_one_query(
         )
 
     async with sessions() as db:
-        with counting_selects(engine) as few:
+        with QueryCounter(engine).counting(selects_only=True) as few:
             states = await latest_for(db, "invitation", [1, 2, 3])
-        with counting_selects(engine) as many:
+        with QueryCounter(engine).counting(selects_only=True) as many:
             await latest_for(db, "invitation", list(range(1, 200)))
 
     assert len(few) == 1
@@ -87,7 +69,7 @@ async def test_latest_for_gives_the_newest_state_per_id_in_one_query(
 
 async def test_latest_for_no_ids_asks_nothing(engine: AsyncEngine, sessions: Sessions) -> None:
     async with sessions() as db:
-        with counting_selects(engine) as statements:
+        with QueryCounter(engine).counting(selects_only=True) as statements:
             assert await latest_for(db, "invitation", []) == {}
 
     assert statements == []

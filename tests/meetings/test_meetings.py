@@ -8,7 +8,6 @@ from datetime import date
 import httpx
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
@@ -24,6 +23,7 @@ from tests.helpers import Persona, csrf_token, log_in, make_person
 from tests.meetings.conftest import World
 from tests.meetings.factories import decide, schedule
 from tests.organisations.factories import add_member, make_organisation
+from tests.queries import QueryCounter
 
 FORM = {
     "title": "Samverkansmöte om nödvatten",
@@ -319,22 +319,6 @@ async def test_the_coordinator_gives_an_action_from_a_rooms_phase(
     assert action.source_link == f"/rum/{world.room_id}#fas-{phase_id}"
 
 
-async def count_statements(app: Starlette, client: httpx.AsyncClient, path: str) -> int:
-    engine = app.state.portal.engine.sync_engine
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        response = await client.get(path)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-    assert response.status_code == 200
-    return len(statements)
-
-
 @pytest.mark.parametrize("coordinator", [True, False])
 async def test_the_meeting_and_action_lists_keep_a_constant_number_of_queries(
     app: Starlette,
@@ -344,6 +328,7 @@ async def test_the_meeting_and_action_lists_keep_a_constant_number_of_queries(
     bob: Persona,
     world: World,
     coordinator: bool,
+    query_counter: QueryCounter,
 ) -> None:
     async def meetings_with_actions(start: int, stop: int) -> None:
         for number in range(start, stop):
@@ -363,9 +348,9 @@ async def test_the_meeting_and_action_lists_keep_a_constant_number_of_queries(
 
     await log_in(client, app, alice if coordinator else bob)
     await meetings_with_actions(0, 3)
-    counts_3 = [await count_statements(app, client, p) for p in ("/moten", "/atgarder", "/")]
+    counts_3 = [await query_counter.for_page(client, p) for p in ("/moten", "/atgarder", "/")]
     await meetings_with_actions(3, 20)
-    counts_20 = [await count_statements(app, client, p) for p in ("/moten", "/atgarder", "/")]
+    counts_20 = [await query_counter.for_page(client, p) for p in ("/moten", "/atgarder", "/")]
 
     assert counts_3 == counts_20
     assert max(counts_20) <= 8

@@ -13,8 +13,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
+from partner_portal import clock
 from partner_portal.audit.models import AuditEvent
-from partner_portal.db import utcnow
 from partner_portal.errors import Gone
 from partner_portal.evidence.models import Evidence
 from partner_portal.mail.sender import backoff, claim_due, deliver_due
@@ -124,7 +124,7 @@ async def test_smtp_down_keeps_the_invitation_queued_until_it_comes_back(
     assert "I kö för att skickas" in overview
     smtp.start()
     assert await deliver(portal) == 0  # not yet due: it waits for its backoff
-    assert await deliver(portal, now=utcnow() + backoff(1) + timedelta(seconds=1)) == 1
+    assert await deliver(portal, now=clock.now() + backoff(1) + timedelta(seconds=1)) == 1
     [mail] = await smtp.wait_for(1)
     assert mail.recipients == ("erik@botkyrkabyggen.se",)
     assert "Skickad" in (await web.get("/inbjudningar")).text
@@ -141,11 +141,11 @@ async def test_a_delivery_process_killed_between_claim_and_send_loses_nothing(
     await log_in(web, portal, alice)
     await invite(web, portal, organisation_id, "erik@botkyrkabyggen.se")
     async with portal.state.portal.sessions() as worker_db:
-        claimed = await claim_due(worker_db, now=utcnow())  # … and then the worker dies
+        claimed = await claim_due(worker_db, now=clock.now())  # … and then the worker dies
     assert len(claimed) == 1
     assert await deliver(portal) == 0  # still leased to the dead worker
 
-    assert await deliver(portal, now=utcnow() + timedelta(minutes=6)) == 1
+    assert await deliver(portal, now=clock.now() + timedelta(minutes=6)) == 1
     [mail] = await smtp.wait_for(1)
     assert LINK.search(mail.text)
 
@@ -173,7 +173,7 @@ async def test_the_overview_shows_every_state(
     await db.execute(
         sa.update(Invitation)
         .where(Invitation.email == "expired@x.se")
-        .values(expires_at=utcnow() - timedelta(days=1))
+        .values(expires_at=clock.now() - timedelta(days=1))
     )
     await db.commit()
     token = await fresh_token_for(db, organisation_id, "accepted@x.se", alice)
@@ -202,7 +202,7 @@ async def fresh_token_for(
     """An invitation whose token the test knows (the real one only travels by mail)."""
     from partner_portal.auth.sessions import hash_token
 
-    token = f"test-token-{email}-{utcnow().timestamp()}"
+    token = f"test-token-{email}-{clock.now().timestamp()}"
     db.add(
         Invitation(
             organisation_id=organisation_id,
@@ -211,7 +211,7 @@ async def fresh_token_for(
             token_hash=hash_token(token),
             status=InvitationStatus.PENDING,
             invited_by=inviter.id,
-            expires_at=utcnow() + timedelta(days=14),
+            expires_at=clock.now() + timedelta(days=14),
         )
     )
     await db.commit()
@@ -244,7 +244,9 @@ async def test_a_link_that_no_longer_works_gets_a_clear_410(
     if spoil == "tamper":
         token = token[:-1] + ("x" if token[-1] != "x" else "y")
     elif spoil == "expire":
-        await db.execute(sa.update(Invitation).values(expires_at=utcnow() - timedelta(seconds=1)))
+        await db.execute(
+            sa.update(Invitation).values(expires_at=clock.now() - timedelta(seconds=1))
+        )
         await db.commit()
     elif spoil == "revoke":
         invitation_id = await db.scalar(sa.select(Invitation.id))

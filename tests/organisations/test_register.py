@@ -7,7 +7,6 @@ import re
 import httpx
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
@@ -15,6 +14,7 @@ from partner_portal.audit.models import AuditEvent
 from partner_portal.organisations.models import MembershipRole, Organisation, OrganisationKind
 from tests.helpers import Persona, csrf_token, log_in
 from tests.organisations.factories import add_member, make_organisation
+from tests.queries import QueryCounter
 
 VALID = {
     "name": "AB Botkyrkabyggen",
@@ -194,24 +194,16 @@ async def test_the_filter_answers_htmx_with_the_list_only(
 
 
 async def test_the_list_page_makes_the_same_number_of_queries_for_5_and_200(
-    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    alice: Persona,
+    query_counter: QueryCounter,
 ) -> None:
     await log_in(client, app, alice)
-    engine = app.state.portal.engine.sync_engine
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
 
     async def queries_for_list() -> int:
-        statements.clear()
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            response = await client.get("/organisationer")
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
-        assert response.status_code == 200
-        return len(statements)
+        return await query_counter.for_page(client, "/organisationer")
 
     for number in range(5):
         organisation_id = await make_organisation(db, f"Bolag {number:03d}")

@@ -154,11 +154,21 @@ async def test_only_committed_changes_are_announced(app: Starlette) -> None:
                 await hub.announce(db, "plan:1", {"n": 2})
                 await hub.announce(db, "plan:2", {"n": 3})  # another plan's readers only
                 await db.commit()
-            item = await asyncio.wait_for(queue.get(), 5)
-            await asyncio.sleep(0.2)  # anything else would have arrived by now
+            # Events arrive in the order their transactions committed: once this later one
+            # is here, everything the first transaction could have announced is here too.
+            async with app.state.portal.sessions() as db:
+                await hub.announce(db, "plan:1", {"end": True})
+                await db.commit()
+            received = []
+            while (item := await asyncio.wait_for(queue.get(), 5)) is not None:
+                received.append(json.loads(item))
+                if received[-1]["data"] == {"end": True}:
+                    break
 
-            assert item is not None
-            assert json.loads(item) == {"topic": "plan:1", "data": {"n": 2}}
+            assert received == [
+                {"topic": "plan:1", "data": {"n": 2}},
+                {"topic": "plan:1", "data": {"end": True}},
+            ]
             assert queue.empty()
     finally:
         await hub.close()

@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
+from partner_portal import clock
 from partner_portal.audit.models import AuditAction, AuditEvent
-from partner_portal.db import utcnow
 from partner_portal.evidence.models import Evidence, EvidenceKind, Process
 from partner_portal.plans import overview
 from partner_portal.plans.access import plan_for
@@ -264,7 +264,7 @@ async def test_a_comment_cannot_be_edited_after_fifteen_minutes(
     await db.execute(
         sa.update(PlanComment)
         .where(PlanComment.id == comment_id)
-        .values(created_at=utcnow() - timedelta(minutes=15, seconds=1))
+        .values(created_at=clock.now() - timedelta(minutes=15, seconds=1))
     )
     await db.commit()
     url = f"{plan_url(world)}/kommentarer/{comment_id}/redigera"
@@ -370,7 +370,7 @@ async def test_the_plan_page_takes_the_same_number_of_queries_whatever_the_comme
 
     async def page() -> overview.PlanPage:
         access = await plan_for(db, reader, room_id, plan_id)
-        return await overview.plan_page(db, access, number=None, reader_id=bob.id, now=utcnow())
+        return await overview.plan_page(db, access, number=None, reader_id=bob.id, now=clock.now())
 
     await comment(db, app, bob, room_id, plan_id, world["section_id"], "1")
     few, _ = await statements_during(app, db, page)

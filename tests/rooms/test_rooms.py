@@ -8,7 +8,6 @@ from datetime import date
 import httpx
 import pytest
 import sqlalchemy as sa
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
@@ -26,6 +25,7 @@ from partner_portal.rooms.models import (
 )
 from tests.helpers import Persona, assert_error_links_resolve, csrf_token, log_in, make_person
 from tests.organisations.factories import add_member, make_organisation
+from tests.queries import QueryCounter
 from tests.rooms.factories import accept, invite, item_of_kind, open_room
 
 
@@ -364,15 +364,14 @@ async def test_a_closed_room_takes_no_more_work(
 
 
 async def test_the_overview_keeps_a_constant_number_of_queries_for_5_and_50_organisations(
-    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    alice: Persona,
+    query_counter: QueryCounter,
 ) -> None:
     room_id = await open_room(db, alice)
     await log_in(client, app, alice)
-    engine = app.state.portal.engine.sync_engine
-    statements: list[str] = []
-
-    def count(*args: object) -> None:
-        statements.append(str(args[2]))
 
     async def organisations_in_room(start: int, stop: int) -> None:
         for number in range(start, stop):
@@ -383,14 +382,7 @@ async def test_the_overview_keeps_a_constant_number_of_queries_for_5_and_50_orga
             await accept(db, admin, room_id, organisation_id)
 
     async def queries_for_overview() -> int:
-        statements.clear()
-        event.listen(engine, "before_cursor_execute", count)
-        try:
-            response = await client.get(f"/rum/{room_id}")
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
-        assert response.status_code == 200
-        return len(statements)
+        return await query_counter.for_page(client, f"/rum/{room_id}")
 
     await organisations_in_room(0, 5)
     with_5 = await queries_for_overview()

@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from partner_portal import clock
 from partner_portal.rooms.models import Classification, ItemKind, ProgressStatus
 from partner_portal.rooms.queries import ItemRow, PhaseRow, ProgressRow
 from partner_portal.rooms.status import (
@@ -15,7 +16,6 @@ from partner_portal.rooms.status import (
     is_late,
     matrix,
     phase_state,
-    swedish_today,
 )
 
 S = ProgressStatus
@@ -24,8 +24,8 @@ DEADLINE = date(2026, 3, 31)
 
 def test_today_is_the_date_in_sweden() -> None:
     # 23:30 UTC on 31 March is already 1 April in Stockholm (summer time, UTC+2).
-    assert swedish_today(datetime(2026, 3, 31, 23, 30, tzinfo=UTC)) == date(2026, 4, 1)
-    assert swedish_today(datetime(2026, 3, 31, 21, 30, tzinfo=UTC)) == date(2026, 3, 31)
+    assert clock.swedish_date(datetime(2026, 3, 31, 23, 30, tzinfo=UTC)) == date(2026, 4, 1)
+    assert clock.swedish_date(datetime(2026, 3, 31, 21, 30, tzinfo=UTC)) == date(2026, 3, 31)
 
 
 @pytest.mark.parametrize(
