@@ -216,7 +216,7 @@ def query_counter(app: Starlette) -> QueryCounter:
 
 def app_with(app: Starlette, **changes: object) -> Starlette:
     """Another app on the same database, with some settings changed."""
-    settings = replace(app.state.portal.settings, **changes)  # type: ignore[arg-type]
+    settings = replace(app.state.portal.settings, **changes)
     return create_app(settings)
 
 
@@ -240,7 +240,7 @@ async def charlie(db: AsyncSession) -> Persona:
 
 # --- a real OpenID Provider on loopback, and the portal using it ------------------------
 
-USERS = {
+USERS: dict[str, dict[str, object]] = {
     "alice-sub": {"name": "Alice Andersson", "email": "Alice@Example.se", "email_verified": True},
     "bob-sub": {"given_name": "Bob", "family_name": "Bergström", "email": "bob@example.se"},
 }

@@ -53,7 +53,7 @@ def running_provider(
     app.wsgi_app = app.wsgi_app.app  # no Werkzeug debugger
     app.debug = False
 
-    @app.after_request
+    @app.after_request  # type: ignore[untyped-decorator]  # Flask's own hook, typed loosely
     def bend(response: flask.Response) -> flask.Response:
         path = flask.request.path
         if path == "/oauth2/token":

@@ -13,7 +13,7 @@ ROOT = PACKAGE_DIR.parent
 
 def extracted_messages() -> set[str]:
     with (ROOT / "babel.cfg").open() as f:
-        method_map, options_map = parse_mapping_cfg(f)
+        method_map, options_map = parse_mapping_cfg(f)  # type: ignore[no-untyped-call]
     found: set[str] = set()
     for *_, message, _comments, _context in extract_from_dir(str(ROOT), method_map, options_map):
         found.add(message if isinstance(message, str) else message[0])
@@ -41,4 +41,6 @@ def test_the_catalog_keeps_placeholders() -> None:
         if message.id and "%(" in message.id:
             assert message.python_format
             for placeholder in ("%(name)s", "%(status)s"):
+                assert isinstance(message.id, str)
+                assert isinstance(message.string, str)
                 assert (placeholder in message.id) == (placeholder in message.string)
