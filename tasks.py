@@ -42,13 +42,23 @@ def main(argv: list[str]) -> int:
         [str(BIN / "ruff"), "check", "."],
         [str(BIN / "ruff"), "format", "--check", "."],
         [str(BIN / "mypy")],
-        [str(BIN / "pytest"), *rest],
+        [str(BIN / "pytest"), *_parallel(rest), *rest],
     ):
         print(f"\n$ {' '.join(Path(step[0]).name if i == 0 else s for i, s in enumerate(step))}")
         status = run(step)
         if status != 0:
             return status
     return 0
+
+
+def _parallel(rest: list[str]) -> list[str]:
+    """pytest-xdist: one worker per core (at least two: much of the time is spent waiting on
+    the browser and subprocesses), a test file's tests on one worker (so a file's browser
+    session and development portal start once). ``-n 0`` among the arguments runs serially."""
+    if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in rest):
+        return ["--dist", "loadfile"]
+    workers = os.environ.get("PORTAL_TEST_WORKERS") or str(max(2, os.cpu_count() or 1))
+    return ["-n", workers, "--dist", "loadfile"]
 
 
 def run(command: list[str], **kwargs: object) -> int:

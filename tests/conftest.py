@@ -5,8 +5,8 @@ SQLite and once on PostgreSQL. ``PORTAL_TEST_DATABASES=sqlite`` narrows that on 
 without PostgreSQL; CI always runs both.
 
 Every test runs on the portal's one clock (:mod:`partner_portal.clock`), started at the same
-instant for each test: now, or the day ``PORTAL_TEST_TODAY`` names (``2031-12-31``, at the time
-of day the run started, or an exact ``2031-12-31T23:30``, Swedish time unless an offset is
+instant for each test: now, or the day ``PORTAL_TEST_TODAY`` names (``YYYY-MM-DD``, at the time
+of day the run started, or an exact ``YYYY-MM-DDTHH:MM``, Swedish time unless an offset is
 given). Tests build their dates from ``clock.today()``/``clock.now()``, so the suite means the
 same whichever day it runs; the header of the run prints the instant, to repeat a run exactly.
 """
@@ -63,7 +63,7 @@ def _clock_start() -> datetime:
     chosen = chosen.strip()
     if not chosen:
         return clock.local_now().replace(microsecond=0)
-    if len(chosen) == len("2031-12-31"):
+    if len(chosen) == len("YYYY-MM-DD"):
         day = date.fromisoformat(chosen)
         time_of_day = clock.local_now().time().replace(microsecond=0)
         return datetime.combine(day, time_of_day, tzinfo=clock.TIMEZONE)
