@@ -28,12 +28,14 @@ from partner_portal.resources import resource_dir
 from partner_portal.routes import routes
 from partner_portal.settings import Settings
 from partner_portal.templating import Templates
+from partner_portal.urls import UrlTable
 from partner_portal.web import Portal
 
 
 def create_app(settings: Settings, *, run_jobs: bool = False, dev: Any = None) -> Starlette:
     """Build the application. ``run_jobs`` runs the background jobs in this process."""
     engine = create_engine(settings.database_url)
+    table = routes(dev_tools=settings.dev_tools)
     portal = Portal(
         settings=settings,
         engine=engine,
@@ -41,6 +43,7 @@ def create_app(settings: Settings, *, run_jobs: bool = False, dev: Any = None) -
         templates=Templates(resource_dir("templates")),
         oidc=OidcClient(settings) if settings.oidc_issuer else None,
         head_revision=head_revision(),
+        urls=UrlTable(table, resource_dir("static")),
         dev=dev,
     )
 
@@ -64,7 +67,7 @@ def create_app(settings: Settings, *, run_jobs: bool = False, dev: Any = None) -
 
     app = Starlette(
         debug=False,
-        routes=routes(dev_tools=settings.dev_tools),
+        routes=table,
         middleware=[
             Middleware(SecurityHeadersMiddleware, settings=settings),
             Middleware(AllowedHostsMiddleware, settings=settings),

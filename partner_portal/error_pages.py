@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import logging
 from typing import Any
-from urllib.parse import urlencode
 
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -26,7 +25,7 @@ from partner_portal.errors import (
 )
 from partner_portal.i18n import gettext as _
 from partner_portal.middleware import security_headers
-from partner_portal.web import load_session, page_context, portal_of
+from partner_portal.web import load_session, page_context, portal_of, url_path
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +60,7 @@ _BY_STATUS: dict[int, type[PortalError]] = {
 async def portal_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, PortalError)
     if isinstance(exc, LoginRequired):
-        login = f"{request.app.url_path_for('login')}?{urlencode({'next': request.url.path})}"
+        login = url_path(request, "login", {"next": request.url.path})
         if htmx.is_htmx(request):
             return htmx.redirect(login)
         return RedirectResponse(login, status_code=303)

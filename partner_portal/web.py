@@ -17,9 +17,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
-from starlette.staticfiles import StaticFiles
 
-from partner_portal import __version__, clock, htmx, i18n
+from partner_portal import clock, htmx, i18n
 from partner_portal.attachments.uploads import ReceivedForm, UploadLimits, receive
 from partner_portal.auth import sessions
 from partner_portal.auth.access import LoginRequired, Policy
@@ -29,6 +28,7 @@ from partner_portal.errors import CsrfFailure
 from partner_portal.ratelimit import RateLimiter
 from partner_portal.settings import Settings
 from partner_portal.templating import Templates
+from partner_portal.urls import UrlTable, VersionedStaticFiles
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_FIELD = "csrf_token"
@@ -45,6 +45,7 @@ class Portal:
     templates: Templates
     oidc: OidcClient | None
     head_revision: str | None
+    urls: UrlTable
     login_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(20, 60))
     # Forms with files, per person (in-process: a throttle, not an accounting).
     upload_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, 3600))
@@ -142,7 +143,7 @@ class PublicMount(Mount):
 
     def __init__(self, path: str, directory: str, *, name: str) -> None:
         self.access = Policy("public static files")
-        super().__init__(path, app=StaticFiles(directory=directory), name=name)
+        super().__init__(path, app=VersionedStaticFiles(directory=directory), name=name)
 
 
 def route(
@@ -251,19 +252,20 @@ def _check_token(request: Request, session: ActiveSession, form_value: str | Non
 def url_path(
     request: Request, name: str, query: Mapping[str, Any] | None = None, /, **params: Any
 ) -> str:
-    path = str(request.app.url_path_for(name, **params))
+    path = portal_of(request).urls.path(name, **params)
     return f"{path}?{urlencode(query, doseq=True)}" if query else path
 
 
 def page_context(request: Request, session: ActiveSession | None) -> dict[str, Any]:
     """What every template may use: who is logged in, the CSRF token, URL helpers."""
-    settings = portal_of(request).settings
+    portal = portal_of(request)
+    settings = portal.settings
 
     def url(name: str, query: Mapping[str, Any] | None = None, **params: Any) -> str:
         return url_path(request, name, query, **params)
 
     def static(path: str) -> str:
-        return f"{url('static', path=path)}?v={__version__}"
+        return portal.urls.static(path)
 
     return {
         "request": request,

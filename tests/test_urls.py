@@ -1,0 +1,64 @@
+"""URLs come from the route table by name; static URLs change with the file's content."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+import httpx
+import pytest
+from starlette.applications import Starlette
+from starlette.routing import NoMatchFound, Route
+
+from partner_portal.resources import resource_dir
+from partner_portal.routes import routes
+from partner_portal.urls import IMMUTABLE, UrlTable
+
+
+def table() -> UrlTable:
+    return UrlTable(routes(dev_tools=True), resource_dir("static"))
+
+
+def test_every_named_route_gives_the_path_starlette_would() -> None:
+    urls = table()
+    app = Starlette(routes=routes(dev_tools=True))
+    for route in routes(dev_tools=True):
+        if not isinstance(route, Route):
+            continue
+        strings = {"fmt": "csv", "lang": "en", "token": "abc"}
+        params: dict[str, object] = {name: strings.get(name, 7) for name in route.param_convertors}
+
+        assert urls.path(route.name, **params) == app.url_path_for(route.name, **params)
+
+
+def test_an_unknown_name_or_missing_parameter_is_an_error() -> None:
+    urls = table()
+
+    with pytest.raises(NoMatchFound):
+        urls.path("finns_inte")
+    with pytest.raises(NoMatchFound):
+        urls.path("room")
+
+
+def test_a_static_url_carries_a_hash_of_the_content() -> None:
+    content = (resource_dir("static") / "css" / "portal.css").read_bytes()
+
+    assert table().static("css/portal.css") == (
+        f"/static/css/portal.css?v={hashlib.sha256(content).hexdigest()[:12]}"
+    )
+
+
+async def test_pages_link_versioned_static_files_which_may_be_cached_for_a_year(
+    client: httpx.AsyncClient,
+) -> None:
+    page = (await client.get("/tillganglighet")).text
+    linked = re.findall(r'(?:href|src)="(/static/[^"]+)"', page)
+    versioned = await client.get(linked[0])
+    plain = await client.get(linked[0].split("?")[0])
+
+    assert linked
+    assert all(re.search(r"\?v=[0-9a-f]{12}$", url) for url in linked)
+    assert versioned.status_code == 200
+    assert versioned.headers["cache-control"] == IMMUTABLE
+    assert plain.status_code == 200
+    assert "immutable" not in plain.headers.get("cache-control", "")
