@@ -8,7 +8,8 @@ import gc
 from collections.abc import AsyncIterator
 from typing import Any
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -76,7 +77,8 @@ def create_app(settings: Settings, *, run_jobs: bool = False, dev: Any = None) -
         exception_handlers={
             PortalError: error_pages.portal_error,
             HTTPException: error_pages.http_error,
-            OperationalError: error_pages.database_error,
+            DBAPIError: error_pages.database_error,
+            PoolTimeout: error_pages.database_error,
             Exception: error_pages.server_error,
         },
         lifespan=lifespan,

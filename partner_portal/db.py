@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import enum
+import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
@@ -69,6 +71,8 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
         )
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_on_begin)
+        event.listen(engine.sync_engine, "before_cursor_execute", _sqlite_on_statement)
+        event.listen(engine.sync_engine, "commit", _sqlite_on_commit)
         return engine
     return create_async_engine(database_url, pool_pre_ping=True, **kwargs)
 
@@ -87,15 +91,107 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 def _sqlite_on_begin(conn: sa.Connection) -> None:
     # IMMEDIATE: a transaction takes SQLite's write lock when it begins, waiting up to
-    # busy_timeout for it. A deferred transaction that reads and then writes (nearly every
-    # request: a login session is read, then touched) cannot wait: if another connection wrote
-    # in between, its snapshot is stale and SQLite answers "database is locked" at once.
-    # Writers are serialised either way; SQLite is the embedded default, PostgreSQL the
-    # production database. ``sqlite_begin="DEFERRED"`` (an execution option) opts out.
-    mode = conn.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-    if mode not in ("DEFERRED", "IMMEDIATE"):
-        raise ValueError(f"sqlite_begin must be DEFERRED or IMMEDIATE, not {mode!r}")
+    # busy_timeout for it. A deferred transaction that reads and then writes cannot wait: if
+    # another connection wrote in between, its snapshot is stale and SQLite answers "database
+    # is locked" at once. So a transaction that may write begins IMMEDIATE (the default), and
+    # one that only reads begins DEFERRED: it takes no lock and runs beside the writer, as WAL
+    # allows. A request's transactions are chosen by its RequestTransactions; other code may
+    # set the execution option ``sqlite_begin``.
+    options = conn.get_execution_options()
+    state: RequestTransactions | None = options.get(_REQUEST)
+    if state is not None:
+        state.wrote = state.has_read = False
+        mode = "IMMEDIATE" if state.write else "DEFERRED"
+    else:
+        mode = options.get("sqlite_begin", "IMMEDIATE")
+        if mode not in ("DEFERRED", "IMMEDIATE"):
+            raise ValueError(f"sqlite_begin must be DEFERRED or IMMEDIATE, not {mode!r}")
     conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _sqlite_on_statement(conn: sa.Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+    state: RequestTransactions | None = conn.get_execution_options().get(_REQUEST)
+    if state is None:
+        return
+    verb = statement.lstrip()[:7].upper()
+    if verb.startswith(_WRITES):
+        if not state.write and state.has_read:
+            warnings.warn(
+                "a write after a read in a transaction that only reads (SQLite may refuse it "
+                f"as 'database is locked' under load; begin_write first): {statement[:80]}",
+                WriteAfterRead,
+                stacklevel=2,
+            )
+        state.wrote = True
+    elif verb.startswith(("SELECT", "WITH")):
+        state.has_read = True
+
+
+def _sqlite_on_commit(conn: sa.Connection) -> None:
+    state: RequestTransactions | None = conn.get_execution_options().get(_REQUEST)
+    if state is not None and state.wrote and state.read_after_write:
+        state.write = False
+
+
+_REQUEST = "portal_request_transactions"
+_WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
+
+
+class WriteAfterRead(UserWarning):
+    """A transaction that only reads wrote after reading: on SQLite, under load, that fails."""
+
+
+@dataclass(slots=True)
+class RequestTransactions:
+    """How one request's transactions begin on SQLite (the session carries it to its
+    connections as an execution option; PostgreSQL ignores it).
+
+    A GET only reads: its transactions take no lock. A POST's transactions may write, holding
+    the lock from their first statement, until the first that wrote commits: what the request
+    then reads to render its answer takes no lock. :func:`begin_write` asks for a writing
+    transaction where a request that reads must write after all (an audited download)."""
+
+    write: bool
+    read_after_write: bool = True
+    wrote: bool = False  # in the transaction in progress
+    has_read: bool = False  # in the transaction in progress
+
+
+def request_session_options(*, write: bool) -> dict[str, Any]:
+    """The execution options of a request's session (see RequestTransactions)."""
+    return {_REQUEST: RequestTransactions(write=write)}
+
+
+def _state(db: AsyncSession) -> RequestTransactions | None:
+    state: RequestTransactions | None = db.sync_session.execution_options.get(_REQUEST)
+    return state
+
+
+async def begin_write(db: AsyncSession) -> None:
+    """End the read in progress (if any): the next transaction may write (on SQLite: it holds
+    the write lock from its first statement, waiting for it if need be)."""
+    if db.in_transaction():
+        await db.commit()
+    if (state := _state(db)) is not None:
+        state.write = True
+
+
+@asynccontextmanager
+async def writing(db: AsyncSession) -> AsyncIterator[AsyncSession]:
+    """A short write in a request that reads: ends the read, writes in a transaction of its own
+    (committed at the end of the block, rolled back on error), then ``db`` reads as before."""
+    state = _state(db)
+    before = state.write if state is not None else True
+    await begin_write(db)
+    try:
+        yield db
+        await db.commit()
+    except BaseException:
+        await db.rollback()
+        raise
+    finally:
+        if state is not None:
+            state.write = before
 
 
 def session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:

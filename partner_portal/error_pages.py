@@ -8,6 +8,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -82,17 +84,50 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+# Seconds a browser (or a client of the API) is asked to wait before trying again.
+RETRY_AFTER_SECONDS = 5
+
+
 async def database_error(request: Request, exc: Exception) -> Response:
-    """SQLite answers "database is locked" when another writer held on past busy_timeout:
-    nothing was saved, and trying again works, so say that rather than "something broke"."""
-    if "database is locked" in str(exc):
-        log.warning("database busy on %s %s", request.method, request.url.path)
-        busy = ServiceUnavailable(
-            _("Portalen är upptagen just nu och ingenting sparades. Försök igen om en stund."),
-            title=_("Försök igen"),
-        )
-        return await _render(request, busy)
-    return await server_error(request, exc)
+    """The database could not take the request now: SQLite's writer held on past busy_timeout
+    ("database is locked"), every pooled connection stayed busy past the pool's timeout, or
+    PostgreSQL's connection went away. Nothing was saved, and trying again shortly works, so
+    say that (503 with Retry-After) rather than "something broke"."""
+    if not _overloaded(exc):
+        return await server_error(request, exc)
+    log.warning(
+        "database busy on %s %s: %s", request.method, request.url.path, type(exc).__name__
+    )
+    busy = ServiceUnavailable(
+        _("Portalen är upptagen just nu och ingenting sparades. Försök igen om en stund."),
+        title=_("Försök igen"),
+    )
+    response = await _render(request, busy, load_person=False)
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
+def _overloaded(exc: Exception) -> bool:
+    if isinstance(exc, PoolTimeout):
+        return True
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated or "database is locked" in str(exc):
+            return True
+        return isinstance(exc.orig, OSError) or type(exc.orig).__name__ in _CONNECTION_ERRORS
+    return False
+
+
+# asyncpg's names for "the connection is gone or cannot be had" (as SQLAlchemy passes them on).
+_CONNECTION_ERRORS = frozenset(
+    {
+        "ConnectionDoesNotExistError",
+        "ConnectionFailureError",
+        "CannotConnectNowError",
+        "TooManyConnectionsError",
+        "AdminShutdownError",
+        "InterfaceError",
+    }
+)
 
 
 async def server_error(request: Request, exc: Exception) -> Response:

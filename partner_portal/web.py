@@ -24,6 +24,7 @@ from partner_portal.auth import sessions
 from partner_portal.auth.access import LoginRequired, Policy
 from partner_portal.auth.oidc import OidcClient
 from partner_portal.auth.sessions import ActiveSession, CurrentPerson
+from partner_portal.db import begin_write, request_session_options
 from partner_portal.errors import CsrfFailure
 from partner_portal.ratelimit import RateLimiter
 from partner_portal.settings import Settings
@@ -170,17 +171,20 @@ async def _handle(
     request: Request, view: View, policy: Policy, *, uploads: bool = False
 ) -> Response:
     portal = portal_of(request)
-    async with portal.sessions() as db:
+    # A GET only reads: on SQLite it takes no lock and runs beside the one writer. A POST reads
+    # the login session likewise and takes its form (the body may arrive slowly) holding
+    # nothing; its view then writes in a transaction that holds the write lock from its first
+    # statement (so it cannot find its snapshot stale) until it commits a write; what it reads
+    # after that, to render its answer, takes no lock again (db.RequestTransactions).
+    async with portal.sessions(execution_options=request_session_options(write=False)) as db:
         ctx = Ctx(request, portal, db, await load_session(request, db, portal.settings))
-        if db.in_transaction():
-            # End the read so the view's writes start from a fresh snapshot (on SQLite a
-            # transaction that read before another process wrote cannot take the write lock).
-            await db.commit()
         request.state.ctx = ctx  # error pages show who is logged in
         policy.check(ctx.person, portal.settings)
         if request.method in SAFE_METHODS:
             response = await view(ctx)
-        elif uploads:
+            return _no_store(response)
+        await begin_write(db)  # ends the read: nothing is held while the form arrives
+        if uploads:
             session = _check_origin(request, ctx.session)
             portal.upload_limiter.hit(str(session.person.id))
             async with receive(
@@ -194,6 +198,10 @@ async def _handle(
         else:
             await _check_csrf(request, ctx.session, link_token=policy.link_token)
             response = await view(ctx)
+    return _no_store(response)
+
+
+def _no_store(response: Response) -> Response:
     response.headers.setdefault("Cache-Control", "no-store")
     return response
 

@@ -13,7 +13,7 @@ from partner_portal.attachments import storage
 from partner_portal.attachments.models import Attachment
 from partner_portal.attachments.uploads import ReceivedFile, UploadRefused
 from partner_portal.audit.models import AuditAction
-from partner_portal.audit.service import record
+from partner_portal.audit.service import record, record_read
 from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
@@ -208,7 +208,7 @@ async def record_download(
     ip: str | None,
 ) -> None:
     """Downloads of non-public files are audited. Commits."""
-    record(
+    await record_read(
         db,
         AuditAction.FILE_DOWNLOADED,
         actor_id=actor.id,
@@ -217,4 +217,3 @@ async def record_download(
         organisation_id=organisation_id,
         ip_address=ip,
     )
-    await db.commit()

@@ -23,6 +23,7 @@ from partner_portal.auth.oidc import (
     ProviderMisconfigured,
     ProviderUnavailable,
 )
+from partner_portal.db import begin_write, writing
 from partner_portal.errors import BadRequest, ServiceUnavailable
 from partner_portal.i18n import gettext as _
 from partner_portal.settings import Settings
@@ -95,16 +96,16 @@ async def begin_login(
         log.warning("login not started: %s", exc)
         raise _provider_down() from exc
     browser_token = browser_token or sessions.new_token()
-    db.add(
-        LoginAttempt(
-            state_hash=sessions.hash_token(request.state),
-            browser_hash=sessions.hash_token(browser_token),
-            nonce=request.nonce,
-            code_verifier=request.code_verifier,
-            return_to=safe_return_to(return_to),
+    async with writing(db):
+        db.add(
+            LoginAttempt(
+                state_hash=sessions.hash_token(request.state),
+                browser_hash=sessions.hash_token(browser_token),
+                nonce=request.nonce,
+                code_verifier=request.code_verifier,
+                return_to=safe_return_to(return_to),
+            )
         )
-    )
-    await db.commit()
     return LoginStart(provider_url=request.url, browser_token=browser_token)
 
 
@@ -131,24 +132,26 @@ async def complete_login(
         raise _provider_down()
     attempt = None
     if state:
-        attempt = (
-            await db.execute(
-                sa.delete(LoginAttempt)
-                .where(col(LoginAttempt.state_hash) == sessions.hash_token(state))
-                .returning(
-                    col(LoginAttempt.browser_hash),
-                    col(LoginAttempt.nonce),
-                    col(LoginAttempt.code_verifier),
-                    col(LoginAttempt.return_to),
-                    col(LoginAttempt.created_at),
+        async with writing(db):  # used once, whatever happens next
+            attempt = (
+                await db.execute(
+                    sa.delete(LoginAttempt)
+                    .where(col(LoginAttempt.state_hash) == sessions.hash_token(state))
+                    .returning(
+                        col(LoginAttempt.browser_hash),
+                        col(LoginAttempt.nonce),
+                        col(LoginAttempt.code_verifier),
+                        col(LoginAttempt.return_to),
+                        col(LoginAttempt.created_at),
+                    )
                 )
-            )
-        ).one_or_none()
-        await db.commit()  # used once, whatever happens next
+            ).one_or_none()
 
     async def refuse(reason: str) -> LoginFailed:
-        record(db, AuditAction.LOGIN_REFUSED, actor_id=None, ip_address=ip_address, reason=reason)
-        await db.commit()
+        async with writing(db):
+            record(
+                db, AuditAction.LOGIN_REFUSED, actor_id=None, ip_address=ip_address, reason=reason
+            )
         return LoginFailed()
 
     if error:  # e.g. the person cancelled at the provider (which may not echo the state)
@@ -176,6 +179,7 @@ async def complete_login(
         log.warning("login not completed: %s", exc)
         raise _provider_down() from exc
 
+    await begin_write(db)  # the provider has answered: from here on, the login is written
     person = await _find_or_create_person(db, identity)
     assert person.id is not None
     if not person.is_active:

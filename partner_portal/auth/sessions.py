@@ -18,10 +18,12 @@ from sqlmodel import col
 
 from partner_portal import clock
 from partner_portal.auth.models import LoginSession, Person, PortalRole, RoleGrant
+from partner_portal.db import writing
 from partner_portal.settings import Settings
 
-# Writing last_seen_at on every request would turn every page view into a write.
-_TOUCH_INTERVAL = timedelta(seconds=60)
+# Writing last_seen_at on every request would turn every page view into a write: it is noted
+# at most every five minutes (so the idle limit holds to within five minutes).
+_TOUCH_INTERVAL = timedelta(minutes=5)
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +87,11 @@ async def create(
 async def load(
     db: AsyncSession, token: str, settings: Settings, *, now: datetime | None = None
 ) -> ActiveSession | None:
-    """The live session for a cookie token, or None. Ends a session found expired; commits."""
+    """The live session for a cookie token, or None: the session, its person and their roles in
+    one query. Ends a session found expired, and notes that one is still in use (at most every
+    few minutes), each in a short write of its own."""
     now = now or clock.now()
-    row: Any = (
+    rows: Any = (
         await db.execute(
             sa.select(
                 col(LoginSession.id),
@@ -99,29 +103,30 @@ async def load(
                 col(Person.name),
                 col(Person.email),
                 col(Person.is_active),
+                col(RoleGrant.role),
             )
             .join(Person, col(Person.id) == col(LoginSession.person_id))
+            .outerjoin(RoleGrant, col(RoleGrant.person_id) == col(Person.id))
             .where(col(LoginSession.token_hash) == hash_token(token))
         )
-    ).one_or_none()
-    if row is None:
+    ).all()
+    if not rows:
         return None
+    row = rows[0]
     idle_limit = row.last_seen_at + timedelta(minutes=settings.session_idle_minutes)
     if not row.is_active or now >= row.expires_at or now >= idle_limit:
-        await end(db, row.id)
-        await db.commit()
+        async with writing(db):
+            await end(db, row.id)
         return None
     if now - row.last_seen_at >= _TOUCH_INTERVAL:
-        await db.execute(
-            sa.update(LoginSession).where(col(LoginSession.id) == row.id).values(last_seen_at=now)
-        )
-        await db.commit()
-    roles = (
-        await db.scalars(
-            sa.select(col(RoleGrant.role)).where(col(RoleGrant.person_id) == row.person_id)
-        )
-    ).all()
-    person = CurrentPerson(id=row.person_id, name=row.name, email=row.email, roles=frozenset(roles))
+        async with writing(db):
+            await db.execute(
+                sa.update(LoginSession)
+                .where(col(LoginSession.id) == row.id)
+                .values(last_seen_at=now)
+            )
+    roles = frozenset(r.role for r in rows if r.role is not None)
+    person = CurrentPerson(id=row.person_id, name=row.name, email=row.email, roles=roles)
     return ActiveSession(id=row.id, csrf_token=row.csrf_token, id_token=row.id_token, person=person)
 
 

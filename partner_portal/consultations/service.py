@@ -20,7 +20,7 @@ from partner_portal.attachments import storage
 from partner_portal.attachments.service import FilesInput
 from partner_portal.attachments.uploads import ReceivedFile
 from partner_portal.audit.models import AuditAction
-from partner_portal.audit.service import record
+from partner_portal.audit.service import record, record_read
 from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.consultations import queries
 from partner_portal.consultations.models import (
@@ -418,7 +418,7 @@ async def record_export(
 ) -> None:
     """Exports of what partners submitted are audited. Commits."""
     _coordinator(actor)
-    record(
+    await record_read(
         db,
         AuditAction.EXPORT_DOWNLOADED,
         actor_id=actor.id,
@@ -427,4 +427,3 @@ async def record_export(
         what="compilation",
         format=fmt,
     )
-    await db.commit()

@@ -11,7 +11,7 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from partner_portal.audit.models import AuditAction
-from partner_portal.audit.service import record
+from partner_portal.audit.service import record_read
 from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.clock import TIMEZONE
 from partner_portal.evidence.models import Process
@@ -152,7 +152,7 @@ def grouped(
 
 async def record_export(db: AsyncSession, actor: CurrentPerson, what: str, chosen: Chosen) -> None:
     """Downloads of follow-up data are audited, with the period. Commits."""
-    record(
+    await record_read(
         db,
         AuditAction.EXPORT_DOWNLOADED,
         actor_id=actor.id,
@@ -160,4 +160,3 @@ async def record_export(db: AsyncSession, actor: CurrentPerson, what: str, chose
         export=what,
         period=f"{chosen.first}/{chosen.last}",
     )
-    await db.commit()

@@ -19,7 +19,7 @@ from sqlmodel import col
 from partner_portal import clock, i18n
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.queries import count_recent
-from partner_portal.audit.service import record
+from partner_portal.audit.service import record, record_read
 from partner_portal.auth.sessions import CurrentPerson, hash_token
 from partner_portal.errors import Gone, NotFound, TooManyRequests
 from partner_portal.forms import FormInvalid
@@ -554,7 +554,7 @@ async def export_data(
     """Everything the register holds about the volunteer. Side effects: an audit event (the
     format only). Commits."""
     held = await queries.held_about(db, volunteer)
-    record(
+    await record_read(
         db,
         AuditAction.FRG_DATA_EXPORTED,
         actor_id=volunteer.person_id,
@@ -563,7 +563,6 @@ async def export_data(
         organisation_id=group.id,
         format=fmt,
     )
-    await db.commit()
 
     def iso(value: date | datetime | None) -> str | None:
         return None if value is None else value.isoformat()

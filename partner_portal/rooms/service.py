@@ -13,7 +13,7 @@ from sqlmodel import col
 
 from partner_portal import clock, i18n
 from partner_portal.audit.models import AuditAction
-from partner_portal.audit.service import record
+from partner_portal.audit.service import record, record_read
 from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.clock import TIMEZONE
 from partner_portal.errors import Forbidden, NotFound
@@ -480,7 +480,7 @@ async def audit_export(
     organisation_id: int | None,
 ) -> None:
     """Downloads of partners' material are audited (they may be public records). Commits."""
-    record(
+    await record_read(
         db,
         AuditAction.EXPORT_DOWNLOADED,
         actor_id=actor.id,
@@ -489,7 +489,6 @@ async def audit_export(
         organisation_id=organisation_id,
         export=what,
     )
-    await db.commit()
 
 
 async def update_progress(

@@ -1,0 +1,94 @@
+"""Reads never wait for the writer; a write waits, then says "try again" — never a 500.
+
+On SQLite one connection writes at a time. A page that only reads takes no lock (so it is served
+while another process writes), a form's write holds the lock only while it writes, and a write
+that cannot get the lock in time answers 503 with Retry-After and saves nothing.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.applications import Starlette
+
+from partner_portal import db as portal_db
+from partner_portal.auth.models import LoginSession
+from partner_portal.organisations.models import Organisation
+from tests.conftest import app_with
+from tests.helpers import BASE_URL, Persona, csrf_token, log_in
+
+pytestmark = pytest.mark.parametrize("database_kind", ["sqlite"], indirect=True)
+
+
+@contextmanager
+def another_writer(database_url: str) -> Iterator[sqlite3.Connection]:
+    """Another process holding SQLite's write lock (as a long write would)."""
+    connection = sqlite3.connect(database_url.split(":///", 1)[1], isolation_level=None)
+    connection.execute("BEGIN IMMEDIATE")
+    try:
+        yield connection
+    finally:
+        connection.execute("ROLLBACK")
+        connection.close()
+
+
+async def test_pages_are_read_while_another_process_writes(
+    app: Starlette, client: httpx.AsyncClient, alice: Persona, database_url: str
+) -> None:
+    await log_in(client, app, alice)
+
+    with another_writer(database_url):
+        pages = [await client.get(path) for path in ("/", "/organisationer", "/rum")]
+
+    assert [p.status_code for p in pages] == [200, 200, 200]
+
+
+async def test_a_write_that_cannot_get_the_lock_says_try_again_and_saves_nothing(
+    app: Starlette,
+    db: AsyncSession,
+    alice: Persona,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(portal_db, "SQLITE_BUSY_TIMEOUT_MS", 300)  # not five seconds' wait
+    impatient = app_with(app)
+    try:
+        transport = httpx.ASGITransport(app=impatient)
+        async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
+            await log_in(client, impatient, alice)
+            token = await csrf_token(client, impatient)
+            form = {"csrf_token": token, "name": "Ny organisation AB", "kind": "kommunalt_bolag"}
+            with another_writer(database_url):
+                refused = await client.post("/organisationer/ny", data=form)
+            accepted = await client.post("/organisationer/ny", data=form)
+    finally:
+        await impatient.state.portal.engine.dispose()
+    saved = await db.scalar(
+        sa.select(sa.func.count()).where(Organisation.name == "Ny organisation AB")
+    )
+
+    assert refused.status_code == 503
+    assert refused.headers["retry-after"] == "5"
+    assert "Portalen är upptagen just nu och ingenting sparades" in refused.text
+    assert "Traceback" not in refused.text
+    assert accepted.status_code == 303
+    assert saved == 1
+
+
+async def test_a_page_view_writes_nothing_but_the_occasional_note_that_a_session_is_in_use(
+    app: Starlette, client: httpx.AsyncClient, alice: Persona, db: AsyncSession
+) -> None:
+    await log_in(client, app, alice)
+    seen = await db.scalar(sa.select(LoginSession.last_seen_at))
+    await db.commit()
+
+    for _ in range(3):
+        assert (await client.get("/organisationer")).status_code == 200
+
+    assert await db.scalar(sa.select(LoginSession.last_seen_at)) == seen
