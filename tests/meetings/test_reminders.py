@@ -55,7 +55,7 @@ def ends(day: date) -> datetime:
     return stockholm(day, END)
 
 
-def midnight_before(day: date) -> datetime:
+def start_of(day: date) -> datetime:
     """The first moment of ``day`` in Stockholm."""
     return stockholm(day, time(0, 0))
 
@@ -216,7 +216,7 @@ async def test_an_overdue_action_is_reminded_once_to_its_person(
     )
     await clear_outbox(db)
     # Overdue from the first moment of the day after, in Stockholm (not in UTC).
-    midnight = midnight_before(due + timedelta(days=1))
+    midnight = start_of(due + timedelta(days=1))
 
     assert await round_at(app, mail_settings, midnight - timedelta(minutes=1)) == (0, 1, 0, 1)
     assert await round_at(app, mail_settings, midnight) == (0, 0, 1, 1)
