@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import re
 import sqlite3
-import time
+import time as timer
 from contextlib import closing
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ import httpx
 from playwright.sync_api import Browser, Locator, Page, expect
 from starlette.routing import BaseRoute
 
+from partner_portal import clock
 from tests.e2e.conftest import DATA_DIRS, CheckedPage
 
 # The demo people (partner_portal/devtools/people.py), by what they do in the portal.
@@ -108,7 +110,7 @@ class World:
         in the mail the portal has sent (to ``to``), as the development mail catcher shows it.
         The worker delivers the outbox every two seconds, so this waits for it, a while."""
         link = re.compile(rf"{re.escape(self.portal)}{pattern}[A-Za-z0-9_.-]+")
-        deadline = time.monotonic() + timeout
+        deadline = timer.monotonic() + timeout
         while True:
             html = httpx.get(self.portal + "/dev/mail", timeout=5).text
             for article in re.findall(r"<article.*?</article>", html, re.S):
@@ -116,8 +118,8 @@ class World:
                     found = link.search(article)
                     if found:
                         return found.group(0)
-            assert time.monotonic() < deadline, f"no mail with a link {pattern} (to {to})"
-            time.sleep(0.25)
+            assert timer.monotonic() < deadline, f"no mail with a link {pattern} (to {to})"
+            timer.sleep(0.25)
 
 
 # --- the route table -------------------------------------------------------------------
@@ -159,41 +161,92 @@ def path_of(table: list[BaseRoute], name: str, **params: object) -> str:
 # --- checks ------------------------------------------------------------------------------
 
 
+_FOCUS_STYLE = """() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return null;
+    const shows = (style) => style && (
+        (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
+        || (style.boxShadow && style.boxShadow !== 'none'));
+    // FKUI draws a checkbox's or radio button's box, and its focus ring, on the label.
+    const drawn = [el, ...(el.labels ? Array.from(el.labels) : [])];
+    const visible = drawn.some((node) => shows(getComputedStyle(node))
+        || shows(getComputedStyle(node, '::before')) || shows(getComputedStyle(node, '::after')));
+    return {
+        visible,
+        what: el.tagName.toLowerCase() + ' ' + JSON.stringify((el.getAttribute('aria-label')
+            || (el.labels && el.labels[0] && el.labels[0].innerText) || el.innerText
+            || el.value || el.id || '').trim().replace(/\\s+/g, ' ').slice(0, 50)),
+    };
+}"""
+
+
 def focus_is_visible(page: Page) -> str:
-    """A description of the focused element, asserting that it shows where focus is: an
-    outline or a box shadow (FKUI's focus ring) that is not none."""
-    focused: dict[str, str] | None = page.evaluate(
-        """() => {
-            const el = document.activeElement;
-            if (!el || el === document.body) return null;
-            const style = getComputedStyle(el);
-            return {
-                tag: el.tagName.toLowerCase(),
-                text: (el.getAttribute('aria-label') || el.innerText || el.value || el.id || '')
-                    .trim().slice(0, 60),
-                outline: style.outlineStyle === 'none' || style.outlineWidth === '0px'
-                    ? 'none' : style.outlineStyle + ' ' + style.outlineWidth,
-                shadow: style.boxShadow,
-            };
-        }"""
-    )
+    """Assert that the focused element shows that it has focus: an outline or a box shadow
+    (FKUI's focus ring) on it or on its label. Returns a description of it."""
+    focused: dict[str, Any] | None = page.evaluate(_FOCUS_STYLE)
     assert focused is not None, f"{page.url}: nothing has focus"
-    visible = focused["outline"] != "none" or focused["shadow"] not in ("none", "")
-    assert visible, f"{page.url}: no visible focus indicator on {focused}"
-    return f"{focused['tag']} {focused['text']!r}"
+    assert focused["visible"], f"{page.url}: no visible focus indicator on {focused['what']}"
+    return str(focused["what"])
 
 
-def tab_to(page: Page, target: Locator, *, backwards: bool = False, limit: int = 80) -> list[str]:
-    """Press Tab (or Shift+Tab) until ``target`` has focus, checking the focus indicator at
-    every stop on the way. Returns the stops."""
-    stops = []
+def tab_to(page: Page, target: Locator, *, backwards: bool = False, limit: int = 200) -> int:
+    """Press Tab (or Shift+Tab) until ``target`` has focus, asserting a visible focus indicator
+    at every stop on the way. Returns how many stops it took."""
     key = "Shift+Tab" if backwards else "Tab"
-    for _ in range(limit):
+    stops = []
+    for count in range(1, limit + 1):
         page.keyboard.press(key)
         stops.append(focus_is_visible(page))
         if target.evaluate("el => el === document.activeElement"):
-            return stops
-    raise AssertionError(f"{page.url}: {target} never got focus; stops: {stops}")
+            return count
+    raise AssertionError(f"{page.url}: {target} never got focus; stops: {stops[-20:]}")
+
+
+def type_moment(page: Page, value: date | datetime) -> None:
+    """Type a date (or date and time) into the focused native date (datetime-local) field, with
+    the keyboard as a person does: the digits of each part in the order the browser shows the
+    parts, Tab from the date to the time, A or P where the browser uses a 12-hour clock."""
+    order, twelve_hour = _field_order(page)
+    page.keyboard.type(value.strftime(order))
+    if isinstance(value, datetime):
+        page.keyboard.press("Tab")
+        if twelve_hour:
+            page.keyboard.type(value.strftime("%I%M") + ("P" if value.hour >= 12 else "A"))
+        else:
+            page.keyboard.type(value.strftime("%H%M"))
+
+
+_ORDERS: dict[int, tuple[str, bool]] = {}
+
+
+def _field_order(page: Page) -> tuple[str, bool]:
+    """How this browser orders a date field's parts, and whether its clock has AM/PM: tried
+    once per browser on a scratch page."""
+    browser = page.context.browser
+    key = id(browser)
+    if key not in _ORDERS:
+        scratch = page.context.new_page()
+        # A day after the 12th tells day from month; the month and year are today's.
+        sample = datetime.combine(clock.today().replace(day=25), time(14, 30))
+        order = ""
+        for candidate in ("%m%d%Y", "%d%m%Y", "%Y%m%d"):
+            scratch.set_content('<input type="date" id="d" aria-label="d">')
+            scratch.focus("#d")
+            scratch.keyboard.type(sample.strftime(candidate))
+            if scratch.eval_on_selector("#d", "e => e.value") == sample.date().isoformat():
+                order = candidate
+                break
+        assert order, "no known order of a date field's parts"
+        scratch.set_content('<input type="datetime-local" id="t" aria-label="t">')
+        scratch.focus("#t")
+        scratch.keyboard.type(sample.strftime(order))
+        scratch.keyboard.press("Tab")
+        scratch.keyboard.type("0230P")  # where there is no AM/PM, "P" is not taken
+        typed = scratch.eval_on_selector("#t", "e => e.value")
+        twelve_hour = typed == sample.isoformat(timespec="minutes")
+        scratch.close()
+        _ORDERS[key] = (order, twelve_hour)
+    return _ORDERS[key]
 
 
 def heading_text(page: Page) -> str:
