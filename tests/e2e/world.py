@@ -164,13 +164,38 @@ def path_of(table: list[BaseRoute], name: str, **params: object) -> str:
 _FOCUS_STYLE = """() => {
     const el = document.activeElement;
     if (!el || el === document.body) return null;
-    const shows = (style) => style && (
-        (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0)
-        || (style.boxShadow && style.boxShadow !== 'none'));
-    // FKUI draws a checkbox's or radio button's box, and its focus ring, on the label.
-    const drawn = [el, ...(el.labels ? Array.from(el.labels) : [])];
-    const visible = drawn.some((node) => shows(getComputedStyle(node))
-        || shows(getComputedStyle(node, '::before')) || shows(getComputedStyle(node, '::after')));
+    // What shows focus: an outline, or a box shadow (FKUI's focus ring) — on the element, or on
+    // its label (FKUI draws a checkbox's or radio button's box on the label), pseudo-elements
+    // included. A box shadow counts only where the same element without focus has none (fields
+    // have an inset shadow all the time); to know, a copy of its surroundings is styled unfocused.
+    const look = (node, labels) => [node, ...labels].flatMap((n) => [null, '::before', '::after']
+        .map((pseudo) => {
+            const style = getComputedStyle(n, pseudo);
+            const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
+            return {outline, shadow: style.boxShadow};
+        }));
+    const labelsOf = (node, root) => node.id
+        ? Array.from(root.querySelectorAll('label')).filter((l) => l.htmlFor === node.id)
+        : [];
+    const focused = look(el, el.labels ? Array.from(el.labels) : []);
+    const parent = el.parentElement;
+    const copy = parent.cloneNode(true);
+    // Out of every form and radio group (a checked copy would uncheck the real radio button).
+    for (const node of [copy, ...copy.querySelectorAll('*')]) {
+        node.removeAttribute('name');
+        node.removeAttribute('form');
+        if (node.id) node.id = 'kopia-' + node.id;
+        if (node.htmlFor) node.htmlFor = 'kopia-' + node.htmlFor;
+    }
+    copy.setAttribute('aria-hidden', 'true');
+    copy.style.position = 'absolute';
+    copy.style.left = '-10000px';
+    parent.after(copy);
+    const twin = copy.querySelectorAll('*')[Array.from(parent.querySelectorAll('*')).indexOf(el)];
+    const unfocused = look(twin, labelsOf(twin, copy));
+    copy.remove();
+    const visible = focused.some((f, i) => f.outline
+        || (f.shadow !== 'none' && (!unfocused[i] || f.shadow !== unfocused[i].shadow)));
     return {
         visible,
         what: el.tagName.toLowerCase() + ' ' + JSON.stringify((el.getAttribute('aria-label')
