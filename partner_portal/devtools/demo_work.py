@@ -65,6 +65,7 @@ from partner_portal.rooms.models import (
 )
 from partner_portal.settings import Settings
 
+MUNICIPALITY = "Botkyrka kommun"
 BYGGEN = "AB Botkyrkabyggen"
 SBFF = "Södertörns brandförsvarsförbund"
 UPPLEV = "Upplev Botkyrka AB"
@@ -504,7 +505,7 @@ async def _meeting_ahead(demo: _Demo) -> None:
             "Kommunhuset, Tumba, sal Tumba",
             "https://meet.example.se/samverkansradet",
             "1. Läget i planeringen\n2. Övning i höst",
-            tuple(demo.organisations[o] for o in (BYGGEN, SBFF, FRG_BOTKYRKA)),
+            tuple(demo.organisations[o] for o in (MUNICIPALITY, BYGGEN, SBFF, FRG_BOTKYRKA)),
         ),
         settings=demo.settings,
         env=demo.env,
