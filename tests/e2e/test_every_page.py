@@ -242,6 +242,19 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
     ]
 
 
+def may_see(visit: Visit) -> bool:
+    """Whether the route's access policy lets the visit's persona in (object-level checks are
+    the portal's to make: the visit must then answer 200)."""
+    policy = next(r for r in TABLE if getattr(r, "name", None) == visit.route).access  # type: ignore[attr-defined]
+    if policy.coordinator:
+        return visit.persona == "coordinator"
+    if policy.followup:
+        return visit.persona in ("coordinator", "followup_reader")
+    if policy.needs_login:
+        return visit.persona != ANONYMOUS
+    return True
+
+
 @pytest.fixture(scope="module")
 def people(browser: Browser, dev_portal: str) -> Iterator[People]:
     everyone = People(browser, dev_portal)
@@ -282,6 +295,7 @@ def test_every_get_route_is_visited_or_excluded_with_a_reason(
     plan = visits(w, tokens)
 
     visited = {v.route for v in plan}
+    assert [v for v in plan if not may_see(v)] == [], "visits as someone the route refuses"
     assert unknown(TABLE, visited, EXCLUDED) == set()
     assert visited.isdisjoint(EXCLUDED), visited & set(EXCLUDED)
     assert unvisited(TABLE, visited, EXCLUDED) == set(), "routes neither visited nor excluded"
@@ -321,5 +335,11 @@ def test_a_route_added_without_a_visit_fails_the_walk() -> None:
     added = PortalRoute("/nytt", _view, name="brand_new_page", access=PUBLIC, methods=["GET"])
     posted = PortalRoute("/nytt", _view, name="brand_new_form", access=PUBLIC, methods=["POST"])
     assert unvisited([*TABLE, added, posted], visited, EXCLUDED) == {"brand_new_page"}
+    # A visit as someone the route's policy refuses is caught before the walk.
+    assert not may_see(Visit("roles", "member"))
+    assert not may_see(Visit("followup", "frg_lead"))
+    assert not may_see(Visit("rooms", ANONYMOUS))
+    assert may_see(Visit("followup", "followup_reader"))
+    assert may_see(Visit("frg_answer", ANONYMOUS))
     # A page the walk visits that left the table is caught too.
     assert unknown(TABLE, visited | {"gone_page"}, EXCLUDED) == {"gone_page"}
