@@ -2,8 +2,8 @@
 means it to (the saved section's heading, the error summary, the new comment, the edit form),
 and news is spoken through a live region — for each feature that swaps: organisations' filter,
 an item's status, the three structured deliverables, plan comments and an FRG call-out's answers.
-(Consultations, meetings, actions, FRG availability and the follow-up's filters have no htmx:
-plain forms, checked in test_journeys_without_javascript.py.)"""
+(Consultations, meetings, actions, invitations, FRG availability and the follow-up's filters
+have no htmx: they are plain forms and links, whose pages the route walk checks.)"""
 
 from __future__ import annotations
 
