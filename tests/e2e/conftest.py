@@ -34,6 +34,7 @@ def free_port() -> int:
 
 
 _LAUNCHED: dict[str, tuple[datetime, float]] = {}
+DATA_DIRS: dict[str, Path] = {}  # each running dev portal's data directory (its SQLite file)
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +68,7 @@ def dev_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     _LAUNCHED[base] = (start, time.monotonic())
+    DATA_DIRS[base] = data
     try:
         for _ in range(150):
             if process.poll() is not None:
