@@ -4,6 +4,7 @@ a receipt by email, files with them, and evidence for the board."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import sqlalchemy as sa
@@ -11,8 +12,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.applications import Starlette
 
+from partner_portal import clock
 from partner_portal.attachments.models import Attachment
 from partner_portal.consultations.models import Statement
+from partner_portal.consultations.service import is_late
 from partner_portal.evidence.models import Evidence, EvidenceKind
 from partner_portal.mail.models import OutboxMessage
 from tests.attachments import files
@@ -290,3 +293,13 @@ async def test_statement_files_are_seen_by_their_organisation_and_the_coordinato
     assert other.status_code == 404
     assert "Se bilaga." not in other_page.text
     assert coordinator.status_code == 200
+
+
+def test_a_statement_is_late_by_the_moment_it_is_stamped_with() -> None:
+    last_day = clock.today()
+    midnight = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), clock.TIMEZONE)
+    clock.freeze(midnight - timedelta(microseconds=1))
+
+    assert not is_late(last_day, clock.now())
+    assert is_late(last_day, midnight.astimezone(UTC))
+    assert not is_late(last_day)  # now: still the last day
