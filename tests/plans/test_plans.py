@@ -20,6 +20,7 @@ from partner_portal.plans.models import PlanComment, PlanVersion, PlanVersionSec
 from tests.deliverables.test_queries import statements_during
 from tests.helpers import Persona, as_current, csrf_token, log_in
 from tests.plans.factories import comment, edit_section, publish_draft
+from tests.queries import QueryCounter
 
 
 def plan_url(world: dict[str, int]) -> str:
@@ -363,7 +364,12 @@ async def test_comments_on_a_removed_section_stay_readable(
 
 
 async def test_the_plan_page_takes_the_same_number_of_queries_whatever_the_comments(
-    app: Starlette, db: AsyncSession, world: dict[str, int], alice: Persona, bob: Persona
+    app: Starlette,
+    db: AsyncSession,
+    world: dict[str, int],
+    alice: Persona,
+    bob: Persona,
+    query_counter: QueryCounter,
 ) -> None:
     room_id, plan_id = world["room_id"], world["plan_id"]
     reader = as_current(bob)
@@ -373,11 +379,11 @@ async def test_the_plan_page_takes_the_same_number_of_queries_whatever_the_comme
         return await overview.plan_page(db, access, number=None, reader_id=bob.id, now=clock.now())
 
     await comment(db, app, bob, room_id, plan_id, world["section_id"], "1")
-    few, _ = await statements_during(app, db, page)
+    few, _ = await statements_during(query_counter, db, page)
     for n in range(20):
         section = world["section_id"] if n % 2 else world["second_section"]
         await comment(db, app, bob, room_id, plan_id, section, f"Kommentar {n}")
-    many, result = await statements_during(app, db, page)
+    many, result = await statements_during(query_counter, db, page)
 
     assert few == many == 6
     assert sum(s.threads.count for s in result.sections) == 21
