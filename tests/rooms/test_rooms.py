@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import TypeVar
 
 import httpx
@@ -570,3 +570,44 @@ async def test_approving_the_last_item_records_completion_once_and_lateness_is_k
     assert len(completed) == 1
     assert submitted
     assert all(e.details == {"late": True} for e in submitted)
+
+
+@pytest.mark.parametrize(
+    ("handed_in", "late"),
+    [
+        # The phase's last day is 28 March 2027, the day summer time begins (UTC+2 from 03:00).
+        (datetime(2027, 3, 28, 21, 59, tzinfo=UTC), False),  # 23:59 in Sweden: the last day
+        (datetime(2027, 3, 28, 22, 1, tzinfo=UTC), True),  # 00:01 on 29 March, in Sweden
+    ],
+)
+async def test_a_submission_is_late_from_midnight_swedish_time(
+    app: Starlette,
+    db: AsyncSession,
+    alice: Persona,
+    bob: Persona,
+    handed_in: datetime,
+    late: bool,
+) -> None:
+    from partner_portal.rooms import service
+    from partner_portal.rooms.access import room_for
+    from tests.helpers import as_current
+
+    clock.freeze(datetime(2027, 3, 1, 9, 0, tzinfo=UTC))
+    room_id, byggen = await make_room_with_partner(db, app, alice, bob)
+    await db.execute(sa.update(RoomPhase).values(deadline=date(2027, 3, 28)))
+    await db.commit()
+    item_id = await item_of_kind(db, room_id, "checklist")
+    partner = as_current(bob)
+
+    clock.freeze(handed_in)
+    await service.submit(
+        db,
+        actor=partner,
+        access=await room_for(db, partner, room_id),
+        organisation_id=byggen,
+        item_id=item_id,
+    )
+
+    [evidence] = await rows(db, Evidence, col(Evidence.kind) == "item_submitted")
+    assert evidence.details == {"late": late}
+    assert evidence.occurred_at == handed_in
