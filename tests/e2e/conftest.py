@@ -70,7 +70,7 @@ def dev_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     _LAUNCHED[base] = (start, time.monotonic())
     DATA_DIRS[base] = data
     try:
-        for _ in range(150):
+        for _ in range(300):
             if process.poll() is not None:
                 raise AssertionError((data / "dev.log").read_text())
             try:
@@ -86,6 +86,9 @@ def dev_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+    # Whatever the pages showed, the server must not have failed behind them.
+    written = (data / "dev.log").read_text()
+    assert "Traceback" not in written, written[written.index("Traceback") - 2000 :][:6000]
 
 
 @pytest.fixture(autouse=True)
