@@ -268,10 +268,24 @@ USERS: dict[str, dict[str, object]] = {
 }
 
 
-@pytest.fixture
-def provider() -> Iterator[ProviderControl]:
+@pytest.fixture(scope="session")
+def _running_provider() -> Iterator[ProviderControl]:
+    """One provider per worker (it makes an RSA key and takes half a second to stop)."""
     with running_provider({k: dict(v) for k, v in USERS.items()}) as control:
         yield control
+
+
+@pytest.fixture
+def provider(_running_provider: ProviderControl) -> ProviderControl:
+    """The worker's provider, behaving and counting afresh for each test, its people as in
+    USERS (a test may change them through the provider's /users endpoint)."""
+    control = _running_provider
+    for sub, claims in USERS.items():
+        httpx.put(f"{control.issuer}/users/{sub}", json=claims).raise_for_status()
+    control.tamper_id_token = control.tamper_discovery = None
+    control.sign_with_foreign_key = False
+    control.token_requests = control.userinfo_requests = 0
+    return control
 
 
 @pytest.fixture
