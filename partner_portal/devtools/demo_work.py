@@ -45,7 +45,7 @@ from partner_portal.frg.forms import CalloutInput
 from partner_portal.frg.models import Volunteer
 from partner_portal.meetings import service as meetings
 from partner_portal.meetings.access import meeting_for
-from partner_portal.meetings.forms import MeetingInput, local_moment
+from partner_portal.meetings.forms import MeetingInput
 from partner_portal.plans import service as plans
 from partner_portal.plans.access import plan_for
 from partner_portal.plans.forms import CommentInput, SectionInput
@@ -514,7 +514,7 @@ async def _meeting_ahead(demo: _Demo) -> None:
 
 def _at(day: date, hour: int) -> datetime:
     """A whole hour that day, Swedish time (as UTC)."""
-    moment = local_moment(day, time(hour))
+    moment = clock.wall_time(day, time(hour))
     assert moment is not None
     return moment
 

@@ -16,7 +16,7 @@ from partner_portal.actions.forms import ActionInput
 from partner_portal.mail.models import OutboxMessage
 from partner_portal.meetings import service
 from partner_portal.meetings.access import meeting_for
-from partner_portal.meetings.forms import MeetingInput, local_moment
+from partner_portal.meetings.forms import MeetingInput
 from partner_portal.meetings.models import Rsvp
 from tests.helpers import Persona, as_current
 
@@ -88,7 +88,7 @@ def meeting_input(
     agenda: str = "1. Läget\n2. Övrigt",
 ) -> MeetingInput:
     day = day or meeting_day()
-    starts_at, ends_at = local_moment(day, start), local_moment(day, end)
+    starts_at, ends_at = clock.wall_time(day, start), clock.wall_time(day, end)
     assert starts_at is not None
     assert ends_at is not None
     return MeetingInput(
