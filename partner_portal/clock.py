@@ -14,9 +14,9 @@ way from the settings.
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from time import time as _system_seconds  # noqa: TID251 (the one place that may)
 from zoneinfo import ZoneInfo
 
 TIMEZONE = ZoneInfo("Europe/Stockholm")
@@ -34,7 +34,7 @@ _state = _State()
 
 
 def _system_now() -> datetime:
-    return datetime.fromtimestamp(time.time(), UTC)  # noqa: TID251 (the one place that may)
+    return datetime.fromtimestamp(_system_seconds(), UTC)
 
 
 def now() -> datetime:
@@ -114,6 +114,17 @@ def _aware(instant: datetime) -> datetime:
     if instant.tzinfo is None or instant.utcoffset() is None:
         raise ValueError("the clock needs an instant with a timezone")
     return instant
+
+
+def wall_time(day: date, at: time) -> datetime | None:
+    """The moment (UTC) a Swedish clock shows ``at`` on ``day``, or None if it never does that
+    day (the hour skipped when summer time begins). Of a time shown twice (the hour repeated
+    when it ends), the first."""
+    local = datetime.combine(day, at, tzinfo=TIMEZONE)
+    moment = local.astimezone(UTC)
+    if moment.astimezone(TIMEZONE).replace(tzinfo=None) != local.replace(tzinfo=None):
+        return None
+    return moment
 
 
 def swedish_date(instant: datetime) -> date:

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 import httpx
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
+from partner_portal import clock
 from partner_portal.audit.models import AuditAction, AuditEvent
 from partner_portal.clock import TIMEZONE
 from tests.helpers import Persona, log_in
@@ -26,8 +27,9 @@ async def add_event(
     await db.commit()
 
 
-def local(day: int, hour: int) -> datetime:
-    return datetime(2026, 3, day, hour, 0, tzinfo=TIMEZONE)
+def local(day: date, hour: int) -> datetime:
+    """``hour`` o'clock on ``day``, Swedish time."""
+    return datetime.combine(day, time(hour), TIMEZONE)
 
 
 async def test_the_log_filters_by_organisation_and_period_in_swedish_time(
@@ -35,21 +37,25 @@ async def test_the_log_filters_by_organisation_and_period_in_swedish_time(
 ) -> None:
     byggen = await make_organisation(db, "AB Botkyrkabyggen")
     upplev = await make_organisation(db, "Upplev Botkyrka AB")
-    await add_event(db, AuditAction.INVITATION_SENT, local(1, 23), byggen)  # 22:00 UTC
-    await add_event(db, AuditAction.INVITATION_ACCEPTED, local(2, 0), byggen)  # 23:00 UTC day 1
-    await add_event(db, AuditAction.INVITATION_REVOKED, local(3, 9), byggen)
-    await add_event(db, AuditAction.ORGANISATION_CREATED, local(2, 10), upplev)
+    day = clock.today() - timedelta(days=10)
+    before, after = day - timedelta(days=1), day + timedelta(days=1)
+    await add_event(db, AuditAction.INVITATION_SENT, local(before, 23), byggen)
+    await add_event(
+        db, AuditAction.INVITATION_ACCEPTED, local(day, 0), byggen
+    )  # the day before in UTC
+    await add_event(db, AuditAction.INVITATION_REVOKED, local(after, 9), byggen)
+    await add_event(db, AuditAction.ORGANISATION_CREATED, local(day, 10), upplev)
     await log_in(client, app, alice)
 
     page = (
         await client.get(
             "/logg",
-            params={"organisation": str(byggen), "fran": "2026-03-02", "till": "2026-03-02"},
+            params={"organisation": str(byggen), "fran": day.isoformat(), "till": day.isoformat()},
         )
     ).text
 
-    assert "Inbjudan accepterad" in page
-    assert "Inbjudan skickad" not in page  # 1 March, Swedish time
+    assert "Inbjudan accepterad" in page  # the day before in UTC, but this day in Sweden
+    assert "Inbjudan skickad" not in page  # the day before, Swedish time
     assert "Inbjudan återkallad" not in page
     assert "Organisation registrerad" not in page
 
@@ -68,7 +74,8 @@ async def test_a_malformed_date_is_ignored_with_a_message(
 async def test_the_log_pages_backwards(
     app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona
 ) -> None:
-    for day in range(1, 29):
+    for days_ago in range(1, 29):
+        day = clock.today() - timedelta(days=days_ago)
         for hour in range(4):
             await add_event(db, AuditAction.ORGANISATION_UPDATED, local(day, 8 + hour), None)
     await log_in(client, app, alice)

@@ -13,6 +13,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
 from partner_portal.auth.models import PortalRole, RoleGrant
 from partner_portal.db import create_engine
@@ -87,7 +88,7 @@ async def test_add_coordinator_grants_the_role_to_a_known_verified_person(
     assert status == 0
     assert f"anna@botkyrka.se is now coordinator (person id {anna.id})" in out
     await db.rollback()
-    grants = (await db.execute(sa.select(RoleGrant.role, RoleGrant.person_id))).all()
+    grants = (await db.execute(sa.select(col(RoleGrant.role), col(RoleGrant.person_id)))).all()
     assert [(g.role, g.person_id) for g in grants] == [(PortalRole.COORDINATOR, anna.id)]
 
 
@@ -101,7 +102,7 @@ async def test_add_coordinator_waits_for_someone_not_yet_known(
 
     assert status == 0
     assert "Whoever next logs in with the verified email ny@botkyrka.se" in out
-    grant = (await db.execute(sa.select(RoleGrant.email, RoleGrant.person_id))).one()
+    grant = (await db.execute(sa.select(col(RoleGrant.email), col(RoleGrant.person_id)))).one()
     assert (grant.email, grant.person_id) == ("ny@botkyrka.se", None)
 
 

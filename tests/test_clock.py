@@ -20,6 +20,12 @@ from tests.conftest import app_with
 SUMMER = timedelta(hours=2)
 
 
+@pytest.fixture(autouse=True)
+def _a_clock_of_its_own() -> None:
+    """These tests name instants: each runs on a clock set here or in the test itself."""
+    clock.freeze(datetime(2027, 3, 28, 6, 30, tzinfo=clock.TIMEZONE))
+
+
 def test_a_started_clock_runs_on_in_real_time() -> None:
     start = datetime(2027, 3, 28, 1, 59, 59, tzinfo=UTC)
     clock.start_at(start)

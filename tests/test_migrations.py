@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import SQLModel
+from sqlmodel import SQLModel, col
 
 from partner_portal.audit.models import AuditAction, AuditEvent
 from partner_portal.db import create_engine
@@ -93,7 +93,7 @@ async def test_the_audit_log_refuses_updates_and_deletes(database_url: str) -> N
             async with engine.begin() as connection:
                 await connection.execute(statement)
     async with engine.connect() as connection:
-        rows = (await connection.execute(sa.select(AuditEvent.action))).all()
+        rows = (await connection.execute(sa.select(col(AuditEvent.action)))).all()
     await engine.dispose()
 
     assert [r.action for r in rows] == [AuditAction.LOGIN]

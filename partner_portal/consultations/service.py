@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import sqlalchemy as sa
@@ -198,9 +198,9 @@ async def consultation_for(
     return row
 
 
-def is_late(deadline: date) -> bool:
-    """After the last day, in Swedish time."""
-    return clock.today() > deadline
+def is_late(deadline: date, at: datetime | None = None) -> bool:
+    """After the last day, in Swedish time (now, or at the moment ``at``)."""
+    return clock.swedish_date(at or clock.now()) > deadline
 
 
 async def submit_statement(
@@ -235,7 +235,7 @@ async def submit_statement(
         sa.select(col(Organisation.name)).where(col(Organisation.id) == organisation_id)
     )
     now = clock.now()
-    late = is_late(consultation.deadline)
+    late = is_late(consultation.deadline, now)  # the same moment the statement is stamped with
     statement = Statement(
         consultation_id=consultation.id,
         organisation_id=organisation_id,

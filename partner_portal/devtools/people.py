@@ -31,6 +31,12 @@ DEMO_PEOPLE: tuple[DemoPerson, ...] = (
         "Huvudkontakt för AB Botkyrkabyggen",
     ),
     DemoPerson(
+        "omar.haddad",
+        "Omar Haddad",
+        "omar.haddad@botkyrkabyggen.example",
+        "Representant för AB Botkyrkabyggen",
+    ),
+    DemoPerson(
         "sara.akesson",
         "Sara Åkesson",
         "sara.akesson@sbff.example",

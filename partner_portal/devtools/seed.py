@@ -6,7 +6,7 @@ out: they are the organisations' own to give), with the demo people acting for t
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import timedelta
 from typing import Any
 
 import sqlalchemy as sa
@@ -18,6 +18,7 @@ from partner_portal.auth import queries
 from partner_portal.auth.models import Person, PortalRole
 from partner_portal.auth.service import grant_role_by_email
 from partner_portal.auth.sessions import CurrentPerson
+from partner_portal.devtools.demo_work import seed_work
 from partner_portal.devtools.people import DEMO_PEOPLE
 from partner_portal.evidence.models import Process
 from partner_portal.frg.models import (
@@ -67,6 +68,7 @@ MEMBERSHIPS = (
     ("sara.akesson", "Södertörns brandförsvarsförbund", MembershipRole.ADMIN, True),
     ("johan.arlig", "FRG Botkyrka", MembershipRole.ADMIN, False),
     ("maria.nilsson", MUNICIPALITY, MembershipRole.MEMBER, True),
+    ("omar.haddad", "AB Botkyrkabyggen", MembershipRole.MEMBER, False),
 )
 
 
@@ -130,20 +132,31 @@ async def seed_demo(db: AsyncSession, *, issuer: str, settings: Settings) -> Non
     for demo in DEMO_PEOPLE:
         if demo.role is not None:
             await grant_role_by_email(db, demo.role, demo.email)
-    await _seed_room(db, people, organisations, settings)
+    room_id = await _seed_room(db, people, organisations, settings)
     await seed_frg(db, issuer=issuer, organisation_id=organisations["FRG Botkyrka"], people=people)
+    await seed_work(
+        db,
+        people={d.subject: (people[d.subject], d.name) for d in DEMO_PEOPLE},
+        organisations=organisations,
+        settings=settings,
+        env=Templates(resource_dir("templates")).env,
+        drinking_water_room=room_id,
+    )
 
 
-DEMO_ROOM = "Nödvattenplan 2026"
+def demo_room_name() -> str:
+    return f"Nödvattenplan {clock.today().year}"
 
 
 async def _seed_room(
     db: AsyncSession, people: dict[str, int], organisations: dict[str, int], settings: Settings
-) -> None:
+) -> int:
     """A room opened and three organisations invited, one of which has said yes — made through
-    the same services people use, so the follow-up has real evidence to show."""
-    if await db.scalar(sa.select(col(Room.id)).where(col(Room.name) == DEMO_ROOM)) is not None:
-        return
+    the same services people use, so the follow-up has real evidence to show. Returns its id."""
+    name = demo_room_name()
+    existing = await db.scalar(sa.select(col(Room.id)).where(col(Room.name) == name))
+    if existing is not None:
+        return existing
     await install_standard_templates(db)
     template_id = await db.scalar(
         sa.select(col(ProcessTemplate.id)).where(
@@ -156,7 +169,12 @@ async def _seed_room(
     room_id = await rooms.open_room(
         db,
         actor=anna,
-        data=RoomInput(DEMO_ROOM, template_id, date(2026, 1, 12), date(2026, 12, 18)),
+        data=RoomInput(
+            name,
+            template_id,
+            clock.today() - timedelta(days=30),
+            clock.today() + timedelta(days=330),
+        ),
     )
     env = Templates(resource_dir("templates")).env
     byggen = organisations["AB Botkyrkabyggen"]
@@ -178,6 +196,7 @@ async def _seed_room(
         accept=True,
         reason="",
     )
+    return room_id
 
 
 def _as(people: dict[str, int], subject: str, name: str, role: PortalRole | None) -> CurrentPerson:
@@ -244,9 +263,10 @@ async def seed_frg(
             status=VolunteerStatus.ACTIVE,
             phone=phone,
             email=f"{subject}@example.se",
-            agreement_signed_on=date(2025, 3, 1),
-            basic_course_on=date(2025, 4, 12),
-            registered_at=clock.now(),
+            agreement_signed_on=clock.today() - timedelta(days=200),
+            basic_course_on=clock.today() - timedelta(days=180),
+            # Registered long enough ago to be asked to confirm their availability by mail.
+            registered_at=clock.now() - timedelta(days=200),
         )
         db.add(volunteer)
         await db.flush()

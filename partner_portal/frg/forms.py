@@ -6,10 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime, time
 from typing import Any
 
-from partner_portal.clock import TIMEZONE
+from partner_portal import clock
 from partner_portal.forms import FormInvalid, email_address, positive_int, text
 from partner_portal.i18n import gettext as _
 
@@ -46,19 +46,27 @@ def _date(form: Any, name: str, errors: dict[str, str], *, required: bool) -> da
     return value
 
 
+class _SkippedHour(ValueError):
+    """The time is in the hour the clocks skip when summer time begins."""
+
+
 def local_datetime(raw: str) -> datetime | None:
-    """``YYYY-MM-DDTHH:MM`` in Swedish time (what a datetime-local field sends), as UTC."""
+    """``YYYY-MM-DDTHH:MM`` in Swedish time (what a datetime-local field sends), as UTC; None
+    when malformed. Raises _SkippedHour for a time the clocks skip that day; of a time the
+    clocks show twice (when summer time ends), the first is meant."""
     match = _LOCAL.match(raw)
     if match is None:
         return None
     year, month, day, hour, minute = (int(g) for g in match.groups())
-    try:
-        moment = datetime(year, month, day, hour, minute, tzinfo=TIMEZONE)
-    except ValueError:
-        return None
     if not 2000 <= year <= 2100:
         return None
-    return moment.astimezone(UTC)
+    try:
+        moment = clock.wall_time(date(year, month, day), time(hour, minute))
+    except ValueError:
+        return None
+    if moment is None:
+        raise _SkippedHour(raw)
+    return moment
 
 
 def _moment(form: Any, name: str, errors: dict[str, str]) -> datetime | None:
@@ -66,7 +74,11 @@ def _moment(form: Any, name: str, errors: dict[str, str]) -> datetime | None:
     if not raw:
         errors[name] = _("Fyll i datum och klockslag.")
         return None
-    value = local_datetime(raw)
+    try:
+        value = local_datetime(raw)
+    except _SkippedHour:
+        errors[name] = _("Den tiden finns inte den dagen (klockan ställs fram). Välj en annan.")
+        return None
     if value is None:
         errors[name] = _("Ange datum och klockslag, till exempel 2026-03-14T08:00.")
     return value

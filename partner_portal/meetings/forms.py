@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 from urllib.parse import urlsplit
 
-from partner_portal import forms
-from partner_portal.clock import TIMEZONE
+from partner_portal import clock, forms
 from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
 from partner_portal.meetings.models import Rsvp
@@ -30,15 +29,6 @@ class MeetingInput:
     video_url: str
     agenda: str
     organisation_ids: tuple[int, ...]
-
-
-def local_moment(day: date, at: time) -> datetime | None:
-    """The UTC moment of a Stockholm wall-clock time, or None if that time never occurs."""
-    local = datetime.combine(day, at, tzinfo=TIMEZONE)
-    moment = local.astimezone(UTC)
-    if moment.astimezone(TIMEZONE).replace(tzinfo=None) != local.replace(tzinfo=None):
-        return None
-    return moment
 
 
 def valid_video_url(value: str) -> bool:
@@ -90,13 +80,13 @@ def meeting(form: Any) -> MeetingInput:
     if end is None:
         errors["end"] = _("Ange sluttid som TT:MM.")
     if day is not None and start is not None:
-        starts_at = local_moment(day, start)
+        starts_at = clock.wall_time(day, start)
         if starts_at is None:
             errors["start"] = _(
                 "Den tiden finns inte den dagen (klockan ställs fram). Välj en annan."
             )
     if day is not None and end is not None:
-        ends_at = local_moment(day, end)
+        ends_at = clock.wall_time(day, end)
         if ends_at is None:
             errors["end"] = _(
                 "Den tiden finns inte den dagen (klockan ställs fram). Välj en annan."

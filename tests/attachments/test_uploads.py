@@ -12,6 +12,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from starlette.applications import Starlette
 
 from partner_portal.attachments.models import Attachment
@@ -110,7 +111,7 @@ async def test_download_is_an_attachment_with_nosniff_and_audited(
     await log_in(client, app, bob)
     await post_files(client, app, world["room_id"], [("plan.pdf", files.PDF)])
     await db.rollback()
-    file_id = await db.scalar(sa.select(Attachment.id))
+    file_id = await db.scalar(sa.select(col(Attachment.id)))
 
     await log_in(client, app, alice)
     response = await client.get(f"/rum/{world['room_id']}/filer/{file_id}")
@@ -121,7 +122,7 @@ async def test_download_is_an_attachment_with_nosniff_and_audited(
     assert response.headers["content-disposition"] == 'attachment; filename="plan.pdf"'
     assert response.headers["x-content-type-options"] == "nosniff"
     await db.rollback()
-    actions = (await db.execute(sa.select(AuditEvent.action))).scalars().all()
+    actions = (await db.execute(sa.select(col(AuditEvent.action)))).scalars().all()
     assert "file_downloaded" in actions
 
 
@@ -136,7 +137,7 @@ async def test_download_is_not_found_outside_the_room_and_asks_anonymous_to_log_
     await log_in(client, app, bob)
     await post_files(client, app, world["room_id"], [("plan.pdf", files.PDF)])
     await db.rollback()
-    file_id = await db.scalar(sa.select(Attachment.id))
+    file_id = await db.scalar(sa.select(col(Attachment.id)))
     url = f"/rum/{world['room_id']}/filer/{file_id}"
 
     async with httpx.AsyncClient(
@@ -163,7 +164,7 @@ async def test_a_file_id_from_another_room_is_not_found(
     await log_in(client, app, bob)
     await post_files(client, app, world["room_id"], [("plan.pdf", files.PDF)])
     await db.rollback()
-    file_id = await db.scalar(sa.select(Attachment.id))
+    file_id = await db.scalar(sa.select(col(Attachment.id)))
     second_room = await open_room(db, alice, name="Styrel 2027")
     await log_in(client, app, alice)
 
@@ -336,7 +337,7 @@ async def test_the_other_organisation_in_the_room_sees_the_rooms_files(
     await log_in(client, app, bob)
     await post_files(client, app, world["room_id"], [("plan.pdf", files.PDF)])
     await db.rollback()
-    file_id = await db.scalar(sa.select(Attachment.id))
+    file_id = await db.scalar(sa.select(col(Attachment.id)))
     dave = Persona(world["dave"], "Dave Dahl", "dave@example.se")
     await log_in(client, app, dave)
 

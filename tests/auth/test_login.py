@@ -13,6 +13,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from starlette.applications import Starlette
 
 from partner_portal import clock
@@ -31,13 +32,13 @@ from tests.oidc_provider import ProviderControl
 
 async def people(db: AsyncSession) -> list[Person]:
     await db.rollback()
-    return list(await db.scalars(sa.select(Person).order_by(Person.id)))
+    return list(await db.scalars(sa.select(Person).order_by(col(Person.id))))
 
 
 async def audit_actions(db: AsyncSession) -> list[tuple[str, dict[str, object]]]:
     await db.rollback()
     rows = await db.execute(
-        sa.select(AuditEvent.action, AuditEvent.details).order_by(AuditEvent.id)
+        sa.select(col(AuditEvent.action), col(AuditEvent.details)).order_by(col(AuditEvent.id))
     )
     return [(str(action), details) for action, details in rows]
 
@@ -365,7 +366,7 @@ async def test_starting_logins_is_rate_limited(browser: httpx.AsyncClient) -> No
 
 async def _csrf(browser: httpx.AsyncClient, db: AsyncSession) -> str:
     await db.rollback()
-    token = await db.scalar(sa.select(LoginSession.csrf_token))
+    token: str | None = await db.scalar(sa.select(col(LoginSession.csrf_token)))
     assert token
     return token
 
@@ -375,7 +376,7 @@ async def test_logout_ends_the_session_and_logs_out_at_the_provider(
 ) -> None:
     await flow.log_in(browser, "alice-sub")
     old_cookie = browser.cookies.get("pp_session")
-    id_token = await db.scalar(sa.select(LoginSession.id_token))
+    id_token = await db.scalar(sa.select(col(LoginSession.id_token)))
 
     response = await browser.post("/auth/logout", data={"csrf_token": await _csrf(browser, db)})
 

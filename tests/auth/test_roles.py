@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from starlette.applications import Starlette
 
 from partner_portal.audit.models import AuditEvent
@@ -15,7 +16,9 @@ from tests.helpers import Persona, csrf_token, log_in
 async def grants(db: AsyncSession) -> list[tuple[PortalRole, int | None, str | None]]:
     await db.rollback()
     rows = await db.execute(
-        sa.select(RoleGrant.role, RoleGrant.person_id, RoleGrant.email).order_by(RoleGrant.id)
+        sa.select(col(RoleGrant.role), col(RoleGrant.person_id), col(RoleGrant.email)).order_by(
+            col(RoleGrant.id)
+        )
     )
     return [tuple(r) for r in rows]  # type: ignore[misc]
 
@@ -81,7 +84,7 @@ async def test_the_last_coordinator_cannot_be_removed(
     app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona
 ) -> None:
     await log_in(client, app, alice)
-    [grant_id] = list(await db.scalars(sa.select(RoleGrant.id)))
+    [grant_id] = list(await db.scalars(sa.select(col(RoleGrant.id))))
 
     response = await client.post(
         f"/roller/{grant_id}/ta-bort", data={"csrf_token": await csrf_token(client, app)}
@@ -97,13 +100,13 @@ async def test_revoking_a_role_is_audited_and_takes_effect(
 ) -> None:
     db.add(RoleGrant(role=PortalRole.COORDINATOR, email=bob.email, person_id=bob.id))
     await db.commit()
-    bobs = await db.scalar(sa.select(RoleGrant.id).where(RoleGrant.person_id == bob.id))
+    bobs = await db.scalar(sa.select(col(RoleGrant.id)).where(col(RoleGrant.person_id) == bob.id))
     await log_in(client, app, alice)
 
     await client.post(f"/roller/{bobs}/ta-bort", data={"csrf_token": await csrf_token(client, app)})
 
     assert [g[1] for g in await grants(db)] == [alice.id]
-    action = await db.scalar(sa.select(AuditEvent.action).order_by(AuditEvent.id.desc()))
+    action = await db.scalar(sa.select(col(AuditEvent.action)).order_by(col(AuditEvent.id).desc()))
     assert action == "role_revoked"
     await log_in(client, app, bob)
     assert (await client.get("/organisationer")).status_code == 404

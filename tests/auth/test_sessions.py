@@ -7,6 +7,7 @@ from datetime import timedelta
 import httpx
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from starlette.applications import Starlette
 
 from partner_portal import clock
@@ -31,7 +32,7 @@ async def test_the_cookie_holds_only_an_opaque_token_whose_hash_is_stored(
 ) -> None:
     token = await log_in(client, app, alice)
 
-    stored = await db.scalar(sa.select(LoginSession.token_hash))
+    stored = await db.scalar(sa.select(col(LoginSession.token_hash)))
 
     assert len(token) >= 40
     assert stored == sessions.hash_token(token)
@@ -60,7 +61,7 @@ async def test_activity_keeps_a_session_alive(
 
     assert await logged_in(client)
     await db.rollback()
-    seen = await db.scalar(sa.select(LoginSession.last_seen_at))
+    seen = await db.scalar(sa.select(col(LoginSession.last_seen_at)))
     assert seen is not None
     assert clock.now() - seen < timedelta(seconds=30)
 
@@ -80,7 +81,9 @@ async def test_a_new_session_lives_as_long_as_configured(
 ) -> None:
     await log_in(client, app, alice)
 
-    row = (await db.execute(sa.select(LoginSession.created_at, LoginSession.expires_at))).one()
+    row = (
+        await db.execute(sa.select(col(LoginSession.created_at), col(LoginSession.expires_at)))
+    ).one()
 
     assert row.expires_at - row.created_at == timedelta(hours=settings.session_max_hours)
 
@@ -117,7 +120,7 @@ async def test_housekeeping_removes_expired_sessions_only(
     await log_in(client, app, bob)
     await db.execute(
         sa.update(LoginSession)
-        .where(LoginSession.person_id == alice.id)
+        .where(col(LoginSession.person_id) == alice.id)
         .values(expires_at=clock.now() - timedelta(minutes=1))
     )
     await db.commit()
@@ -125,5 +128,5 @@ async def test_housekeeping_removes_expired_sessions_only(
     await housekeeping(db, settings)
 
     await db.rollback()
-    owners = list(await db.scalars(sa.select(LoginSession.person_id)))
+    owners = list(await db.scalars(sa.select(col(LoginSession.person_id))))
     assert owners == [bob.id]

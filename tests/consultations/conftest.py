@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
@@ -8,6 +10,7 @@ from partner_portal.evidence.models import Process
 from partner_portal.organisations.models import MembershipRole
 from tests.consultations.factories import comment, open_consultation, published_plan
 from tests.helpers import Persona, make_person
+from tests.meetings.factories import start_day
 from tests.organisations.factories import add_member, make_organisation
 from tests.rooms.factories import accept, invite, open_room
 
@@ -17,7 +20,8 @@ async def world(
     app: Starlette, db: AsyncSession, alice: Persona, bob: Persona, charlie: Persona
 ) -> dict[str, int]:
     """Alice coordinates a guidelines room; Bob (Byggen) and Dave (Upplev) take part and are
-    asked for statements; Charlie's organisation is not in the room."""
+    asked for statements; Charlie's organisation is not in the room. The room's year of
+    planning began a month before the test's day."""
     byggen = await make_organisation(db, "AB Botkyrkabyggen")
     upplev = await make_organisation(db, "Upplev Botkyrka AB")
     outside = await make_organisation(db, "Utanför AB")
@@ -25,7 +29,15 @@ async def world(
     await add_member(db, bob, byggen, MembershipRole.ADMIN)
     await add_member(db, dave, upplev, MembershipRole.ADMIN)
     await add_member(db, charlie, outside, MembershipRole.ADMIN)
-    room_id = await open_room(db, alice, Process.RIKTLINJER, name="Riktlinjer 2026")
+    starts_on = start_day() - timedelta(days=30)
+    room_id = await open_room(
+        db,
+        alice,
+        Process.RIKTLINJER,
+        name="Riktlinjer 2026",
+        starts_on=starts_on,
+        ends_on=starts_on + timedelta(days=340),
+    )
     await invite(db, app, alice, room_id, byggen, upplev)
     await accept(db, bob, room_id, byggen)
     await accept(db, dave, room_id, upplev)

@@ -1,5 +1,6 @@
 """Plans, versions and comments for consultation tests: plain rows (the plans' own services are
-tested with the plans), and consultations made through the service people use."""
+tested with the plans), and consultations made through the service people use. Deadlines are
+counted from the day the test's clock started, never typed."""
 
 from __future__ import annotations
 
@@ -13,6 +14,12 @@ from partner_portal.consultations.models import Consultation, ConsultationRecipi
 from partner_portal.plans.models import Plan, PlanComment, PlanSection, PlanVersion
 from partner_portal.rooms.access import room_for
 from tests.helpers import Persona, as_current
+from tests.meetings.factories import days_ahead
+
+
+def open_deadline() -> date:
+    """The last day of the consultations :func:`open_consultation` opens: two months ahead."""
+    return days_ahead(60)
 
 
 async def published_plan(
@@ -67,14 +74,14 @@ async def open_consultation(
     version_id: int,
     organisation_ids: list[int],
     *,
-    deadline: date = date(2099, 12, 31),
+    deadline: date | None = None,
 ) -> int:
     actor = as_current(coordinator, coordinator=True)
     return await service.open_consultation(
         db,
         actor=actor,
         access=await room_for(db, actor, room_id),
-        data=service.OpenInput(version_id, deadline, organisation_ids, ""),
+        data=service.OpenInput(version_id, deadline or open_deadline(), organisation_ids, ""),
         settings=app.state.portal.settings,
         env=app.state.portal.templates.env,
     )
@@ -89,12 +96,12 @@ async def past_consultation(
     organisation_ids: list[int],
 ) -> int:
     """A consultation whose last day has passed (opening one like that is refused, so the row
-    is written directly, as if it had been opened long ago)."""
+    is written directly, as if it had been opened long ago): a month before the test's day."""
     consultation = Consultation(
         room_id=room_id,
         plan_id=plan_id,
         version_id=version_id,
-        deadline=date(2020, 1, 31),
+        deadline=days_ahead(-30),
         opened_by=coordinator.id,
     )
     db.add(consultation)

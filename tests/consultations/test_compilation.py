@@ -12,12 +12,14 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from starlette.applications import Starlette
 
 from partner_portal.audit.models import AuditEvent
 from partner_portal.consultations.models import ConsultationResponse, Decision, Statement
 from tests.consultations.factories import comment
 from tests.helpers import BASE_URL, Persona, csrf_token, log_in, make_person
+from tests.meetings.factories import days_ahead
 from tests.organisations.factories import add_member
 from tests.queries import QueryCounter
 
@@ -48,7 +50,7 @@ async def submit(
 
 async def statement_id(db: AsyncSession) -> int:
     await db.rollback()
-    found = await db.scalar(sa.select(Statement.id))
+    found: int | None = await db.scalar(sa.select(col(Statement.id)))
     assert found is not None
     return found
 
@@ -104,7 +106,7 @@ async def test_the_coordinator_answers_every_statement_and_comment(
     assert again.status_code == 303
     await db.rollback()
     responses = (
-        (await db.execute(sa.select(ConsultationResponse).order_by(ConsultationResponse.id)))
+        (await db.execute(sa.select(ConsultationResponse).order_by(col(ConsultationResponse.id))))
         .scalars()
         .all()
     )
@@ -210,7 +212,9 @@ async def test_hostile_content_is_neutralised_in_the_page_csv_and_docx(
     exports = (
         (
             await db.execute(
-                sa.select(AuditEvent.details).where(AuditEvent.action == "export_downloaded")
+                sa.select(col(AuditEvent.details)).where(
+                    col(AuditEvent.action) == "export_downloaded"
+                )
             )
         )
         .scalars()
@@ -268,6 +272,7 @@ async def test_the_list_of_consultations_and_the_coordinators_form(
     charlie: Persona,
 ) -> None:
     path = f"/rum/{world['room_id']}/remisser"
+    deadline = days_ahead(30).isoformat()
     await log_in(client, app, charlie)
     outsider = await client.get(path)
     await log_in(client, app, bob)
@@ -280,7 +285,7 @@ async def test_the_list_of_consultations_and_the_coordinators_form(
         data={
             "csrf_token": await csrf_token(client, app),
             "version": str(world["version_id"]),
-            "deadline": "2099-06-30",
+            "deadline": deadline,
             "organisations": [str(world["byggen"])],
         },
     )
@@ -289,7 +294,7 @@ async def test_the_list_of_consultations_and_the_coordinators_form(
         data={
             "csrf_token": await csrf_token(client, app),
             "version": str(world["version_id"]),
-            "deadline": "2099-06-30",
+            "deadline": deadline,
             "organisations": [str(world["outside"])],
         },
     )

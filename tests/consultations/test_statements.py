@@ -4,14 +4,18 @@ a receipt by email, files with them, and evidence for the board."""
 from __future__ import annotations
 
 import asyncio
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from starlette.applications import Starlette
 
+from partner_portal import clock
 from partner_portal.attachments.models import Attachment
 from partner_portal.consultations.models import Statement
+from partner_portal.consultations.service import is_late
 from partner_portal.evidence.models import Evidence, EvidenceKind
 from partner_portal.mail.models import OutboxMessage
 from tests.attachments import files
@@ -62,7 +66,7 @@ async def test_inga_synpunkter_in_one_click_is_signed_receipted_and_evidence(
     )
     assert statement.submitted_by == bob.id
     [evidence] = (
-        (await db.execute(sa.select(Evidence).where(Evidence.kind == "statement_submitted")))
+        (await db.execute(sa.select(Evidence).where(col(Evidence.kind) == "statement_submitted")))
         .scalars()
         .all()
     )
@@ -72,7 +76,7 @@ async def test_inga_synpunkter_in_one_click_is_signed_receipted_and_evidence(
     [receipt] = (
         (
             await db.execute(
-                sa.select(OutboxMessage).where(OutboxMessage.related_type == "statement")
+                sa.select(OutboxMessage).where(col(OutboxMessage.related_type) == "statement")
             )
         )
         .scalars()
@@ -113,7 +117,7 @@ async def test_a_statement_after_the_deadline_is_accepted_and_marked_late_one_pe
     [statement] = await statements_in(db)
     assert statement.late is True
     evidence = (
-        (await db.execute(sa.select(Evidence).where(Evidence.kind == "statement_submitted")))
+        (await db.execute(sa.select(Evidence).where(col(Evidence.kind) == "statement_submitted")))
         .scalars()
         .all()
     )
@@ -121,7 +125,9 @@ async def test_a_statement_after_the_deadline_is_accepted_and_marked_late_one_pe
     outbox = (
         (
             await db.execute(
-                sa.select(OutboxMessage.body_text).where(OutboxMessage.related_type == "statement")
+                sa.select(col(OutboxMessage.body_text)).where(
+                    col(OutboxMessage.related_type) == "statement"
+                )
             )
         )
         .scalars()
@@ -151,7 +157,7 @@ async def test_two_concurrent_statements_for_one_organisation_make_exactly_one(
     evidence = await db.scalar(
         sa.select(sa.func.count())
         .select_from(Evidence)
-        .where(Evidence.kind == "statement_submitted")
+        .where(col(Evidence.kind) == "statement_submitted")
     )
     assert evidence == 1
 
@@ -183,7 +189,7 @@ async def test_a_statement_with_text_and_files(
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
     assert "<script>alert(1)" not in page.text
     assert "bilaga.pdf" in page.text
-    kinds = (await db.execute(sa.select(Evidence.kind))).scalars().all()
+    kinds = (await db.execute(sa.select(col(Evidence.kind)))).scalars().all()
     assert EvidenceKind.FILE_UPLOADED in kinds
     assert EvidenceKind.STATEMENT_SUBMITTED in kinds
 
@@ -211,7 +217,7 @@ async def test_a_refused_attachment_leaves_no_statement_and_no_file(
     outbox = await db.scalar(
         sa.select(sa.func.count())
         .select_from(OutboxMessage)
-        .where(OutboxMessage.related_type == "statement")
+        .where(col(OutboxMessage.related_type) == "statement")
     )
     assert outbox == 0
 
@@ -274,7 +280,7 @@ async def test_statement_files_are_seen_by_their_organisation_and_the_coordinato
         files=[("file", ("bilaga.pdf", files.PDF, "application/pdf"))],
     )
     await db.rollback()
-    file_url = f"/rum/{world['room_id']}/filer/{await db.scalar(sa.select(Attachment.id))}"
+    file_url = f"/rum/{world['room_id']}/filer/{await db.scalar(sa.select(col(Attachment.id)))}"
     own = await client.get(file_url)
     dave = Persona(world["dave"], "Dave Dahl", "dave@example.se")
     await log_in(client, app, dave)
@@ -287,3 +293,13 @@ async def test_statement_files_are_seen_by_their_organisation_and_the_coordinato
     assert other.status_code == 404
     assert "Se bilaga." not in other_page.text
     assert coordinator.status_code == 200
+
+
+def test_a_statement_is_late_by_the_moment_it_is_stamped_with() -> None:
+    last_day = clock.today()
+    midnight = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), clock.TIMEZONE)
+    clock.freeze(midnight - timedelta(microseconds=1))
+
+    assert not is_late(last_day, clock.now())
+    assert is_late(last_day, midnight.astimezone(UTC))
+    assert not is_late(last_day)  # now: still the last day

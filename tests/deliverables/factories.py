@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from partner_portal import clock
 from partner_portal.deliverables.gsrn import gs1_check_digit
 from partner_portal.evidence.models import Process
 from partner_portal.organisations.models import OrganisationKind
@@ -37,12 +38,14 @@ def gsrn(serial: int) -> str:
 
 
 async def make_room(db: AsyncSession, name: str, kind: ItemKind) -> tuple[int, int]:
-    """A room with one phase and one item of ``kind``: (room id, item id)."""
+    """A room for this year with one phase (no deadline) and one item of ``kind``: (room id,
+    item id)."""
+    year = clock.today().year
     room = Room(
         name=name,
         process=_PROCESS[kind],
-        starts_on=date(2026, 1, 1),
-        ends_on=date(2026, 12, 31),
+        starts_on=date(year, 1, 1),
+        ends_on=date(year, 12, 31),
     )
     db.add(room)
     await db.flush()

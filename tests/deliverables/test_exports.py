@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
+from typing import Any
 
 from openpyxl import load_workbook
 
@@ -16,40 +18,38 @@ from tests.deliverables.factories import gsrn
 A, B = gsrn(1), gsrn(2)
 
 
-def styrel_row(**changes: object) -> StyrelExportRow:
-    fields: dict[str, object] = {
-        "organisation_id": 1,
-        "organisation_name": "AB Botkyrkabyggen",
-        "user_id": 1,
-        "user_name": "Tumba vårdboende",
-        "activity": "Äldreboende; 60 platser",
-        "user_class": 1,
-        "justification": 'Syrgas och "larm"\nkräver el inom timmar.',
-        "address": "Tumbavägen 1, 147 30 Tumba",
-        "grid_company": "Ellevio AB",
-        "gsrn": A,
-        "point_class": 1,
-        "status": ProgressStatus.SUBMITTED,
-    }
-    fields.update(changes)
-    return StyrelExportRow(**fields)  # type: ignore[arg-type]
+def styrel_row(**changes: Any) -> StyrelExportRow:
+    row = StyrelExportRow(
+        organisation_id=1,
+        organisation_name="AB Botkyrkabyggen",
+        user_id=1,
+        user_name="Tumba vårdboende",
+        activity="Äldreboende; 60 platser",
+        user_class=1,
+        justification='Syrgas och "larm"\nkräver el inom timmar.',
+        address="Tumbavägen 1, 147 30 Tumba",
+        grid_company="Ellevio AB",
+        gsrn=A,
+        point_class=1,
+        status=ProgressStatus.SUBMITTED,
+    )
+    return replace(row, **changes)
 
 
-def water_row(**changes: object) -> WaterExportRow:
-    fields: dict[str, object] = {
-        "organisation_id": 1,
-        "organisation_name": "Botkyrka kommun",
-        "site": "Förskolan Solgläntan",
-        "category": WaterCategory.SCHOOL,
-        "persons": 60,
-        "litres_per_day": 240,
-        "vulnerable": 45,
-        "own_tank": False,
-        "note": "",
-        "status": ProgressStatus.APPROVED,
-    }
-    fields.update(changes)
-    return WaterExportRow(**fields)  # type: ignore[arg-type]
+def water_row(**changes: Any) -> WaterExportRow:
+    row = WaterExportRow(
+        organisation_id=1,
+        organisation_name="Botkyrka kommun",
+        site="Förskolan Solgläntan",
+        category=WaterCategory.SCHOOL,
+        persons=60,
+        litres_per_day=240,
+        vulnerable=45,
+        own_tank=False,
+        note="",
+        status=ProgressStatus.APPROVED,
+    )
+    return replace(row, **changes)
 
 
 def read_csv(data: bytes) -> list[list[str]]:

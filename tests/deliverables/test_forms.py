@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from datetime import UTC, datetime
+from collections.abc import Callable, Sequence
 
 import pytest
 from starlette.datastructures import FormData, UploadFile
 
+from partner_portal import clock
 from partner_portal.deliverables import forms
 from partner_portal.deliverables.forms import PointInput
 from partner_portal.deliverables.models import WarOrganisation, WaterCategory
@@ -35,9 +35,11 @@ def styrel_form(points: Sequence[tuple[str, str]] = ((A, "1"),), **fields: str) 
     return FormData(items)
 
 
-def errors_of(form: FormData, parse: object = forms.styrel_user) -> dict[str, str]:
+def errors_of(
+    form: FormData, parse: Callable[[FormData], object] = forms.styrel_user
+) -> dict[str, str]:
     with pytest.raises(FormInvalid) as caught:
-        parse(form)  # type: ignore[operator]
+        parse(form)
     return caught.value.errors
 
 
@@ -285,7 +287,7 @@ def test_an_existing_user_as_values() -> None:
         justification="Dricksvatten",
         address="Verksvägen 2",
         grid_company="Ellevio AB",
-        updated_at=datetime(2026, 3, 1, tzinfo=UTC),
+        updated_at=clock.now(),
         points=(PointRow(1, A, 2), PointRow(2, B, 4)),
     )
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any
 
 import pytest
 from jinja2 import Environment
 
+from partner_portal import clock
 from partner_portal.deliverables import forms
 from partner_portal.deliverables.models import WarOrganisation, WaterCategory
 from partner_portal.deliverables.queries import (
@@ -27,7 +27,6 @@ from tests.deliverables.factories import gsrn
 
 A, B = gsrn(1), gsrn(2)
 BASE = "/rum/3/punkter/7/organisationer/2"
-WHEN = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -100,24 +99,25 @@ def assert_accessible_and_scriptless(html: str, page: Page) -> None:
     assert html.count('name="csrf_token" value="token-123"') == len(page.forms)
 
 
-STYREL_ROWS = [
-    StyrelUserRow(
-        id=5,
-        position=1,
-        name="Tumba vårdboende",
-        activity="Äldreboende",
-        priority_class=1,
-        justification="Syrgas",
-        address="Tumbavägen 1",
-        grid_company="Ellevio AB",
-        updated_at=WHEN,
-        points=(PointRow(1, A, 1), PointRow(2, B, 3)),
-    )
-]
+def styrel_rows() -> list[StyrelUserRow]:
+    return [
+        StyrelUserRow(
+            id=5,
+            position=1,
+            name="Tumba vårdboende",
+            activity="Äldreboende",
+            priority_class=1,
+            justification="Syrgas",
+            address="Tumbavägen 1",
+            grid_company="Ellevio AB",
+            updated_at=clock.now(),
+            points=(PointRow(1, A, 1), PointRow(2, B, 3)),
+        )
+    ]
 
 
 def test_the_styrel_partial_with_rows_and_an_empty_form(env: Environment) -> None:
-    html, page = render(env, "_styrel.html", rows=STYREL_ROWS)
+    html, page = render(env, "_styrel.html", rows=styrel_rows())
 
     assert_accessible_and_scriptless(html, page)
     assert "Elanvändare i underlaget" in html
@@ -152,7 +152,7 @@ def test_the_styrel_form_refilled_after_adding_a_point_and_with_errors(env: Envi
         "status": "Välj ett läge.",  # the item page's own form: not summarised here
     }
 
-    html, page = render(env, "_styrel.html", rows=STYREL_ROWS, values=values, errors=errors)
+    html, page = render(env, "_styrel.html", rows=styrel_rows(), values=values, errors=errors)
 
     assert_accessible_and_scriptless(html, page)
     assert f'action="{BASE}/styrel/5"' in html
@@ -172,7 +172,7 @@ def test_the_styrel_partial_read_only(env: Environment) -> None:
         {"progress": None, "editable": False, "rows": []},
     )
     for context in contexts:
-        html, page = render(env, "_styrel.html", **({"rows": STYREL_ROWS} | context))
+        html, page = render(env, "_styrel.html", **({"rows": styrel_rows()} | context))
         assert_accessible_and_scriptless(html, page)
         assert page.forms == []
 
@@ -203,7 +203,7 @@ def water(id: int, persons: int, litres: int) -> WaterNeedRow:
         vulnerable=0,
         own_tank=True,
         note="",
-        updated_at=WHEN,
+        updated_at=clock.now(),
     )
 
 
@@ -241,7 +241,7 @@ def test_the_water_form_refilled(env: Environment) -> None:
 
 
 def test_the_readiness_partial(env: Environment) -> None:
-    row = ReadinessRow(WarOrganisation.IN_PROGRESS, True, WHEN)
+    row = ReadinessRow(WarOrganisation.IN_PROGRESS, True, clock.now())
 
     html, page = render(env, "_readiness.html", rows=row)
 

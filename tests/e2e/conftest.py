@@ -34,6 +34,7 @@ def free_port() -> int:
 
 
 _LAUNCHED: dict[str, tuple[datetime, float]] = {}
+DATA_DIRS: dict[str, Path] = {}  # each running dev portal's data directory (its SQLite file)
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +68,9 @@ def dev_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     _LAUNCHED[base] = (start, time.monotonic())
+    DATA_DIRS[base] = data
     try:
-        for _ in range(150):
+        for _ in range(300):
             if process.poll() is not None:
                 raise AssertionError((data / "dev.log").read_text())
             try:
@@ -84,6 +86,9 @@ def dev_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         except subprocess.TimeoutExpired:
             process.kill()
         log.close()
+    # Whatever the pages showed, the server must not have failed behind them.
+    written = (data / "dev.log").read_text()
+    assert "Traceback" not in written, written[written.index("Traceback") - 2000 :][:6000]
 
 
 @pytest.fixture(autouse=True)

@@ -6,10 +6,12 @@ in one click; the coordinator answers the statement and the comment in the compi
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from partner_portal import clock
 from tests.e2e.conftest import CheckedPage
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -30,14 +32,18 @@ def test_a_partner_comments_submits_inga_synpunkter_and_the_coordinator_answers(
     dev_portal: str, page: CheckedPage
 ) -> None:
     p = page.page
+    # Days from the clock the running portal shares: the room's year of planning began a
+    # month ago, and the remiss is answered within two months.
+    today = clock.today()
+    starts_on = today - timedelta(days=30)
     log_in_as(p, dev_portal, "Anna Lindqvist")
     p.goto(dev_portal + "/rum/ny")
     p.get_by_label("Mall").select_option(
         label="Riktlinjer för trygghets- och säkerhetsarbetet (version 1)"
     )
     p.get_by_label("Namn").fill("Riktlinjer 2026")
-    p.get_by_label("Startdatum").fill("2026-01-12")
-    p.get_by_label("Slutdatum").fill("2026-12-18")
+    p.get_by_label("Startdatum").fill(starts_on.isoformat())
+    p.get_by_label("Slutdatum").fill((starts_on + timedelta(days=340)).isoformat())
     p.get_by_role("button", name="Öppna rummet").click()
     expect(p.get_by_role("heading", level=1)).to_have_text("Riktlinjer 2026")
     p.locator("label", has_text="AB Botkyrkabyggen").click()
@@ -71,7 +77,7 @@ def test_a_partner_comments_submits_inga_synpunkter_and_the_coordinator_answers(
     p.get_by_role("link", name="Remisser").click()
     expect(p.get_by_role("heading", level=1)).to_have_text("Remisser i Riktlinjer 2026")
     page.assert_accessible()
-    p.get_by_label("Sista dag för yttranden").fill("2099-06-30")
+    p.get_by_label("Sista dag för yttranden").fill((today + timedelta(days=60)).isoformat())
     p.get_by_role("button", name="Skicka på remiss").click()
     expect(p.get_by_role("heading", level=1)).to_have_text(
         "Remiss: Riktlinjer för trygghet, version 1"

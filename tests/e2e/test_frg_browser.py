@@ -10,14 +10,14 @@ import time
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from partner_portal import clock
 from tests.e2e.conftest import CheckedPage
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-PHONE = {"width": 375, "height": 740}
+PHONE: ViewportSize = {"width": 375, "height": 740}
 EMAIL = "ny.frivillig@example.se"
 INVITATION = re.compile(r"http://127\.0\.0\.1:\d+/frg/inbjudan/[A-Za-z0-9_-]+")
 

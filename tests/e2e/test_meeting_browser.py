@@ -6,10 +6,12 @@ start page and completes it. Every page passes axe."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 
+from partner_portal import clock
 from tests.e2e.conftest import CheckedPage
 from tests.e2e.test_room_browser import log_in_as, log_out
 
@@ -20,6 +22,10 @@ def test_a_meeting_from_invitation_to_a_completed_action(
     dev_portal: str, page: CheckedPage
 ) -> None:
     p = page.page
+    # Two weeks ahead, so the meeting is still to come (and answerable) at every step; the
+    # action falls due three weeks after it. Days from the clock the running portal shares.
+    meeting_day = clock.today() + timedelta(days=14)
+    due_on = meeting_day + timedelta(days=21)
     log_in_as(p, dev_portal, "Anna Lindqvist")
     p.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Möten").click()
     expect(p.get_by_role("heading", level=1)).to_have_text("Möten")
@@ -27,7 +33,7 @@ def test_a_meeting_from_invitation_to_a_completed_action(
     p.get_by_role("link", name="Planera möte").click()
     page.assert_accessible()
     p.locator("#f-title").fill("Samverkansmöte om nödvatten")
-    p.locator("#f-day").fill("2027-03-11")
+    p.locator("#f-day").fill(meeting_day.isoformat())
     p.locator("#f-start").fill("09:00")
     p.locator("#f-end").fill("11:00")
     p.locator("#f-place").fill("Kommunhuset, Tumba")
@@ -59,7 +65,7 @@ def test_a_meeting_from_invitation_to_a_completed_action(
     p.locator("#f-decision").fill("AB Botkyrkabyggen inventerar behovet av reservkraft.")
     p.locator("#f-action_title").fill("Inventera reservkraft")
     p.locator("#f-action_organisation").select_option(label="AB Botkyrkabyggen")
-    p.locator("#f-action_due_on").fill("2027-04-01")
+    p.locator("#f-action_due_on").fill(due_on.isoformat())
     p.get_by_role("button", name="Lägg till beslutet").click()
     expect(p.get_by_role("link", name="Inventera reservkraft")).to_be_visible()
     page.assert_accessible()

@@ -5,10 +5,12 @@ appears on the coordinator's open page without a reload (server-sent events)."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Browser, expect
 
+from partner_portal import clock
 from tests.e2e.conftest import CheckedPage
 from tests.e2e.test_room_browser import log_in_as, log_out
 
@@ -25,8 +27,8 @@ def test_the_coordinator_publishes_a_plan_and_a_partner_comments(
         label="Riktlinjer för trygghets- och säkerhetsarbetet (version 1)"
     )
     p.get_by_label("Namn").fill("Riktlinjer 2026")
-    p.get_by_label("Startdatum").fill("2026-01-12")
-    p.get_by_label("Slutdatum").fill("2026-12-18")
+    p.get_by_label("Startdatum").fill(clock.today().isoformat())
+    p.get_by_label("Slutdatum").fill((clock.today() + timedelta(days=340)).isoformat())
     p.get_by_role("button", name="Öppna rummet").click()
     p.locator("label", has_text="AB Botkyrkabyggen").click()
     p.get_by_role("button", name="Bjud in valda organisationer").click()

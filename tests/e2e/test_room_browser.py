@@ -5,10 +5,12 @@ electricity user; the coordinator approves."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
 
+from partner_portal import clock
 from tests.e2e.conftest import CheckedPage
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -35,8 +37,8 @@ def test_a_styrel_room_from_invitation_to_approval(dev_portal: str, page: Checke
     p.get_by_role("link", name="Öppna planeringsrum").click()
     p.get_by_label("Mall").select_option(label="El och styrel (version 1)")
     p.get_by_label("Namn").fill("Styrel 2026")
-    p.get_by_label("Startdatum").fill("2026-01-12")
-    p.get_by_label("Slutdatum").fill("2026-12-18")
+    p.get_by_label("Startdatum").fill(clock.today().isoformat())
+    p.get_by_label("Slutdatum").fill((clock.today() + timedelta(days=340)).isoformat())
     page.assert_accessible()
     p.get_by_role("button", name="Öppna rummet").click()
     expect(p.get_by_role("heading", level=1)).to_have_text("Styrel 2026")

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import timedelta
 
 import pytest
 
+from partner_portal import clock
 from partner_portal.followup.levels import Facts, Level, level
 
-T1 = datetime(2026, 3, 1, tzinfo=UTC)
-T2 = datetime(2026, 4, 1, tzinfo=UTC)
+# Two moments of the period, a month apart: only their order matters to the rules.
+T1 = clock.now() - timedelta(days=60)
+T2 = T1 + timedelta(days=31)
 
 
 @pytest.mark.parametrize(

@@ -13,8 +13,10 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from starlette.applications import Starlette
 
+from partner_portal import clock
 from partner_portal.auth.models import PortalRole
 from partner_portal.evidence.models import Evidence, EvidenceKind, Process
 from partner_portal.followup import service
@@ -26,11 +28,27 @@ from tests.queries import QueryCounter
 
 K = EvidenceKind
 P = Process
-IN_2026 = {"fran": "2026-01-01", "till": "2026-12-31"}
 
 
-def at(month: int, day: int = 15, year: int = 2026) -> datetime:
-    return datetime(year, month, day, 10, 0, tzinfo=UTC)
+def last_year() -> int:
+    return clock.today().year - 1
+
+
+def period() -> tuple[date, date]:
+    """The period the tests read: from 1 January last year up to today. Their evidence is from
+    last year (so it lies in the past on any day, also on 1 January) and from the year before
+    (outside the period); the organisations are registered today, within it."""
+    return date(last_year(), 1, 1), clock.today()
+
+
+def in_period() -> dict[str, str]:
+    first, last = period()
+    return {"fran": first.isoformat(), "till": last.isoformat()}
+
+
+def at(month: int, day: int = 15, *, years_ago: int = 1) -> datetime:
+    """10:00 UTC on a day of last year (or ``years_ago``)."""
+    return datetime(clock.today().year - years_ago, month, day, 10, 0, tzinfo=UTC)
 
 
 async def evidence(
@@ -59,8 +77,8 @@ async def reader(db: AsyncSession) -> Persona:
     return await make_person(db, "Rita Läsare", roles=(PortalRole.FOLLOWUP_READER,))
 
 
-async def chosen_2026(kinds: tuple[OrganisationKind, ...] | None = None) -> service.Chosen:
-    return service.choose(date(2026, 1, 1), date(2026, 12, 31), kinds, today=date(2026, 6, 1))
+def chosen(kinds: tuple[OrganisationKind, ...] | None = None) -> service.Chosen:
+    return service.choose(*period(), kinds, today=clock.today())
 
 
 async def test_levels_per_cell_from_constructed_evidence(db: AsyncSession) -> None:
@@ -81,11 +99,11 @@ async def test_levels_per_cell_from_constructed_evidence(db: AsyncSession) -> No
     await evidence(db, left, K.ROOM_WITHDRAWN, at(4), reason="Omorganisation")
     await evidence(db, done, K.ITEM_SUBMITTED, at(4), late=False)
     await evidence(db, done, K.ROOM_COMPLETED, at(6))
-    await evidence(db, old, K.ROOM_INVITED, at(2, year=2025))  # outside the period
-    await evidence(db, old, K.ROOM_COMPLETED, at(12, year=2025))
+    await evidence(db, old, K.ROOM_INVITED, at(2, years_ago=2))  # outside the period
+    await evidence(db, old, K.ROOM_COMPLETED, at(12, years_ago=2))
     await evidence(db, done, K.ROOM_INVITED, at(2), process=P.EL_STYREL)
 
-    matrix = await service.matrix(db, await chosen_2026())
+    matrix = await service.matrix(db, chosen())
 
     def lvl(org: int, process: Process = P.NODVATTEN) -> Level:
         return matrix.cell(org, process).level
@@ -117,18 +135,18 @@ async def test_an_organisation_deactivated_mid_period_is_still_followed_up(
     await evidence(db, gone, K.ROOM_ACCEPTED, at(3))
     await db.execute(
         sa.update(Organisation)
-        .where(Organisation.id == gone)
+        .where(col(Organisation.id) == gone)
         .values(is_active=False, deactivated_at=at(6))
     )
     long_gone = await make_organisation(db, "Nedlagda AB", active=False)
     await db.execute(
         sa.update(Organisation)
-        .where(Organisation.id == long_gone)
-        .values(deactivated_at=at(6, year=2025))
+        .where(col(Organisation.id) == long_gone)
+        .values(deactivated_at=at(6, years_ago=2))
     )
     await db.commit()
 
-    matrix = await service.matrix(db, await chosen_2026())
+    matrix = await service.matrix(db, chosen())
 
     names = {o.name for o in matrix.organisations}
     assert "Avvecklade AB" in names
@@ -142,9 +160,9 @@ async def test_the_default_kinds_are_the_programmes(db: AsyncSession) -> None:
     await make_organisation(db, "Rådet", OrganisationKind.SAMVERKANSORGAN)
     await make_organisation(db, "Polisen", OrganisationKind.POLIS)
 
-    default = await service.matrix(db, await chosen_2026())
+    default = await service.matrix(db, chosen())
     everyone = await service.matrix(
-        db, service.choose(None, None, None, today=date(2026, 6, 1), every_kind=True)
+        db, service.choose(None, None, None, today=clock.today(), every_kind=True)
     )
 
     assert {o.name for o in default.organisations} == {"Bolaget AB", "Stiftelsen", "Rådet"}
@@ -159,14 +177,14 @@ async def test_the_drill_down_lists_exactly_the_evidence_behind_the_level(
     await evidence(db, org, K.ROOM_INVITED, at(2))
     await evidence(db, org, K.ROOM_ACCEPTED, at(3))
     await evidence(db, org, K.ROOM_ACCEPTED, at(3), process=P.EL_STYREL)  # another process
-    await evidence(db, org, K.ROOM_INVITED, at(2, year=2025))  # another period
+    await evidence(db, org, K.ROOM_INVITED, at(2, years_ago=2))  # another period
     await evidence(db, other, K.ROOM_INVITED, at(2))  # another organisation
     await log_in(client, app, reader)
 
     page = (
         await client.get(
             "/uppfoljning/cell",
-            params={**IN_2026, "organisation": str(org), "process": "nodvatten"},
+            params={**in_period(), "organisation": str(org), "process": "nodvatten"},
         )
     ).text
 
@@ -187,7 +205,7 @@ async def test_the_matrix_page_groups_by_kind_and_links_each_cell(
     await evidence(db, org, K.ROOM_ACCEPTED, at(3))
     await log_in(client, app, reader)
 
-    page = (await client.get("/uppfoljning", params=IN_2026)).text
+    page = (await client.get("/uppfoljning", params=in_period())).text
 
     assert "Kommunalt bolag (1)" in page
     assert "Stiftelse (1)" in page
@@ -205,7 +223,7 @@ async def test_the_matrix_keeps_a_constant_number_of_queries_at_10_and_500_organ
     await log_in(client, app, reader)
 
     async def queries_for_matrix() -> int:
-        return await query_counter.for_page(client, "/uppfoljning", params=IN_2026)
+        return await query_counter.for_page(client, "/uppfoljning", params=in_period())
 
     async def organisations(start: int, stop: int) -> None:
         for number in range(start, stop):
@@ -218,8 +236,11 @@ async def test_the_matrix_keeps_a_constant_number_of_queries_at_10_and_500_organ
                 )
             )
         await db.commit()
-        ids = list(await db.scalars(sa.select(Organisation.id).where(Organisation.id > start)))
+        ids = list(
+            await db.scalars(sa.select(col(Organisation.id)).where(col(Organisation.id) > start))
+        )
         for organisation_id in ids[:5]:
+            assert organisation_id is not None
             db.add(
                 Evidence(
                     organisation_id=organisation_id,
@@ -294,7 +315,7 @@ async def test_the_report_answers_the_programmes_points_in_plain_swedish(
     await report_data(db)
     await log_in(client, app, reader)
 
-    page = (await client.get("/uppfoljning/rapport", params=IN_2026)).text
+    page = (await client.get("/uppfoljning/rapport", params=in_period())).text
 
     text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
     assert (
@@ -318,9 +339,9 @@ async def test_the_exports_hold_the_matrix_cell_by_cell(
     await report_data(db)
     await log_in(client, app, reader)
 
-    csv_file = await client.get("/uppfoljning/export/matris.csv", params=IN_2026)
-    xlsx_file = await client.get("/uppfoljning/export/matris.xlsx", params=IN_2026)
-    evidence_file = await client.get("/uppfoljning/export/evidens.csv", params=IN_2026)
+    csv_file = await client.get("/uppfoljning/export/matris.csv", params=in_period())
+    xlsx_file = await client.get("/uppfoljning/export/matris.xlsx", params=in_period())
+    evidence_file = await client.get("/uppfoljning/export/evidens.csv", params=in_period())
 
     assert csv_file.content.startswith(b"\xef\xbb\xbf")
     table = list(csv.reader(io.StringIO(csv_file.content.decode("utf-8-sig")), delimiter=";"))
@@ -351,7 +372,7 @@ async def test_the_exports_hold_the_matrix_cell_by_cell(
     events = list(csv.reader(io.StringIO(evidence_file.content.decode("utf-8-sig")), delimiter=";"))
     assert len(events) == 1 + 5
     assert events[0][:5] == ["Id", "Tid (svensk tid)", "Organisation", "Process", "Händelse"]
-    assert events[1][1] == "2026-02-15 11:00"  # 10:00 UTC in Swedish winter time
+    assert events[1][1] == f"{last_year()}-02-15 11:00"  # 10:00 UTC in Swedish winter time
     assert events[1][-1] == "http://127.0.0.1:8000/rum/1"
 
 
@@ -361,7 +382,7 @@ async def test_the_pdf_opens_and_holds_the_matrix(
     await report_data(db)
     await log_in(client, app, reader)
 
-    response = await client.get("/uppfoljning/rapport.pdf", params=IN_2026)
+    response = await client.get("/uppfoljning/rapport.pdf", params=in_period())
 
     assert response.headers["content-type"] == "application/pdf"
     assert response.headers["content-disposition"].startswith("attachment;")

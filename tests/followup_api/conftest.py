@@ -43,6 +43,18 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def this_year(query: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
+    """The query with "{year}" in its values made this year (the cases are written before the
+    test's clock starts)."""
+    year = str(clock.today().year)
+    return {
+        name: value.replace("{year}", year)
+        if isinstance(value, str)
+        else [v.replace("{year}", year) for v in value]
+        for name, value in query.items()
+    }
+
+
 async def add_evidence(
     db: AsyncSession,
     organisation_id: int,
@@ -88,7 +100,7 @@ async def landscape(db: AsyncSession) -> Landscape:
     polisen = await make_organisation(db, "Polisen Botkyrka", OrganisationKind.POLIS)
     now = clock.now()
     K, P = EvidenceKind, Process
-    facts = [
+    facts: list[tuple[int, EvidenceKind, Process | None, dict[str, Any]]] = [
         (byggen, K.ROOM_INVITED, P.NODVATTEN, {}),
         (byggen, K.ROOM_ACCEPTED, P.NODVATTEN, {}),
         (byggen, K.ITEM_SUBMITTED, P.NODVATTEN, {"late": True}),
@@ -101,7 +113,7 @@ async def landscape(db: AsyncSession) -> Landscape:
         (byggen, K.INVITATION_ACCEPTED, None, {}),
     ]
     ids = [
-        await add_evidence(db, org, kind, process, now - timedelta(minutes=len(facts) - i), **d)
+        await add_evidence(db, org, kind, process, now - timedelta(seconds=len(facts) - i), **d)
         for i, (org, kind, process, d) in enumerate(facts)
     ]
     return Landscape(byggen, stiftelsen, samverkan, polisen, ids)

@@ -11,6 +11,8 @@ test's app cannot follow); the cases are drawn with Hypothesis, derandomized so 
 
 from __future__ import annotations
 
+from typing import Any
+
 import httpx
 import pytest
 import schemathesis
@@ -19,6 +21,8 @@ from hypothesis import strategies as st
 from schemathesis import Case, GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.parameters import ParameterLocation
+from schemathesis.core.result import Err, Ok
+from schemathesis.errors import InvalidSchema
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     ignored_auth,
@@ -34,7 +38,7 @@ from partner_portal.followup.api import ApiRoute
 from partner_portal.followup.api_schema import document
 from partner_portal.ratelimit import RateLimiter
 from partner_portal.routes import routes
-from tests.followup_api.conftest import Landscape, bearer
+from tests.followup_api.conftest import Landscape, bearer, this_year
 from tests.helpers import BASE_URL
 
 API = f"{BASE_URL}/api/v1"
@@ -47,13 +51,26 @@ CONFORMANCE = [
     response_schema_conformance,
 ]
 EXAMPLES_PER_OPERATION = 40
-OPERATIONS = [result.ok() for result in SCHEMA.get_all_operations()]
+AnyOperation = schemathesis.APIOperation[Any, Any, Any, Any]  # whatever its own types
+AnyCase = Case[Any]
+
+
+def operation_of(result: Ok[AnyOperation] | Err[InvalidSchema]) -> AnyOperation:
+    """The operation, or the error saying why the document could not describe it."""
+    if isinstance(result, Err):
+        raise result.err()
+    return result.ok()
+
+
+OPERATIONS = [operation_of(result) for result in SCHEMA.get_all_operations()]
 WITH_PARAMETERS = [op for op in OPERATIONS if op.path != "/openapi.json"]
 
 
-def drawn(strategy: st.SearchStrategy[Case], count: int = EXAMPLES_PER_OPERATION) -> list[Case]:
+def drawn(
+    strategy: st.SearchStrategy[AnyCase], count: int = EXAMPLES_PER_OPERATION
+) -> list[AnyCase]:
     """``count`` cases from the strategy, the same ones on every run."""
-    cases: list[Case] = []
+    cases: list[AnyCase] = []
 
     @settings(
         max_examples=count,
@@ -64,7 +81,7 @@ def drawn(strategy: st.SearchStrategy[Case], count: int = EXAMPLES_PER_OPERATION
         suppress_health_check=list(HealthCheck),
     )
     @given(strategy)
-    def collect(case: Case) -> None:
+    def collect(case: AnyCase) -> None:
         cases.append(case)
 
     collect()
@@ -72,7 +89,7 @@ def drawn(strategy: st.SearchStrategy[Case], count: int = EXAMPLES_PER_OPERATION
 
 
 async def send(
-    client: httpx.AsyncClient, case: Case, headers: dict[str, str] | None = None
+    client: httpx.AsyncClient, case: AnyCase, headers: dict[str, str] | None = None
 ) -> httpx.Response:
     kwargs = case.as_transport_kwargs(base_url=API, headers=headers)
     return await client.request(
@@ -109,8 +126,17 @@ async def test_invalid_requests_are_refused_as_documented(
 ) -> None:
     assert isinstance(operation, schemathesis.APIOperation)
     statuses: set[int] = set()
+    unsendable = 0
     for case in drawn(operation.as_strategy(GenerationMode.NEGATIVE)):
         assert case.meta is not None
+        if (
+            not case.meta.is_negative_at(ParameterLocation.HEADER)
+            and [] in (case.query or {}).values()
+        ):
+            # A parameter with no values is not in a query string at all: the request sent
+            # would not be the invalid one drawn (an unknown parameter left out is no error).
+            unsendable += 1
+            continue
         if case.meta.is_negative_at(ParameterLocation.HEADER):
             # The Authorization header itself was left out or garbled: sent as generated.
             response = await send(client, case)
@@ -126,19 +152,25 @@ async def test_invalid_requests_are_refused_as_documented(
         statuses.add(response.status_code)
 
     assert statuses == {400, 401}  # both kinds of invalid request were tried
+    assert unsendable <= EXAMPLES_PER_OPERATION // 4
 
 
 @pytest.mark.parametrize(
     ("path", "query", "authorization", "status"),
     [
         ("/matrix", {}, "good", 200),
-        ("/matrix", {"from": "2026-01-01", "to": "2026-12-31", "all_kinds": "true"}, "good", 200),
+        (
+            "/matrix",
+            {"from": "{year}-01-01", "to": "{year}-12-31", "all_kinds": "true"},
+            "good",
+            200,
+        ),
         ("/matrix", {"kind": ["polis", "stiftelse"]}, "good", 200),
         ("/organisations", {"kind": "kommunalt_bolag"}, "good", 200),
         ("/evidence", {"limit": "2"}, "good", 200),
         ("/evidence", {"process": "nodvatten", "after": "1"}, "good", 200),
         ("/openapi.json", {}, None, 200),
-        ("/matrix", {"from": "2026-02-30"}, "good", 400),
+        ("/matrix", {"from": "{year}-02-30"}, "good", 400),
         ("/evidence", {"limit": "0"}, "good", 400),
         ("/evidence", {"process": "vatten"}, "good", 400),
         ("/matrix", {}, None, 401),
@@ -158,7 +190,7 @@ async def test_representative_calls_answer_as_documented(
     headers = {}
     if authorization:
         headers["Authorization"] = f"Bearer {token}" if authorization == "good" else authorization
-    case = SCHEMA[path]["GET"].Case(query=query, headers=headers)
+    case = SCHEMA[path]["GET"].Case(query=this_year(query), headers=headers)
 
     response = await send(client, case)
 

@@ -9,9 +9,10 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from starlette.applications import Starlette
 
-from partner_portal.audit.models import AuditEvent
+from partner_portal.audit.models import AuditAction, AuditEvent
 from partner_portal.auth.models import Person, PortalRole, RoleGrant
 from partner_portal.errors import NotFound
 from partner_portal.followup import api_tokens
@@ -38,7 +39,7 @@ async def issue(
 
 async def rows(db: AsyncSession) -> list[ApiToken]:
     await db.rollback()
-    return list((await db.scalars(sa.select(ApiToken).order_by(ApiToken.id))).all())
+    return list((await db.scalars(sa.select(ApiToken).order_by(col(ApiToken.id)))).all())
 
 
 async def test_the_token_is_shown_once_and_stored_only_as_a_hash(
@@ -63,7 +64,7 @@ async def test_the_token_is_shown_once_and_stored_only_as_a_hash(
     assert row.revoked_at is None
     assert row.last_used_at is None
     # Nowhere else either: not in the audit log, not on the page a second time.
-    event = await db.scalar(sa.select(AuditEvent).order_by(AuditEvent.id.desc()))
+    event = await db.scalar(sa.select(AuditEvent).order_by(col(AuditEvent.id).desc()))
     assert event is not None
     assert event.action == "api_token_issued"
     assert event.actor_person_id == alice.id
@@ -98,7 +99,7 @@ async def test_a_token_whose_person_lost_the_role_is_marked(
     app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona, dora: Persona
 ) -> None:
     await issue_token(db, alice, dora)
-    await db.execute(sa.delete(RoleGrant).where(RoleGrant.person_id == dora.id))
+    await db.execute(sa.delete(RoleGrant).where(col(RoleGrant.person_id) == dora.id))
     await db.commit()
     await log_in(client, app, alice)
 
@@ -130,8 +131,8 @@ async def test_the_coordinator_revokes_a_token(
     [row] = await rows(db)
     assert row.revoked_at is not None
     assert row.revoked_by == alice.id
-    actions = list(await db.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)))
-    assert actions.count("api_token_revoked") == 1  # the second click changed nothing
+    actions = list(await db.scalars(sa.select(col(AuditEvent.action)).order_by(col(AuditEvent.id))))
+    assert actions.count(AuditAction.API_TOKEN_REVOKED) == 1  # the second click changed nothing
     assert (await client.get("/api/v1/matrix", headers=bearer(token))).status_code == 401
     page = (await client.get(PAGE)).text
     assert "Återkallad" in page
@@ -253,7 +254,7 @@ async def test_the_services_refuse_non_coordinators(
 async def test_a_deactivated_reader_is_not_offered(
     app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona, dora: Persona
 ) -> None:
-    await db.execute(sa.update(Person).where(Person.id == dora.id).values(is_active=False))
+    await db.execute(sa.update(Person).where(col(Person.id) == dora.id).values(is_active=False))
     await db.commit()
     await log_in(client, app, alice)
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -71,8 +71,8 @@ async def make_volunteer(
         status=status,
         phone=phone,
         email=persona.email,
-        agreement_signed_on=date(2025, 1, 10),
-        basic_course_on=date(2025, 2, 1),
+        agreement_signed_on=clock.today() - timedelta(days=400),
+        basic_course_on=clock.today() - timedelta(days=380),
         registered_at=clock.now() if registered else None,
         last_active_at=last_active_at or clock.now(),
         week_start=week[0] if week else None,

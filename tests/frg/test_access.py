@@ -9,7 +9,9 @@ from datetime import timedelta
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from starlette.applications import Starlette
 from starlette.routing import Route
 
@@ -134,9 +136,7 @@ async def world(
         settings=app.state.portal.settings,
         env=app.state.portal.templates.env,
     )
-    recipient = await db.scalar(
-        Recipient.__table__.select().with_only_columns(Recipient.__table__.c.id)
-    )
+    recipient = await db.scalar(sa.select(col(Recipient.id)))
     return {
         "people": {
             "volunteer": volunteer,

@@ -5,13 +5,14 @@ the calendar feed's secret URL stops working when revoked."""
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import httpx
 import pytest
 import sqlalchemy as sa
 from icalendar import Calendar
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from starlette.applications import Starlette
 from starlette.routing import Route
 
@@ -22,7 +23,7 @@ from partner_portal.meetings.models import MeetingDecision
 from partner_portal.routes import routes
 from tests.helpers import Persona, csrf_token, log_in
 from tests.meetings.conftest import World
-from tests.meetings.factories import decide, schedule
+from tests.meetings.factories import decide, meeting_day, schedule
 
 MEETING_ROUTES = [
     (route.path, sorted(m for m in route.methods or [] if m != "HEAD"))
@@ -56,6 +57,11 @@ async def request(
     return await client.post(path, data=data, headers=headers)
 
 
+def due_on() -> date:
+    """When the actions from the meetings' decisions are due: a fortnight after the meeting."""
+    return meeting_day() + timedelta(days=17)
+
+
 @pytest.fixture
 async def room_meeting(app: Starlette, db: AsyncSession, alice: Persona, world: World) -> int:
     """A meeting in the room, to which only Byggen is invited; with minutes and an action."""
@@ -65,14 +71,14 @@ async def room_meeting(app: Starlette, db: AsyncSession, alice: Persona, world: 
         alice,
         meeting_id,
         "Byggen tar fram en lista.",
-        ActionInput("Ta fram listan", "", world.byggen, None, date(2026, 12, 20)),
+        ActionInput("Ta fram listan", "", world.byggen, None, due_on()),
     )
     return meeting_id
 
 
 async def action_id(db: AsyncSession, title: str) -> int:
     await db.rollback()
-    value = await db.scalar(sa.select(Action.id).where(Action.title == title))
+    value = await db.scalar(sa.select(col(Action.id)).where(col(Action.title) == title))
     assert value is not None
     return value
 
@@ -94,7 +100,7 @@ async def test_every_meeting_route_is_hidden_outside_the_room(
 ) -> None:
     await db.rollback()
     decision_id = await db.scalar(
-        sa.select(MeetingDecision.id).where(MeetingDecision.meeting_id == room_meeting)
+        sa.select(col(MeetingDecision.id)).where(col(MeetingDecision.meeting_id) == room_meeting)
     )
     assert decision_id is not None
     url = fill(path, meeting_id=room_meeting, decision_id=decision_id)
@@ -180,7 +186,7 @@ async def test_a_portal_wide_meeting_is_seen_by_its_invited_organisations_and_co
         alice,
         meeting_id,
         "Beslut.",
-        ActionInput("Portalåtgärd", "", world.byggen, None, date(2026, 12, 20)),
+        ActionInput("Portalåtgärd", "", world.byggen, None, due_on()),
     )
     action = await action_id(db, "Portalåtgärd")
 
@@ -218,7 +224,7 @@ async def test_the_calendar_feed_works_until_it_is_revoked(
         assert feed.headers["content-type"] == "text/calendar; charset=utf-8"
         assert "SUMMARY:Samverkansmöte nödvatten" in feed.text
         assert "SUMMARY:Åtgärd: Ta fram listan" in feed.text
-        assert "DTSTART;VALUE=DATE:20261220" in feed.text
+        assert f"DTSTART;VALUE=DATE:{due_on():%Y%m%d}" in feed.text
         assert "Sista dag" in feed.text  # the room's phase deadlines
         calendar = Calendar.from_ical(feed.text)
         summaries = [str(e["SUMMARY"]) for e in calendar.walk("VEVENT")]
@@ -252,7 +258,7 @@ async def test_a_deactivated_persons_feed_stops(
     client.cookies.clear()
     assert (await client.get(found.group(0))).status_code == 200
 
-    await db.execute(sa.update(Person).where(Person.id == bob.id).values(is_active=False))
+    await db.execute(sa.update(Person).where(col(Person.id) == bob.id).values(is_active=False))
     await db.commit()
 
     assert (await client.get(found.group(0))).status_code == 404

@@ -3,12 +3,13 @@ participation evidence they leave, and bounded queries on the lists."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import time, timedelta
 
 import httpx
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from starlette.applications import Starlette
 
 from partner_portal.actions.forms import ActionInput
@@ -20,20 +21,30 @@ from partner_portal.meetings.models import Meeting, MeetingPerson
 from partner_portal.organisations.models import MembershipRole
 from partner_portal.rooms.models import RoomPhase
 from tests.helpers import Persona, csrf_token, log_in, make_person
-from tests.meetings.conftest import World
-from tests.meetings.factories import decide, schedule
+from tests.meetings.conftest import ROOM_NAME, World
+from tests.meetings.factories import (
+    days_ahead,
+    decide,
+    full_date,
+    meeting_day,
+    schedule,
+    stockholm,
+)
 from tests.organisations.factories import add_member, make_organisation
 from tests.queries import QueryCounter
 
-FORM = {
-    "title": "Samverkansmöte om nödvatten",
-    "day": "2026-12-03",
-    "start": "09:00",
-    "end": "11:00",
-    "place": "Kommunhuset, Tumba",
-    "video_url": "https://meet.example.se/nodvatten",
-    "agenda": "1. Läget\n2. Tankar",
-}
+
+def meeting_form() -> dict[str, object]:
+    """The coordinator's form for a meeting on the factories' meeting day, 09:00–11:00."""
+    return {
+        "title": "Samverkansmöte om nödvatten",
+        "day": meeting_day().isoformat(),
+        "start": "09:00",
+        "end": "11:00",
+        "place": "Kommunhuset, Tumba",
+        "video_url": "https://meet.example.se/nodvatten",
+        "agenda": "1. Läget\n2. Tankar",
+    }
 
 
 async def post(
@@ -45,7 +56,9 @@ async def post(
 async def evidence(db: AsyncSession, kind: EvidenceKind) -> list[Evidence]:
     await db.rollback()
     return list(
-        await db.scalars(sa.select(Evidence).where(Evidence.kind == kind).order_by(Evidence.id))
+        await db.scalars(
+            sa.select(Evidence).where(col(Evidence.kind) == kind).order_by(col(Evidence.id))
+        )
     )
 
 
@@ -66,7 +79,7 @@ async def test_the_coordinator_schedules_a_meeting_in_a_room(
         client,
         app,
         "/moten/nytt",
-        FORM | {"room_id": str(world.room_id), "organisation": [str(world.byggen)]},
+        meeting_form() | {"room_id": str(world.room_id), "organisation": [str(world.byggen)]},
     )
 
     assert response.status_code == 303
@@ -75,15 +88,17 @@ async def test_the_coordinator_schedules_a_meeting_in_a_room(
     meeting = await db.get(Meeting, meeting_id)
     assert meeting is not None
     assert meeting.room_id == world.room_id
-    assert meeting.starts_at.isoformat() == "2026-12-03T08:00:00+00:00"
+    assert meeting.starts_at.isoformat() == stockholm(meeting_day(), time(9, 0)).isoformat()
     invitations = list(
-        await db.scalars(sa.select(OutboxMessage).where(OutboxMessage.related_type == "meeting"))
+        await db.scalars(
+            sa.select(OutboxMessage).where(col(OutboxMessage.related_type) == "meeting")
+        )
     )
     assert [m.to_address for m in invitations] == [bob.email]
     assert invitations[0].calendar_method == "REQUEST"
     page = (await client.get(f"/moten/{meeting_id}")).text
     assert "<h1>Samverkansmöte om nödvatten</h1>" in page
-    assert "torsdag 3 december 2026 09:00–11:00" in page
+    assert f"{full_date(meeting_day())} 09:00–11:00" in page
     assert 'href="https://meet.example.se/nodvatten"' in page
     assert "Bob Bergström" in page
     actions = [e.action for e in await db.scalars(sa.select(AuditEvent))]
@@ -96,7 +111,7 @@ async def test_the_coordinator_schedules_a_meeting_in_a_room(
         ({"title": ""}, "title", "Ge mötet en rubrik."),
         ({"video_url": "javascript:alert(1)"}, "video_url", "Ange en fullständig länk"),
         ({"end": "08:00"}, "end", "Mötet måste sluta efter att det börjar."),
-        ({"day": "2026-02-30"}, "day", "Ange datum som ÅÅÅÅ-MM-DD."),
+        ({"day": "{year}-02-30"}, "day", "Ange datum som ÅÅÅÅ-MM-DD."),  # in no year
         ({"place": "", "video_url": ""}, "place", "Ange en plats eller en länk"),
         ({"organisation": []}, "organisations", "Bjud in minst en organisation."),
         ({"organisation": ["999999"]}, "organisations", "Bjud bara in organisationer"),
@@ -113,9 +128,11 @@ async def test_bad_input_is_refused_in_swedish_and_nothing_is_written(
     message: str,
 ) -> None:
     await log_in(client, app, alice)
+    if "day" in change:
+        change = change | {"day": str(change["day"]).format(year=meeting_day().year)}
 
     response = await post(
-        client, app, "/moten/nytt", FORM | {"organisation": [str(world.byggen)]} | change
+        client, app, "/moten/nytt", meeting_form() | {"organisation": [str(world.byggen)]} | change
     )
 
     assert response.status_code == 400
@@ -134,6 +151,7 @@ async def test_answers_attendance_decisions_and_actions_leave_evidence(
     world: World,
 ) -> None:
     meeting_id = await schedule(db, app, alice, world.byggen, world.upplev, room_id=world.room_id)
+    due = meeting_day() + timedelta(days=17)
     await log_in(client, app, bob)
     assert "Kommer du?" in (await client.get(f"/moten/{meeting_id}")).text
 
@@ -170,7 +188,7 @@ async def test_answers_attendance_decisions_and_actions_leave_evidence(
     people = {
         p.person_id: p.attended
         for p in await db.scalars(
-            sa.select(MeetingPerson).where(MeetingPerson.meeting_id == meeting_id)
+            sa.select(MeetingPerson).where(col(MeetingPerson.meeting_id) == meeting_id)
         )
     }
     assert people == {bob.id: True, world.dave.id: False}
@@ -188,7 +206,7 @@ async def test_answers_attendance_decisions_and_actions_leave_evidence(
             "action_title": "Inventera tankar",
             "action_organisation": str(world.byggen),
             "action_person": str(bob.id),
-            "action_due_on": "2026-12-20",
+            "action_due_on": due.isoformat(),
         },
     )
     assert decided.status_code == 303
@@ -200,7 +218,7 @@ async def test_answers_attendance_decisions_and_actions_leave_evidence(
             "decision": "Fel ägare.",
             "action_title": "X",
             "action_organisation": str(world.outside),
-            "action_due_on": "2026-12-20",
+            "action_due_on": due.isoformat(),
         },
     )
     assert outside_owner.status_code == 400
@@ -210,7 +228,7 @@ async def test_answers_attendance_decisions_and_actions_leave_evidence(
     assert (action.organisation_id, action.person_id, action.due_on) == (
         world.byggen,
         bob.id,
-        date(2026, 12, 20),
+        due,
     )
     assert action.source_type is ActionSource.MEETING_DECISION
     assert action.source_link.startswith(f"/moten/{meeting_id}#beslut-")
@@ -284,9 +302,12 @@ async def test_a_cancelled_meeting_takes_no_answers(
 async def test_the_coordinator_gives_an_action_from_a_rooms_phase(
     app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona, world: World
 ) -> None:
-    phase_id = await db.scalar(sa.select(RoomPhase.id).where(RoomPhase.room_id == world.room_id))
+    phase_id = await db.scalar(
+        sa.select(col(RoomPhase.id)).where(col(RoomPhase.room_id) == world.room_id)
+    )
+    due = days_ahead(30).isoformat()
     await log_in(client, app, alice)
-    assert "Styrel 2026 – " in (await client.get("/atgarder/ny")).text
+    assert f"{ROOM_NAME} – " in (await client.get("/atgarder/ny")).text
 
     refused = await post(
         client,
@@ -296,7 +317,7 @@ async def test_the_coordinator_gives_an_action_from_a_rooms_phase(
             "phase": str(phase_id),
             "action_title": "Skicka listan",
             "action_organisation": str(world.outside),
-            "action_due_on": "2026-05-01",
+            "action_due_on": due,
         },
     )
     created = await post(
@@ -307,7 +328,7 @@ async def test_the_coordinator_gives_an_action_from_a_rooms_phase(
             "phase": str(phase_id),
             "action_title": "Skicka listan",
             "action_organisation": str(world.upplev),
-            "action_due_on": "2026-05-01",
+            "action_due_on": due,
         },
     )
 
@@ -330,6 +351,8 @@ async def test_the_meeting_and_action_lists_keep_a_constant_number_of_queries(
     coordinator: bool,
     query_counter: QueryCounter,
 ) -> None:
+    due = meeting_day() + timedelta(days=17)
+
     async def meetings_with_actions(start: int, stop: int) -> None:
         for number in range(start, stop):
             organisation = await make_organisation(db, f"Bolag {number:03d}")
@@ -343,7 +366,7 @@ async def test_the_meeting_and_action_lists_keep_a_constant_number_of_queries(
                 alice,
                 meeting_id,
                 f"Beslut {number}",
-                ActionInput(f"Åtgärd {number:03d}", "", world.byggen, bob.id, date(2026, 12, 20)),
+                ActionInput(f"Åtgärd {number:03d}", "", world.byggen, bob.id, due),
             )
 
     await log_in(client, app, alice if coordinator else bob)
@@ -386,10 +409,10 @@ async def test_the_coordinator_changes_a_meeting_through_its_form(
         client,
         app,
         f"/moten/{meeting_id}/andra",
-        FORM | {"start": "13:00", "end": "15:00", "organisation": [str(world.byggen)]},
+        meeting_form() | {"start": "13:00", "end": "15:00", "organisation": [str(world.byggen)]},
     )
 
-    assert 'value="2026-12-03"' in form
+    assert f'value="{meeting_day().isoformat()}"' in form
     assert 'value="09:00"' in form  # Stockholm time, not UTC
     assert f'id="org-{world.byggen}" name="organisation" value="{world.byggen}" checked' in form
     assert changed.status_code == 303
@@ -397,7 +420,7 @@ async def test_the_coordinator_changes_a_meeting_through_its_form(
     meeting = await db.get(Meeting, meeting_id)
     assert meeting is not None
     assert meeting.sequence == 1
-    assert meeting.starts_at.isoformat() == "2026-12-03T12:00:00+00:00"
+    assert meeting.starts_at.isoformat() == stockholm(meeting_day(), time(13, 0)).isoformat()
 
 
 async def test_a_meeting_downloads_as_an_ics_file(
@@ -418,7 +441,7 @@ async def test_a_meeting_downloads_as_an_ics_file(
     assert (
         response.headers["content-disposition"] == f'attachment; filename="mote-{meeting_id}.ics"'
     )
-    assert "DTSTART;TZID=Europe/Stockholm:20261203T090000" in response.text
+    assert f"DTSTART;TZID=Europe/Stockholm:{meeting_day():%Y%m%d}T090000" in response.text
     assert "SUMMARY:Samverkansmöte nödvatten" in response.text
 
 
@@ -431,7 +454,8 @@ async def test_a_refused_room_meeting_form_keeps_its_room(
         client,
         app,
         "/moten/nytt",
-        FORM | {"title": "", "room_id": str(world.room_id), "organisation": [str(world.byggen)]},
+        meeting_form()
+        | {"title": "", "room_id": str(world.room_id), "organisation": [str(world.byggen)]},
     )
 
     assert response.status_code == 400
@@ -469,7 +493,7 @@ async def test_a_decision_can_give_more_actions(
             {
                 "action_title": title,
                 "action_organisation": str(organisation),
-                "action_due_on": "2027-01-31",
+                "action_due_on": days_ahead(60).isoformat(),
             },
         )
         assert created.status_code == 303
@@ -483,7 +507,7 @@ async def test_a_decision_can_give_more_actions(
     assert "Ange sista dag som ÅÅÅÅ-MM-DD." in refused.text
     assert elsewhere.status_code == 404
     await db.rollback()
-    actions = list(await db.scalars(sa.select(Action).order_by(Action.id)))
+    actions = list(await db.scalars(sa.select(Action).order_by(col(Action.id))))
     assert [(a.title, a.source_id) for a in actions] == [
         ("Byggens del", decision_id),
         ("Upplevs del", decision_id),

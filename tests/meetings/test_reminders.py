@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from starlette.applications import Starlette
 
 from partner_portal.actions.forms import ActionInput
@@ -23,12 +24,40 @@ from partner_portal.meetings.service import save_minutes
 from partner_portal.settings import Settings
 from tests.helpers import Persona, as_current
 from tests.meetings.conftest import World
-from tests.meetings.factories import answer, decide, schedule
+from tests.meetings.factories import (
+    END,
+    START,
+    answer,
+    decide,
+    full_date,
+    long_date,
+    meeting_day,
+    schedule,
+    stockholm,
+    update,
+)
 from tests.smtp import SmtpServer, running_smtp
 
-# The meeting: Thursday 3 December 2026, 09:00–11:00 in Stockholm (08:00–10:00 UTC).
-STARTS = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)
-ENDS = STARTS + timedelta(hours=2)
+
+@pytest.fixture
+def day() -> date:
+    """The factories' meeting day (a fortnight after the test's day), 09:00–11:00 in Stockholm."""
+    return meeting_day()
+
+
+@pytest.fixture
+def starts(day: date) -> datetime:
+    return stockholm(day, START)
+
+
+@pytest.fixture
+def ends(day: date) -> datetime:
+    return stockholm(day, END)
+
+
+def start_of(day: date) -> datetime:
+    """The first moment of ``day`` in Stockholm."""
+    return stockholm(day, time(0, 0))
 
 
 @pytest.fixture
@@ -65,53 +94,62 @@ async def test_the_meeting_reminder_goes_out_once_24_hours_before(
     world: World,
     smtp: SmtpServer,
     mail_settings: Settings,
+    day: date,
+    starts: datetime,
 ) -> None:
     meeting_id = await schedule(db, app, alice, world.byggen, world.upplev)
     await answer(db, world.dave, meeting_id, Rsvp.NO)  # said no: not reminded
     await clear_outbox(db)
 
-    assert await round_at(app, mail_settings, STARTS - timedelta(hours=25)) == (0, 0, 0, 0)
-    assert await round_at(app, mail_settings, STARTS - timedelta(hours=24)) == (1, 0, 0, 1)
+    assert await round_at(app, mail_settings, starts - timedelta(hours=25)) == (0, 0, 0, 0)
+    assert await round_at(app, mail_settings, starts - timedelta(hours=24)) == (1, 0, 0, 1)
     [mail] = await smtp.wait_for(1)
     assert mail.recipients == (bob.email,)
-    assert (
-        mail.subject == "Påminnelse: Samverkansmöte nödvatten, torsdag 3 december 2026 09:00–11:00"
-    )
+    assert mail.subject == f"Påminnelse: Samverkansmöte nödvatten, {full_date(day)} 09:00–11:00"
     assert f"/moten/{meeting_id}" in mail.text
     # Later rounds, and a round after the start, send nothing more.
-    assert await round_at(app, mail_settings, STARTS - timedelta(hours=2)) == (0, 0, 0, 0)
-    assert await round_at(app, mail_settings, STARTS + timedelta(minutes=5)) == (0, 0, 0, 0)
+    assert await round_at(app, mail_settings, starts - timedelta(hours=2)) == (0, 0, 0, 0)
+    assert await round_at(app, mail_settings, starts + timedelta(minutes=5)) == (0, 0, 0, 0)
     assert len(smtp.received) == 1
     await db.rollback()
     meeting = await db.get(Meeting, meeting_id)
     assert meeting is not None
-    assert meeting.reminder_sent_at == STARTS - timedelta(hours=24)
+    assert meeting.reminder_sent_at == starts - timedelta(hours=24)
 
 
 async def test_the_reminder_time_is_configurable(
-    app: Starlette, db: AsyncSession, alice: Persona, world: World, mail_settings: Settings
+    app: Starlette,
+    db: AsyncSession,
+    alice: Persona,
+    world: World,
+    mail_settings: Settings,
+    starts: datetime,
 ) -> None:
     await schedule(db, app, alice, world.byggen)
     await clear_outbox(db)
     two_hours = replace(mail_settings, meeting_reminder_hours=2)
 
-    assert await round_at(app, two_hours, STARTS - timedelta(hours=3)) == (0, 0, 0, 0)
-    assert await round_at(app, two_hours, STARTS - timedelta(hours=2)) == (1, 0, 0, 1)
+    assert await round_at(app, two_hours, starts - timedelta(hours=3)) == (0, 0, 0, 0)
+    assert await round_at(app, two_hours, starts - timedelta(hours=2)) == (1, 0, 0, 1)
 
 
 async def test_moving_the_meeting_makes_its_reminder_due_again(
-    app: Starlette, db: AsyncSession, alice: Persona, world: World, mail_settings: Settings
+    app: Starlette,
+    db: AsyncSession,
+    alice: Persona,
+    world: World,
+    mail_settings: Settings,
+    day: date,
+    starts: datetime,
 ) -> None:
-    from tests.meetings.factories import update
-
     meeting_id = await schedule(db, app, alice, world.byggen)
     await clear_outbox(db)
-    assert (await round_at(app, mail_settings, STARTS - timedelta(hours=1)))[0] == 1
+    assert (await round_at(app, mail_settings, starts - timedelta(hours=1)))[0] == 1
 
-    await update(db, app, alice, meeting_id, world.byggen, day=date(2026, 12, 10))
+    await update(db, app, alice, meeting_id, world.byggen, day=day + timedelta(days=7))
     await clear_outbox(db)
 
-    week_later = STARTS + timedelta(days=7)
+    week_later = stockholm(day + timedelta(days=7), START)
     assert (await round_at(app, mail_settings, week_later - timedelta(hours=25)))[0] == 0
     assert (await round_at(app, mail_settings, week_later - timedelta(hours=23)))[0] == 1
 
@@ -123,10 +161,11 @@ async def test_the_organiser_is_reminded_once_when_the_minutes_are_late(
     world: World,
     smtp: SmtpServer,
     mail_settings: Settings,
+    ends: datetime,
 ) -> None:
     await schedule(db, app, alice, world.byggen)
     await clear_outbox(db)
-    after = ENDS + timedelta(days=3)
+    after = ends + timedelta(days=3)
 
     assert await round_at(app, mail_settings, after - timedelta(minutes=1)) == (0, 0, 0, 0)
     assert await round_at(app, mail_settings, after) == (0, 1, 0, 1)
@@ -139,7 +178,12 @@ async def test_the_organiser_is_reminded_once_when_the_minutes_are_late(
 
 
 async def test_filed_minutes_stop_the_reminder(
-    app: Starlette, db: AsyncSession, alice: Persona, world: World, mail_settings: Settings
+    app: Starlette,
+    db: AsyncSession,
+    alice: Persona,
+    world: World,
+    mail_settings: Settings,
+    ends: datetime,
 ) -> None:
     meeting_id = await schedule(db, app, alice, world.byggen)
     await clear_outbox(db)
@@ -148,7 +192,7 @@ async def test_filed_minutes_stop_the_reminder(
         db, actor=actor, access=await meeting_for(db, actor, meeting_id), minutes="Protokoll."
     )
 
-    assert await round_at(app, mail_settings, ENDS + timedelta(days=10)) == (0, 0, 0, 0)
+    assert await round_at(app, mail_settings, ends + timedelta(days=10)) == (0, 0, 0, 0)
 
 
 async def test_an_overdue_action_is_reminded_once_to_its_person(
@@ -159,18 +203,20 @@ async def test_an_overdue_action_is_reminded_once_to_its_person(
     world: World,
     smtp: SmtpServer,
     mail_settings: Settings,
+    day: date,
 ) -> None:
+    due = day + timedelta(days=12)  # the minutes are late by then too
     meeting_id = await schedule(db, app, alice, world.byggen)
     await decide(
         db,
         alice,
         meeting_id,
         "Byggen inventerar sina tankar.",
-        ActionInput("Inventera tankar", "", world.byggen, bob.id, date(2026, 12, 15)),
+        ActionInput("Inventera tankar", "", world.byggen, bob.id, due),
     )
     await clear_outbox(db)
-    # Due on 15 December: overdue from the first moment of the 16th in Stockholm.
-    midnight = datetime(2026, 12, 15, 23, 0, tzinfo=UTC)
+    # Overdue from the first moment of the day after, in Stockholm (not in UTC).
+    midnight = start_of(due + timedelta(days=1))
 
     assert await round_at(app, mail_settings, midnight - timedelta(minutes=1)) == (0, 1, 0, 1)
     assert await round_at(app, mail_settings, midnight) == (0, 0, 1, 1)
@@ -178,7 +224,7 @@ async def test_an_overdue_action_is_reminded_once_to_its_person(
     overdue = [m for m in mails if m.subject.startswith("Försenad åtgärd")]
     assert [m.recipients for m in overdue] == [(bob.email,)]
     assert overdue[0].subject == "Försenad åtgärd: Inventera tankar"
-    assert "15 december 2026" in overdue[0].text
+    assert long_date(due) in overdue[0].text
     assert await round_at(app, mail_settings, midnight + timedelta(days=2)) == (0, 0, 0, 0)
 
 
@@ -190,28 +236,31 @@ async def test_a_done_action_is_not_reminded_and_one_without_a_person_goes_to_ma
     world: World,
     smtp: SmtpServer,
     mail_settings: Settings,
+    day: date,
 ) -> None:
+    due = day + timedelta(days=1)
     meeting_id = await schedule(db, app, alice, world.byggen, world.upplev)
     await decide(
         db,
         alice,
         meeting_id,
         "Två saker.",
-        ActionInput("Klar redan", "", world.byggen, None, date(2026, 12, 4)),
+        ActionInput("Klar redan", "", world.byggen, None, due),
     )
     await decide(
         db,
         alice,
         meeting_id,
         "Upplev ser över sin lista.",
-        ActionInput("Se över listan", "", world.upplev, None, date(2026, 12, 4)),
+        ActionInput("Se över listan", "", world.upplev, None, due),
     )
     await db.execute(
-        sa.update(Action).where(Action.title == "Klar redan").values(status=ActionStatus.DONE)
+        sa.update(Action).where(col(Action.title) == "Klar redan").values(status=ActionStatus.DONE)
     )
     await db.commit()
     await clear_outbox(db)
 
-    assert (await round_at(app, mail_settings, datetime(2026, 12, 5, 9, tzinfo=UTC)))[2] == 1
+    the_day_after_due = stockholm(due + timedelta(days=1), time(10, 0))
+    assert (await round_at(app, mail_settings, the_day_after_due))[2] == 1
     mails = [m for m in await smtp.wait_for(1) if m.subject.startswith("Försenad")]
     assert [m.recipients for m in mails] == [(world.dave.email,)]

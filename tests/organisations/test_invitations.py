@@ -11,6 +11,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from starlette.applications import Starlette
 
 from partner_portal import clock
@@ -93,12 +94,13 @@ async def test_an_invited_person_follows_the_mailed_link_logs_in_and_becomes_adm
     assert accepted.headers["location"] == f"/organisationer/{organisation_id}"
     [membership] = await rows(db, Membership)
     assert (membership.organisation_id, membership.role) == (organisation_id, MembershipRole.ADMIN)
-    page = (await web.get(f"/organisationer/{organisation_id}")).text
-    assert "Alice Andersson" in page
+    organisation_page = (await web.get(f"/organisationer/{organisation_id}")).text
+    assert "Alice Andersson" in organisation_page
     kinds = [e.kind for e in await rows(db, Evidence)]
     assert kinds == ["organisation_invited", "invitation_accepted"]
     actions = [
-        a.action for a in await rows(db, AuditEvent, AuditEvent.organisation_id == organisation_id)
+        a.action
+        for a in await rows(db, AuditEvent, col(AuditEvent.organisation_id) == organisation_id)
     ]
     assert actions == ["invitation_sent", "membership_added", "invitation_accepted"]
     assert (await web.get(path)).status_code == 410  # used once
@@ -165,14 +167,16 @@ async def test_the_overview_shows_every_state(
         await invite(web, portal, organisation_id, email)
     await deliver(portal)
     await invite(web, portal, organisation_id, "queued@x.se")
-    revoked = await db.scalar(sa.select(Invitation.id).where(Invitation.email == "revoked@x.se"))
+    revoked = await db.scalar(
+        sa.select(col(Invitation.id)).where(col(Invitation.email) == "revoked@x.se")
+    )
     await web.post(
         f"/inbjudningar/{revoked}/aterkalla", data={"csrf_token": await csrf_token(web, portal)}
     )
     await db.rollback()  # a fresh snapshot before writing (SQLite)
     await db.execute(
         sa.update(Invitation)
-        .where(Invitation.email == "expired@x.se")
+        .where(col(Invitation.email) == "expired@x.se")
         .values(expires_at=clock.now() - timedelta(days=1))
     )
     await db.commit()
@@ -249,7 +253,7 @@ async def test_a_link_that_no_longer_works_gets_a_clear_410(
         )
         await db.commit()
     elif spoil == "revoke":
-        invitation_id = await db.scalar(sa.select(Invitation.id))
+        invitation_id = await db.scalar(sa.select(col(Invitation.id)))
         assert invitation_id is not None
         await invitations.revoke(
             db, actor=as_current(alice, coordinator=True), invitation_id=invitation_id
@@ -279,7 +283,7 @@ async def test_resending_replaces_the_link(
     organisation_id = await make_organisation(db, "AB Botkyrkabyggen")
     await log_in(web, portal, alice)
     await invite(web, portal, organisation_id, "erik@botkyrkabyggen.se")
-    invitation_id = await db.scalar(sa.select(Invitation.id))
+    invitation_id = await db.scalar(sa.select(col(Invitation.id)))
     await web.post(
         f"/inbjudningar/{invitation_id}/skicka-igen",
         data={"csrf_token": await csrf_token(web, portal)},
@@ -315,7 +319,7 @@ async def test_two_accepts_of_the_same_link_at_once_exactly_one_succeeds(
 
     assert sorted(outcomes) == ["accepted", "gone"]
     assert len(await rows(db, Membership)) == 1
-    assert len(await rows(db, Evidence, Evidence.kind == "invitation_accepted")) == 1
+    assert len(await rows(db, Evidence, col(Evidence.kind) == "invitation_accepted")) == 1
 
 
 # --- who may invite ------------------------------------------------------------------------
@@ -348,7 +352,7 @@ async def test_an_org_admin_cannot_see_or_invite_into_another_organisation(
     await add_member(db, bob, mine, MembershipRole.ADMIN)
     charlies = await add_member(db, charlie, theirs, MembershipRole.ADMIN)
     await fresh_token_for(db, theirs, "y@example.se", charlie)
-    invitation_id = await db.scalar(sa.select(Invitation.id))
+    invitation_id = await db.scalar(sa.select(col(Invitation.id)))
     await log_in(web, portal, bob)
 
     page = await web.get(f"/organisationer/{theirs}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from starlette.applications import Starlette
 
 from partner_portal.audit.models import AuditEvent
@@ -39,7 +40,7 @@ async def test_the_admin_names_a_deputy_and_the_warning_goes(
     assert "Organisationen har ingen ersättare" not in page
     assert "Representant, ersättare" in page
     details = await db.scalar(
-        sa.select(AuditEvent.details).where(AuditEvent.action == "membership_changed")
+        sa.select(col(AuditEvent.details)).where(col(AuditEvent.action) == "membership_changed")
     )
     assert details == {
         "before": {"role": "member", "is_deputy": False},

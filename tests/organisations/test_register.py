@@ -8,6 +8,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from starlette.applications import Starlette
 
 from partner_portal.audit.models import AuditEvent
@@ -32,7 +33,7 @@ async def post_form(
 
 async def organisations(db: AsyncSession) -> list[Organisation]:
     await db.rollback()
-    return list(await db.scalars(sa.select(Organisation).order_by(Organisation.id)))
+    return list(await db.scalars(sa.select(Organisation).order_by(col(Organisation.id))))
 
 
 async def test_the_coordinator_registers_an_organisation(
@@ -56,7 +57,7 @@ async def test_the_coordinator_registers_an_organisation(
     assert "Kommunalt bolag" in page
     assert "Organisationen har ingen aktiv huvudkontakt" in page
     [audit] = list(
-        await db.scalars(sa.select(AuditEvent).where(AuditEvent.organisation_id == saved.id))
+        await db.scalars(sa.select(AuditEvent).where(col(AuditEvent.organisation_id) == saved.id))
     )
     assert (audit.action, audit.actor_person_id) == ("organisation_created", alice.id)
 
@@ -240,7 +241,7 @@ async def test_the_coordinator_edits_an_organisation(
     assert saved is not None
     assert (saved.name, saved.parent_id) == ("AB Botkyrkabyggen", parent)
     details = await db.scalar(
-        sa.select(AuditEvent.details).where(AuditEvent.action == "organisation_updated")
+        sa.select(col(AuditEvent.details)).where(col(AuditEvent.action) == "organisation_updated")
     )
     assert details is not None
     assert details["changed"]["name"] == ["Botkyrkabyggen", "AB Botkyrkabyggen"]

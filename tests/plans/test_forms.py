@@ -6,6 +6,7 @@ from __future__ import annotations
 import httpx
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from starlette.applications import Starlette
 
 from partner_portal.evidence.models import Evidence
@@ -23,9 +24,9 @@ def plan_url(world: dict[str, int]) -> str:
 async def draft_headings(db: AsyncSession, plan_id: int) -> list[tuple[int, str]]:
     await db.rollback()
     rows = await db.execute(
-        sa.select(PlanSection.position, PlanSection.heading)
-        .where(PlanSection.plan_id == plan_id, PlanSection.in_draft.is_(True))
-        .order_by(PlanSection.position)
+        sa.select(col(PlanSection.position), col(PlanSection.heading))
+        .where(col(PlanSection.plan_id) == plan_id, col(PlanSection.in_draft).is_(True))
+        .order_by(col(PlanSection.position))
     )
     return [(row.position, row.heading) for row in rows]
 
@@ -43,7 +44,7 @@ async def test_the_coordinator_creates_a_plan_and_arranges_its_draft(
         f"/rum/{world['room_id']}/planer", data={"csrf_token": token, "title": "  Ny   plan "}
     )
     await db.rollback()
-    plan_id = await db.scalar(sa.select(Plan.id).where(Plan.title == "Ny plan"))
+    plan_id = await db.scalar(sa.select(col(Plan.id)).where(col(Plan.title) == "Ny plan"))
     assert plan_id is not None
     base = f"/rum/{world['room_id']}/planer/{plan_id}"
     assert created.status_code == 303
@@ -55,8 +56,8 @@ async def test_the_coordinator_creates_a_plan_and_arranges_its_draft(
         )
         assert added.status_code == 303
     sections = {h: p for p, h in await draft_headings(db, plan_id)}
-    three = await db.scalar(sa.select(PlanSection.id).where(PlanSection.heading == "Tre"))
-    one = await db.scalar(sa.select(PlanSection.id).where(PlanSection.heading == "Ett"))
+    three = await db.scalar(sa.select(col(PlanSection.id)).where(col(PlanSection.heading) == "Tre"))
+    one = await db.scalar(sa.select(col(PlanSection.id)).where(col(PlanSection.heading) == "Ett"))
 
     moved = await client.post(
         f"{base}/utkast/avsnitt/{three}",
@@ -128,7 +129,7 @@ async def test_an_empty_comment_is_refused_on_the_page_and_in_the_fragment(
     assert "Kommentaren får vara högst 4000 tecken." in too_long.text
     assert await db.scalar(sa.select(sa.func.count()).select_from(PlanComment)) == 0
     assert await db.scalar(sa.select(sa.func.count()).select_from(Evidence).where(
-        Evidence.kind == "comment_made"
+        col(Evidence.kind) == "comment_made"
     )) == 0  # fmt: skip
 
 
@@ -146,7 +147,9 @@ async def test_a_comment_on_an_unpublished_section_is_not_found(
         data={"csrf_token": await csrf_token(client, app), "heading": "Nytt", "body": "B"},
     )
     await db.rollback()
-    draft_only = await db.scalar(sa.select(PlanSection.id).where(PlanSection.heading == "Nytt"))
+    draft_only = await db.scalar(
+        sa.select(col(PlanSection.id)).where(col(PlanSection.heading) == "Nytt")
+    )
     await log_in(client, app, bob)
 
     response = await client.post(
@@ -166,9 +169,9 @@ async def test_a_coordinators_comment_speaks_for_the_municipality_and_is_no_evid
         coordinator=True,
     )  # fmt: skip
 
-    assert await db.scalar(sa.select(PlanComment.organisation_id)) is None
+    assert await db.scalar(sa.select(col(PlanComment.organisation_id))) is None
     assert await db.scalar(sa.select(sa.func.count()).select_from(Evidence).where(
-        Evidence.kind == "comment_made"
+        col(Evidence.kind) == "comment_made"
     )) == 0  # fmt: skip
 
 
@@ -241,7 +244,10 @@ async def test_someone_in_two_organisations_chooses_which_one_they_comment_for(
     assert chosen.status_code == 303
     assert foreign.status_code == 400
     assert "Välj en organisation i listan." in foreign.text
-    assert await db.scalar(sa.select(PlanComment.organisation_id)) == world["invited_organisation"]
+    assert (
+        await db.scalar(sa.select(col(PlanComment.organisation_id)))
+        == world["invited_organisation"]
+    )
     assert await db.scalar(
-        sa.select(Evidence.organisation_id).where(Evidence.kind == "comment_made")
+        sa.select(col(Evidence.organisation_id)).where(col(Evidence.kind) == "comment_made")
     ) == world["invited_organisation"]  # fmt: skip

@@ -9,6 +9,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from starlette.applications import Starlette
 
 from partner_portal import clock
@@ -20,6 +21,7 @@ from partner_portal.plans.models import PlanComment, PlanVersion, PlanVersionSec
 from tests.deliverables.test_queries import statements_during
 from tests.helpers import Persona, as_current, csrf_token, log_in
 from tests.plans.factories import comment, edit_section, publish_draft
+from tests.queries import QueryCounter
 
 
 def plan_url(world: dict[str, int]) -> str:
@@ -44,21 +46,21 @@ async def test_publishing_copies_the_draft_into_a_numbered_version(
     await db.rollback()
     versions = (
         await db.execute(
-            sa.select(PlanVersion.number, PlanVersion.note, PlanVersion.published_by)
-            .where(PlanVersion.plan_id == world["plan_id"])
-            .order_by(PlanVersion.number)
+            sa.select(col(PlanVersion.number), col(PlanVersion.note), col(PlanVersion.published_by))
+            .where(col(PlanVersion.plan_id) == world["plan_id"])
+            .order_by(col(PlanVersion.number))
         )
     ).all()
     changed = (
         await db.execute(
-            sa.select(PlanVersionSection.heading, PlanVersionSection.changed)
-            .join(PlanVersion, PlanVersion.id == PlanVersionSection.version_id)
-            .where(PlanVersion.number == 2)
-            .order_by(PlanVersionSection.position)
+            sa.select(col(PlanVersionSection.heading), col(PlanVersionSection.changed))
+            .join(PlanVersion, col(PlanVersion.id) == col(PlanVersionSection.version_id))
+            .where(col(PlanVersion.number) == 2)
+            .order_by(col(PlanVersionSection.position))
         )
     ).all()
     audited = await db.scalar(
-        sa.select(sa.func.count()).where(AuditEvent.action == AuditAction.PLAN_PUBLISHED)
+        sa.select(sa.func.count()).where(col(AuditEvent.action) == AuditAction.PLAN_PUBLISHED)
     )
 
     assert response.status_code == 303
@@ -169,9 +171,9 @@ async def test_a_comment_names_its_author_and_organisation_and_is_evidence(
     comment_id = await comment(
         db, app, bob, world["room_id"], world["plan_id"], world["section_id"], "Vi har en tank."
     )
-    evidence = (await db.execute(sa.select(Evidence).where(Evidence.kind == "comment_made"))).one()[
-        0
-    ]
+    evidence = (
+        await db.execute(sa.select(Evidence).where(col(Evidence.kind) == "comment_made"))
+    ).one()[0]
 
     assert evidence.kind is EvidenceKind.COMMENT_MADE
     assert evidence.organisation_id == world["organisation_id"]
@@ -206,7 +208,7 @@ async def test_replies_thread_under_the_comment_they_answer(
 
     parents = {
         row.id: row.parent_id
-        for row in await db.execute(sa.select(PlanComment.id, PlanComment.parent_id))
+        for row in await db.execute(sa.select(col(PlanComment.id), col(PlanComment.parent_id)))
     }
     assert parents == {first: None, reply: first, reply_to_reply: first}
     replies = page.split(f'id="kommentar-{first}"', 1)[1].split('class="portal-replies"', 1)[1]
@@ -236,8 +238,8 @@ async def test_the_author_edits_a_comment_within_the_window_and_it_shows_as_edit
     await db.rollback()
     audit = (
         await db.execute(
-            sa.select(AuditEvent.details).where(
-                AuditEvent.action == AuditAction.PLAN_COMMENT_EDITED
+            sa.select(col(AuditEvent.details)).where(
+                col(AuditEvent.action) == AuditAction.PLAN_COMMENT_EDITED
             )
         )
     ).scalar_one()
@@ -263,7 +265,7 @@ async def test_a_comment_cannot_be_edited_after_fifteen_minutes(
     )
     await db.execute(
         sa.update(PlanComment)
-        .where(PlanComment.id == comment_id)
+        .where(col(PlanComment.id) == comment_id)
         .values(created_at=clock.now() - timedelta(minutes=15, seconds=1))
     )
     await db.commit()
@@ -278,7 +280,7 @@ async def test_a_comment_cannot_be_edited_after_fifteen_minutes(
     assert f"/kommentarer/{comment_id}/redigera" not in page
     assert refused.status_code == 400
     assert "En kommentar kan bara ändras de första 15 minuterna." in refused.text
-    assert await db.scalar(sa.select(PlanComment.body)) == "Första"
+    assert await db.scalar(sa.select(col(PlanComment.body))) == "Första"
 
 
 async def test_only_the_author_edits_a_comment(
@@ -363,7 +365,12 @@ async def test_comments_on_a_removed_section_stay_readable(
 
 
 async def test_the_plan_page_takes_the_same_number_of_queries_whatever_the_comments(
-    app: Starlette, db: AsyncSession, world: dict[str, int], alice: Persona, bob: Persona
+    app: Starlette,
+    db: AsyncSession,
+    world: dict[str, int],
+    alice: Persona,
+    bob: Persona,
+    query_counter: QueryCounter,
 ) -> None:
     room_id, plan_id = world["room_id"], world["plan_id"]
     reader = as_current(bob)
@@ -373,11 +380,11 @@ async def test_the_plan_page_takes_the_same_number_of_queries_whatever_the_comme
         return await overview.plan_page(db, access, number=None, reader_id=bob.id, now=clock.now())
 
     await comment(db, app, bob, room_id, plan_id, world["section_id"], "1")
-    few, _ = await statements_during(app, db, page)
+    few, _ = await statements_during(query_counter, db, page)
     for n in range(20):
         section = world["section_id"] if n % 2 else world["second_section"]
         await comment(db, app, bob, room_id, plan_id, section, f"Kommentar {n}")
-    many, result = await statements_during(app, db, page)
+    many, result = await statements_during(query_counter, db, page)
 
     assert few == many == 6
     assert sum(s.threads.count for s in result.sections) == 21

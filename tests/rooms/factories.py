@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from starlette.applications import Starlette
 
+from partner_portal import clock
 from partner_portal.evidence.models import Process
 from partner_portal.rooms import service
 from partner_portal.rooms.access import room_for
@@ -23,13 +25,17 @@ async def open_room(
     process: Process = Process.EL_STYREL,
     *,
     name: str = "Styrel 2026",
-    starts_on: date = date(2026, 1, 12),
-    ends_on: date = date(2026, 12, 18),
+    starts_on: date | None = None,
+    ends_on: date | None = None,
 ) -> int:
+    """A room opened from the process's current template; by default it starts today and runs
+    for most of a year, so none of its phases' deadlines has passed yet."""
+    starts_on = starts_on or clock.today()
+    ends_on = ends_on or starts_on + timedelta(days=340)
     await install_standard_templates(db)
     template_id = await db.scalar(
-        sa.select(ProcessTemplate.id).where(
-            ProcessTemplate.process == process, ProcessTemplate.is_current.is_(True)
+        sa.select(col(ProcessTemplate.id)).where(
+            col(ProcessTemplate.process) == process, col(ProcessTemplate.is_current).is_(True)
         )
     )
     assert template_id is not None
@@ -69,7 +75,9 @@ async def accept(db: AsyncSession, admin: Persona, room_id: int, organisation_id
 
 async def item_of_kind(db: AsyncSession, room_id: int, kind: str) -> int:
     item_id = await db.scalar(
-        sa.select(RoomItem.id).where(RoomItem.room_id == room_id, RoomItem.kind == kind)
+        sa.select(col(RoomItem.id)).where(
+            col(RoomItem.room_id) == room_id, col(RoomItem.kind) == kind
+        )
     )
     assert item_id is not None
     return item_id

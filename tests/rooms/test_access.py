@@ -8,6 +8,7 @@ import httpx
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from starlette.applications import Starlette
 from starlette.routing import Route
 
@@ -49,7 +50,9 @@ async def world(
     await invite(db, app, alice, room_id, byggen, upplev)
     await accept(db, bob, room_id, byggen)
     await accept(db, dave, room_id, upplev)
-    phase_id = await db.scalar(sa.select(RoomPhase.id).where(RoomPhase.room_id == room_id))
+    phase_id = await db.scalar(
+        sa.select(col(RoomPhase.id)).where(col(RoomPhase.room_id) == room_id)
+    )
     assert phase_id is not None
     plan_id, (section_id,) = await make_plan(db, alice, room_id, [("Avsnitt", "Text")])
     comment_id = await comment(db, app, bob, room_id, plan_id, section_id, "Kommentar")

@@ -9,9 +9,10 @@ import httpx
 import sqlalchemy as sa
 from openpyxl import load_workbook
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from starlette.applications import Starlette
 
-from partner_portal.audit.models import AuditEvent
+from partner_portal.audit.models import AuditAction, AuditEvent
 from partner_portal.deliverables.models import ConnectionPoint, StyrelUser
 from partner_portal.evidence.models import Process
 from partner_portal.organisations.models import MembershipRole
@@ -45,7 +46,7 @@ async def styrel_room(
 async def post(
     client: httpx.AsyncClient, app: Starlette, path: str, data: dict[str, object]
 ) -> httpx.Response:
-    return await client.post(path, data={**data, "csrf_token": await csrf_token(client, app)})  # type: ignore[dict-item]
+    return await client.post(path, data={**data, "csrf_token": await csrf_token(client, app)})
 
 
 async def test_a_partner_adds_an_electricity_user_with_two_connection_points(
@@ -61,7 +62,7 @@ async def test_a_partner_adds_an_electricity_user_with_two_connection_points(
     assert response.status_code == 303
     await db.rollback()
     points = (
-        await db.execute(sa.select(ConnectionPoint.gsrn, ConnectionPoint.priority_class))
+        await db.execute(sa.select(col(ConnectionPoint.gsrn), col(ConnectionPoint.priority_class)))
     ).all()
     assert sorted(tuple(p) for p in points) == [(GSRN_A, 1), (GSRN_B, 3)]
     page = (await client.get(base)).text
@@ -154,7 +155,9 @@ async def test_submitted_rows_reach_the_coordinators_export_cell_by_cell(
     await db.rollback()
     exports = list(
         await db.scalars(
-            sa.select(AuditEvent.details).where(AuditEvent.action == "export_downloaded")
+            sa.select(col(AuditEvent.details)).where(
+                col(AuditEvent.action) == AuditAction.EXPORT_DOWNLOADED
+            )
         )
     )
     assert [e["export"] for e in exports] == ["styrel.csv", "styrel.xlsx"]
@@ -237,7 +240,7 @@ async def test_a_row_is_changed_through_its_own_page(
     await log_in(client, app, bob)
     await post(client, app, f"{base}/styrel", USER | {"gsrn": [GSRN_A], "point_class": ["1"]})
     await db.rollback()
-    user_id = await db.scalar(sa.select(StyrelUser.id))
+    user_id = await db.scalar(sa.select(col(StyrelUser.id)))
 
     form = await client.get(f"{base}/styrel/{user_id}")
     saved = await post(

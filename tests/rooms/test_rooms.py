@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
+from typing import TypeVar
 
 import httpx
 import pytest
 import sqlalchemy as sa
+from sqlalchemy import ColumnElement
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from starlette.applications import Starlette
 
+from partner_portal import clock
 from partner_portal.audit.models import AuditEvent
 from partner_portal.evidence.models import Evidence, Process
 from partner_portal.mail.models import OutboxMessage
@@ -28,6 +32,12 @@ from tests.organisations.factories import add_member, make_organisation
 from tests.queries import QueryCounter
 from tests.rooms.factories import accept, invite, item_of_kind, open_room
 
+T = TypeVar("T")
+
+
+# Stands for the day before the good start date, which only the test knows.
+THE_DAY_BEFORE_THE_START = "dagen före startdatum"
+
 
 async def post(
     client: httpx.AsyncClient, app: Starlette, path: str, data: dict[str, str] | None = None
@@ -37,9 +47,9 @@ async def post(
     )
 
 
-async def rows(db: AsyncSession, model: type, *where: object) -> list:  # type: ignore[type-arg]
+async def rows(db: AsyncSession, model: type[T], *where: ColumnElement[bool]) -> list[T]:
     await db.rollback()
-    return list(await db.scalars(sa.select(model).where(*where)))  # type: ignore[arg-type]
+    return list(await db.scalars(sa.select(model).where(*where)))
 
 
 async def test_the_coordinator_opens_a_room_from_a_template(
@@ -52,6 +62,7 @@ async def test_the_coordinator_opens_a_room_from_a_template(
     form = (await client.get("/rum/ny")).text
     template_id = re.search(r'<option value="(\d+)">Nödvattenplan', form)
     assert template_id
+    starts_on = clock.today()
 
     response = await post(
         client,
@@ -60,17 +71,17 @@ async def test_the_coordinator_opens_a_room_from_a_template(
         {
             "name": "Nödvattenplan 2026",
             "template_id": template_id.group(1),
-            "starts_on": "2026-02-02",
-            "ends_on": "2026-12-18",
+            "starts_on": starts_on.isoformat(),
+            "ends_on": (starts_on + timedelta(days=320)).isoformat(),
         },
     )
 
     assert response.status_code == 303
     room_id = int(response.headers["location"].rsplit("/", 1)[1])
-    phases = await rows(db, RoomPhase, RoomPhase.room_id == room_id)
+    phases = await rows(db, RoomPhase, col(RoomPhase.room_id) == room_id)
     assert [p.title for p in phases][:2] == ["Uppdrag och ansvar", "Behovsinventering"]
-    assert phases[1].deadline == date(2026, 3, 19)  # 45 days after the start
-    items = await rows(db, RoomItem, RoomItem.room_id == room_id)
+    assert phases[1].deadline == starts_on + timedelta(days=45)
+    items = await rows(db, RoomItem, col(RoomItem.room_id) == room_id)
     assert "water_needs" in {i.kind for i in items}
     page = (await client.get(f"/rum/{room_id}")).text
     assert "<h1>Nödvattenplan 2026</h1>" in page
@@ -83,7 +94,7 @@ async def test_the_coordinator_opens_a_room_from_a_template(
         ({"name": ""}, "Ge rummet ett namn"),
         ({"template_id": "999"}, "Välj en mall i listan."),
         ({"starts_on": "2 feb"}, "Ange startdatum"),
-        ({"ends_on": "2025-01-01"}, "Slutdatum kan inte vara före startdatum."),
+        ({"ends_on": THE_DAY_BEFORE_THE_START}, "Slutdatum kan inte vara före startdatum."),
     ],
 )
 async def test_bad_room_input_is_refused_and_nothing_is_saved(
@@ -98,14 +109,17 @@ async def test_bad_room_input_is_refused_and_nothing_is_saved(
     from partner_portal.rooms.models import ProcessTemplate, Room
 
     await install_standard_templates(db)
-    template_id = await db.scalar(sa.select(ProcessTemplate.id))
+    template_id = await db.scalar(sa.select(col(ProcessTemplate.id)))
     await log_in(client, app, alice)
+    starts_on = clock.today()
     good = {
         "name": "Rum",
         "template_id": str(template_id),
-        "starts_on": "2026-02-02",
-        "ends_on": "2026-12-18",
+        "starts_on": starts_on.isoformat(),
+        "ends_on": (starts_on + timedelta(days=320)).isoformat(),
     }
+    day_before = (starts_on - timedelta(days=1)).isoformat()
+    data = {k: day_before if v == THE_DAY_BEFORE_THE_START else v for k, v in data.items()}
 
     response = await post(client, app, "/rum/ny", good | data)
 
@@ -319,8 +333,11 @@ async def test_the_coordinator_moves_the_room_to_a_phase_and_adjusts_it(
     app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona
 ) -> None:
     room_id = await open_room(db, alice)
-    phase = (await rows(db, RoomPhase, RoomPhase.room_id == room_id, RoomPhase.position == 2))[0]
+    phase = (
+        await rows(db, RoomPhase, col(RoomPhase.room_id) == room_id, col(RoomPhase.position) == 2)
+    )[0]
     await log_in(client, app, alice)
+    deadline = clock.today() + timedelta(days=100)
 
     moved = await post(client, app, f"/rum/{room_id}/aktuell-fas", {"position": "2"})
     edited = await post(
@@ -330,7 +347,7 @@ async def test_the_coordinator_moves_the_room_to_a_phase_and_adjusts_it(
         {
             "title": "Identifiering 2026",
             "responsible": "KLF",
-            "deadline": "2026-04-30",
+            "deadline": deadline.isoformat(),
             "description": "",
         },
     )
@@ -342,8 +359,8 @@ async def test_the_coordinator_moves_the_room_to_a_phase_and_adjusts_it(
     assert_error_links_resolve(bad.text)
     page = (await client.get(f"/rum/{room_id}")).text
     assert re.search(r'aria-current="step">\s*<h3 class="heading--h4">Identifiering 2026', page)
-    [saved] = await rows(db, RoomPhase, RoomPhase.id == phase.id)
-    assert saved.deadline == date(2026, 4, 30)
+    [saved] = await rows(db, RoomPhase, col(RoomPhase.id) == phase.id)
+    assert saved.deadline == deadline
 
 
 async def test_a_closed_room_takes_no_more_work(
@@ -400,14 +417,16 @@ async def test_a_new_template_version_never_changes_a_running_room(
     db: AsyncSession, alice: Persona
 ) -> None:
     room_id = await open_room(db, alice)
-    before = [p.title for p in await rows(db, RoomPhase, RoomPhase.room_id == room_id)]
-    await db.execute(sa.update(RoomPhase).where(RoomPhase.room_id != room_id).values(title="x"))
+    before = [p.title for p in await rows(db, RoomPhase, col(RoomPhase.room_id) == room_id)]
+    await db.execute(
+        sa.update(RoomPhase).where(col(RoomPhase.room_id) != room_id).values(title="x")
+    )
     from partner_portal.rooms.models import TemplatePhase
 
     await db.execute(sa.update(TemplatePhase).values(title="Ändrad i mallen"))
     await db.commit()
 
-    after = [p.title for p in await rows(db, RoomPhase, RoomPhase.room_id == room_id)]
+    after = [p.title for p in await rows(db, RoomPhase, col(RoomPhase.room_id) == room_id)]
     assert after == before
     assert "Ändrad i mallen" not in after
 
@@ -426,7 +445,9 @@ async def test_the_coordinator_adjusts_the_rooms_items_but_never_destroys_work(
     app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona, bob: Persona
 ) -> None:
     room_id, byggen = await make_room_with_partner(db, app, alice, bob)
-    phase = (await rows(db, RoomPhase, RoomPhase.room_id == room_id, RoomPhase.position == 1))[0]
+    phase = (
+        await rows(db, RoomPhase, col(RoomPhase.room_id) == room_id, col(RoomPhase.position) == 1)
+    )[0]
     await log_in(client, app, alice)
 
     added = await post(
@@ -441,7 +462,7 @@ async def test_the_coordinator_adjusts_the_rooms_items_but_never_destroys_work(
         f"/rum/{room_id}/faser/{phase.id}/punkter",
         {"item_title": "", "item_kind": "x"},
     )
-    [new] = await rows(db, RoomItem, RoomItem.title == "Bekräfta utbildningsdatum")
+    [new] = await rows(db, RoomItem, col(RoomItem.title) == "Bekräfta utbildningsdatum")
     worked = await item_of_kind(db, room_id, "readiness_status")
     await log_in(client, app, bob)
     await post(
@@ -460,9 +481,9 @@ async def test_the_coordinator_adjusts_the_rooms_items_but_never_destroys_work(
     assert removed.status_code == 303
     assert refused.status_code == 400
     assert "organisationer har redan arbetat med den" in refused.text
-    titles = {i.title for i in await rows(db, RoomItem, RoomItem.room_id == room_id)}
+    titles = {i.title for i in await rows(db, RoomItem, col(RoomItem.room_id) == room_id)}
     assert "Bekräfta utbildningsdatum" not in titles
-    assert len(await rows(db, RoomItem, RoomItem.id == worked)) == 1
+    assert len(await rows(db, RoomItem, col(RoomItem.id) == worked)) == 1
 
 
 async def test_leaving_a_room_needs_a_reason_and_is_evidence(
@@ -481,7 +502,7 @@ async def test_leaving_a_room_needs_a_reason_and_is_evidence(
     assert left.status_code == 303
     [participation] = await rows(db, Participation)
     assert participation.status is ParticipationStatus.WITHDRAWN
-    [evidence] = await rows(db, Evidence, Evidence.kind == "room_withdrawn")
+    [evidence] = await rows(db, Evidence, col(Evidence.kind) == "room_withdrawn")
     assert evidence.details == {"reason": "Omorganisation"}
     assert (await client.get(f"/rum/{room_id}")).status_code == 404  # no longer in the room
     await log_in(client, app, alice)
@@ -498,11 +519,13 @@ async def test_approving_the_last_item_records_completion_once_and_lateness_is_k
     from tests.helpers import as_current
 
     room_id, byggen = await make_room_with_partner(db, app, alice, bob)
-    await db.execute(sa.update(RoomPhase).values(deadline=date(2026, 1, 1)))
+    # Every phase's last day was yesterday (in Sweden), so everything handed in now is late.
+    await db.execute(sa.update(RoomPhase).values(deadline=clock.today() - timedelta(days=1)))
     await db.commit()
     partner, coordinator = as_current(bob), as_current(alice, coordinator=True)
-    items = [i.id for i in await rows(db, RoomItem, RoomItem.room_id == room_id)]
+    items = [i.id for i in await rows(db, RoomItem, col(RoomItem.room_id) == room_id)]
     for number, item_id in enumerate(items):
+        assert item_id is not None
         access = await room_for(db, partner, room_id)
         if number == 0:
             await service.update_progress(
@@ -542,8 +565,49 @@ async def test_approving_the_last_item_records_completion_once_and_lateness_is_k
             comment="",
         )
 
-    completed = await rows(db, Evidence, Evidence.kind == "room_completed")
-    submitted = await rows(db, Evidence, Evidence.kind == "item_submitted")
+    completed = await rows(db, Evidence, col(Evidence.kind) == "room_completed")
+    submitted = await rows(db, Evidence, col(Evidence.kind) == "item_submitted")
     assert len(completed) == 1
     assert submitted
     assert all(e.details == {"late": True} for e in submitted)
+
+
+@pytest.mark.parametrize(
+    ("handed_in", "late"),
+    [
+        # The phase's last day is 28 March 2027, the day summer time begins (UTC+2 from 03:00).
+        (datetime(2027, 3, 28, 21, 59, tzinfo=UTC), False),  # 23:59 in Sweden: the last day
+        (datetime(2027, 3, 28, 22, 1, tzinfo=UTC), True),  # 00:01 on 29 March, in Sweden
+    ],
+)
+async def test_a_submission_is_late_from_midnight_swedish_time(
+    app: Starlette,
+    db: AsyncSession,
+    alice: Persona,
+    bob: Persona,
+    handed_in: datetime,
+    late: bool,
+) -> None:
+    from partner_portal.rooms import service
+    from partner_portal.rooms.access import room_for
+    from tests.helpers import as_current
+
+    clock.freeze(datetime(2027, 3, 1, 9, 0, tzinfo=UTC))
+    room_id, byggen = await make_room_with_partner(db, app, alice, bob)
+    await db.execute(sa.update(RoomPhase).values(deadline=date(2027, 3, 28)))
+    await db.commit()
+    item_id = await item_of_kind(db, room_id, "checklist")
+    partner = as_current(bob)
+
+    clock.freeze(handed_in)
+    await service.submit(
+        db,
+        actor=partner,
+        access=await room_for(db, partner, room_id),
+        organisation_id=byggen,
+        item_id=item_id,
+    )
+
+    [evidence] = await rows(db, Evidence, col(Evidence.kind) == "item_submitted")
+    assert evidence.details == {"late": late}
+    assert evidence.occurred_at == handed_in

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -19,35 +19,45 @@ from partner_portal.rooms.status import (
 )
 
 S = ProgressStatus
-DEADLINE = date(2026, 3, 31)
+DAY = timedelta(days=1)
+
+
+@pytest.fixture
+def deadline() -> date:
+    """A phase's last day: today, in Sweden."""
+    return clock.today()
 
 
 def test_today_is_the_date_in_sweden() -> None:
     # 23:30 UTC on 31 March is already 1 April in Stockholm (summer time, UTC+2).
-    assert clock.swedish_date(datetime(2026, 3, 31, 23, 30, tzinfo=UTC)) == date(2026, 4, 1)
-    assert clock.swedish_date(datetime(2026, 3, 31, 21, 30, tzinfo=UTC)) == date(2026, 3, 31)
+    clock.freeze(datetime(2026, 3, 31, 23, 30, tzinfo=UTC))
+    assert clock.today() == date(2026, 4, 1)
+    assert clock.swedish_date(clock.now()) == date(2026, 4, 1)
+    clock.freeze(datetime(2026, 3, 31, 21, 30, tzinfo=UTC))
+    assert clock.today() == date(2026, 3, 31)
+    assert clock.swedish_date(clock.now()) == date(2026, 3, 31)
 
 
 @pytest.mark.parametrize(
-    ("status", "today", "late"),
+    ("status", "days_after_the_deadline", "late"),
     [
-        (S.NOT_STARTED, date(2026, 3, 31), False),  # the deadline day itself still counts
-        (S.NOT_STARTED, date(2026, 4, 1), True),
-        (S.IN_PROGRESS, date(2026, 4, 1), True),
-        (S.RETURNED, date(2026, 4, 1), True),
-        (S.SUBMITTED, date(2026, 4, 1), False),
-        (S.APPROVED, date(2026, 4, 1), False),
-        (S.NOT_APPLICABLE, date(2026, 4, 1), False),
+        (S.NOT_STARTED, 0, False),  # the deadline day itself still counts
+        (S.NOT_STARTED, 1, True),
+        (S.IN_PROGRESS, 1, True),
+        (S.RETURNED, 1, True),
+        (S.SUBMITTED, 1, False),
+        (S.APPROVED, 1, False),
+        (S.NOT_APPLICABLE, 1, False),
     ],
 )
 def test_lateness_follows_the_deadline_and_the_status(
-    status: ProgressStatus, today: date, late: bool
+    deadline: date, status: ProgressStatus, days_after_the_deadline: int, late: bool
 ) -> None:
-    assert is_late(status, DEADLINE, today) is late
+    assert is_late(status, deadline, deadline + days_after_the_deadline * DAY) is late
 
 
 def test_no_deadline_is_never_late() -> None:
-    assert is_late(S.NOT_STARTED, None, date(2030, 1, 1)) is False
+    assert is_late(S.NOT_STARTED, None, clock.today() + 1000 * DAY) is False
 
 
 @pytest.mark.parametrize(
@@ -65,36 +75,36 @@ def test_no_deadline_is_never_late() -> None:
     ],
 )
 def test_a_cell_sums_up_the_items_of_a_phase(
-    statuses: list[ProgressStatus], state: CellState
+    deadline: date, statuses: list[ProgressStatus], state: CellState
 ) -> None:
-    assert cell(statuses, DEADLINE, date(2026, 3, 1), []).state is state
+    assert cell(statuses, deadline, deadline - 30 * DAY, []).state is state
 
 
-def test_a_cell_is_late_when_any_item_is() -> None:
-    result = cell([S.SUBMITTED, S.IN_PROGRESS], DEADLINE, date(2026, 4, 2), [])
+def test_a_cell_is_late_when_any_item_is(deadline: date) -> None:
+    result = cell([S.SUBMITTED, S.IN_PROGRESS], deadline, deadline + 2 * DAY, [])
 
     assert (result.state, result.late) == (CellState.IN_PROGRESS, True)
 
 
-def test_not_applicable_carries_its_reasons() -> None:
-    result = cell([S.NOT_APPLICABLE], DEADLINE, date(2026, 4, 2), ["Vi har inga elanvändare"])
+def test_not_applicable_carries_its_reasons(deadline: date) -> None:
+    result = cell([S.NOT_APPLICABLE], deadline, deadline + 2 * DAY, ["Vi har inga elanvändare"])
 
     assert result.reasons == ("Vi har inga elanvändare",)
     assert result.late is False
 
 
-def test_the_matrix_treats_missing_progress_as_not_started() -> None:
+def test_the_matrix_treats_missing_progress_as_not_started(deadline: date) -> None:
     phases = [
-        PhaseRow(1, 1, "Identifiering", "", "", DEADLINE),
+        PhaseRow(1, 1, "Identifiering", "", "", deadline),
         PhaseRow(2, 2, "Underlag", "", "", None),
     ]
     items = [ItemRow(10, 1, 1, "Elanvändare", "", ItemKind.STYREL_USERS)]
-    now = datetime(2026, 1, 1, tzinfo=UTC)
+    now = clock.now() - 90 * DAY
     progress = [
         ProgressRow(1, 10, 100, S.APPROVED, Classification.INTERNAL, "", now, None, None, "")
     ]
 
-    result = matrix(phases, items, [100, 200], progress, date(2026, 4, 1))
+    result = matrix(phases, items, [100, 200], progress, deadline + DAY)
 
     assert result[(100, 1)].state is CellState.APPROVED
     assert (result[(200, 1)].state, result[(200, 1)].late) == (CellState.NOT_STARTED, True)

@@ -7,6 +7,7 @@ import re
 import httpx
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from starlette.applications import Starlette
 
 from partner_portal.evidence.models import Process
@@ -19,8 +20,8 @@ from tests.rooms.factories import open_room
 async def template_id(db: AsyncSession, process: Process = Process.NODVATTEN) -> int:
     await install_standard_templates(db)
     found = await db.scalar(
-        sa.select(ProcessTemplate.id).where(
-            ProcessTemplate.process == process, ProcessTemplate.is_current.is_(True)
+        sa.select(col(ProcessTemplate.id)).where(
+            col(ProcessTemplate.process) == process, col(ProcessTemplate.is_current).is_(True)
         )
     )
     assert found is not None
@@ -60,29 +61,29 @@ async def test_saving_a_template_makes_a_new_version_for_new_rooms_only(
     await db.rollback()
     versions = (
         await db.execute(
-            sa.select(ProcessTemplate.version, ProcessTemplate.is_current)
-            .where(ProcessTemplate.process == Process.NODVATTEN)
-            .order_by(ProcessTemplate.version)
+            sa.select(col(ProcessTemplate.version), col(ProcessTemplate.is_current))
+            .where(col(ProcessTemplate.process) == Process.NODVATTEN)
+            .order_by(col(ProcessTemplate.version))
         )
     ).all()
     assert [tuple(v) for v in versions] == [(1, False), (2, True)]
     newest = await template_id(db)
     titles = list(
         await db.scalars(
-            sa.select(TemplatePhase.title)
-            .where(TemplatePhase.template_id == newest)
-            .order_by(TemplatePhase.position)
+            sa.select(col(TemplatePhase.title))
+            .where(col(TemplatePhase.template_id) == newest)
+            .order_by(col(TemplatePhase.position))
         )
     )
     assert titles[0] == "Uppdrag, ansvar och kontaktpersoner"
     assert len(titles) == 8
     old_room = list(
-        await db.scalars(sa.select(RoomPhase.title).where(RoomPhase.room_id == running))
+        await db.scalars(sa.select(col(RoomPhase.title)).where(col(RoomPhase.room_id) == running))
     )
     assert "Uppdrag och ansvar" in old_room
     new_room = await open_room(db, alice, Process.NODVATTEN, name="Nödvatten 2026")
     assert "Uppdrag, ansvar och kontaktpersoner" in set(
-        await db.scalars(sa.select(RoomPhase.title).where(RoomPhase.room_id == new_room))
+        await db.scalars(sa.select(col(RoomPhase.title)).where(col(RoomPhase.room_id) == new_room))
     )
 
 

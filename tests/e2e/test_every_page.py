@@ -1,0 +1,345 @@
+"""Every page, not chosen points: a walk over the route table itself.
+
+Every route a browser can GET is either visited in Chromium — as a persona who may see it,
+with real ids from the demo data `partner-portal dev` seeds — and must answer 200 with a page
+that passes axe (WCAG 2.1 A and AA) without console errors, or it is listed in EXCLUDED with the
+reason it is no HTML page. A route added to the table without either fails the walk.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import Browser, expect
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+
+from partner_portal import clock
+from partner_portal.auth.access import PUBLIC
+from partner_portal.routes import routes
+from partner_portal.web import Ctx, PortalRoute
+from tests.e2e.world import (
+    ANONYMOUS,
+    BYGGEN,
+    FRG_BOTKYRKA,
+    SBFF,
+    People,
+    World,
+    get_route_names,
+    path_of,
+    unknown,
+    unvisited,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+TABLE = routes(dev_tools=True)
+
+# GET routes that are no HTML page of their own, and why.
+EXCLUDED: dict[str, str] = {
+    "language": "switches the language and redirects back to the page one came from",
+    "login": "redirects to the OpenID Provider",
+    "login_callback": "the provider's redirect back: sets the session and redirects",
+    "room_export": "a download (CSV or XLSX) of a room's deliverables",
+    "room_file": "a download of a file in a room",
+    "consultation_export": "a download (DOCX, PDF or XLSX) of the compilation",
+    "plan_threads": "an HTML fragment that htmx and the live updates swap into the plan page "
+    "(checked after the swap in test_htmx_swaps.py)",
+    "plan_comments_export": "a download (CSV or XLSX) of a plan's comments",
+    "plan_events": "a stream of server-sent events for the live comments",
+    "followup_report_pdf": "the follow-up report as PDF",
+    "followup_export": "a download (CSV or XLSX) of the follow-up",
+    "api_openapi": "JSON: the follow-up API's description",
+    "api_matrix": "JSON API for reporting tools (bearer token)",
+    "api_organisations": "JSON API for reporting tools (bearer token)",
+    "api_evidence": "JSON API for reporting tools (bearer token)",
+    "api_not_found": "JSON 404 for anything else under /api",
+    "meeting_ics": "an iCalendar download of one meeting",
+    "calendar_feed": "a person's iCalendar feed",
+    "frg_export": "a download (JSON or CSV) of the volunteer's own data",
+    "healthz": "plain-text liveness probe for operations",
+    "readyz": "plain-text readiness probe for operations",
+    "static": "static files (CSS, JavaScript, images)",
+}
+
+
+@dataclass(frozen=True)
+class Visit:
+    route: str
+    persona: str
+    params: Mapping[str, object] = field(default_factory=dict)
+    query: str = ""
+
+    def url(self, table: list[BaseRoute]) -> str:
+        return path_of(table, self.route, **self.params) + self.query
+
+
+def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
+    """What the walk visits, as whom. Tokens: the one-time links from the mail and pages."""
+    nod, guide = w.room("nodvatten"), w.room("riktlinjer")
+    styrel, ready = w.room("el_styrel"), w.room("hojd_beredskap")
+    byggen, sbff, frg = w.organisation(BYGGEN), w.organisation(SBFF), w.organisation(FRG_BOTKYRKA)
+    omar = w.person("Omar Haddad")
+    water = {"room_id": nod, "organisation_id": byggen, "item_id": w.item(nod, "water_needs")}
+    styrel_item = {
+        "room_id": styrel,
+        "organisation_id": byggen,
+        "item_id": w.item(styrel, "styrel_users"),
+    }
+    plan = {"room_id": guide, "plan_id": w.one("SELECT id FROM plan WHERE room_id = ?", guide)}
+    held = w.one("SELECT id FROM meeting WHERE room_id = ?", guide)
+    ahead = w.one("SELECT id FROM meeting WHERE room_id IS NULL")
+    remiss = w.one("SELECT id FROM consultation WHERE room_id = ?", guide)
+    tomorrow = clock.local_now().date() + timedelta(days=1)
+    window = f"?starts_at={tomorrow}T08:00&ends_at={tomorrow}T12:00"
+    return [
+        # Anyone, not logged in
+        Visit("home", ANONYMOUS),
+        Visit("accessibility", ANONYMOUS),
+        Visit("dev_mail", ANONYMOUS),
+        Visit("invitation_open", ANONYMOUS, {"token": tokens["invitation"]}),
+        Visit("frg_invitation", ANONYMOUS, {"token": tokens["frg_invitation"]}),
+        Visit("frg_signup_open", ANONYMOUS, {"token": tokens["frg_signup"]}),
+        Visit("frg_answer", ANONYMOUS, {"token": tokens["frg_answer"]}),
+        Visit("frg_confirm_availability", ANONYMOUS, {"token": tokens["frg_availability"]}),
+        # The coordinator
+        Visit("home", "coordinator"),
+        Visit("organisations", "coordinator"),
+        Visit("organisation_new", "coordinator"),
+        Visit("organisation", "coordinator", {"organisation_id": sbff}),
+        Visit("organisation_edit", "coordinator", {"organisation_id": sbff}),
+        Visit("invitations", "coordinator"),
+        Visit("rooms", "coordinator"),
+        Visit("room_new", "coordinator"),
+        Visit("room", "coordinator", {"room_id": nod}),
+        Visit(
+            "room_phase",
+            "coordinator",
+            {
+                "room_id": nod,
+                "phase_id": w.one(
+                    "SELECT id FROM room_phase WHERE room_id = ? AND position = 2", nod
+                ),
+            },
+        ),
+        Visit(
+            "room_item",  # handed in: the coordinator's review
+            "coordinator",
+            {
+                "room_id": ready,
+                "organisation_id": sbff,
+                "item_id": w.item(ready, "readiness_status"),
+            },
+        ),
+        Visit(
+            "consultation_compilation", "coordinator", {"room_id": guide, "consultation_id": remiss}
+        ),
+        Visit("plan_draft", "coordinator", plan),
+        Visit("plan_compare", "coordinator", plan),
+        Visit("templates", "coordinator"),
+        Visit(
+            "template",
+            "coordinator",
+            {"template_id": w.one("SELECT id FROM process_template WHERE process = 'nodvatten'")},
+        ),
+        Visit("roles", "coordinator"),
+        Visit("api_tokens", "coordinator"),
+        Visit("meeting_new", "coordinator"),
+        Visit("meeting_edit", "coordinator", {"meeting_id": ahead}),
+        Visit(
+            "meeting_decision_action",
+            "coordinator",
+            {
+                "meeting_id": held,
+                "decision_id": w.one("SELECT id FROM meeting_decision WHERE meeting_id = ?", held),
+            },
+        ),
+        Visit("action_new", "coordinator"),
+        Visit("audit_log", "coordinator"),
+        Visit("frg", "coordinator"),
+        # A partner organisation's main contact
+        Visit("home", "main_contact"),
+        Visit("organisation", "main_contact", {"organisation_id": byggen}),
+        Visit("rooms", "main_contact"),
+        Visit("room", "main_contact", {"room_id": styrel}),
+        Visit("room_item", "main_contact", water),
+        Visit(
+            "water_edit",
+            "main_contact",
+            {**water, "row_id": w.one("SELECT min(id) FROM water_need WHERE room_id = ?", nod)},
+        ),
+        Visit("room_item", "main_contact", styrel_item),
+        Visit(
+            "styrel_edit",
+            "main_contact",
+            {
+                **styrel_item,
+                "row_id": w.one("SELECT min(id) FROM styrel_user WHERE room_id = ?", styrel),
+            },
+        ),
+        Visit(
+            "room_item",
+            "main_contact",
+            {
+                "room_id": ready,
+                "organisation_id": byggen,
+                "item_id": w.item(ready, "readiness_status"),
+            },
+        ),
+        Visit("room_files", "main_contact", {"room_id": ready}),
+        Visit("consultations", "main_contact", {"room_id": guide}),
+        Visit("consultation", "main_contact", {"room_id": guide, "consultation_id": remiss}),
+        Visit("meetings", "main_contact"),
+        Visit("meeting", "main_contact", {"meeting_id": held}),
+        Visit("meeting", "main_contact", {"meeting_id": ahead}),
+        Visit("calendar", "main_contact"),
+        # A member (representant) of a partner organisation
+        Visit("home", "member"),
+        Visit("room", "member", {"room_id": guide}),
+        Visit("plans", "member", {"room_id": guide}),
+        Visit("plan", "member", plan),
+        Visit(
+            "plan_comment_edit",
+            "member",
+            {**plan, "comment_id": w.one("SELECT id FROM plan_comment WHERE author_id = ?", omar)},
+        ),
+        Visit("actions", "member"),
+        Visit(
+            "action",
+            "member",
+            {"action_id": w.one("SELECT id FROM action WHERE person_id = ?", omar)},
+        ),
+        # The follow-up reader
+        Visit("home", "followup_reader"),
+        Visit("followup", "followup_reader"),
+        Visit(
+            "followup_cell", "followup_reader", query=f"?organisation={byggen}&process=riktlinjer"
+        ),
+        Visit("followup_process", "followup_reader", {"process": "riktlinjer"}),
+        Visit("followup_report", "followup_reader"),
+        # The FRG lead
+        Visit("home", "frg_lead"),
+        Visit("frg", "frg_lead"),
+        Visit("frg_lead", "frg_lead", {"organisation_id": frg}),
+        Visit("frg_skills", "frg_lead", {"organisation_id": frg}),
+        Visit("frg_search", "frg_lead", {"organisation_id": frg}, query=window),
+        Visit("frg_overview", "frg_lead", {"organisation_id": frg}),
+        Visit("frg_callout_new", "frg_lead", {"organisation_id": frg}),
+        Visit(
+            "frg_callout",
+            "frg_lead",
+            {"organisation_id": frg, "callout_id": w.one("SELECT min(id) FROM frg_callout")},
+        ),
+        # An FRG volunteer
+        Visit("home", "volunteer"),
+        Visit("frg", "volunteer"),
+        Visit("frg_profile", "volunteer", {"organisation_id": frg}),
+        Visit("frg_availability", "volunteer", {"organisation_id": frg}),
+        Visit("frg_my_data", "volunteer", {"organisation_id": frg}),
+    ]
+
+
+def may_see(visit: Visit) -> bool:
+    """Whether the route's access policy lets the visit's persona in (object-level checks are
+    the portal's to make: the visit must then answer 200)."""
+    policy = next(r for r in TABLE if getattr(r, "name", None) == visit.route).access  # type: ignore[attr-defined]
+    if policy.coordinator:
+        return visit.persona == "coordinator"
+    if policy.followup:
+        return visit.persona in ("coordinator", "followup_reader")
+    if policy.needs_login:
+        return visit.persona != ANONYMOUS
+    return True
+
+
+@pytest.fixture(scope="module")
+def people(browser: Browser, dev_portal: str) -> Iterator[People]:
+    everyone = People(browser, dev_portal)
+    yield everyone
+    everyone.close()
+
+
+def one_time_links(w: World, people: People) -> dict[str, str]:
+    """The tokens of the one-time links: from the mail the demo data sent, and made here the way
+    people make them (a main contact invites a colleague, the FRG lead opens a sign-up link)."""
+    erik = people["main_contact"].page
+    erik.goto(w.portal + path_of(TABLE, "organisation", organisation_id=w.organisation(BYGGEN)))
+    erik.get_by_role("textbox", name="E-postadress").fill("lisa.berg@botkyrkabyggen.example")
+    erik.get_by_role("button", name="Skicka inbjudan").click()
+    expect(erik.get_by_text("lisa.berg@botkyrkabyggen.example", exact=True)).to_be_visible()
+
+    johan = people["frg_lead"].page
+    johan.goto(w.portal + path_of(TABLE, "frg_lead", organisation_id=w.organisation(FRG_BOTKYRKA)))
+    johan.get_by_role("button", name="Skapa ny anmälningslänk").click()
+    signup = johan.locator("code.frg-link").inner_text()
+
+    lina = "lina.virtanen@example.se"
+    return {
+        "invitation": w.mail_link("/inbjudan/", to="lisa.berg@botkyrkabyggen.example"),
+        "frg_invitation": w.mail_link("/frg/inbjudan/", to="amira.hassan@example.se"),
+        "frg_signup": signup,
+        "frg_answer": w.mail_link("/frg/svar/", to=lina),
+        "frg_availability": w.mail_link("/frg/tillganglighet/", to=lina),
+    }
+
+
+def test_every_get_route_is_visited_or_excluded_with_a_reason(
+    dev_portal: str, people: People
+) -> None:
+    w = World.of(dev_portal)
+    links = one_time_links(w, people)
+    tokens = {name: link.rsplit("/", 1)[1] for name, link in links.items()}
+    plan = visits(w, tokens)
+
+    visited = {v.route for v in plan}
+    assert [v for v in plan if not may_see(v)] == [], "visits as someone the route refuses"
+    assert unknown(TABLE, visited, EXCLUDED) == set()
+    assert visited.isdisjoint(EXCLUDED), visited & set(EXCLUDED)
+    assert unvisited(TABLE, visited, EXCLUDED) == set(), "routes neither visited nor excluded"
+
+    failures: list[str] = []
+    for visit in plan:
+        checked = people[visit.persona]
+        p = checked.page
+        url = dev_portal + visit.url(TABLE)
+        errors_before = len(checked.console_errors)
+        try:
+            response = p.goto(url)
+            assert response is not None
+            assert response.status == 200, f"status {response.status}"
+            assert response.headers["content-type"].startswith("text/html")
+            expect(p.locator("html")).to_have_attribute("lang", "sv")
+            expect(p.get_by_role("heading", level=1)).to_be_visible()
+            checked.assert_accessible()
+            assert checked.console_errors[errors_before:] == []
+        except AssertionError as failure:
+            failures.append(f"{visit.route} as {visit.persona} ({url}):\n{failure}")
+    assert failures == [], "\n\n".join(failures)
+    assert people.console_errors() == []
+
+
+# --- the walk's own guarantee ------------------------------------------------------------
+
+
+async def _view(ctx: Ctx) -> Response:  # pragma: no cover - never called
+    raise NotImplementedError
+
+
+def test_a_route_added_without_a_visit_fails_the_walk() -> None:
+    visited = get_route_names(TABLE) - set(EXCLUDED)
+    assert unvisited(TABLE, visited, EXCLUDED) == set()
+
+    added = PortalRoute("/nytt", _view, name="brand_new_page", access=PUBLIC, methods=["GET"])
+    posted = PortalRoute("/nytt", _view, name="brand_new_form", access=PUBLIC, methods=["POST"])
+    assert unvisited([*TABLE, added, posted], visited, EXCLUDED) == {"brand_new_page"}
+    # A visit as someone the route's policy refuses is caught before the walk.
+    assert not may_see(Visit("roles", "member"))
+    assert not may_see(Visit("followup", "frg_lead"))
+    assert not may_see(Visit("rooms", ANONYMOUS))
+    assert may_see(Visit("followup", "followup_reader"))
+    assert may_see(Visit("frg_answer", ANONYMOUS))
+    # A page the walk visits that left the table is caught too.
+    assert unknown(TABLE, visited | {"gone_page"}, EXCLUDED) == {"gone_page"}
