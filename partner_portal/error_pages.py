@@ -95,9 +95,7 @@ async def database_error(request: Request, exc: Exception) -> Response:
     say that (503 with Retry-After) rather than "something broke"."""
     if not _overloaded(exc):
         return await server_error(request, exc)
-    log.warning(
-        "database busy on %s %s: %s", request.method, request.url.path, type(exc).__name__
-    )
+    log.warning("database busy on %s %s: %s", request.method, request.url.path, type(exc).__name__)
     busy = ServiceUnavailable(
         _("Portalen är upptagen just nu och ingenting sparades. Försök igen om en stund."),
         title=_("Försök igen"),

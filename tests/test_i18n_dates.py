@@ -8,7 +8,7 @@ import pytest
 from babel.dates import format_date as babel_date
 from babel.dates import format_datetime as babel_datetime
 
-from partner_portal import i18n
+from partner_portal import clock, i18n
 from partner_portal.clock import TIMEZONE
 
 # Around the spring and autumn changes, New Year's Eve in UTC and a leap day.
@@ -20,6 +20,12 @@ MOMENTS = [
     datetime(2031, 12, 31, 23, 30, tzinfo=UTC),
     datetime(2028, 2, 29, 12, 0, tzinfo=UTC) + timedelta(microseconds=1),
 ]
+
+
+@pytest.fixture(autouse=True)
+def _a_clock_of_its_own() -> None:
+    """These tests name their moments: each runs on a clock set here."""
+    clock.freeze(MOMENTS[0])
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])
