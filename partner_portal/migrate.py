@@ -1,17 +1,27 @@
-"""Schema migrations through Alembic without an ini file: ``partner-portal migrate``, /readyz."""
+"""Schema migrations through Alembic without an ini file: ``partner-portal migrate``, /readyz.
+
+Alembic is imported inside the functions that migrate: a web process only needs to know the
+newest revision (for /readyz), and importing Alembic for that would cost it ~40 MiB for good.
+"""
 
 from __future__ import annotations
 
-from alembic import command
-from alembic.config import Config
-from alembic.script import ScriptDirectory
+import ast
+from pathlib import Path
+from typing import TYPE_CHECKING
+
 from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from partner_portal.resources import resource_dir
 
+if TYPE_CHECKING:
+    from alembic.config import Config
+
 
 def alembic_config(database_url: str | None = None, connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", str(resource_dir("migrations")))
     if database_url:
@@ -23,16 +33,55 @@ def alembic_config(database_url: str | None = None, connection: Connection | Non
 
 def upgrade(database_url: str) -> None:
     """Apply every migration (runs its own event loop: call it outside one)."""
+    from alembic import command
+
     command.upgrade(alembic_config(database_url), "head")
 
 
 async def upgrade_on(connection: AsyncConnection) -> None:
     """Apply every migration on an open connection (from inside an event loop)."""
+    from alembic import command
+
     await connection.run_sync(lambda sync: command.upgrade(alembic_config(connection=sync), "head"))
 
 
 def head_revision() -> str | None:
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    """The newest revision, as Alembic would name it, read from the revision files' own
+    ``revision`` and ``down_revision`` assignments (tests/test_startup_footprint.py holds
+    the two equal)."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for path in sorted((resource_dir("migrations") / "versions").glob("*.py")):
+        found = _assignments(path)
+        if isinstance(found.get("revision"), str):
+            revisions.add(found["revision"])
+            down = found.get("down_revision")
+            if isinstance(down, str):
+                parents.add(down)
+            elif isinstance(down, tuple | list):
+                parents.update(str(each) for each in down)
+    heads = sorted(revisions - parents)
+    if len(heads) > 1:
+        raise RuntimeError(f"migrations have several heads: {', '.join(heads)}")
+    return heads[0] if heads else None
+
+
+def _assignments(path: Path) -> dict[str, object]:
+    found: dict[str, object] = {}
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        target: ast.expr
+        if isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value = node.target, node.value
+        elif isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        else:
+            continue
+        if isinstance(target, ast.Name):
+            try:
+                found[target.id] = ast.literal_eval(value)
+            except ValueError:
+                continue
+    return found
 
 
 async def current_revision(connection: AsyncConnection) -> str | None:

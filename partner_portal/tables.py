@@ -11,11 +11,6 @@ import io
 from collections.abc import Iterable, Sequence
 from typing import TypeAlias
 
-from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-
 Cell: TypeAlias = str | int
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 XLSX_MEDIA_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -53,6 +48,13 @@ def xlsx_bytes(
     *,
     text_columns: frozenset[int] = frozenset(),
 ) -> bytes:
+    # Imported here, not at the top: openpyxl costs every web process ~18 MiB, and only the
+    # few who download a spreadsheet need it.
+    from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     assert sheet is not None

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from fpdf import FPDF
-
 from partner_portal.followup.report import Report
 
 _OUTSIDE_LATIN_1 = {"–": "-", "—": "-", "”": '"', "“": '"', "’": "'", "…": "...", "×": "x"}
@@ -34,6 +32,9 @@ def render(
 ) -> bytes:
     """``answers`` are (heading, paragraph) in the reader's language, already worded by the
     view from the same numbers as the HTML page."""
+    # Imported here: fpdf2 (with fontTools) costs every web process ~30 MiB at start-up.
+    from fpdf import FPDF
+
     pdf = FPDF(orientation="landscape", format="A4")
     pdf.set_title(_latin(title))
     pdf.set_author("Botkyrka kommun")
