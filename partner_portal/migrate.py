@@ -53,8 +53,9 @@ def head_revision() -> str | None:
     parents: set[str] = set()
     for path in sorted((resource_dir("migrations") / "versions").glob("*.py")):
         found = _assignments(path)
-        if isinstance(found.get("revision"), str):
-            revisions.add(found["revision"])
+        revision = found.get("revision")
+        if isinstance(revision, str):
+            revisions.add(revision)
             down = found.get("down_revision")
             if isinstance(down, str):
                 parents.add(down)
