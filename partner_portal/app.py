@@ -16,6 +16,7 @@ from starlette.middleware import Middleware
 
 from partner_portal import error_pages, jobs
 from partner_portal.auth.oidc import OidcClient
+from partner_portal.compression import CompressionMiddleware
 from partner_portal.db import create_engine, session_factory
 from partner_portal.errors import PortalError
 from partner_portal.middleware import (
@@ -70,6 +71,7 @@ def create_app(settings: Settings, *, run_jobs: bool = False, dev: Any = None) -
         debug=False,
         routes=table,
         middleware=[
+            Middleware(CompressionMiddleware),
             Middleware(SecurityHeadersMiddleware, settings=settings),
             Middleware(AllowedHostsMiddleware, settings=settings),
             Middleware(LanguageMiddleware),

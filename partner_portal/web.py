@@ -7,7 +7,10 @@ the response ``no-store``. Views stay thin: parse, call one service function, re
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hmac
+import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -253,8 +256,35 @@ def _check_origin(request: Request, session: ActiveSession | None) -> ActiveSess
 def _check_token(request: Request, session: ActiveSession, form_value: str | None) -> None:
     """The header (htmx) or the form field must equal the session's token."""
     sent = request.headers.get(CSRF_HEADER) or form_value
-    if not sent or not hmac.compare_digest(sent.encode(), session.csrf_token.encode()):
+    if not sent or not csrf_matches(sent, session.csrf_token):
         raise CsrfFailure()
+
+
+def masked_csrf_token(token: str) -> str:
+    """The session's CSRF token under a fresh one-time pad, for one page (as Django does).
+
+    Pages are compressed: were the same secret in every page, its compressed size beside text an
+    attacker can reflect into the page would leak it byte by byte (BREACH). Masked, it never
+    repeats."""
+    raw = token.encode()
+    pad = secrets.token_bytes(len(raw))
+    masked = bytes(a ^ b for a, b in zip(pad, raw, strict=True))
+    return base64.urlsafe_b64encode(pad + masked).decode()
+
+
+def csrf_matches(sent: str, token: str) -> bool:
+    """``sent`` is the token itself or a mask of it (masked_csrf_token)."""
+    raw = token.encode()
+    if len(sent) != len(token):
+        try:
+            data = base64.urlsafe_b64decode(sent.encode("ascii"))
+        except (UnicodeEncodeError, binascii.Error, ValueError):
+            return False
+        if len(data) != 2 * len(raw):
+            return False
+        pad, masked = data[: len(raw)], data[len(raw) :]
+        return hmac.compare_digest(bytes(a ^ b for a, b in zip(pad, masked, strict=True)), raw)
+    return hmac.compare_digest(sent.encode(), raw)
 
 
 def url_path(
@@ -278,7 +308,7 @@ def page_context(request: Request, session: ActiveSession | None) -> dict[str, A
     return {
         "request": request,
         "person": session.person if session else None,
-        "csrf_token": session.csrf_token if session else "",
+        "csrf_token": masked_csrf_token(session.csrf_token) if session else "",
         "lang": i18n.current_language.get(),
         "url": url,
         "static": static,
