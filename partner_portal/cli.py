@@ -7,6 +7,8 @@ import asyncio
 import contextlib
 import logging
 import re
+import signal
+import subprocess
 import sys
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import ExitStack
@@ -15,6 +17,7 @@ from typing import TypeVar
 
 import uvicorn
 from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.applications import Starlette
 from starlette.datastructures import Secret
 
 from partner_portal import clock, migrate
@@ -44,6 +47,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument(
+        "--workers",
+        type=_positive,
+        default=1,
+        metavar="N",
+        help="web processes sharing the socket (default 1); jobs then run in one more process",
+    )
+    serve.add_argument(
         "--no-worker", action="store_true", help="leave background jobs to `partner-portal worker`"
     )
 
@@ -58,10 +68,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
 
     args = parser.parse_args(argv)
-    logging.basicConfig(
-        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    logging.getLogger("httpx2").setLevel(logging.WARNING)  # one line per provider request
+    _configure_logging()
     try:
         if args.command == "dev":
             return _dev(args)
@@ -82,6 +89,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     parser.error(f"unknown command {args.command}")
     return 2  # pragma: no cover
+
+
+def _configure_logging() -> None:
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    logging.getLogger("httpx2").setLevel(logging.WARNING)  # one line per provider request
 
 
 def _start_clock(settings: Settings) -> None:
@@ -114,9 +128,47 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 2
-    app = create_app(settings, run_jobs=not args.no_worker)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    if args.workers == 1:
+        app = create_app(settings, run_jobs=not args.no_worker)
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+        return 0
+    # Several web processes: each builds its app from the environment (web_app); the
+    # background jobs run once, in a process of their own beside them, stopped with them.
+    jobs = None
+    if not args.no_worker:
+        jobs = subprocess.Popen([sys.executable, "-m", "partner_portal.cli", "worker"])
+    try:
+        uvicorn.run(
+            "partner_portal.cli:web_app",
+            factory=True,
+            workers=args.workers,
+            host=args.host,
+            port=args.port,
+            log_level="info",
+        )
+    finally:
+        if jobs is not None:
+            jobs.send_signal(signal.SIGINT)
+            try:
+                jobs.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                jobs.kill()
     return 0
+
+
+def web_app() -> Starlette:
+    """One web process of `serve --workers N` (uvicorn calls this in each)."""
+    _configure_logging()
+    settings = load_settings()
+    _start_clock(settings)
+    return create_app(settings, run_jobs=False)
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be 1 or more")
+    return number
 
 
 def _dev(args: argparse.Namespace) -> int:

@@ -181,3 +181,72 @@ async def test_the_worker_runs_until_stopped(tmp_path: Path) -> None:
     await asyncio.wait_for(process.wait(), timeout=20)
 
     assert process.returncode == 0
+
+
+def _children(pid: int) -> set[int]:
+    found = set()
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.add(int(stat.parent.name))
+    return found
+
+
+def _alive(pid: int) -> str | None:
+    """The command line of a process that still runs (zombies are gone for this purpose)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return None
+    return None if state == "Z" else command
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="counts processes through /proc")
+async def test_serve_with_several_workers_shares_one_socket_and_stops_them_all(
+    tmp_path: Path, unused_port: int
+) -> None:
+    await run(["migrate"], {"PORTAL_DATA_DIR": str(tmp_path)})
+    with running_provider({}) as provider:
+        process = await asyncio.create_subprocess_exec(
+            COMMAND,
+            "serve",
+            "--port",
+            str(unused_port),
+            "--workers",
+            "2",
+            env={
+                "PATH": os.environ["PATH"],
+                "PORTAL_DATA_DIR": str(tmp_path),
+                "PORTAL_OIDC_ISSUER": provider.issuer,
+                "PORTAL_BASE_URL": f"http://127.0.0.1:{unused_port}",
+            },
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        base = f"http://127.0.0.1:{unused_port}"
+        try:
+            await wait_until_answering(f"{base}/healthz", process)
+            async with httpx.AsyncClient() as client:
+                ready = [await client.get(f"{base}/readyz") for _ in range(4)]
+            started = _children(process.pid)
+        finally:
+            process.send_signal(signal.SIGINT)
+            await asyncio.wait_for(process.wait(), timeout=30)
+
+    assert [response.status_code for response in ready] == [200] * 4
+    # Two web processes and the background jobs' own process (multiprocessing may add a helper).
+    assert len(started) >= 3
+    assert process.returncode == 0
+    left = [pid for pid in started if await asyncio.to_thread(_alive, pid)]
+    assert left == []
+
+
+async def test_serve_refuses_a_worker_count_below_one(tmp_path: Path) -> None:
+    status, _, err = await run(["serve", "--workers", "0"], {"PORTAL_DATA_DIR": str(tmp_path)})
+    assert status == 2
+    assert "--workers" in err
+    assert "Traceback" not in err
