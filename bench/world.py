@@ -25,7 +25,7 @@ from partner_portal.auth import sessions
 from partner_portal.auth.models import LoginSession, Person, PortalRole
 from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.db import create_engine, session_factory
-from partner_portal.devtools.seed import DEMO_ROOM, seed_demo
+from partner_portal.devtools.seed import demo_room_name, seed_demo
 from partner_portal.migrate import upgrade
 from partner_portal.organisations.models import Membership, MembershipRole, Organisation
 from partner_portal.plans import service as plans
@@ -130,7 +130,9 @@ async def build(database_url: str, data_dir: Path, *, users: int, comments: int)
     try:
         async with session_factory(engine)() as db:
             await seed_demo(db, issuer=ISSUER, settings=settings)
-            room_id = await db.scalar(sa.select(col(Room.id)).where(col(Room.name) == DEMO_ROOM))
+            room_id = await db.scalar(
+                sa.select(col(Room.id)).where(col(Room.name) == demo_room_name())
+            )
             byggen = await db.scalar(
                 sa.select(col(Organisation.id)).where(
                     col(Organisation.name_key) == "ab botkyrkabyggen"

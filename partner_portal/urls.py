@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from starlette.convertors import Convertor
 from starlette.routing import BaseRoute, Mount, NoMatchFound, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Receive, Scope, Send
@@ -28,15 +29,32 @@ class UrlTable:
         self._routes: dict[str, Route | Mount] = {
             r.name: r for r in routes if isinstance(r, Route | Mount) and r.name
         }
+        # Plain routes: the path format and its parameters' convertors, so that building a URL
+        # is a substitution (the convertors still check and format each value).
+        self._formats: dict[str, tuple[str, dict[str, Convertor[Any]]]] = {
+            name: (route.path_format, route.param_convertors)
+            for name, route in self._routes.items()
+            if isinstance(route, Route)
+        }
         self._static_dir = static_dir
         self._static: dict[str, str] = {}
 
     def path(self, name: str, /, **params: Any) -> str:
         """The path of the route named ``name`` with these path parameters."""
-        route = self._routes.get(name)
-        if route is None:
+        found = self._formats.get(name)
+        if found is None:
+            route = self._routes.get(name)
+            if route is None:
+                raise NoMatchFound(name, params)
+            return str(route.url_path_for(name, **params))
+        path_format, convertors = found
+        if params.keys() != convertors.keys():
             raise NoMatchFound(name, params)
-        return str(route.url_path_for(name, **params))
+        if not params:
+            return path_format
+        return path_format.format_map(
+            {key: convertors[key].to_string(value) for key, value in params.items()}
+        )
 
     def static(self, path: str) -> str:
         """The URL of a static file, with a hash of its content (computed once per file)."""

@@ -20,6 +20,11 @@ class Thread:
     comment: CommentRow
     replies: list[CommentRow]
 
+    @property
+    def comments(self) -> list[CommentRow]:
+        """The thread's comment, then its replies (the order they are shown in)."""
+        return [self.comment, *self.replies]
+
 
 @dataclass(slots=True)
 class Threads:
