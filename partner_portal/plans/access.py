@@ -16,7 +16,7 @@ from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.errors import NotFound
 from partner_portal.plans import queries
 from partner_portal.plans.queries import PlanRow
-from partner_portal.rooms.access import RoomAccess, room_for
+from partner_portal.rooms.access import RoomAccess, access_from
 from partner_portal.rooms.models import ParticipationStatus
 
 
@@ -51,9 +51,9 @@ class PlanAccess:
 async def plan_for(
     db: AsyncSession, person: CurrentPerson, room_id: int, plan_id: int
 ) -> PlanAccess:
-    """The plan as this person may see it, or NotFound. Three queries."""
-    room = await room_for(db, person, room_id)
-    plan = await queries.plan(db, room_id, plan_id)
+    """The plan as this person may see it, or NotFound. One query."""
+    room_row, mine, plan = await queries.plan_access(db, person.id, room_id, plan_id)
+    room = access_from(person, room_row, mine)
     if plan is None or (plan.latest_version == 0 and not room.is_coordinator):
         raise NotFound()
     return PlanAccess(room, plan)

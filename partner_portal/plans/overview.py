@@ -147,19 +147,16 @@ async def plan_page(
 async def section_threads(
     db: AsyncSession, access: PlanAccess, section_id: int, *, reader_id: int, now: datetime
 ) -> Threads:
-    """One published section's comments (the fragment a live update fetches). Two queries."""
-    headings = await queries.published_headings(db, access.plan.id)
-    if section_id not in headings:
+    """One published section's comments (the fragment a live update fetches). One query."""
+    section = await queries.published_section(db, access.plan.id, section_id)
+    if section is None:
         raise NotFound()
-    key, heading = headings[section_id]
-    comments = await queries.comments(db, access.plan.id, section_id=section_id)
-    changed_in = await queries.section_changed_in(db, section_id)
     return _threads(
         section_id,
-        key,
-        heading,
-        comments,
-        changed_in_version=changed_in,
+        section.key,
+        section.heading,
+        section.comments,
+        changed_in_version=section.changed_in_version,
         reader_id=reader_id,
         may_edit=not access.room.room.is_closed,
         now=now,

@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from partner_portal.auth.models import Person
-from partner_portal.organisations.models import Organisation
+from partner_portal.organisations.models import MembershipRole, Organisation
 from partner_portal.plans.models import (
     Plan,
     PlanComment,
@@ -19,6 +19,8 @@ from partner_portal.plans.models import (
     PlanVersion,
     PlanVersionSection,
 )
+from partner_portal.rooms.models import ParticipationStatus, Room
+from partner_portal.rooms.queries import ROOM_ACCESS, RoomRow, room_access_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +94,40 @@ _PLAN = (
     col(Plan.latest_version),
     col(Plan.draft_updated_at),
 )
+
+
+_PLAN_FIELDS = ("id", "room_id", "title", "latest_version", "draft_updated_at")
+
+
+def _plan_access_statement() -> Any:
+    labelled: list[Any] = [
+        column.label(f"plan_{name}") for name, column in zip(_PLAN_FIELDS, _PLAN, strict=True)
+    ]
+    return ROOM_ACCESS.add_columns(*labelled).outerjoin(
+        Plan,
+        sa.and_(col(Plan.id) == sa.bindparam("plan_id"), col(Plan.room_id) == col(Room.id)),
+    )
+
+
+# Built once (see rooms.queries.ROOM_ACCESS): room, the person's organisations in it, the plan.
+PLAN_ACCESS = _plan_access_statement()
+
+
+async def plan_access(
+    db: AsyncSession, person_id: int, room_id: int, plan_id: int
+) -> tuple[RoomRow | None, dict[int, tuple[MembershipRole, ParticipationStatus]], PlanRow | None]:
+    """The room, the person's organisations in it and the plan, in one query."""
+    rows = (
+        await db.execute(
+            PLAN_ACCESS, {"room_id": room_id, "person_id": person_id, "plan_id": plan_id}
+        )
+    ).all()
+    room, mine = room_access_rows(rows)
+    if not rows or rows[0].plan_id is None:
+        return room, mine, None
+    first = rows[0]._mapping
+    plan = PlanRow(**{name: first[f"plan_{name}"] for name in _PLAN_FIELDS})
+    return room, mine, plan
 
 
 async def plan(db: AsyncSession, room_id: int, plan_id: int) -> PlanRow | None:
@@ -225,6 +261,89 @@ async def comments(
     return [CommentRow(**row._mapping) for row in rows]
 
 
+@dataclass(frozen=True, slots=True)
+class PublishedSection:
+    key: str
+    heading: str  # in the latest version that had the section
+    changed_in_version: int
+    comments: list[CommentRow]
+
+
+def _section_threads_statement() -> Any:
+    latest_heading = (
+        sa.select(col(PlanVersionSection.heading))
+        .join(PlanVersion, col(PlanVersion.id) == col(PlanVersionSection.version_id))
+        .where(
+            col(PlanVersionSection.section_id) == col(PlanSection.id),
+            col(PlanVersion.plan_id) == col(PlanSection.plan_id),
+        )
+        .order_by(col(PlanVersion.number).desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return (
+        sa.select(
+            col(PlanSection.key).label("section_key"),
+            col(PlanSection.changed_in_version).label("section_changed_in"),
+            latest_heading.label("section_heading"),
+            col(PlanComment.id),
+            col(PlanComment.section_id),
+            col(PlanComment.parent_id),
+            col(PlanComment.version_number),
+            col(PlanComment.author_id),
+            col(Person.name).label("author_name"),
+            col(PlanComment.organisation_id),
+            col(Organisation.name).label("organisation_name"),
+            col(PlanComment.body),
+            col(PlanComment.created_at),
+            col(PlanComment.edited_at),
+        )
+        .select_from(PlanSection)
+        .outerjoin(
+            PlanComment,
+            sa.and_(
+                col(PlanComment.section_id) == col(PlanSection.id),
+                col(PlanComment.plan_id) == col(PlanSection.plan_id),
+            ),
+        )
+        .outerjoin(Person, col(Person.id) == col(PlanComment.author_id))
+        .outerjoin(Organisation, col(Organisation.id) == col(PlanComment.organisation_id))
+        .where(
+            col(PlanSection.id) == sa.bindparam("section_id"),
+            col(PlanSection.plan_id) == sa.bindparam("plan_id"),
+        )
+        .order_by(col(PlanComment.created_at), col(PlanComment.id))
+    )
+
+
+# Built once: the comment fragment's one query (the section as published, and its comments).
+SECTION_THREADS = _section_threads_statement()
+_COMMENT_FIELDS = tuple(CommentRow.__dataclass_fields__)
+
+
+async def published_section(
+    db: AsyncSession, plan_id: int, section_id: int
+) -> PublishedSection | None:
+    """A section of this plan that has been published, with its comments (oldest first); None
+    for a section never published or of another plan. One query."""
+    rows: Any = (
+        await db.execute(SECTION_THREADS, {"section_id": section_id, "plan_id": plan_id})
+    ).all()
+    if not rows or rows[0].section_heading is None:
+        return None
+    first = rows[0]
+    return PublishedSection(
+        key=first.section_key,
+        heading=first.section_heading,
+        changed_in_version=int(first.section_changed_in or 0),
+        comments=[
+            CommentRow(**{name: row._mapping[name] for name in _COMMENT_FIELDS})
+            for row in rows
+            if row.id is not None
+        ],
+    )
+
+
 async def section(db: AsyncSession, plan_id: int, section_id: int) -> DraftSectionRow | None:
     """A section of this plan, published or not (the caller decides what may be shown)."""
     row = (
@@ -239,13 +358,6 @@ async def section(db: AsyncSession, plan_id: int, section_id: int) -> DraftSecti
         )
     ).one_or_none()
     return DraftSectionRow(**row._mapping) if row else None
-
-
-async def section_changed_in(db: AsyncSession, section_id: int) -> int:
-    value = await db.scalar(
-        sa.select(col(PlanSection.changed_in_version)).where(col(PlanSection.id) == section_id)
-    )
-    return int(value or 0)
 
 
 async def comment(db: AsyncSession, plan_id: int, comment_id: int) -> CommentRow | None:

@@ -41,11 +41,17 @@ class RoomAccess:
 
 
 async def room_for(db: AsyncSession, person: CurrentPerson, room_id: int) -> RoomAccess:
-    """The room as this person may see it, or NotFound. Two queries."""
-    room = await queries.room(db, room_id)
-    if room is None:
-        raise NotFound()
-    mine = await queries.my_participating_organisations(db, person.id, room_id)
-    if not person.is_coordinator and not mine:
+    """The room as this person may see it, or NotFound. One query."""
+    room, mine = await queries.room_access(db, person.id, room_id)
+    return access_from(person, room, mine)
+
+
+def access_from(
+    person: CurrentPerson,
+    room: RoomRow | None,
+    mine: dict[int, tuple[MembershipRole, ParticipationStatus]],
+) -> RoomAccess:
+    """The rule, apart from the query: coordinators and the room's organisations' people."""
+    if room is None or (not person.is_coordinator and not mine):
         raise NotFound()
     return RoomAccess(room, person.is_coordinator, mine)

@@ -164,12 +164,15 @@ async def rooms_for(db: AsyncSession, person_id: int, *, everything: bool) -> li
     return [RoomRow(**row._mapping) for row in await db.execute(query)]
 
 
-async def my_participating_organisations(
-    db: AsyncSession, person_id: int, room_id: int
-) -> dict[int, tuple[MembershipRole, ParticipationStatus]]:
-    """The person's organisations in this room (invited or accepted), with their role."""
-    rows: Any = await db.execute(
-        sa.select(col(Membership.organisation_id), col(Membership.role), col(Participation.status))
+def _my_organisations_in(room_id: Any, person_id: Any) -> Any:
+    """The person's organisations invited to or taking part in the room, with their role."""
+    return (
+        sa.select(
+            col(Participation.room_id),
+            col(Membership.organisation_id),
+            col(Membership.role),
+            col(Participation.status),
+        )
         .join(
             Participation,
             sa.and_(
@@ -184,8 +187,50 @@ async def my_participating_organisations(
             col(Organisation.is_active).is_(True),
             col(Participation.status).in_(VISIBLE),
         )
+        .subquery("mine")
     )
-    return {row.organisation_id: (row.role, row.status) for row in rows}
+
+
+def _room_access_statement() -> Any:
+    mine = _my_organisations_in(sa.bindparam("room_id"), sa.bindparam("person_id"))
+    return (
+        _room_columns()
+        .add_columns(mine.c.organisation_id, mine.c.role, mine.c.status)
+        .outerjoin(mine, mine.c.room_id == col(Room.id))
+        .where(col(Room.id) == sa.bindparam("room_id"))
+    )
+
+
+# Built once: the statement every room URL runs first (SQLAlchemy then reuses its compiled form
+# without working out a cache key from a new statement object on each request).
+ROOM_ACCESS = _room_access_statement()
+
+_ROOM_FIELDS = ("id", "name", "process", "starts_on", "ends_on", "current_position", "is_closed")
+
+
+def room_access_rows(
+    rows: Sequence[Any],
+) -> tuple[RoomRow | None, dict[int, tuple[MembershipRole, ParticipationStatus]]]:
+    """The room and the person's organisations in it, from ROOM_ACCESS's rows (one per
+    organisation, or one with no organisation; none when there is no such room)."""
+    if not rows:
+        return None, {}
+    first = rows[0]._mapping
+    room = RoomRow(**{name: first[name] for name in _ROOM_FIELDS})
+    mine = {
+        row.organisation_id: (row.role, row.status)
+        for row in rows
+        if row.organisation_id is not None
+    }
+    return room, mine
+
+
+async def room_access(
+    db: AsyncSession, person_id: int, room_id: int
+) -> tuple[RoomRow | None, dict[int, tuple[MembershipRole, ParticipationStatus]]]:
+    """The room and the person's organisations in it, in one query."""
+    rows = (await db.execute(ROOM_ACCESS, {"room_id": room_id, "person_id": person_id})).all()
+    return room_access_rows(rows)
 
 
 async def phases(db: AsyncSession, room_id: int) -> list[PhaseRow]:

@@ -386,8 +386,34 @@ async def test_the_plan_page_takes_the_same_number_of_queries_whatever_the_comme
         await comment(db, app, bob, room_id, plan_id, section, f"Kommentar {n}")
     many, result = await statements_during(query_counter, db, page)
 
-    assert few == many == 6
+    assert few == many == 4  # access (room, memberships, plan), versions, sections, comments
     assert sum(s.threads.count for s in result.sections) == 21
+
+
+async def test_a_sections_comment_fragment_takes_two_queries_whatever_the_comments(
+    app: Starlette,
+    db: AsyncSession,
+    world: dict[str, int],
+    bob: Persona,
+    query_counter: QueryCounter,
+) -> None:
+    room_id, plan_id, section_id = world["room_id"], world["plan_id"], world["section_id"]
+    reader = as_current(bob)
+
+    async def fragment() -> overview.Threads:
+        access = await plan_for(db, reader, room_id, plan_id)
+        return await overview.section_threads(
+            db, access, section_id, reader_id=bob.id, now=clock.now()
+        )
+
+    none, empty = await statements_during(query_counter, db, fragment)
+    for n in range(12):
+        await comment(db, app, bob, room_id, plan_id, section_id, f"Kommentar {n}")
+    many, full = await statements_during(query_counter, db, fragment)
+
+    assert none == many == 2  # access, then the section with its comments
+    assert (empty.count, full.count) == (0, 12)
+    assert full.heading == empty.heading != ""
 
 
 async def test_a_comment_makes_the_organisation_active_in_the_boards_follow_up(
