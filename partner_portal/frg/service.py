@@ -21,6 +21,7 @@ from partner_portal.audit.models import AuditAction
 from partner_portal.audit.queries import count_recent
 from partner_portal.audit.service import record, record_read
 from partner_portal.auth.sessions import CurrentPerson, hash_token
+from partner_portal.db import forget_deleted
 from partner_portal.errors import Gone, NotFound, TooManyRequests
 from partner_portal.forms import FormInvalid
 from partner_portal.frg import queries, tokens
@@ -621,7 +622,8 @@ async def delete_volunteer(
     (no link to them); invitations they accepted or that were sent to their address are
     deleted, and so is every FRG mail to them in the outbox. The login identity (``person``)
     is the portal's, not the register's, and stays. Side effects: an audit event (no personal
-    data). One transaction."""
+    data). One transaction; then, on SQLite, nothing of it is left in the database file or
+    its write-ahead log (see forget_deleted)."""
     recipient_ids = list(
         await db.scalars(
             sa.select(col(Recipient.id)).where(col(Recipient.volunteer_id) == volunteer.id)
@@ -673,6 +675,7 @@ async def delete_volunteer(
         organisation_id=volunteer.organisation_id,
     )
     await db.commit()
+    await forget_deleted(db)
 
 
 def export_csv(data: dict[str, Any]) -> bytes:
