@@ -25,7 +25,7 @@ from partner_portal.db import forget_deleted
 from partner_portal.errors import Gone, NotFound, TooManyRequests
 from partner_portal.forms import FormInvalid
 from partner_portal.frg import queries, tokens
-from partner_portal.frg.availability import week_start
+from partner_portal.frg.availability import offered_weeks
 from partner_portal.frg.forms import RegistrationInput
 from partner_portal.frg.models import (
     Absence,
@@ -372,13 +372,28 @@ async def save_pattern(db: AsyncSession, *, volunteer: VolunteerRow, slots: froz
 
 
 async def set_week(
-    db: AsyncSession, *, volunteer_id: int, available: bool | None, now: datetime
+    db: AsyncSession,
+    *,
+    volunteer_id: int,
+    available: bool | None,
+    now: datetime,
+    week: date | None = None,
 ) -> None:
-    """The one-tap answer for this week: available all of it, not at all, or (None) confirm
-    the weekly pattern as it is. Side effects: the week's answer, active now. Commits."""
+    """The one-tap answer for a week (by its Monday; this week when None): available all of
+    it, not at all, or (None) confirm the weekly pattern as it is. Only a week offered today
+    (see availability.offered_weeks: on a Sunday next week too) may be answered; one answer is
+    kept, so answering for next week on a Sunday leaves today to the weekly pattern. Side
+    effects: the week's answer, active now. Commits."""
+    offered = offered_weeks(clock.swedish_date(now))
+    if week is None:
+        week = offered[0]
+    elif week not in offered:
+        raise FormInvalid(
+            {"vecka": _("Du kan bara svara för den här veckan (på söndagar även nästa vecka).")}
+        )
     values: dict[str, Any] = {"last_active_at": now}
     if available is not None:
-        values |= {"week_start": week_start(clock.swedish_date(now)), "week_available": available}
+        values |= {"week_start": week, "week_available": available}
     await db.execute(sa.update(Volunteer).where(col(Volunteer.id) == volunteer_id).values(**values))
     await db.commit()
 
