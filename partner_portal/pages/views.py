@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from starlette.responses import RedirectResponse, Response
 
 from partner_portal import clock, i18n
@@ -29,8 +31,23 @@ async def home(ctx: Ctx) -> Response:
     )
 
 
+# The accessibility statement (DIGG's model): when the portal was last assessed, and when the
+# statement was last changed. Update both when a known problem is fixed or a new one is found.
+ACCESSIBILITY_ASSESSED_ON = date(2026, 12, 6)
+ACCESSIBILITY_STATEMENT_UPDATED_ON = date(2026, 12, 6)
+
+
 async def accessibility(ctx: Ctx) -> Response:
-    return ctx.render("pages/accessibility.html")
+    """The statement; the session limits it names are the ones this portal runs with."""
+    return ctx.render(
+        "pages/accessibility.html",
+        {
+            "idle_minutes": ctx.settings.session_idle_minutes,
+            "max_hours": ctx.settings.session_max_hours,
+            "assessed_on": ACCESSIBILITY_ASSESSED_ON,
+            "updated_on": ACCESSIBILITY_STATEMENT_UPDATED_ON,
+        },
+    )
 
 
 async def choose_language(ctx: Ctx) -> Response:
