@@ -94,23 +94,34 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+_forgetting = {"unfinished": False}  # a checkpoint after a deletion could not finish
+
+
 async def forget_deleted(db: AsyncSession) -> bool:
     """After personal data was deleted and committed: on SQLite, copy the write-ahead log into
     the database file and empty it (``wal_checkpoint(TRUNCATE)``), so the old versions of the
     pages it still held are gone too (secure_delete has zeroed the rows in the new ones).
-    Waits for readers up to the busy timeout. Returns whether the log was emptied (always
-    True on PostgreSQL: what VACUUM does there is in the README)."""
+    Waits for readers up to the busy timeout; if one still holds the log, the housekeeping job
+    tries again (retry_forget). Returns whether the log was emptied (always True on
+    PostgreSQL: what VACUUM does there is in the README)."""
     if db.get_bind().dialect.name != "sqlite":
         return True
     if db.in_transaction():
         await db.commit()
     busy = await db.run_sync(_checkpoint)
+    _forgetting["unfinished"] = bool(busy)
     if busy:
         logging.getLogger("partner_portal.db").warning(
             "the write-ahead log could not be emptied after a deletion (a reader held it); "
-            "the next checkpoint will do it"
+            "housekeeping tries again"
         )
     return not busy
+
+
+async def retry_forget(db: AsyncSession) -> None:
+    """forget_deleted again, if its last try in this process could not finish."""
+    if _forgetting["unfinished"]:
+        await forget_deleted(db)
 
 
 def _checkpoint(session: Session) -> int:

@@ -579,12 +579,20 @@ async def export_data(
         organisation_id=group.id,
         format=fmt,
     )
+    return volunteer_data(volunteer, group.name, held)
+
+
+def volunteer_data(
+    volunteer: VolunteerRow, group_name: str, held: queries.HeldData
+) -> dict[str, Any]:
+    """The volunteer's registration as data (their FRG download, and the FRG part of the
+    portal-wide one: partner_portal.privacy)."""
 
     def iso(value: date | datetime | None) -> str | None:
         return None if value is None else value.isoformat()
 
     return {
-        "frg": group.name,
+        "frg": group_name,
         "namn": volunteer.name,
         "telefon": volunteer.phone,
         "e_post": volunteer.email,
@@ -639,6 +647,16 @@ async def delete_volunteer(
     is the portal's, not the register's, and stays. Side effects: an audit event (no personal
     data). One transaction; then, on SQLite, nothing of it is left in the database file or
     its write-ahead log (see forget_deleted)."""
+    await delete_volunteer_rows(db, volunteer=volunteer, actor_id=actor_id)
+    await db.commit()
+    await forget_deleted(db)
+
+
+async def delete_volunteer_rows(
+    db: AsyncSession, *, volunteer: VolunteerRow, actor_id: int | None = None
+) -> None:
+    """What delete_volunteer deletes and anonymises, in the caller's transaction (also used
+    when a person's removal is confirmed: partner_portal.privacy)."""
     recipient_ids = list(
         await db.scalars(
             sa.select(col(Recipient.id)).where(col(Recipient.volunteer_id) == volunteer.id)
@@ -689,8 +707,6 @@ async def delete_volunteer(
         object_id=volunteer.id,
         organisation_id=volunteer.organisation_id,
     )
-    await db.commit()
-    await forget_deleted(db)
 
 
 def export_csv(data: dict[str, Any]) -> bytes:

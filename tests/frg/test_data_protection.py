@@ -312,3 +312,32 @@ async def test_nothing_of_a_deleted_volunteer_is_left_in_the_sqlite_files(
     assert deleted.status_code == 303
     assert phone.encode() not in bytes_on_disk(database_url)
     assert (await client.get(f"/frg/{group}/mina-uppgifter")).status_code == 404
+
+
+async def test_a_reader_holding_the_log_only_delays_the_clean_up_to_housekeeping(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    group: int,
+    database_kind: str,
+    database_url: str,
+) -> None:
+    if database_kind != "sqlite":
+        return
+    phone = "070-ZQX-4712-unik"
+    vera = await make_person(db, "Vera Volontär", email="vera.zqx4712@example.se")
+    await make_volunteer(db, group, vera, phone=phone)
+    await log_in(client, app, vera)
+    headers = {"X-CSRF-Token": await csrf_token(client, app)}
+    await db.rollback()
+    await db.execute(sa.select(col(Volunteer.id)))  # a read left open, as a slow page might
+
+    deleted = await client.post(
+        f"/frg/{group}/mina-uppgifter/radera", data={"confirm": "ja"}, headers=headers
+    )
+
+    assert deleted.status_code == 303
+    assert phone.encode() in bytes_on_disk(database_url)  # the old page, still in the log
+    await db.rollback()
+    await housekeeping(db, app.state.portal.settings)
+    assert phone.encode() not in bytes_on_disk(database_url)
