@@ -178,6 +178,8 @@ async def test_removal_is_asked_for_confirmed_by_a_coordinator_and_leaves_record
     client.cookies.clear()
     await log_in(client, app, coordinator)
     headers = {"X-CSRF-Token": await csrf_token(client, app)}
+    home = await client.get("/")
+    assert "1 person har bett att få sina uppgifter raderade" in home.text
     listed = await client.get("/raderingar")
     assert NAME in listed.text
     assert EMAIL in listed.text
@@ -193,6 +195,7 @@ async def test_removal_is_asked_for_confirmed_by_a_coordinator_and_leaves_record
 
     assert confirmed.status_code == 303
     assert "Inga öppna begäranden" in (await client.get(confirmed.headers["location"])).text
+    assert "bett att få sina uppgifter raderade" not in (await client.get("/")).text
     await db.rollback()
     person = await db.get(Person, zach.id)
     assert person is not None

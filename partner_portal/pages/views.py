@@ -11,6 +11,7 @@ from partner_portal.actions.queries import waiting_for
 from partner_portal.auth.service import safe_return_to
 from partner_portal.errors import NotFound
 from partner_portal.organisations.queries import my_organisations
+from partner_portal.privacy.service import count_pending
 from partner_portal.rooms.queries import owed_by_person
 from partner_portal.web import Ctx
 
@@ -20,6 +21,7 @@ async def home(ctx: Ctx) -> Response:
     organisations = await my_organisations(ctx.db, person.id) if person else []
     owed = await owed_by_person(ctx.db, person.id) if person and organisations else []
     waiting = await waiting_for(ctx.db, person.id) if person and organisations else []
+    removals = await count_pending(ctx.db) if person and person.is_coordinator else 0
     return ctx.render(
         "pages/home.html",
         {
@@ -27,6 +29,7 @@ async def home(ctx: Ctx) -> Response:
             "owed": owed,
             "waiting": waiting,
             "today": clock.today(),
+            "removals_pending": removals,
         },
     )
 

@@ -347,18 +347,33 @@ async def pending_request(db: AsyncSession, person_id: int) -> datetime | None:
     return at
 
 
-async def pending_requests(db: AsyncSession) -> list[RemovalRequest]:
-    """Open removal requests, oldest first: each person whose latest step is a request. Two
-    queries, whatever the number."""
-    latest = (
+def _latest_steps() -> Any:
+    """The id of each person's latest removal step (requested, withdrawn, done)."""
+    return (
         sa.select(sa.func.max(col(AuditEvent.id)))
         .where(col(AuditEvent.object_type) == "person", col(AuditEvent.action).in_(_REQUEST_STEPS))
         .group_by(col(AuditEvent.object_id))
     )
+
+
+async def count_pending(db: AsyncSession) -> int:
+    """How many removal requests are open (for the coordinator's start page). One query."""
+    count = await db.scalar(
+        sa.select(sa.func.count()).where(
+            col(AuditEvent.id).in_(_latest_steps()),
+            col(AuditEvent.action) == AuditAction.REMOVAL_REQUESTED,
+        )
+    )
+    return int(count or 0)
+
+
+async def pending_requests(db: AsyncSession) -> list[RemovalRequest]:
+    """Open removal requests, oldest first: each person whose latest step is a request. Two
+    queries, whatever the number."""
     rows = await db.execute(
         sa.select(col(AuditEvent.object_id), col(AuditEvent.occurred_at))
         .where(
-            col(AuditEvent.id).in_(latest),
+            col(AuditEvent.id).in_(_latest_steps()),
             col(AuditEvent.action) == AuditAction.REMOVAL_REQUESTED,
         )
         .order_by(col(AuditEvent.id))
