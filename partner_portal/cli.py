@@ -38,8 +38,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     dev = commands.add_parser("dev", help="run the embedded development default")
     dev.add_argument("--host", default="127.0.0.1")
     dev.add_argument("--port", type=int, default=8000)
-    dev.add_argument("--oidc-port", type=int, help="development provider (default: port + 1)")
-    dev.add_argument("--smtp-port", type=int, help="development mail catcher (default: 8025)")
+    dev.add_argument(
+        "--oidc-port",
+        type=int,
+        help="development provider (default: port + 1, or a free port if that is taken)",
+    )
+    dev.add_argument(
+        "--smtp-port",
+        type=int,
+        help="development mail catcher (default: 8025, or a free port if that is taken)",
+    )
 
     serve = commands.add_parser("serve", help="run with the configured database, provider, SMTP")
     serve.add_argument("--host", default="127.0.0.1")
