@@ -13,6 +13,7 @@ from sqlmodel import SQLModel, col
 from starlette.applications import Starlette
 
 from partner_portal.actions.models import Action
+from partner_portal.audit.models import AuditAction, AuditEvent
 from partner_portal.auth.models import LoginSession, Person, PortalRole
 from partner_portal.consultations.models import Statement
 from partner_portal.devtools.seed import seed_demo
@@ -295,3 +296,22 @@ async def test_the_privacy_page_says_what_stays_after_removal(client: httpx.Asyn
     assert "Borttagen person" in page
     assert "yttranden du har undertecknat" in page
     assert "Integritetsskyddsmyndigheten" in page
+
+
+async def test_a_long_log_shows_the_newest_on_the_page_and_everything_in_the_file(
+    app: Starlette, client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    lena = await make_person(db, "Lena Loggad")
+    await db.execute(
+        sa.insert(AuditEvent),
+        [{"action": AuditAction.LOGIN, "actor_person_id": lena.id, "details": {}}] * 205,
+    )
+    await db.commit()
+    await log_in(client, app, lena)
+
+    page = (await client.get("/mina-uppgifter")).text
+    data = json.loads((await client.get("/mina-uppgifter.json")).text)
+
+    assert "Här visas de 200 senaste av 205 händelser. Filen innehåller alla." in page
+    assert page.count('<td class="table__column">Inloggning</td>') == 200
+    assert len(data["logg"]) == 205

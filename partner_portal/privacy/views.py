@@ -12,6 +12,8 @@ from partner_portal.i18n import gettext as _
 from partner_portal.privacy import service
 from partner_portal.web import Ctx
 
+PAGE_LOG_ROWS = 200
+
 
 async def privacy(ctx: Ctx) -> Response:
     return ctx.render("privacy/privacy.html", {"inactive_months": ctx.settings.frg_inactive_months})
@@ -23,10 +25,14 @@ async def mine(ctx: Ctx) -> Response:
 
 async def _mine_page(ctx: Ctx, errors: dict[str, str] | None = None, status: int = 200) -> Response:
     me = ctx.me
+    held = await service.held_about(ctx.db, me.id)
+    log_rows = len(held["logg"])
+    held["logg"] = held["logg"][-PAGE_LOG_ROWS:]  # the newest; the download has them all
     return ctx.render(
         "privacy/mine.html",
         {
-            "held": await service.held_about(ctx.db, me.id),
+            "held": held,
+            "log_rows": log_rows,
             "requested_at": await service.pending_request(ctx.db, me.id),
             "errors": errors or {},
             "done": ctx.request.query_params.get("klart"),
