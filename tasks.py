@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -61,8 +62,35 @@ def _parallel(rest: list[str]) -> list[str]:
     return ["-n", workers, "--dist", "loadfile"]
 
 
+_STOP_SIGNALS = tuple(
+    getattr(signal, name) for name in ("SIGINT", "SIGTERM", "SIGHUP") if hasattr(signal, name)
+)
+
+
 def run(command: list[str], **kwargs: object) -> int:
-    return subprocess.call(command, cwd=ROOT, **kwargs)  # type: ignore[call-overload]
+    """Run ``command`` until it ends; a stop signal to this process (Ctrl-C, SIGTERM, SIGHUP)
+    is passed on to it, once, and waited for, so that stopping tasks.py stops what it started.
+    The command runs in a process group of its own: Ctrl-C in the terminal reaches it only
+    through here, not twice."""
+    group: dict[str, object] = {"process_group": 0} if os.name == "posix" else {}
+    process = subprocess.Popen(command, cwd=ROOT, **group, **kwargs)  # type: ignore[call-overload]
+
+    def pass_on(signum: int, _frame: object) -> None:
+        if process.poll() is None:
+            process.send_signal(signum)
+
+    previous = {signum: signal.signal(signum, pass_on) for signum in _STOP_SIGNALS}
+    try:
+        return int(process.wait())
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        if process.poll() is None:  # only if waiting itself failed
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 def ensure_venv(extra: str) -> None:

@@ -10,7 +10,7 @@ import re
 import signal
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import replace
 from typing import TypeVar
@@ -40,8 +40,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     dev = commands.add_parser("dev", help="run the embedded development default")
     dev.add_argument("--host", default="127.0.0.1")
     dev.add_argument("--port", type=int, default=8000)
-    dev.add_argument("--oidc-port", type=int, help="development provider (default: port + 1)")
-    dev.add_argument("--smtp-port", type=int, help="development mail catcher (default: 8025)")
+    dev.add_argument(
+        "--oidc-port",
+        type=int,
+        help="development provider (default: port + 1, or a free port if that is taken)",
+    )
+    dev.add_argument(
+        "--smtp-port",
+        type=int,
+        help="development mail catcher (default: 8025, or a free port if that is taken)",
+    )
 
     serve = commands.add_parser("serve", help="run with the configured database, provider, SMTP")
     serve.add_argument("--host", default="127.0.0.1")
@@ -172,6 +180,11 @@ def _positive(value: str) -> int:
 
 
 def _dev(args: argparse.Namespace) -> int:
+    """The portal with a local OpenID Provider and a mail catcher, all in this one process
+    (threads), on SQLite. The provider takes port + 1 and the catcher 8025 when they are free,
+    other free ports otherwise (said in the banner); a port asked for explicitly must be free.
+    Ctrl-C or SIGTERM stops all three."""
+    from partner_portal.devtools import ports
     from partner_portal.devtools.mailcatcher import MailCatcher
     from partner_portal.devtools.people import DEMO_PEOPLE
     from partner_portal.devtools.provider import running_provider
@@ -181,10 +194,36 @@ def _dev(args: argparse.Namespace) -> int:
     _start_clock(settings)
     public_host = "127.0.0.1" if args.host in ("0.0.0.0", "::") else args.host  # noqa: S104
     base_url = f"http://{public_host}:{args.port}"
-    smtp_port = args.smtp_port or 8025
+    local = "127.0.0.1"
+    taken = [
+        f"--{option} {port}: something already listens on that port; choose another"
+        for option, host, port in (
+            ("port", args.host, args.port),
+            ("oidc-port", local, args.oidc_port),
+            ("smtp-port", local, args.smtp_port),
+        )
+        if port is not None and not ports.is_free(host, port)
+    ]
+    if taken:
+        print("partner-portal: cannot start.\n" + "\n".join(taken), file=sys.stderr)
+        return 2
+    oidc_port = args.oidc_port or ports.choose(local, args.port + 1, avoid={args.port})
+    smtp_port = args.smtp_port or ports.choose(local, 8025, avoid={args.port, oidc_port})
+    notes = [
+        f"  (port {wanted} was taken, so {what} uses {chosen})\n"
+        for what, wanted, chosen, asked in (
+            ("the provider", args.port + 1, oidc_port, args.oidc_port),
+            ("the mail catcher", 8025, smtp_port, args.smtp_port),
+        )
+        if asked is None and chosen != wanted
+    ]
     catcher = MailCatcher(port=smtp_port)
-    with ExitStack() as stack:
-        issuer = stack.enter_context(running_provider(port=args.oidc_port or args.port + 1))
+    # uvicorn stops on SIGINT and SIGTERM, then raises the signal again; both become
+    # KeyboardInterrupt here (so does either signal during start-up), and the way out stops the
+    # provider and the catcher rather than cutting them off.
+    with contextlib.suppress(KeyboardInterrupt), ExitStack() as stack:
+        stack.enter_context(_signal_as_interrupt(signal.SIGTERM))
+        issuer = stack.enter_context(running_provider(port=oidc_port))
         catcher.start()
         stack.callback(catcher.stop)
         settings = replace(
@@ -194,7 +233,7 @@ def _dev(args: argparse.Namespace) -> int:
             oidc_issuer=issuer,
             oidc_client_id="partner-portal-dev",
             oidc_client_secret=Secret("partner-portal-dev"),
-            smtp_host="127.0.0.1",
+            smtp_host=local,
             smtp_port=smtp_port,
         )
         _migrate(settings)
@@ -204,12 +243,29 @@ def _dev(args: argparse.Namespace) -> int:
             f"\nPartnerportalen (development) runs at {base_url}/\n"
             f"  Log in through the development provider at {issuer} as one of:\n{people}\n"
             f"  Mail sent by the portal is caught and shown at {base_url}/dev/mail\n"
-            f"  Data lives in {settings.data_dir.resolve()}\n",
+            f"  Development OpenID Provider: port {oidc_port}; mail catcher (SMTP): "
+            f"{local}:{smtp_port}\n"
+            f"{''.join(notes)}"
+            f"  Data lives in {settings.data_dir.resolve()}\n"
+            f"  Ctrl-C stops the portal, the provider and the mail catcher.\n",
             flush=True,
         )
         app = create_app(settings, run_jobs=True, dev=catcher)
         uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    print("Partnerportalen (development) stopped.", flush=True)
     return 0
+
+
+@contextlib.contextmanager
+def _signal_as_interrupt(signum: int) -> Iterator[None]:
+    def leave(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signum, leave)
+    try:
+        yield
+    finally:
+        signal.signal(signum, previous)
 
 
 def _add_coordinator(settings: Settings, email: str) -> int:

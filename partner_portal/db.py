@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import logging
 import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.orm import Session
 from sqlmodel import SQLModel
 
 # Stable constraint names, so migrations can refer to them on every database.
@@ -86,7 +88,56 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted rows are overwritten with zeros, not just unlinked: personal data a person had
+    # removed must not linger in free pages (see forget_deleted for the write-ahead log).
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
+
+
+_forgetting = {"unfinished": False}  # a checkpoint after a deletion could not finish
+
+
+async def forget_deleted(db: AsyncSession) -> bool:
+    """After personal data was deleted and committed: on SQLite, copy the write-ahead log into
+    the database file and empty it (``wal_checkpoint(TRUNCATE)``), so the old versions of the
+    pages it still held are gone too (secure_delete has zeroed the rows in the new ones).
+    Waits for readers up to the busy timeout; if one still holds the log, the housekeeping job
+    tries again (retry_forget). Returns whether the log was emptied (always True on
+    PostgreSQL: what VACUUM does there is in the README)."""
+    if db.get_bind().dialect.name != "sqlite":
+        return True
+    if db.in_transaction():
+        await db.commit()
+    busy = await db.run_sync(_checkpoint)
+    _forgetting["unfinished"] = bool(busy)
+    if busy:
+        logging.getLogger("partner_portal.db").warning(
+            "the write-ahead log could not be emptied after a deletion (a reader held it); "
+            "housekeeping tries again"
+        )
+    return not busy
+
+
+async def retry_forget(db: AsyncSession) -> None:
+    """forget_deleted again, if its last try in this process could not finish."""
+    if _forgetting["unfinished"]:
+        await forget_deleted(db)
+
+
+def _checkpoint(session: Session) -> int:
+    # On a connection of its own, through the driver: no transaction may be open around it.
+    bind = session.get_bind()
+    engine = bind if isinstance(bind, sa.Engine) else bind.engine
+    pooled = engine.raw_connection()
+    try:
+        cursor = pooled.cursor()
+        cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        row: Any = cursor.fetchone()
+        busy = int(row[0])
+        cursor.close()
+    finally:
+        pooled.close()
+    return busy
 
 
 def _sqlite_on_begin(conn: sa.Connection) -> None:

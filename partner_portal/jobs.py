@@ -18,6 +18,7 @@ from partner_portal.attachments.storage import sweep_abandoned
 from partner_portal.auth import sessions
 from partner_portal.auth.models import LoginAttempt
 from partner_portal.auth.service import LOGIN_ATTEMPT_MAX_AGE
+from partner_portal.db import retry_forget
 from partner_portal.frg import service as frg
 from partner_portal.mail import sender
 from partner_portal.meetings import reminders
@@ -35,7 +36,8 @@ OUTBOX_BATCH = 20
 
 async def housekeeping(db: AsyncSession, settings: Settings) -> None:
     """Delete expired login sessions and abandoned login attempts, and upload directories a
-    killed process left behind; ask FRG volunteers whose availability is due to confirm it
+    killed process left behind; finish emptying SQLite's write-ahead log after a deletion if a
+    reader held it up; ask FRG volunteers whose availability is due to confirm it
     (partner_portal.frg.service). Commits."""
     ended = await sessions.purge_expired(db, settings)
     cutoff = clock.now() - LOGIN_ATTEMPT_MAX_AGE
@@ -48,6 +50,7 @@ async def housekeeping(db: AsyncSession, settings: Settings) -> None:
     )
     if swept:
         log.info("housekeeping: removed %d abandoned upload directories", swept)
+    await retry_forget(db)  # a deletion's checkpoint a reader held up (see partner_portal.db)
     asked = await frg.send_availability_mails(db, settings=settings, env=_mail_templates())
     if asked:
         log.info("housekeeping: asked %d FRG volunteers to confirm their availability", asked)

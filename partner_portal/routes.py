@@ -34,6 +34,7 @@ from partner_portal.organisations import invitation_views as invitations
 from partner_portal.organisations import views as organisations
 from partner_portal.pages import views as pages
 from partner_portal.plans import views as plans
+from partner_portal.privacy import views as privacy
 from partner_portal.resources import resource_dir
 from partner_portal.rooms import deliverable_views as deliverables
 from partner_portal.rooms import template_views as templates
@@ -73,6 +74,32 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
         route("/", pages.home, name="home", access=PUBLIC),
         route("/tillganglighet", pages.accessibility, name="accessibility", access=PUBLIC),
         route("/sprak/{lang}", pages.choose_language, name="language", access=PUBLIC),
+        # Personal data: the privacy information, one's own data, removal (the coordinator confirms)
+        route("/personuppgifter", privacy.privacy, name="privacy", access=PUBLIC),
+        route("/mina-uppgifter", privacy.mine, name="my_data", access=LOGGED_IN),
+        route("/mina-uppgifter.json", privacy.export, name="my_data_export", access=LOGGED_IN),
+        route(
+            "/mina-uppgifter/radering",
+            privacy.request_removal,
+            name="removal_request",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            "/mina-uppgifter/radering/aterkalla",
+            privacy.withdraw_removal,
+            name="removal_withdraw",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route("/raderingar", privacy.removals, name="removals", access=COORDINATOR),
+        route(
+            "/raderingar/{person_id:id}/bekrafta",
+            privacy.confirm_removal,
+            name="removal_confirm",
+            access=COORDINATOR,
+            methods=POST,
+        ),
         # Login
         route("/auth/login", auth.login, name="login", access=PUBLIC),
         route("/auth/callback", auth.callback, name="login_callback", access=PUBLIC),

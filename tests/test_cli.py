@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
+import smtplib
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -183,6 +186,200 @@ async def test_the_worker_runs_until_stopped(tmp_path: Path) -> None:
     assert process.returncode == 0
 
 
+# --- `partner-portal dev`: its ports, and stopping it ---------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _environment(data_dir: Path) -> dict[str, str]:
+    return {
+        "PATH": os.environ["PATH"],
+        # A checkout run without installing it (PYTHONPATH) runs its own code here too.
+        **{k: v for k, v in os.environ.items() if k == "PYTHONPATH"},
+        "PORTAL_DATA_DIR": str(data_dir),
+    }
+
+
+def _descendants(pid: int) -> set[int]:
+    """Every process below ``pid`` (Linux /proc)."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        parents[int(stat.parent.name)] = int(fields[1])
+    found: set[int] = set()
+    frontier = {pid}
+    while frontier:
+        frontier = {child for child, parent in parents.items() if parent in frontier} - found
+        found |= frontier
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def _listening(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _occupy(port: int, held: list[socket.socket]) -> None:
+    """Listen on ``port`` for the test (if someone else already does, it is taken all the same)."""
+    sock = socket.socket()
+    try:
+        sock.bind(("127.0.0.1", port))
+    except OSError:
+        sock.close()
+        assert _listening(port), f"port {port} neither free nor listened on"
+        return
+    sock.listen()
+    held.append(sock)
+
+
+async def _banner(process: asyncio.subprocess.Process) -> str:
+    """What `dev` prints up to its last banner line."""
+    assert process.stdout is not None
+    lines: list[str] = []
+    async with asyncio.timeout(120):
+        while True:
+            line = (await process.stdout.readline()).decode()
+            if not line:
+                raise AssertionError("dev ended before it printed its banner:\n" + "".join(lines))
+            lines.append(line)
+            if "Ctrl-C stops" in line:
+                return "".join(lines)
+
+
+async def test_dev_picks_other_ports_when_the_usual_ones_are_taken_and_stops_on_ctrl_c(
+    tmp_path: Path, unused_port: int
+) -> None:
+    held: list[socket.socket] = []
+    _occupy(unused_port + 1, held)  # the provider's usual port
+    _occupy(8025, held)  # the mail catcher's
+    try:
+        process = await asyncio.create_subprocess_exec(
+            COMMAND,
+            "dev",
+            "--port",
+            str(unused_port),
+            env=_environment(tmp_path),
+            stdout=asyncio.subprocess.PIPE,
+            stderr=asyncio.subprocess.STDOUT,
+        )
+        try:
+            banner = await _banner(process)
+            ports = re.search(
+                r"Development OpenID Provider: port (\d+); mail catcher \(SMTP\): "
+                r"127\.0\.0\.1:(\d+)",
+                banner,
+            )
+            assert ports, banner
+            oidc_port, smtp_port = int(ports.group(1)), int(ports.group(2))
+            base = f"http://127.0.0.1:{unused_port}"
+            await wait_until_answering(f"{base}/healthz", process)
+            async with httpx.AsyncClient() as client:
+                login = await client.get(f"{base}/auth/login")
+                discovery = await client.get(
+                    f"http://127.0.0.1:{oidc_port}/.well-known/openid-configuration"
+                )
+            with smtplib.SMTP("127.0.0.1", smtp_port, timeout=10) as smtp:
+                assert smtp.noop()[0] == 250
+            children = _descendants(process.pid)
+        finally:
+            if process.returncode is None:
+                process.send_signal(signal.SIGINT)
+            assert process.stdout is not None
+            rest = (await asyncio.wait_for(process.stdout.read(), timeout=30)).decode()
+            await asyncio.wait_for(process.wait(), timeout=30)
+    finally:
+        for sock in held:
+            sock.close()
+
+    assert oidc_port not in (unused_port, unused_port + 1)
+    assert smtp_port not in (unused_port, unused_port + 1, 8025, oidc_port)
+    assert f"(port {unused_port + 1} was taken, so the provider uses {oidc_port})" in banner
+    assert f"(port 8025 was taken, so the mail catcher uses {smtp_port})" in banner
+    assert login.status_code == 302
+    assert login.headers["location"].startswith(f"http://127.0.0.1:{oidc_port}/")
+    assert discovery.status_code == 200
+    # Ctrl-C stopped all of it: the portal, the provider, the catcher, and any child process.
+    assert process.returncode == 0
+    assert "Traceback" not in rest
+    assert "stopped" in rest
+    for port in (unused_port, oidc_port, smtp_port):
+        assert not _listening(port), port
+    left = [pid for pid in children if _alive(pid)]
+    for pid in left:
+        os.kill(pid, signal.SIGKILL)
+    assert left == []
+
+
+async def test_dev_refuses_a_port_asked_for_that_is_taken(tmp_path: Path, unused_port: int) -> None:
+    held: list[socket.socket] = []
+    _occupy(unused_port, held)
+    try:
+        status, _, err = await run(
+            ["dev", "--port", "8000", "--smtp-port", str(unused_port)], _environment(tmp_path)
+        )
+    finally:
+        for sock in held:
+            sock.close()
+
+    assert status == 2
+    assert f"--smtp-port {unused_port}: something already listens on that port" in err
+    assert "Traceback" not in err
+
+
+async def test_stopping_tasks_py_stops_the_dev_portal_it_started(
+    tmp_path: Path, unused_port: int
+) -> None:
+    """tasks.py's runner passes SIGTERM on (the venv set-up around it is not run here: it
+    would reinstall the shared environment)."""
+    runner = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import tasks; "
+        "sys.exit(tasks.run(sys.argv[2:]))"
+    )
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        runner,
+        str(ROOT),
+        COMMAND,
+        "dev",
+        "--port",
+        str(unused_port),
+        env=_environment(tmp_path),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    try:
+        await _banner(process)
+        await wait_until_answering(f"http://127.0.0.1:{unused_port}/healthz", process)
+        started = _descendants(process.pid)
+        assert started  # the dev portal, at least
+    finally:
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        assert process.stdout is not None
+        rest = (await asyncio.wait_for(process.stdout.read(), timeout=30)).decode()
+        await asyncio.wait_for(process.wait(), timeout=30)
+
+    left = [pid for pid in started if await asyncio.to_thread(_running, pid)]
+    for pid in left:  # so a failure leaves nothing running behind the test
+        os.kill(pid, signal.SIGKILL)
+    assert process.returncode == 0, rest
+    assert "Partnerportalen (development) stopped." in rest
+    assert left == []
+    assert not _listening(unused_port)
+
+
 def _children(pid: int) -> set[int]:
     found = set()
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -195,7 +392,7 @@ def _children(pid: int) -> set[int]:
     return found
 
 
-def _alive(pid: int) -> str | None:
+def _running(pid: int) -> str | None:
     """The command line of a process that still runs (zombies are gone for this purpose)."""
     try:
         state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
@@ -241,7 +438,7 @@ async def test_serve_with_several_workers_shares_one_socket_and_stops_them_all(
     # Two web processes and the background jobs' own process (multiprocessing may add a helper).
     assert len(started) >= 3
     assert process.returncode == 0
-    left = [pid for pid in started if await asyncio.to_thread(_alive, pid)]
+    left = [pid for pid in started if await asyncio.to_thread(_running, pid)]
     assert left == []
 
 

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import httpx
 import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 from starlette.responses import Response
 
+from partner_portal import clock
 from partner_portal.auth.access import PUBLIC
+from partner_portal.auth.models import PortalRole
+from partner_portal.i18n import format_date
+from partner_portal.pages.views import (
+    ACCESSIBILITY_ASSESSED_ON,
+    ACCESSIBILITY_STATEMENT_UPDATED_ON,
+)
 from partner_portal.web import Ctx, route
-from tests.helpers import BASE_URL, Persona, log_in
+from tests.helpers import BASE_URL, Persona, log_in, make_person
 
 
 async def test_the_start_page_invites_an_anonymous_visitor_to_log_in(
@@ -66,6 +77,61 @@ async def test_the_accessibility_statement_says_how_to_report_a_problem(
     assert "mailto:kommun@botkyrka.se" in page
     assert "Digg" in page
     assert "2018:1937" in page
+
+
+async def test_the_accessibility_statement_lists_what_is_known_not_to_comply(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    page = (await client.get("/tillganglighet")).text
+    text = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    settings = app.state.portal.settings
+
+    # DIGG's model: partly compliant, because of the problems listed, each with its criterion.
+    assert "Portalen är delvis förenlig med lagen" in text
+    assert "helt förenlig" not in text
+    assert "inte till några brister" not in text
+    for heading in (
+        "Innehåll som inte är tillgängligt",
+        "Bristande förenlighet med lagkraven",
+        "Oskäligt betungande anpassning",
+        "Innehåll som inte omfattas av lagstiftningen",
+        "Hur vi testat portalen",
+    ):
+        assert heading in text, heading
+    assert "Uppföljningsrapporten som PDF är inte taggad" in text
+    assert "1.3.1 (Information och relationer)" in text
+    # The session limits stated are the ones this portal runs with.
+    assert (
+        f"Du loggas ut efter {settings.session_idle_minutes} minuter utan aktivitet, "
+        f"och alltid efter {settings.session_max_hours} timmar"
+    ) in text
+    assert "2.2.1 (Justerbar tidsgräns)" in text
+    assert "2.2.2 (Pausa, stoppa, dölja)" in text
+    assert f"Senaste bedömningen gjordes den {format_date(ACCESSIBILITY_ASSESSED_ON)}." in text
+    assert (
+        f"Redogörelsen uppdaterades senast den {format_date(ACCESSIBILITY_STATEMENT_UPDATED_ON)}."
+    ) in text
+    assert ACCESSIBILITY_ASSESSED_ON <= ACCESSIBILITY_STATEMENT_UPDATED_ON
+
+
+async def test_the_statement_names_the_pdf_as_untagged_while_it_is(
+    app: Starlette, client: httpx.AsyncClient, db: AsyncSession
+) -> None:
+    """When the board report's PDF gets a structure tree (tags), this fails: take the PDF out
+    of the accessibility statement then."""
+    reader = await make_person(db, "Rita Läsare", roles=(PortalRole.FOLLOWUP_READER,))
+    await log_in(client, app, reader)
+    today = clock.today()
+
+    pdf = await client.get(
+        "/uppfoljning/rapport.pdf",
+        params={"fran": (today - timedelta(days=90)).isoformat(), "till": today.isoformat()},
+    )
+
+    assert pdf.headers["content-type"] == "application/pdf"
+    assert b"/StructTreeRoot" not in pdf.content
+    assert b"/MarkInfo" not in pdf.content
+    assert "som PDF är inte taggad" in (await client.get("/tillganglighet")).text
 
 
 async def test_english_is_available_and_remembered(client: httpx.AsyncClient) -> None:

@@ -66,6 +66,10 @@ class AuditAction(enum.StrEnum):
     PLAN_CREATED = "plan_created"
     PLAN_PUBLISHED = "plan_published"
     PLAN_COMMENT_EDITED = "plan_comment_edited"
+    PERSONAL_DATA_EXPORTED = "personal_data_exported"
+    REMOVAL_REQUESTED = "removal_requested"
+    REMOVAL_WITHDRAWN = "removal_withdrawn"
+    PERSON_REMOVED = "person_removed"
 
 
 class AuditEvent(SQLModel, table=True):

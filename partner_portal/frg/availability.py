@@ -43,6 +43,15 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+def offered_weeks(today: date) -> tuple[date, ...]:
+    """The weeks (by Monday) a volunteer may give the one-tap answer for on ``today`` (a
+    Swedish date): this week; on a Sunday, whose week has only that day left, next week too."""
+    this_week = week_start(today)
+    if today.weekday() == 6:
+        return (this_week, this_week + timedelta(days=7))
+    return (this_week,)
+
+
 def local_moment(day: date, hour: int) -> datetime:
     """``hour`` o'clock on ``day`` in Swedish time, as UTC. 24 means midnight after the day.
 

@@ -21,10 +21,11 @@ from partner_portal.audit.models import AuditAction
 from partner_portal.audit.queries import count_recent
 from partner_portal.audit.service import record, record_read
 from partner_portal.auth.sessions import CurrentPerson, hash_token
+from partner_portal.db import forget_deleted
 from partner_portal.errors import Gone, NotFound, TooManyRequests
 from partner_portal.forms import FormInvalid
 from partner_portal.frg import queries, tokens
-from partner_portal.frg.availability import week_start
+from partner_portal.frg.availability import offered_weeks
 from partner_portal.frg.forms import RegistrationInput
 from partner_portal.frg.models import (
     Absence,
@@ -371,13 +372,28 @@ async def save_pattern(db: AsyncSession, *, volunteer: VolunteerRow, slots: froz
 
 
 async def set_week(
-    db: AsyncSession, *, volunteer_id: int, available: bool | None, now: datetime
+    db: AsyncSession,
+    *,
+    volunteer_id: int,
+    available: bool | None,
+    now: datetime,
+    week: date | None = None,
 ) -> None:
-    """The one-tap answer for this week: available all of it, not at all, or (None) confirm
-    the weekly pattern as it is. Side effects: the week's answer, active now. Commits."""
+    """The one-tap answer for a week (by its Monday; this week when None): available all of
+    it, not at all, or (None) confirm the weekly pattern as it is. Only a week offered today
+    (see availability.offered_weeks: on a Sunday next week too) may be answered; one answer is
+    kept, so answering for next week on a Sunday leaves today to the weekly pattern. Side
+    effects: the week's answer, active now. Commits."""
+    offered = offered_weeks(clock.swedish_date(now))
+    if week is None:
+        week = offered[0]
+    elif week not in offered:
+        raise FormInvalid(
+            {"vecka": _("Du kan bara svara för den här veckan (på söndagar även nästa vecka).")}
+        )
     values: dict[str, Any] = {"last_active_at": now}
     if available is not None:
-        values |= {"week_start": week_start(clock.swedish_date(now)), "week_available": available}
+        values |= {"week_start": week, "week_available": available}
     await db.execute(sa.update(Volunteer).where(col(Volunteer.id) == volunteer_id).values(**values))
     await db.commit()
 
@@ -563,12 +579,20 @@ async def export_data(
         organisation_id=group.id,
         format=fmt,
     )
+    return volunteer_data(volunteer, group.name, held)
+
+
+def volunteer_data(
+    volunteer: VolunteerRow, group_name: str, held: queries.HeldData
+) -> dict[str, Any]:
+    """The volunteer's registration as data (their FRG download, and the FRG part of the
+    portal-wide one: partner_portal.privacy)."""
 
     def iso(value: date | datetime | None) -> str | None:
         return None if value is None else value.isoformat()
 
     return {
-        "frg": group.name,
+        "frg": group_name,
         "namn": volunteer.name,
         "telefon": volunteer.phone,
         "e_post": volunteer.email,
@@ -621,7 +645,18 @@ async def delete_volunteer(
     (no link to them); invitations they accepted or that were sent to their address are
     deleted, and so is every FRG mail to them in the outbox. The login identity (``person``)
     is the portal's, not the register's, and stays. Side effects: an audit event (no personal
-    data). One transaction."""
+    data). One transaction; then, on SQLite, nothing of it is left in the database file or
+    its write-ahead log (see forget_deleted)."""
+    await delete_volunteer_rows(db, volunteer=volunteer, actor_id=actor_id)
+    await db.commit()
+    await forget_deleted(db)
+
+
+async def delete_volunteer_rows(
+    db: AsyncSession, *, volunteer: VolunteerRow, actor_id: int | None = None
+) -> None:
+    """What delete_volunteer deletes and anonymises, in the caller's transaction (also used
+    when a person's removal is confirmed: partner_portal.privacy)."""
     recipient_ids = list(
         await db.scalars(
             sa.select(col(Recipient.id)).where(col(Recipient.volunteer_id) == volunteer.id)
@@ -672,7 +707,6 @@ async def delete_volunteer(
         object_id=volunteer.id,
         organisation_id=volunteer.organisation_id,
     )
-    await db.commit()
 
 
 def export_csv(data: dict[str, Any]) -> bytes:

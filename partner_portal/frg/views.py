@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from starlette.responses import Response
@@ -13,7 +13,7 @@ from partner_portal.errors import BadRequest, NotFound
 from partner_portal.forms import FormInvalid
 from partner_portal.frg import forms, queries, service
 from partner_portal.frg.access import volunteer_for
-from partner_portal.frg.availability import READING_ORDER, slot, week_start
+from partner_portal.frg.availability import READING_ORDER, offered_weeks, slot
 from partner_portal.frg.queries import VolunteerRow
 from partner_portal.tables import CSV_MEDIA_TYPE
 from partner_portal.web import Ctx
@@ -103,9 +103,17 @@ async def availability(ctx: Ctx) -> Response:
 async def _availability_page(
     ctx: Ctx, volunteer: VolunteerRow, *, errors: dict[str, str] | None = None, status: int = 200
 ) -> Response:
-    now = clock.now()
-    this_week = week_start(clock.swedish_date(now))
-    week_answer = volunteer.week_available if volunteer.week_start == this_week else None
+    offered = offered_weeks(clock.swedish_date(clock.now()))
+    this_week = offered[0]
+    weeks = [
+        {
+            "monday": monday,
+            "sunday": monday + timedelta(days=6),
+            "next": monday != this_week,
+            "answer": volunteer.week_available if volunteer.week_start == monday else None,
+        }
+        for monday in offered
+    ]
     return ctx.render(
         "frg/availability.html",
         {
@@ -116,9 +124,7 @@ async def _availability_page(
             "weekdays": WEEKDAYS,
             "parts": READING_ORDER,
             "slot": slot,
-            "this_week": this_week,
-            "week_end": this_week + timedelta(days=6),
-            "week_answer": week_answer,
+            "weeks": weeks,
             "errors": errors or {},
             "values": {},
             "saved": ctx.request.query_params.get("sparat"),
@@ -133,12 +139,28 @@ async def week(ctx: Ctx) -> Response:
     choice = form.get("available")
     if choice not in ("ja", "nej"):
         raise BadRequest()
-    await service.set_week(
-        ctx.db, volunteer_id=volunteer.id, available=choice == "ja", now=clock.now()
-    )
+    chosen = form.get("vecka")
+    week_of: date | None = None
+    if isinstance(chosen, str) and chosen:
+        try:
+            week_of = date.fromisoformat(chosen)
+        except ValueError:
+            raise BadRequest() from None
+    try:
+        await service.set_week(
+            ctx.db,
+            volunteer_id=volunteer.id,
+            available=choice == "ja",
+            now=clock.now(),
+            week=week_of,
+        )
+    except FormInvalid as invalid:
+        return await _availability_page(ctx, volunteer, errors=invalid.errors, status=400)
+    this_week = offered_weeks(clock.today())[0]
+    saved = "vecka" if week_of in (None, this_week) else "nasta-vecka"
     return ctx.redirect(
         ctx.url(
-            "frg_availability", organisation_id=volunteer.organisation_id, query={"sparat": "vecka"}
+            "frg_availability", organisation_id=volunteer.organisation_id, query={"sparat": saved}
         )
     )
 

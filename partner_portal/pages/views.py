@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from starlette.responses import RedirectResponse, Response
 
 from partner_portal import clock, i18n
@@ -9,6 +11,7 @@ from partner_portal.actions.queries import waiting_for
 from partner_portal.auth.service import safe_return_to
 from partner_portal.errors import NotFound
 from partner_portal.organisations.queries import my_organisations
+from partner_portal.privacy.service import count_pending
 from partner_portal.rooms.queries import owed_by_person
 from partner_portal.web import Ctx
 
@@ -18,6 +21,7 @@ async def home(ctx: Ctx) -> Response:
     organisations = await my_organisations(ctx.db, person.id) if person else []
     owed = await owed_by_person(ctx.db, person.id) if person and organisations else []
     waiting = await waiting_for(ctx.db, person.id) if person and organisations else []
+    removals = await count_pending(ctx.db) if person and person.is_coordinator else 0
     return ctx.render(
         "pages/home.html",
         {
@@ -25,12 +29,28 @@ async def home(ctx: Ctx) -> Response:
             "owed": owed,
             "waiting": waiting,
             "today": clock.today(),
+            "removals_pending": removals,
         },
     )
 
 
+# The accessibility statement (DIGG's model): when the portal was last assessed, and when the
+# statement was last changed. Update both when a known problem is fixed or a new one is found.
+ACCESSIBILITY_ASSESSED_ON = date(2026, 12, 6)
+ACCESSIBILITY_STATEMENT_UPDATED_ON = date(2026, 12, 6)
+
+
 async def accessibility(ctx: Ctx) -> Response:
-    return ctx.render("pages/accessibility.html")
+    """The statement; the session limits it names are the ones this portal runs with."""
+    return ctx.render(
+        "pages/accessibility.html",
+        {
+            "idle_minutes": ctx.settings.session_idle_minutes,
+            "max_hours": ctx.settings.session_max_hours,
+            "assessed_on": ACCESSIBILITY_ASSESSED_ON,
+            "updated_on": ACCESSIBILITY_STATEMENT_UPDATED_ON,
+        },
+    )
 
 
 async def choose_language(ctx: Ctx) -> Response:

@@ -60,6 +60,7 @@ EXCLUDED: dict[str, str] = {
     "meeting_ics": "an iCalendar download of one meeting",
     "calendar_feed": "a person's iCalendar feed",
     "frg_export": "a download (JSON or CSV) of the volunteer's own data",
+    "my_data_export": "a download (JSON) of everything the portal holds about the person",
     "healthz": "plain-text liveness probe for operations",
     "readyz": "plain-text readiness probe for operations",
     "static": "static files (CSS, JavaScript, images)",
@@ -99,6 +100,7 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
         # Anyone, not logged in
         Visit("home", ANONYMOUS),
         Visit("accessibility", ANONYMOUS),
+        Visit("privacy", ANONYMOUS),
         Visit("dev_mail", ANONYMOUS),
         Visit("invitation_open", ANONYMOUS, {"token": tokens["invitation"]}),
         Visit("frg_invitation", ANONYMOUS, {"token": tokens["frg_invitation"]}),
@@ -146,6 +148,7 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
             {"template_id": w.one("SELECT id FROM process_template WHERE process = 'nodvatten'")},
         ),
         Visit("roles", "coordinator"),
+        Visit("removals", "coordinator"),
         Visit("api_tokens", "coordinator"),
         Visit("meeting_new", "coordinator"),
         Visit("meeting_edit", "coordinator", {"meeting_id": ahead}),
@@ -196,6 +199,7 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
         Visit("meeting", "main_contact", {"meeting_id": held}),
         Visit("meeting", "main_contact", {"meeting_id": ahead}),
         Visit("calendar", "main_contact"),
+        Visit("my_data", "main_contact"),
         # A member (representant) of a partner organisation
         Visit("home", "member"),
         Visit("room", "member", {"room_id": guide}),

@@ -4,7 +4,7 @@ periodic availability mail with its signed one-click links."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 import httpx
 import pytest
@@ -409,3 +409,102 @@ async def test_the_lead_sees_registrations_to_review_after_months_without_activi
     }
     assert f"Granska: inte aktiv på {months} månader" in rows["Ivar Inaktiv"]
     assert "Granska" not in rows["Alva Aktiv"]
+
+
+# --- the one-tap week answer on each day of the week ---
+
+WEEK_FIELD = re.compile(r'name="vecka" value="([0-9-]+)"')
+
+
+def _frozen_on(weekday: int, at: time) -> date:
+    """Freeze the clock on ``weekday`` (0 Monday) of the coming week at ``at`` Swedish time
+    (a week away from the suite's start, whatever day that is); returns that day."""
+    day = week_start(clock.today()) + timedelta(days=7 + weekday)
+    moment = clock.wall_time(day, at)
+    assert moment is not None
+    clock.freeze(moment)
+    return day
+
+
+@pytest.mark.parametrize(
+    ("weekday", "at"),
+    # Every day at noon; late on Sunday; just after midnight on Monday (in UTC still Sunday).
+    [(d, time(12, 0)) for d in range(7)] + [(6, time(23, 59)), (0, time(0, 30))],
+)
+async def test_the_week_answer_is_offered_for_the_right_weeks_on_every_day(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    group: int,
+    vera: tuple[Persona, int],
+    weekday: int,
+    at: time,
+) -> None:
+    person, volunteer_id = vera
+    day = _frozen_on(weekday, at)
+    this_monday = day - timedelta(days=weekday)
+    next_monday = this_monday + timedelta(days=7)
+    headers = await as_person(client, app, person)
+    base = f"/frg/{group}/tillganglighet"
+
+    page = (await client.get(base)).text
+    offered = WEEK_FIELD.findall(page)
+    next_week = await client.post(
+        f"{base}/vecka",
+        data={"available": "ja", "vecka": next_monday.isoformat()},
+        headers=headers,
+    )
+    stored_after_next = await week_answer(db, volunteer_id)
+    this_week = await client.post(
+        f"{base}/vecka",
+        data={"available": "nej", "vecka": this_monday.isoformat()},
+        headers=headers,
+    )
+    stored_after_this = await week_answer(db, volunteer_id)
+    last_week = await client.post(
+        f"{base}/vecka",
+        data={"available": "ja", "vecka": (this_monday - timedelta(days=7)).isoformat()},
+        headers=headers,
+    )
+
+    assert this_week.status_code == 303
+    assert stored_after_this == (this_monday, False)
+    assert last_week.status_code == 400
+    assert "Du kan bara svara för den här veckan" in last_week.text
+    assert await week_answer(db, volunteer_id) == (this_monday, False)
+    if weekday == 6:  # Sunday: this week has only today left, so next week is offered too
+        assert offered == [this_monday.isoformat(), next_monday.isoformat()]
+        assert "Tillgänglig nästa vecka" in page
+        assert next_week.status_code == 303
+        assert next_week.headers["location"].endswith("sparat=nasta-vecka")
+        assert stored_after_next == (next_monday, True)
+    else:
+        assert offered == [this_monday.isoformat()]
+        assert "nästa vecka" not in page.lower()
+        assert next_week.status_code == 400
+        assert stored_after_next == (None, None)
+
+
+async def test_a_week_answer_without_a_week_is_for_this_week(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    group: int,
+    vera: tuple[Persona, int],
+) -> None:
+    person, volunteer_id = vera
+    day = _frozen_on(6, time(20, 0))
+    headers = await as_person(client, app, person)
+
+    answered = await client.post(
+        f"/frg/{group}/tillganglighet/vecka", data={"available": "ja"}, headers=headers
+    )
+    garbled = await client.post(
+        f"/frg/{group}/tillganglighet/vecka",
+        data={"available": "ja", "vecka": "nästa"},
+        headers=headers,
+    )
+
+    assert answered.headers["location"].endswith("sparat=vecka")
+    assert await week_answer(db, volunteer_id) == (day - timedelta(days=6), True)
+    assert garbled.status_code == 400
