@@ -23,6 +23,7 @@ async def index(ctx: Ctx) -> Response:
         "organisations/index.html",
         {
             "organisations": rows,
+            "not_reachable": await queries.unreachable(ctx.db, [o.id for o in rows if o.is_active]),
             "kinds": list(OrganisationKind),
             "chosen_kind": kind,
             "search": search,
@@ -112,6 +113,11 @@ async def show(
             "access": access,
             "organisation": access.organisation,
             "members": await queries.members(ctx.db, organisation_id),
+            "not_reachable": (await queries.unreachable(ctx.db, [organisation_id])).get(
+                organisation_id
+            )
+            if access.can_manage and access.organisation.is_active
+            else None,
             "invitations": await invitations.overview(
                 ctx.db, organisation_id=organisation_id, pending_only=True
             )

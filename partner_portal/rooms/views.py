@@ -8,7 +8,7 @@ from starlette.responses import Response
 
 from partner_portal import clock, htmx
 from partner_portal.forms import FormInvalid
-from partner_portal.organisations.queries import organisation_choices
+from partner_portal.organisations.queries import organisation_choices, unreachable
 from partner_portal.rooms import forms, overview, queries, service
 from partner_portal.rooms.access import RoomAccess, room_for
 from partner_portal.web import Ctx
@@ -54,6 +54,7 @@ async def show(
     errors: dict[str, str] | None = None,
     error_targets: dict[str, str] | None = None,
     status: int = 200,
+    invite_outcome: service.Invited | None = None,
 ) -> Response:
     access = await _access(ctx)
     page = await overview.room_overview(ctx.db, access, now=clock.now())
@@ -63,13 +64,17 @@ async def show(
         else []
     )
     invited = {p.organisation_id for p in page.participants}
+    invitable = [(i, n) for i, n in choices if i not in invited]
+    not_reached = await unreachable(ctx.db, [i for i, _n in invitable])
     return ctx.render(
         "rooms/show.html",
         {
             "access": access,
             "room": access.room,
             "page": page,
-            "invitable": [(i, n) for i, n in choices if i not in invited],
+            "invitable": invitable,
+            "not_reachable": not_reached,
+            "invite_outcome": invite_outcome,
             "errors": errors or {},
             "error_targets": error_targets or {},
         },
@@ -89,7 +94,7 @@ async def invite(ctx: Ctx) -> Response:
     access = await _access(ctx)
     form = await ctx.request.form()
     try:
-        await service.invite_organisations(
+        outcome = await service.invite_organisations(
             ctx.db,
             actor=ctx.me,
             access=access,
@@ -99,6 +104,8 @@ async def invite(ctx: Ctx) -> Response:
         )
     except FormInvalid as invalid:
         return await _then_show(ctx, invalid)
+    if outcome.not_reached or outcome.without_mail:  # the page says who, and why
+        return await show(ctx, invite_outcome=outcome)
     return ctx.redirect(ctx.url("room", room_id=access.room.id) + "#deltagare")
 
 
