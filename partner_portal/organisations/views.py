@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from partner_portal import confirm
 from partner_portal.forms import FormInvalid
+from partner_portal.i18n import gettext as _
+from partner_portal.i18n import ngettext
 from partner_portal.organisations import forms, invitations, queries, service
 from partner_portal.organisations.access import OrganisationAccess, organisation_for
 from partner_portal.organisations.models import MembershipRole, OrganisationKind
@@ -135,6 +138,10 @@ async def show(
 async def set_active(ctx: Ctx) -> Response:
     form = await ctx.request.form()
     organisation_id = ctx.path_id("organisation_id")
+    if form.get("active") != "1" and not confirm.confirmed(form):
+        access = await organisation_for(ctx.db, ctx.me, organisation_id)
+        if access.is_coordinator and access.organisation.is_active:
+            return confirm.ask(ctx, _deactivation(ctx, access))
     await service.set_active(
         ctx.db,
         actor=ctx.me,
@@ -163,3 +170,30 @@ async def end_membership(ctx: Ctx) -> Response:
         ctx.db, actor=ctx.me, access=access, membership_id=ctx.path_id("membership_id")
     )
     return ctx.redirect(ctx.url("organisation", organisation_id=access.organisation.id))
+
+
+def _deactivation(ctx: Ctx, access: OrganisationAccess) -> confirm.Confirmation:
+    organisation = access.organisation
+    page = ctx.url("organisation", organisation_id=organisation.id)
+    return confirm.Confirmation(
+        title=_("Inaktivera %(name)s?") % {"name": organisation.name},
+        explanation=[
+            ngettext(
+                "%(num)s person företräder organisationen. Deras inloggningar avslutas nu och de "
+                "kommer inte längre åt organisationen, dess rum eller dess underlag.",
+                "%(num)s personer företräder organisationen. Deras inloggningar avslutas nu och "
+                "de kommer inte längre åt organisationen, dess rum eller dess underlag.",
+                organisation.people,
+            )
+            % {"num": organisation.people},
+            _(
+                "Organisationen kan inte bjudas in eller bjuda in någon. Det som redan finns "
+                "sparas, och du kan aktivera organisationen igen."
+            ),
+        ],
+        button=_("Ja, inaktivera organisationen"),
+        action=ctx.url("organisation_active", organisation_id=organisation.id),
+        cancel=page,
+        fields={"active": "0"},
+        irreversible=False,
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from jinja2 import Environment
@@ -62,14 +62,69 @@ def _coordinator(actor: CurrentPerson) -> None:
         raise NotFound()
 
 
-async def open_room(db: AsyncSession, *, actor: CurrentPerson, data: RoomInput) -> int:
+@dataclass(frozen=True, slots=True)
+class SimilarRoom:
+    id: int
+    name: str
+    starts_on: date
+    ends_on: date
+    is_closed: bool
+
+
+class LooksLikeADuplicate(Exception):
+    """A room of the same template and name already runs in the period: open another only when
+    the coordinator confirms (``allow_duplicate``)."""
+
+    def __init__(self, rooms: list[SimilarRoom]) -> None:
+        self.rooms = rooms
+        super().__init__(f"{len(rooms)} similar room(s)")
+
+
+def _same_name(a: str, b: str) -> bool:
+    # In Python, not SQL: SQLite's lower() knows no å, ä or ö.
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+async def _similar_rooms(
+    db: AsyncSession, template: ProcessTemplate, data: RoomInput
+) -> list[SimilarRoom]:
+    """Rooms from the same template (any version: the same process) with the same name whose
+    period overlaps the new one's."""
+    rows = await db.execute(
+        sa.select(
+            col(Room.id),
+            col(Room.name),
+            col(Room.starts_on),
+            col(Room.ends_on),
+            col(Room.is_closed),
+        )
+        .where(
+            col(Room.process) == template.process,
+            col(Room.starts_on) <= data.ends_on,
+            col(Room.ends_on) >= data.starts_on,
+        )
+        .order_by(col(Room.starts_on), col(Room.id))
+    )
+    return [
+        SimilarRoom(int(row.id), row.name, row.starts_on, row.ends_on, row.is_closed)
+        for row in rows
+        if _same_name(row.name, data.name)
+    ]
+
+
+async def open_room(
+    db: AsyncSession, *, actor: CurrentPerson, data: RoomInput, allow_duplicate: bool = True
+) -> int:
     """Open a room from a template: its phases and items are copied, relative deadlines become
     dates from the room's start. Side effects: room, phases, items; ``room_opened`` audited.
-    Commits."""
+    Commits. Unless ``allow_duplicate``, raises LooksLikeADuplicate (nothing written) when a
+    room of the same template and name already runs in the period."""
     _coordinator(actor)
     template = await db.get(ProcessTemplate, data.template_id)
     if template is None or not template.is_current:
         raise FormInvalid({"template_id": _("Välj en mall i listan.")})
+    if not allow_duplicate and (similar := await _similar_rooms(db, template, data)):
+        raise LooksLikeADuplicate(similar)
     room = Room(
         name=data.name,
         process=template.process,

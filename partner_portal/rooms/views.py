@@ -6,8 +6,9 @@ from typing import Any
 
 from starlette.responses import Response
 
-from partner_portal import clock, htmx
+from partner_portal import clock, confirm, htmx
 from partner_portal.forms import FormInvalid
+from partner_portal.i18n import gettext as _
 from partner_portal.organisations.queries import organisation_choices, unreachable
 from partner_portal.rooms import forms, overview, queries, service
 from partner_portal.rooms.access import RoomAccess, room_for
@@ -30,21 +31,44 @@ async def index(ctx: Ctx) -> Response:
 async def create(ctx: Ctx) -> Response:
     values: dict[str, str] = {}
     errors: dict[str, str] = {}
+    similar: list[service.SimilarRoom] = []
     status = 200
     if ctx.request.method == "POST":
         form = await ctx.request.form()
         values = _form_values(form)
+        values.pop(confirm.FIELD, None)
         try:
-            room_id = await service.open_room(ctx.db, actor=ctx.me, data=forms.room(form))
+            room_id = await service.open_room(
+                ctx.db,
+                actor=ctx.me,
+                data=forms.room(form),
+                # Confirmed for exactly what the warning was about: a changed name is checked.
+                allow_duplicate=form.get(confirm.FIELD) == _room_fingerprint(values),
+            )
         except FormInvalid as invalid:
             errors, status = invalid.errors, 400
+        except service.LooksLikeADuplicate as duplicate:
+            similar = duplicate.rooms  # asked on the form itself: the values stay editable
         else:
             return ctx.redirect(ctx.url("room", room_id=room_id))
     templates = await queries.current_templates(ctx.db)
     return ctx.render(
         "rooms/new.html",
-        {"templates": templates, "values": values, "errors": errors},
+        {
+            "templates": templates,
+            "values": values,
+            "errors": errors,
+            "similar": similar,
+            "confirm_field": confirm.FIELD,
+            "confirm_value": _room_fingerprint(values),
+        },
         status=status,
+    )
+
+
+def _room_fingerprint(values: dict[str, str]) -> str:
+    return "|".join(
+        values.get(k, "").strip() for k in ("template_id", "name", "starts_on", "ends_on")
     )
 
 
@@ -221,6 +245,25 @@ async def remove_item(ctx: Ctx) -> Response:
 
 async def close(ctx: Ctx) -> Response:
     access = await _access(ctx)
+    form = await ctx.request.form()
+    room = access.room
+    if access.is_coordinator and not room.is_closed and not confirm.confirmed(form):
+        return confirm.ask(
+            ctx,
+            confirm.Confirmation(
+                title=_("Stäng rummet %(name)s?") % {"name": room.name},
+                explanation=[
+                    _(
+                        "När rummet är stängt kan organisationerna inte längre svara, lämna in "
+                        "eller ändra något i det, och inga fler organisationer kan bjudas in."
+                    ),
+                    _("Allt som finns i rummet sparas och kan fortfarande läsas och exporteras."),
+                ],
+                button=_("Ja, stäng rummet"),
+                action=ctx.url("room_close", room_id=room.id),
+                cancel=ctx.url("room", room_id=room.id),
+            ),
+        )
     await service.close_room(ctx.db, actor=ctx.me, access=access)
     return ctx.redirect(ctx.url("room", room_id=access.room.id))
 
