@@ -102,9 +102,7 @@ def without_javascript(browser: Browser, dev_portal: str) -> Iterator[People]:
     assert everyone.console_errors() == []
 
 
-def test_the_question_works_without_javascript(
-    dev_portal: str, without_javascript: People
-) -> None:
+def test_the_question_works_without_javascript(dev_portal: str, without_javascript: People) -> None:
     p = without_javascript["coordinator"].page
     p.goto(dev_portal + "/")
     open_organisation(p, STADSNAT)
