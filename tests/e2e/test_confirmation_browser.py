@@ -73,7 +73,7 @@ def test_a_room_like_a_running_one_warns_and_closing_a_room_asks(
     expect(
         p.get_by_role("heading", name="Det finns redan ett rum med samma mall och namn")
     ).to_be_visible()
-    expect(p.get_by_label("Namn")).to_have_value(name)
+    expect(p.get_by_role("textbox", name="Namn")).to_have_value(name)
     page.assert_accessible()
     p.get_by_role("button", name="Öppna rummet ändå").click()
     expect(p.get_by_role("heading", level=1)).to_have_text(name)
