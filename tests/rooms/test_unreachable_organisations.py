@@ -178,3 +178,27 @@ async def test_a_meeting_invitation_to_someone_without_a_usable_address_is_no_50
         OutboxStatus.FAILED,
         UNUSABLE_ADDRESS,
     )
+
+
+async def test_every_mailing_to_main_contacts_gets_only_usable_addresses(
+    db: AsyncSession, bob: Persona
+) -> None:
+    """Room invitations and consultation requests share this: a bad address is left out, and
+    the organisation's contact address stands in when no main contact has a usable one."""
+    from partner_portal.organisations.queries import main_contact_addresses
+
+    byggen = await make_organisation(db, "AB Botkyrkabyggen")
+    upplev = await make_organisation(db, "Upplev Botkyrka AB")
+    await add_member(db, bob, byggen, MembershipRole.ADMIN)
+    await contact_without_address(db, "Erik Öberg", byggen, "erik")
+    await contact_without_address(db, "Ulla Upplev", upplev, "ulla at upplev")
+    await db.execute(
+        sa.update(Organisation)
+        .where(col(Organisation.id) == upplev)
+        .values(contact_email="info@upplev.example.se")
+    )
+    await db.commit()
+
+    addresses = await main_contact_addresses(db, [byggen, upplev])
+
+    assert addresses == {byggen: [bob.email], upplev: ["info@upplev.example.se"]}
