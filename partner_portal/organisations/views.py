@@ -166,6 +166,38 @@ async def change_membership(ctx: Ctx) -> Response:
 
 async def end_membership(ctx: Ctx) -> Response:
     access = await organisation_for(ctx.db, ctx.me, ctx.path_id("organisation_id"))
+    membership_id = ctx.path_id("membership_id")
+    member = next(
+        (
+            m
+            for m in await queries.members(ctx.db, access.organisation.id)
+            if m.membership_id == membership_id
+        ),
+        None,
+    )
+    if access.can_manage and member and not confirm.confirmed(await ctx.request.form()):
+        organisation = access.organisation
+        return confirm.ask(
+            ctx,
+            confirm.Confirmation(
+                title=_("Ta bort %(name)s ur %(org)s?")
+                % {"name": member.name, "org": organisation.name},
+                explanation=[
+                    _(
+                        "%(name)s företräder då inte längre organisationen och kommer inte åt "
+                        "dess rum och underlag. Det hen redan har gjort finns kvar."
+                    )
+                    % {"name": member.name},
+                    _("Ska hen vara med igen skickar ni en ny inbjudan."),
+                ],
+                button=_("Ja, ta bort %(name)s") % {"name": member.name},
+                action=ctx.url(
+                    "membership_end", organisation_id=organisation.id, membership_id=membership_id
+                ),
+                cancel=ctx.url("organisation", organisation_id=organisation.id) + "#personer",
+                irreversible=False,
+            ),
+        )
     await service.end_membership(
         ctx.db, actor=ctx.me, access=access, membership_id=ctx.path_id("membership_id")
     )
