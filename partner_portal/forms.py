@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from typing import Any
 
 from partner_portal.errors import BadRequest
 from partner_portal.i18n import gettext as _
-
-_EMAIL = re.compile(r"^[^@\s<>\"',;]+@[^@\s<>\"',;]+\.[^@\s<>\"',;]{2,}$")
+from partner_portal.mail.addresses import usable_address
 
 
 class FormInvalid(BadRequest):
@@ -29,10 +27,7 @@ def text(form: Mapping[str, Any], name: str, *, max_length: int) -> str:
 
 
 def email_address(value: str) -> str | None:
-    value = value.strip().lower()
-    if len(value) > 320 or not _EMAIL.match(value):
-        return None
-    return value
+    return usable_address(value)
 
 
 def choice(value: str, allowed: Mapping[str, Any]) -> Any | None:

@@ -51,6 +51,10 @@ class Settings:
     oidc_client_id: str = "partner-portal"
     oidc_client_secret: Secret = field(repr=False, default=Secret(""))
     oidc_scopes: str = "openid profile email"
+    # PORTAL_OIDC_TRUST_EMAIL: whether this provider's `email` claim counts as verified when
+    # the provider sends no `email_verified` at all (Entra ID). False: only an explicit
+    # `email_verified: true` does. An explicit `false` is never overridden.
+    oidc_trust_email: bool = False
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 8025
     smtp_username: str = ""
@@ -91,6 +95,7 @@ class Settings:
 
 
 _TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
 
 
 def load_settings(environ: Mapping[str, str] | None = None, *, dev_tools: bool = False) -> Settings:
@@ -103,6 +108,14 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dev_tools: bool =
 
     def get(name: str, default: str = "") -> str:
         return env_vars.get(f"PORTAL_{name}", default).strip()
+
+    def get_bool(name: str) -> bool:
+        raw = get(name).lower()
+        if raw in _TRUE:
+            return True
+        if raw not in _FALSE:
+            problems.append(f"PORTAL_{name} must be true or false, got {raw!r}.")
+        return False
 
     def get_int(name: str, default: int, low: int, high: int) -> int:
         raw = get(name, str(default))
@@ -205,6 +218,7 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dev_tools: bool =
         oidc_client_id=get("OIDC_CLIENT_ID", "partner-portal"),
         oidc_client_secret=Secret(get("OIDC_CLIENT_SECRET")),
         oidc_scopes=scopes,
+        oidc_trust_email=get_bool("OIDC_TRUST_EMAIL"),
         smtp_host=get("SMTP_HOST", "127.0.0.1"),
         smtp_port=get_int("SMTP_PORT", 8025, 1, 65535),
         smtp_username=get("SMTP_USERNAME"),

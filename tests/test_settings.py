@@ -109,3 +109,22 @@ def test_malformed_values_are_named(variable: str, value: str, tmp_path: Path) -
     found = problems({"PORTAL_DATA_DIR": str(tmp_path), variable: value})
 
     assert any(variable in p for p in found), found
+
+
+@pytest.mark.parametrize(
+    ("value", "trusted"), [("", False), ("false", False), ("0", False), ("true", True), ("1", True)]
+)
+def test_trusting_the_providers_email_is_off_unless_asked_for(
+    value: str, trusted: bool, tmp_path: Path
+) -> None:
+    environ = {"PORTAL_DATA_DIR": str(tmp_path)}
+    if value:
+        environ["PORTAL_OIDC_TRUST_EMAIL"] = value
+
+    assert load_settings(environ).oidc_trust_email is trusted
+
+
+def test_a_trust_setting_that_is_neither_true_nor_false_is_named(tmp_path: Path) -> None:
+    found = problems({"PORTAL_DATA_DIR": str(tmp_path), "PORTAL_OIDC_TRUST_EMAIL": "kanske"})
+
+    assert any("PORTAL_OIDC_TRUST_EMAIL" in p for p in found), found

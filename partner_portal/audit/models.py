@@ -27,6 +27,7 @@ class AuditAction(enum.StrEnum):
     INVITATION_RESENT = "invitation_resent"
     INVITATION_ACCEPTED = "invitation_accepted"
     INVITATION_REVOKED = "invitation_revoked"
+    INVITATION_REFUSED = "invitation_refused"  # someone else than the invited address tried
     MEMBERSHIP_ADDED = "membership_added"
     MEMBERSHIP_CHANGED = "membership_changed"
     MEMBERSHIP_ENDED = "membership_ended"

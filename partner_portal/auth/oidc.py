@@ -17,6 +17,7 @@ from authlib.integrations.base_client.errors import OAuthError
 from authlib.integrations.starlette_client import OAuth
 from joserfc.errors import JoseError
 
+from partner_portal.mail.addresses import usable_address
 from partner_portal.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -53,9 +54,14 @@ class AuthorizationRequest:
 
 @dataclass(frozen=True, slots=True)
 class Identity:
+    """Who logged in. ``name`` and ``email`` are None when the provider sent no such claim (or,
+    for ``email``, sent something that is not an email address, such as a login id):
+    the portal then keeps what it already knows. ``email_verified`` is whether the provider
+    vouches for ``email`` — or, with PORTAL_OIDC_TRUST_EMAIL, sent no ``email_verified``."""
+
     issuer: str
     subject: str
-    name: str
+    name: str | None
     email: str | None
     email_verified: bool
     id_token: str
@@ -64,6 +70,7 @@ class Identity:
 class OidcClient:
     def __init__(self, settings: Settings) -> None:
         self.issuer = settings.oidc_issuer
+        self._trust_email = settings.oidc_trust_email
         secret = str(settings.oidc_client_secret)
         self._app: Any = OAuth().register(
             "portal",
@@ -152,12 +159,18 @@ class OidcClient:
 
         if not claims.get("email") or not _display_name(claims):
             claims = {**await self._userinfo(token, subject=claims["sub"]), **claims}
+        email = usable_address(claims["email"]) if isinstance(claims.get("email"), str) else None
+        if "email_verified" in claims:
+            # OIDC Core 5.1 says boolean; some providers send the string "true".
+            verified = claims["email_verified"] in (True, "true")
+        else:
+            verified = self._trust_email
         return Identity(
             issuer=self.issuer,
             subject=str(claims["sub"]),
-            name=_display_name(claims) or str(claims.get("email") or claims["sub"]),
-            email=str(claims["email"]).strip().lower() if claims.get("email") else None,
-            email_verified=claims.get("email_verified") is True,
+            name=_display_name(claims)[:200] or None,
+            email=email,
+            email_verified=email is not None and verified,
             id_token=str(token["id_token"]),
         )
 

@@ -26,6 +26,7 @@ from partner_portal.auth.oidc import (
 from partner_portal.db import begin_write, writing
 from partner_portal.errors import BadRequest, ServiceUnavailable
 from partner_portal.i18n import gettext as _
+from partner_portal.mail.addresses import usable_address
 from partner_portal.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -200,12 +201,21 @@ async def complete_login(
 
 
 async def _find_or_create_person(db: AsyncSession, identity: Identity) -> Person:
+    """A claim the provider did not send (or an ``email`` that is not an address) leaves what
+    is stored as it was: a login never turns a person's name or address into their login id."""
     person = await queries.person_by_subject(db, identity.issuer, identity.subject)
     if person is None:
         person = Person(oidc_issuer=identity.issuer, oidc_subject=identity.subject, name="")
-    person.name = identity.name[:200]
-    person.email = identity.email
-    person.email_verified = identity.email_verified
+    if identity.name:
+        person.name = identity.name
+    elif not person.name:  # someone new, with nothing else to go by
+        person.name = (identity.email or identity.subject)[:200]
+    if identity.email:
+        person.email = identity.email
+        person.email_verified = identity.email_verified
+    elif person.email and not usable_address(person.email):
+        # Stored before logins were checked: never an address, so never one to mail.
+        person.email, person.email_verified = None, False
     person.last_login_at = clock.now()
     db.add(person)
     await db.flush()

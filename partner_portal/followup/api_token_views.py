@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from partner_portal import forms
+from partner_portal import confirm, forms
 from partner_portal.followup import api_tokens
 from partner_portal.followup.api_tokens import NAME_MAX_LENGTH, IssuedToken
 from partner_portal.forms import FormInvalid
+from partner_portal.i18n import gettext as _
 from partner_portal.web import Ctx
 
 
@@ -34,6 +35,23 @@ async def issue(ctx: Ctx) -> Response:
 
 
 async def revoke(ctx: Ctx) -> Response:
+    token = await api_tokens.token_to_revoke(ctx.db, actor=ctx.me, token_id=ctx.path_id("token_id"))
+    if token is not None and not confirm.confirmed(await ctx.request.form()):
+        return confirm.ask(
+            ctx,
+            confirm.Confirmation(
+                title=_("Återkalla API-nyckeln %(name)s?") % {"name": token.name},
+                explanation=[
+                    _(
+                        "Verktyg som använder nyckeln får inte längre läsa uppföljningen. En "
+                        "återkallad nyckel kan inte användas igen; utfärda en ny om det behövs."
+                    )
+                ],
+                button=_("Ja, återkalla nyckeln"),
+                action=ctx.url("api_token_revoke", token_id=token.id),
+                cancel=ctx.url("api_tokens"),
+            ),
+        )
     await api_tokens.revoke(
         ctx.db, actor=ctx.me, token_id=ctx.path_id("token_id"), ip_address=ctx.client_ip
     )

@@ -214,6 +214,19 @@ async def issue(
     return IssuedToken(id=row.id, name=name, person_name=reader.name, token=token)
 
 
+async def token_to_revoke(
+    db: AsyncSession, *, actor: CurrentPerson, token_id: int
+) -> ApiToken | None:
+    """The token, while it can still be revoked (None once it is); NotFound for anyone but a
+    coordinator or for an unknown token."""
+    if not actor.is_coordinator:
+        raise NotFound()
+    row = await db.get(ApiToken, token_id)
+    if row is None:
+        raise NotFound()
+    return None if row.revoked_at is not None else row
+
+
 async def revoke(
     db: AsyncSession, *, actor: CurrentPerson, token_id: int, ip_address: str | None = None
 ) -> None:

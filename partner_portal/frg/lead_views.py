@@ -7,12 +7,13 @@ from typing import Any
 
 from starlette.responses import Response
 
-from partner_portal import clock
+from partner_portal import clock, confirm
 from partner_portal.forms import FormInvalid
 from partner_portal.frg import callouts, forms, queries, service
 from partner_portal.frg.access import callout_for, lead_for
 from partner_portal.frg.availability import READING_ORDER, window
 from partner_portal.frg.queries import GroupRow
+from partner_portal.i18n import gettext as _
 from partner_portal.web import Ctx
 
 OVERVIEW_DAYS = 28
@@ -93,6 +94,27 @@ async def approve(ctx: Ctx) -> Response:
 
 async def remove(ctx: Ctx) -> Response:
     group = await _group(ctx)
+    volunteer = await queries.volunteer(ctx.db, ctx.path_id("volunteer_id"))
+    form = await ctx.request.form()
+    if volunteer and volunteer.organisation_id == group.id and not confirm.confirmed(form):
+        lead = ctx.url("frg_lead", organisation_id=group.id)
+        return confirm.ask(
+            ctx,
+            confirm.Confirmation(
+                title=_("Ta bort %(name)s ur registret?") % {"name": volunteer.name},
+                explanation=[
+                    _(
+                        "Uppgifterna om %(name)s i FRG-registret raderas: kontaktuppgifter, "
+                        "kompetenser, tillgänglighet och frånvaro."
+                    )
+                    % {"name": volunteer.name},
+                    _("Svaren på tidigare utlarmningar finns kvar utan namn."),
+                ],
+                button=_("Ja, ta bort %(name)s") % {"name": volunteer.name},
+                action=ctx.url("frg_remove", organisation_id=group.id, volunteer_id=volunteer.id),
+                cancel=lead + "#medlemmar",
+            ),
+        )
     await service.remove_volunteer(
         ctx.db, actor=ctx.me, group=group, volunteer_id=ctx.path_id("volunteer_id")
     )
@@ -267,5 +289,25 @@ async def update_recipient(ctx: Ctx) -> Response:
 async def close_callout(ctx: Ctx) -> Response:
     group = await _group(ctx)
     callout = await callout_for(ctx.db, group, ctx.path_id("callout_id"))
+    page = ctx.url("frg_callout", organisation_id=group.id, callout_id=callout.id)
+    if callouts.is_open(callout) and not confirm.confirmed(await ctx.request.form()):
+        return confirm.ask(
+            ctx,
+            confirm.Confirmation(
+                title=_("Avsluta utlarmningen %(title)s?") % {"title": callout.title},
+                explanation=[
+                    _(
+                        "Utlarmningen tar inte emot fler svar, och ja- och nej-länkarna i "
+                        "e-postmeddelandena slutar att gälla."
+                    ),
+                    _("Svaren och timmarna som redan finns sparas."),
+                ],
+                button=_("Ja, avsluta utlarmningen"),
+                action=ctx.url(
+                    "frg_callout_close", organisation_id=group.id, callout_id=callout.id
+                ),
+                cancel=page,
+            ),
+        )
     await callouts.close(ctx.db, actor=ctx.me, group=group, callout_id=callout.id)
     return ctx.redirect(ctx.url("frg_callout", organisation_id=group.id, callout_id=callout.id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,11 +12,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from partner_portal import clock
+from partner_portal.mail.addresses import MAX_LENGTH as _ADDRESS_MAX
+from partner_portal.mail.addresses import usable_address
 from partner_portal.mail.messages import Message
 from partner_portal.mail.models import OutboxMessage, OutboxStatus
 
 _SUBJECT_MAX = 300
-_ADDRESS_MAX = 320
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -30,38 +33,51 @@ class OutboxState:
     created_at: datetime
 
 
+UNUSABLE_ADDRESS = "Ingen användbar e-postadress – meddelandet skickades inte"
+
+
 def enqueue(
     db: AsyncSession, message: Message, *, related: tuple[str, int] | None = None
 ) -> OutboxMessage:
     """Add ``message`` to the session as a pending outbox row, due now.
 
     Side effects: ``db.add`` only. Nothing is written until the caller commits, together with
-    the change that caused the email; a rollback leaves no email behind. Raises ``ValueError``
-    for an address that could never be sent to (empty, too long, or with a line break).
+    the change that caused the email; a rollback leaves no email behind.
+
+    An address that could never be sent to (empty, not an address, too long, or with a line
+    break) never raises: the row is written as ``failed`` at once, with the reason, so the
+    change that caused the mail stands, nothing goes to the SMTP server, and the failure shows
+    wherever the mail's delivery is shown.
     """
-    to = message.to.strip()
-    if not to or len(to) > _ADDRESS_MAX or any(c in to for c in "\r\n") or "@" not in to:
-        raise ValueError(f"not a usable email address: {message.to!r}")
+    to = message.to.strip() if usable_address(message.to) else None
     subject = message.subject
     if len(subject) > _SUBJECT_MAX:
         subject = subject[: _SUBJECT_MAX - 1] + "…"
     now = clock.now()
     row = OutboxMessage(
-        to_address=to,
+        to_address=to or _printable(message.to),
         subject=subject,
         body_text=message.text,
         body_html=message.html,
         body_calendar=message.calendar,
         calendar_method=message.calendar_method,
         created_at=now,
-        status=OutboxStatus.PENDING,
+        status=OutboxStatus.PENDING if to else OutboxStatus.FAILED,
         attempts=0,
         next_attempt_at=now,
+        last_error=None if to else UNUSABLE_ADDRESS,
         related_type=related[0] if related else None,
         related_id=related[1] if related else None,
     )
+    if to is None:
+        log.warning("outbox: not a usable email address %r, recorded as failed", message.to[:80])
     db.add(row)
     return row
+
+
+def _printable(address: str) -> str:
+    """What was given instead of an address, kept for the record: one line, within the column."""
+    return " ".join(address.split())[:_ADDRESS_MAX]
 
 
 async def latest_for(

@@ -7,12 +7,13 @@ from typing import Any
 
 from starlette.responses import Response
 
-from partner_portal import clock
+from partner_portal import clock, confirm
 from partner_portal.actions import forms as action_forms
 from partner_portal.actions import queries as action_queries
 from partner_portal.clock import TIMEZONE
 from partner_portal.errors import NotFound
 from partner_portal.forms import FormInvalid
+from partner_portal.i18n import gettext as _
 from partner_portal.meetings import feed, forms, ics, queries, service
 from partner_portal.meetings.access import MeetingAccess, meeting_for
 from partner_portal.meetings.wording import when
@@ -283,6 +284,27 @@ async def decision_action(ctx: Ctx) -> Response:
 
 async def cancel(ctx: Ctx) -> Response:
     access = await _access(ctx)
+    meeting = access.meeting
+    form = await ctx.request.form()
+    if access.may_manage and not meeting.cancelled and not confirm.confirmed(form):
+        return confirm.ask(
+            ctx,
+            confirm.Confirmation(
+                title=_("Ställ in mötet %(title)s?") % {"title": meeting.title},
+                explanation=[
+                    _("Mötet %(when)s ställs in.")
+                    % {"when": when(meeting.starts_at, meeting.ends_at)},
+                    _(
+                        "Alla som har bjudits in får ett e-postmeddelande om att mötet är "
+                        "inställt, och mötet tas bort ur deras kalendrar. Svaren på mötet "
+                        "går inte längre att ändra."
+                    ),
+                ],
+                button=_("Ja, ställ in mötet"),
+                action=ctx.url("meeting_cancel", meeting_id=meeting.id),
+                cancel=ctx.url("meeting", meeting_id=meeting.id),
+            ),
+        )
     await service.cancel_meeting(
         ctx.db, actor=ctx.me, access=access, settings=ctx.settings, env=ctx.portal.templates.env
     )

@@ -62,14 +62,43 @@ def _back(ctx: Ctx, organisation_id: int) -> str:
 async def open_link(ctx: Ctx) -> Response:
     token = ctx.request.path_params["token"]
     invitation = await invitations.open_invitation(ctx.db, token)
-    return ctx.render("invitations/open.html", {"invitation": invitation, "token": token})
+    mismatch, my_email = (
+        await invitations.mismatch_for(ctx.db, invitation, ctx.person.id)
+        if ctx.person is not None
+        else (None, None)
+    )
+    return _invitation_page(ctx, invitation, token, mismatch, my_email)
+
+
+def _invitation_page(
+    ctx: Ctx,
+    invitation: invitations.OpenInvitation,
+    token: str,
+    mismatch: invitations.Mismatch | None,
+    my_email: str | None,
+    *,
+    status: int = 200,
+) -> Response:
+    return ctx.render(
+        "invitations/open.html",
+        {
+            "invitation": invitation,
+            "token": token,
+            "mismatch": mismatch.value if mismatch else None,
+            "my_email": my_email,
+        },
+        status=status,
+    )
 
 
 async def accept(ctx: Ctx) -> Response:
-    organisation_id = await invitations.accept(
-        ctx.db,
-        person=ctx.me,
-        token=ctx.request.path_params["token"],
-        ip_address=ctx.client_ip,
-    )
+    token = ctx.request.path_params["token"]
+    try:
+        organisation_id = await invitations.accept(
+            ctx.db, person=ctx.me, token=token, ip_address=ctx.client_ip
+        )
+    except invitations.NotForYou as refused:
+        return _invitation_page(
+            ctx, refused.invitation, token, refused.mismatch, refused.my_email, status=403
+        )
     return ctx.redirect(ctx.url("organisation", organisation_id=organisation_id))

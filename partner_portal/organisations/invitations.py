@@ -24,6 +24,7 @@ from partner_portal.audit.queries import count_recent
 from partner_portal.audit.service import record
 from partner_portal.auth.models import Person
 from partner_portal.auth.sessions import CurrentPerson, hash_token
+from partner_portal.db import writing
 from partner_portal.errors import Forbidden, Gone, NotFound, TooManyRequests
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
@@ -57,6 +58,31 @@ class OpenInvitation:
     role: MembershipRole
     invited_by_name: str | None
     expires_at: datetime
+    email: str
+    id: int
+    organisation_id: int
+
+
+class Mismatch(enum.StrEnum):
+    """Why the logged-in person may not accept an invitation: it is bound to its address."""
+
+    OTHER_ADDRESS = "other_address"  # their login carries another address, or none
+    UNVERIFIED = "unverified"  # the address is theirs, but the provider does not vouch for it
+
+
+class NotForYou(Forbidden):
+    """The invitation was sent to another address than the one the person logged in with."""
+
+    def __init__(
+        self, invitation: OpenInvitation, mismatch: Mismatch, my_email: str | None
+    ) -> None:
+        self.invitation = invitation
+        self.mismatch = mismatch
+        self.my_email = my_email
+        super().__init__(
+            _("Inbjudan gäller en annan e-postadress än den du är inloggad med."),
+            title=_("Inbjudan är till någon annan"),
+        )
 
 
 def invitation_path(token: str) -> str:
@@ -328,6 +354,9 @@ async def open_invitation(db: AsyncSession, token: str) -> OpenInvitation:
                 col(Invitation.role),
                 col(Invitation.status),
                 col(Invitation.expires_at),
+                col(Invitation.email),
+                col(Invitation.id),
+                col(Invitation.organisation_id),
                 col(Person.name).label("inviter"),
             )
             .join(Organisation, col(Organisation.id) == col(Invitation.organisation_id))
@@ -340,7 +369,30 @@ async def open_invitation(db: AsyncSession, token: str) -> OpenInvitation:
     expired = row.expires_at <= clock.now()
     if row.status is not InvitationStatus.PENDING or expired:
         raise _gone_because(row.status, expired)
-    return OpenInvitation(row.name, row.role, row.inviter, row.expires_at)
+    return OpenInvitation(
+        row.name, row.role, row.inviter, row.expires_at, row.email, row.id, row.organisation_id
+    )
+
+
+async def mismatch_for(
+    db: AsyncSession, invitation: OpenInvitation, person_id: int
+) -> tuple[Mismatch | None, str | None]:
+    """Whether ``person_id`` may accept: only with the invited address (in any case) as the
+    provider verified it (``email_verified``, or PORTAL_OIDC_TRUST_EMAIL). Returns the reason
+    they may not (None: they may) and the address they are logged in with."""
+    row = (
+        await db.execute(
+            sa.select(col(Person.email), col(Person.email_verified)).where(
+                col(Person.id) == person_id
+            )
+        )
+    ).one_or_none()
+    email, verified = (row.email, row.email_verified) if row else (None, False)
+    if not email or email.strip().lower() != invitation.email.strip().lower():
+        return Mismatch.OTHER_ADDRESS, email
+    if not verified:
+        return Mismatch.UNVERIFIED, email
+    return None, email
 
 
 async def accept(
@@ -351,12 +403,29 @@ async def accept(
     Side effects: the invitation is marked accepted (one conditional UPDATE: of two accepts at
     once exactly one succeeds), a membership in the invited role, audit events and
     ``invitation accepted`` evidence; one transaction. Returns the organisation's id; Gone (410)
-    for a used, revoked, expired or unknown link.
+    for a used, revoked, expired or unknown link; NotForYou (403, audited as
+    ``invitation_refused``) when the person's verified address is not the invited one.
     """
     if db.in_transaction():
         await db.commit()  # start from a fresh snapshot: SQLite upgrades read locks badly
-    await open_invitation(db, token)  # the precise reason, if the link no longer works
+    invitation = await open_invitation(db, token)  # the precise reason, if the link is dead
+    mismatch, my_email = await mismatch_for(db, invitation, person.id)
     await db.commit()
+    if mismatch is not None:
+        async with writing(db):
+            record(
+                db,
+                AuditAction.INVITATION_REFUSED,
+                actor_id=person.id,
+                object_type="invitation",
+                object_id=invitation.id,
+                organisation_id=invitation.organisation_id,
+                ip_address=ip_address,
+                invited=invitation.email,
+                logged_in_as=my_email,
+                reason=mismatch.value,
+            )
+        raise NotForYou(invitation, mismatch, my_email)
     now = clock.now()
     claimed = (
         await db.execute(

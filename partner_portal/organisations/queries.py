@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from partner_portal.auth.models import Person
+from partner_portal.mail.addresses import usable_address
 from partner_portal.organisations.models import (
     Invitation,
     InvitationStatus,
@@ -261,15 +262,39 @@ async def invitation(db: AsyncSession, invitation_id: int) -> InvitationRow | No
     return InvitationRow(**row._mapping) if row else None
 
 
-async def main_contact_addresses(
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """Whether mail reaches an organisation: the addresses it goes to — its main contacts'
+    (active admins'), or its contact address when none of them has a usable one — and, when
+    it goes nowhere, why."""
+
+    addresses: tuple[str, ...]
+    # Active main contacts without a usable address (none, or something that is not one).
+    contacts_without_address: tuple[str, ...]
+    # A contact address in the register that is not an email address.
+    bad_contact_email: bool
+
+    @property
+    def unreachable(self) -> bool:
+        """There is someone or something to write to, but no address works: "kan inte nås".
+        (An organisation with neither main contact nor contact address is "saknar
+        huvudkontakt" instead.)"""
+        return not self.addresses and bool(self.contacts_without_address or self.bad_contact_email)
+
+
+async def main_contact_reach(
     db: AsyncSession, organisation_ids: Collection[int]
-) -> dict[int, list[str]]:
-    """Where mail to an organisation goes: its main contacts' (active admins') addresses, or
-    the organisation's public contact address when it has none. One query."""
+) -> dict[int, Reach]:
+    """How mail reaches each of ``organisation_ids`` (see :class:`Reach`). One query."""
     if not organisation_ids:
         return {}
     rows: Any = await db.execute(
-        sa.select(col(Organisation.id), col(Organisation.contact_email), col(Person.email))
+        sa.select(
+            col(Organisation.id),
+            col(Organisation.contact_email),
+            col(Person.name),
+            col(Person.email),
+        )
         .outerjoin(
             Membership,
             sa.and_(
@@ -282,16 +307,43 @@ async def main_contact_addresses(
             Person, sa.and_(col(Person.id) == col(Membership.person_id), col(Person.is_active))
         )
         .where(col(Organisation.id).in_(list(organisation_ids)))
+        .order_by(col(Organisation.id), col(Person.name))
     )
     admins: dict[int, set[str]] = {}
-    fallback: dict[int, str] = {}
-    for organisation_id, contact_email, email in rows:
+    without: dict[int, list[str]] = {}
+    contact: dict[int, str | None] = {}
+    for organisation_id, contact_email, name, email in rows:
         admins.setdefault(organisation_id, set())
-        if email:
-            admins[organisation_id].add(email)
-        if contact_email:
-            fallback[organisation_id] = contact_email
-    return {
-        o: sorted(found) if found else ([fallback[o]] if o in fallback else [])
-        for o, found in admins.items()
-    }
+        without.setdefault(organisation_id, [])
+        contact[organisation_id] = contact_email
+        if name is None:  # no active main contact on this row
+            continue
+        if address := usable_address(email):
+            admins[organisation_id].add(address)
+        else:
+            without[organisation_id].append(name)
+    reach = {}
+    for organisation_id, found in admins.items():
+        fallback = usable_address(contact[organisation_id])
+        addresses = sorted(found) if found else ([fallback] if fallback else [])
+        reach[organisation_id] = Reach(
+            addresses=tuple(addresses),
+            contacts_without_address=tuple(without[organisation_id]),
+            bad_contact_email=bool(contact[organisation_id]) and fallback is None,
+        )
+    return reach
+
+
+async def main_contact_addresses(
+    db: AsyncSession, organisation_ids: Collection[int]
+) -> dict[int, list[str]]:
+    """Where mail to an organisation goes: its main contacts' usable addresses, or the
+    organisation's contact address when none of them has one. One query."""
+    reach = await main_contact_reach(db, organisation_ids)
+    return {o: list(r.addresses) for o, r in reach.items()}
+
+
+async def unreachable(db: AsyncSession, organisation_ids: Collection[int]) -> dict[int, Reach]:
+    """The organisations of ``organisation_ids`` that mail cannot reach, and why. One query."""
+    reach = await main_contact_reach(db, organisation_ids)
+    return {o: r for o, r in reach.items() if r.unreachable}

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from partner_portal import confirm
 from partner_portal.forms import FormInvalid
+from partner_portal.i18n import gettext as _
+from partner_portal.i18n import ngettext
 from partner_portal.organisations import forms, invitations, queries, service
 from partner_portal.organisations.access import OrganisationAccess, organisation_for
 from partner_portal.organisations.models import MembershipRole, OrganisationKind
@@ -23,6 +26,7 @@ async def index(ctx: Ctx) -> Response:
         "organisations/index.html",
         {
             "organisations": rows,
+            "not_reachable": await queries.unreachable(ctx.db, [o.id for o in rows if o.is_active]),
             "kinds": list(OrganisationKind),
             "chosen_kind": kind,
             "search": search,
@@ -112,6 +116,11 @@ async def show(
             "access": access,
             "organisation": access.organisation,
             "members": await queries.members(ctx.db, organisation_id),
+            "not_reachable": (await queries.unreachable(ctx.db, [organisation_id])).get(
+                organisation_id
+            )
+            if access.can_manage and access.organisation.is_active
+            else None,
             "invitations": await invitations.overview(
                 ctx.db, organisation_id=organisation_id, pending_only=True
             )
@@ -129,6 +138,10 @@ async def show(
 async def set_active(ctx: Ctx) -> Response:
     form = await ctx.request.form()
     organisation_id = ctx.path_id("organisation_id")
+    if form.get("active") != "1" and not confirm.confirmed(form):
+        access = await organisation_for(ctx.db, ctx.me, organisation_id)
+        if access.is_coordinator and access.organisation.is_active:
+            return confirm.ask(ctx, _deactivation(ctx, access))
     await service.set_active(
         ctx.db,
         actor=ctx.me,
@@ -153,7 +166,66 @@ async def change_membership(ctx: Ctx) -> Response:
 
 async def end_membership(ctx: Ctx) -> Response:
     access = await organisation_for(ctx.db, ctx.me, ctx.path_id("organisation_id"))
+    membership_id = ctx.path_id("membership_id")
+    member = next(
+        (
+            m
+            for m in await queries.members(ctx.db, access.organisation.id)
+            if m.membership_id == membership_id
+        ),
+        None,
+    )
+    if access.can_manage and member and not confirm.confirmed(await ctx.request.form()):
+        organisation = access.organisation
+        return confirm.ask(
+            ctx,
+            confirm.Confirmation(
+                title=_("Ta bort %(name)s ur %(org)s?")
+                % {"name": member.name, "org": organisation.name},
+                explanation=[
+                    _(
+                        "%(name)s företräder då inte längre organisationen och kommer inte åt "
+                        "dess rum och underlag. Det hen redan har gjort finns kvar."
+                    )
+                    % {"name": member.name},
+                    _("Ska hen vara med igen skickar ni en ny inbjudan."),
+                ],
+                button=_("Ja, ta bort %(name)s") % {"name": member.name},
+                action=ctx.url(
+                    "membership_end", organisation_id=organisation.id, membership_id=membership_id
+                ),
+                cancel=ctx.url("organisation", organisation_id=organisation.id) + "#personer",
+                irreversible=False,
+            ),
+        )
     await service.end_membership(
         ctx.db, actor=ctx.me, access=access, membership_id=ctx.path_id("membership_id")
     )
     return ctx.redirect(ctx.url("organisation", organisation_id=access.organisation.id))
+
+
+def _deactivation(ctx: Ctx, access: OrganisationAccess) -> confirm.Confirmation:
+    organisation = access.organisation
+    page = ctx.url("organisation", organisation_id=organisation.id)
+    return confirm.Confirmation(
+        title=_("Inaktivera %(name)s?") % {"name": organisation.name},
+        explanation=[
+            ngettext(
+                "%(num)s person företräder organisationen. Deras inloggningar avslutas nu och de "
+                "kommer inte längre åt organisationen, dess rum eller dess underlag.",
+                "%(num)s personer företräder organisationen. Deras inloggningar avslutas nu och "
+                "de kommer inte längre åt organisationen, dess rum eller dess underlag.",
+                organisation.people,
+            )
+            % {"num": organisation.people},
+            _(
+                "Organisationen kan inte bjudas in eller bjuda in någon. Det som redan finns "
+                "sparas, och du kan aktivera organisationen igen."
+            ),
+        ],
+        button=_("Ja, inaktivera organisationen"),
+        action=ctx.url("organisation_active", organisation_id=organisation.id),
+        cancel=page,
+        fields={"active": "0"},
+        irreversible=False,
+    )

@@ -4,7 +4,9 @@ and each organisation's progress through submit and review. Each function owns i
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
 from jinja2 import Environment
@@ -24,7 +26,7 @@ from partner_portal.i18n import gettext as _
 from partner_portal.mail.messages import build
 from partner_portal.mail.outbox import enqueue
 from partner_portal.organisations.models import Organisation
-from partner_portal.organisations.queries import main_contact_addresses
+from partner_portal.organisations.queries import Reach, main_contact_reach
 from partner_portal.rooms.access import RoomAccess
 from partner_portal.rooms.deliverable_rows import has_content
 from partner_portal.rooms.forms import PhaseInput, ProgressInput, RoomInput
@@ -60,14 +62,69 @@ def _coordinator(actor: CurrentPerson) -> None:
         raise NotFound()
 
 
-async def open_room(db: AsyncSession, *, actor: CurrentPerson, data: RoomInput) -> int:
+@dataclass(frozen=True, slots=True)
+class SimilarRoom:
+    id: int
+    name: str
+    starts_on: date
+    ends_on: date
+    is_closed: bool
+
+
+class LooksLikeADuplicate(Exception):
+    """A room of the same template and name already runs in the period: open another only when
+    the coordinator confirms (``allow_duplicate``)."""
+
+    def __init__(self, rooms: list[SimilarRoom]) -> None:
+        self.rooms = rooms
+        super().__init__(f"{len(rooms)} similar room(s)")
+
+
+def _same_name(a: str, b: str) -> bool:
+    # In Python, not SQL: SQLite's lower() knows no å, ä or ö.
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+async def _similar_rooms(
+    db: AsyncSession, template: ProcessTemplate, data: RoomInput
+) -> list[SimilarRoom]:
+    """Rooms from the same template (any version: the same process) with the same name whose
+    period overlaps the new one's."""
+    rows = await db.execute(
+        sa.select(
+            col(Room.id),
+            col(Room.name),
+            col(Room.starts_on),
+            col(Room.ends_on),
+            col(Room.is_closed),
+        )
+        .where(
+            col(Room.process) == template.process,
+            col(Room.starts_on) <= data.ends_on,
+            col(Room.ends_on) >= data.starts_on,
+        )
+        .order_by(col(Room.starts_on), col(Room.id))
+    )
+    return [
+        SimilarRoom(int(row.id), row.name, row.starts_on, row.ends_on, row.is_closed)
+        for row in rows
+        if _same_name(row.name, data.name)
+    ]
+
+
+async def open_room(
+    db: AsyncSession, *, actor: CurrentPerson, data: RoomInput, allow_duplicate: bool = True
+) -> int:
     """Open a room from a template: its phases and items are copied, relative deadlines become
     dates from the room's start. Side effects: room, phases, items; ``room_opened`` audited.
-    Commits."""
+    Commits. Unless ``allow_duplicate``, raises LooksLikeADuplicate (nothing written) when a
+    room of the same template and name already runs in the period."""
     _coordinator(actor)
     template = await db.get(ProcessTemplate, data.template_id)
     if template is None or not template.is_current:
         raise FormInvalid({"template_id": _("Välj en mall i listan.")})
+    if not allow_duplicate and (similar := await _similar_rooms(db, template, data)):
+        raise LooksLikeADuplicate(similar)
     room = Room(
         name=data.name,
         process=template.process,
@@ -131,6 +188,25 @@ async def open_room(db: AsyncSession, *, actor: CurrentPerson, data: RoomInput) 
     return room.id
 
 
+@dataclass(frozen=True, slots=True)
+class NotReached:
+    """An organisation that was not invited because mail cannot reach it, and why."""
+
+    organisation_id: int
+    name: str
+    reach: Reach
+
+
+@dataclass(frozen=True, slots=True)
+class Invited:
+    """What inviting did: who was invited (by name), who was not and why, and who was
+    invited although nobody got mail (no main contact and no contact address)."""
+
+    invited: list[str] = field(default_factory=list)
+    not_reached: list[NotReached] = field(default_factory=list)
+    without_mail: list[str] = field(default_factory=list)
+
+
 async def invite_organisations(
     db: AsyncSession,
     *,
@@ -139,19 +215,25 @@ async def invite_organisations(
     organisation_ids: list[int],
     settings: Settings,
     env: Environment,
-) -> int:
+) -> Invited:
     """Invite organisations from the register (again, if they declined earlier). Side effects:
     participation rows, ``room invited`` evidence, audit events, and an email to each
-    organisation's main contacts, in one transaction. Returns how many were invited."""
+    organisation's main contacts, in one transaction.
+
+    An organisation that mail cannot reach (its main contacts have no usable address) is not
+    invited — the board would count an invitation nobody received — and is named in the
+    result with the reason; the others are invited all the same."""
     _coordinator(actor)
     room = access.room
     if room.is_closed:
         raise FormInvalid({"organisations": _("Rummet är stängt.")})
     organisations = list(
         await db.scalars(
-            sa.select(Organisation).where(
+            sa.select(Organisation)
+            .where(
                 col(Organisation.id).in_(organisation_ids), col(Organisation.is_active).is_(True)
             )
+            .order_by(col(Organisation.sort_key))
         )
     )
     if len(organisations) != len(set(organisation_ids)) or not organisations:
@@ -162,11 +244,16 @@ async def invite_organisations(
             sa.select(Participation).where(col(Participation.room_id) == room.id)
         )
     }
-    invited = 0
+    reach = await main_contact_reach(db, [o.id for o in organisations if o.id is not None])
+    outcome = Invited()
     for organisation in organisations:
         assert organisation.id is not None
         participation = existing.get(organisation.id)
         if participation is not None and participation.status is not ParticipationStatus.DECLINED:
+            continue
+        its_reach = reach[organisation.id]
+        if its_reach.unreachable:
+            outcome.not_reached.append(NotReached(organisation.id, organisation.name, its_reach))
             continue
         if participation is None:
             participation = Participation(
@@ -196,14 +283,19 @@ async def invite_organisations(
             object_id=room.id,
             organisation_id=organisation.id,
         )
-        await _mail_main_contacts(db, organisation, room.id, room.name, actor.name, settings, env)
-        invited += 1
+        _mail_main_contacts(
+            db, its_reach.addresses, organisation, room.id, room.name, actor.name, settings, env
+        )
+        outcome.invited.append(organisation.name)
+        if not its_reach.addresses:
+            outcome.without_mail.append(organisation.name)
     await db.commit()
-    return invited
+    return outcome
 
 
-async def _mail_main_contacts(
+def _mail_main_contacts(
     db: AsyncSession,
+    addresses: Sequence[str],
     organisation: Organisation,
     room_id: int,
     room_name: str,
@@ -211,8 +303,6 @@ async def _mail_main_contacts(
     settings: Settings,
     env: Environment,
 ) -> None:
-    assert organisation.id is not None
-    addresses = (await main_contact_addresses(db, [organisation.id])).get(organisation.id, [])
     language = i18n.current_language.set("sv")
     try:
         for address in addresses:

@@ -6,9 +6,10 @@ from typing import Any
 
 from starlette.responses import Response
 
-from partner_portal import clock, htmx
+from partner_portal import clock, confirm, htmx
 from partner_portal.forms import FormInvalid
-from partner_portal.organisations.queries import organisation_choices
+from partner_portal.i18n import gettext as _
+from partner_portal.organisations.queries import organisation_choices, unreachable
 from partner_portal.rooms import forms, overview, queries, service
 from partner_portal.rooms.access import RoomAccess, room_for
 from partner_portal.web import Ctx
@@ -30,21 +31,44 @@ async def index(ctx: Ctx) -> Response:
 async def create(ctx: Ctx) -> Response:
     values: dict[str, str] = {}
     errors: dict[str, str] = {}
+    similar: list[service.SimilarRoom] = []
     status = 200
     if ctx.request.method == "POST":
         form = await ctx.request.form()
         values = _form_values(form)
+        values.pop(confirm.FIELD, None)
         try:
-            room_id = await service.open_room(ctx.db, actor=ctx.me, data=forms.room(form))
+            room_id = await service.open_room(
+                ctx.db,
+                actor=ctx.me,
+                data=forms.room(form),
+                # Confirmed for exactly what the warning was about: a changed name is checked.
+                allow_duplicate=form.get(confirm.FIELD) == _room_fingerprint(values),
+            )
         except FormInvalid as invalid:
             errors, status = invalid.errors, 400
+        except service.LooksLikeADuplicate as duplicate:
+            similar = duplicate.rooms  # asked on the form itself: the values stay editable
         else:
             return ctx.redirect(ctx.url("room", room_id=room_id))
     templates = await queries.current_templates(ctx.db)
     return ctx.render(
         "rooms/new.html",
-        {"templates": templates, "values": values, "errors": errors},
+        {
+            "templates": templates,
+            "values": values,
+            "errors": errors,
+            "similar": similar,
+            "confirm_field": confirm.FIELD,
+            "confirm_value": _room_fingerprint(values),
+        },
         status=status,
+    )
+
+
+def _room_fingerprint(values: dict[str, str]) -> str:
+    return "|".join(
+        values.get(k, "").strip() for k in ("template_id", "name", "starts_on", "ends_on")
     )
 
 
@@ -54,6 +78,7 @@ async def show(
     errors: dict[str, str] | None = None,
     error_targets: dict[str, str] | None = None,
     status: int = 200,
+    invite_outcome: service.Invited | None = None,
 ) -> Response:
     access = await _access(ctx)
     page = await overview.room_overview(ctx.db, access, now=clock.now())
@@ -63,13 +88,17 @@ async def show(
         else []
     )
     invited = {p.organisation_id for p in page.participants}
+    invitable = [(i, n) for i, n in choices if i not in invited]
+    not_reached = await unreachable(ctx.db, [i for i, _n in invitable])
     return ctx.render(
         "rooms/show.html",
         {
             "access": access,
             "room": access.room,
             "page": page,
-            "invitable": [(i, n) for i, n in choices if i not in invited],
+            "invitable": invitable,
+            "not_reachable": not_reached,
+            "invite_outcome": invite_outcome,
             "errors": errors or {},
             "error_targets": error_targets or {},
         },
@@ -89,7 +118,7 @@ async def invite(ctx: Ctx) -> Response:
     access = await _access(ctx)
     form = await ctx.request.form()
     try:
-        await service.invite_organisations(
+        outcome = await service.invite_organisations(
             ctx.db,
             actor=ctx.me,
             access=access,
@@ -99,6 +128,8 @@ async def invite(ctx: Ctx) -> Response:
         )
     except FormInvalid as invalid:
         return await _then_show(ctx, invalid)
+    if outcome.not_reached or outcome.without_mail:  # the page says who, and why
+        return await show(ctx, invite_outcome=outcome)
     return ctx.redirect(ctx.url("room", room_id=access.room.id) + "#deltagare")
 
 
@@ -214,6 +245,25 @@ async def remove_item(ctx: Ctx) -> Response:
 
 async def close(ctx: Ctx) -> Response:
     access = await _access(ctx)
+    form = await ctx.request.form()
+    room = access.room
+    if access.is_coordinator and not room.is_closed and not confirm.confirmed(form):
+        return confirm.ask(
+            ctx,
+            confirm.Confirmation(
+                title=_("Stäng rummet %(name)s?") % {"name": room.name},
+                explanation=[
+                    _(
+                        "När rummet är stängt kan organisationerna inte längre svara, lämna in "
+                        "eller ändra något i det, och inga fler organisationer kan bjudas in."
+                    ),
+                    _("Allt som finns i rummet sparas och kan fortfarande läsas och exporteras."),
+                ],
+                button=_("Ja, stäng rummet"),
+                action=ctx.url("room_close", room_id=room.id),
+                cancel=ctx.url("room", room_id=room.id),
+            ),
+        )
     await service.close_room(ctx.db, actor=ctx.me, access=access)
     return ctx.redirect(ctx.url("room", room_id=access.room.id))
 

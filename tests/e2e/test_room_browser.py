@@ -36,12 +36,12 @@ def test_a_styrel_room_from_invitation_to_approval(dev_portal: str, page: Checke
     page.assert_accessible()
     p.get_by_role("link", name="Öppna planeringsrum").click()
     p.get_by_label("Mall").select_option(label="El och styrel (version 1)")
-    p.get_by_label("Namn").fill("Styrel 2026")
+    p.get_by_label("Namn").fill("Styrel 2026 – Tumba")  # not the demo's own STYREL room
     p.get_by_label("Startdatum").fill(clock.today().isoformat())
     p.get_by_label("Slutdatum").fill((clock.today() + timedelta(days=340)).isoformat())
     page.assert_accessible()
     p.get_by_role("button", name="Öppna rummet").click()
-    expect(p.get_by_role("heading", level=1)).to_have_text("Styrel 2026")
+    expect(p.get_by_role("heading", level=1)).to_have_text("Styrel 2026 – Tumba")
     p.locator("label", has_text="AB Botkyrkabyggen").click()  # the box a person clicks
     p.get_by_role("button", name="Bjud in valda organisationer").click()
     expect(p.get_by_text(re.compile(r"^AB Botkyrkabyggen – Inbjuden"))).to_be_visible()

@@ -119,7 +119,8 @@ async def test_the_coordinator_revokes_a_token(
 
     refused = await client.post(f"{PAGE}/{row.id}/aterkalla")
     response = await client.post(
-        f"{PAGE}/{row.id}/aterkalla", data={"csrf_token": await csrf_token(client, app)}
+        f"{PAGE}/{row.id}/aterkalla",
+        data={"csrf_token": await csrf_token(client, app), "bekraftat": "ja"},
     )
     twice = await client.post(
         f"{PAGE}/{row.id}/aterkalla", data={"csrf_token": await csrf_token(client, app)}

@@ -389,3 +389,60 @@ async def test_a_lead_may_send_twenty_callouts_an_hour(
 
     with pytest.raises(TooManyRequests):
         await send(app, db, group, lead, need(), {vera})
+
+
+async def test_closing_a_callout_asks_first_on_a_page_of_its_own(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    group: int,
+    lead: Persona,
+    sent: dict[str, int | str],
+) -> None:
+    await log_in(client, app, lead)
+    path = f"/frg/{group}/ledning/utlarmningar/{sent['callout']}/stang"
+    csrf = await csrf_token(client, app)
+
+    asked = await client.post(path, data={"csrf_token": csrf})
+
+    assert asked.status_code == 200
+    assert "<h1>Avsluta utlarmningen" in asked.text
+    assert ">Ja, avsluta utlarmningen</button>" in asked.text
+    assert f'action="{path}"' in asked.text
+    await db.rollback()
+    assert await db.scalar(sa.select(col(Callout.status))) == CalloutStatus.OPEN
+
+    closed = await client.post(path, data={"csrf_token": csrf, "bekraftat": "ja"})
+
+    assert closed.status_code == 303
+    await db.rollback()
+    assert await db.scalar(sa.select(col(Callout.status))) == CalloutStatus.CLOSED
+
+
+async def test_removing_a_volunteer_asks_first_on_a_page_of_its_own(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    group: int,
+    lead: Persona,
+    sent: dict[str, int | str],
+) -> None:
+    from partner_portal.frg.models import Volunteer
+
+    await log_in(client, app, lead)
+    path = f"/frg/{group}/ledning/medlemmar/{sent['vera']}/ta-bort"
+    csrf = await csrf_token(client, app)
+
+    asked = await client.post(path, data={"csrf_token": csrf})
+
+    assert asked.status_code == 200
+    assert "<h1>Ta bort Vera Volontär ur registret?</h1>" in asked.text
+    assert ">Ja, ta bort Vera Volontär</button>" in asked.text
+    await db.rollback()
+    assert await db.get(Volunteer, int(sent["vera"])) is not None
+
+    removed = await client.post(path, data={"csrf_token": csrf, "bekraftat": "ja"})
+
+    assert removed.status_code == 303
+    await db.rollback()
+    assert await db.get(Volunteer, int(sent["vera"])) is None

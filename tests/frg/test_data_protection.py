@@ -263,7 +263,9 @@ async def test_the_lead_can_take_a_registration_out_after_review(
 
     page = await client.get(f"/frg/{group}/ledning")
     removed = await client.post(
-        f"/frg/{group}/ledning/medlemmar/{inactive}/ta-bort", headers=headers
+        f"/frg/{group}/ledning/medlemmar/{inactive}/ta-bort",
+        headers=headers,
+        data={"bekraftat": "ja"},
     )
 
     assert "Ta bort Ivar Inaktiv ur registret" in page.text

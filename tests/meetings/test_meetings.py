@@ -288,7 +288,9 @@ async def test_a_cancelled_meeting_takes_no_answers(
 ) -> None:
     meeting_id = await schedule(db, app, alice, world.byggen)
     await log_in(client, app, alice)
-    assert (await post(client, app, f"/moten/{meeting_id}/stall-in", {})).status_code == 303
+    assert (
+        await post(client, app, f"/moten/{meeting_id}/stall-in", {"bekraftat": "ja"})
+    ).status_code == 303
     await log_in(client, app, bob)
 
     page = await client.get(f"/moten/{meeting_id}")

@@ -68,11 +68,18 @@ async def test_removing_a_person_keeps_the_record_and_ends_access(
     bobs = await add_member(db, bob, organisation_id)
     await log_in(client, app, alice)
 
+    path = f"/organisationer/{organisation_id}/medlemmar/{bobs}/avsluta"
+    asked = await client.post(path, data={"csrf_token": await csrf_token(client, app)})
+    await db.rollback()
+    assert (await db.get(Membership, bobs)).ended_at is None  # type: ignore[union-attr]
+
     response = await client.post(
-        f"/organisationer/{organisation_id}/medlemmar/{bobs}/avsluta",
-        data={"csrf_token": await csrf_token(client, app)},
+        path, data={"csrf_token": await csrf_token(client, app), "bekraftat": "ja"}
     )
 
+    assert asked.status_code == 200
+    assert "<h1>Ta bort Bob Bergström ur AB Botkyrkabyggen?</h1>" in asked.text
+    assert ">Ja, ta bort Bob Bergström</button>" in asked.text
     assert response.status_code == 303
     await db.rollback()
     membership = await db.get(Membership, bobs)

@@ -281,7 +281,10 @@ async def test_deactivating_ends_access_and_sessions_of_its_people(
         await log_in(client, app, alice)
 
         response = await post_form(
-            client, app, f"/organisationer/{organisation_id}/aktiv", {"active": "0"}
+            client,
+            app,
+            f"/organisationer/{organisation_id}/aktiv",
+            {"active": "0", "bekraftat": "ja"},
         )
 
         assert response.status_code == 303

@@ -369,7 +369,7 @@ async def test_a_closed_room_takes_no_more_work(
     room_id, byggen = await make_room_with_partner(db, app, alice, bob)
     item_id = await item_of_kind(db, room_id, "checklist")
     await log_in(client, app, alice)
-    await post(client, app, f"/rum/{room_id}/stang")
+    await post(client, app, f"/rum/{room_id}/stang", {"bekraftat": "ja"})
     await log_in(client, app, bob)
 
     response = await post(
