@@ -16,6 +16,7 @@ from tests.e2e.world import (
     DESKTOP,
     PHONE,
     People,
+    World,
     focus_is_visible,
     menu_link,
     overflow,
@@ -266,3 +267,58 @@ def test_the_board_report_prints_without_the_site_around_it(
     finally:
         p.emulate_media(media="screen")
         p.set_viewport_size(DESKTOP)
+
+
+def test_the_coordinators_main_actions_open_the_room(dev_portal: str, people: People) -> None:
+    checked = people["coordinator"]
+    p = checked.page
+    w = World.of(dev_portal)
+    for viewport in (DESKTOP, PHONE):
+        p.set_viewport_size(viewport)
+        try:
+            p.goto(f"{dev_portal}/rum/{w.room('nodvatten')}")
+            actions = p.get_by_role("region", name="Samordnarens åtgärder")
+            # Right under the room's name, before its phases and overview.
+            box = actions.bounding_box()
+            phases = p.get_by_role("heading", name="Faser", exact=True).bounding_box()
+            assert box is not None
+            assert phases is not None
+            assert box["y"] < phases["y"]
+            expect(actions.get_by_role("button", name="Byt fas")).to_be_visible()
+            for name, target in (
+                ("Bjud in organisationer", "#bjud-in"),
+                ("Exportera inlämnade underlag", "#export"),
+                ("Stäng rummet", "#stang"),
+            ):
+                link = actions.get_by_role("link", name=name)
+                expect(link).to_have_attribute("href", target)
+                expect(p.locator(target)).to_have_count(1)
+            expect(actions.get_by_role("link", name="Planera ett möte i rummet")).to_be_visible()
+            assert overflow(p) == []
+        finally:
+            p.set_viewport_size(DESKTOP)
+    p.get_by_role("region", name="Samordnarens åtgärder").get_by_role(
+        "link", name="Bjud in organisationer"
+    ).click()
+    expect(p.get_by_role("group", name="Bjud in organisationer ur registret")).to_be_in_viewport()
+    checked.assert_accessible()
+
+
+def test_a_long_word_wraps_instead_of_widening_the_page(dev_portal: str, people: People) -> None:
+    checked = people["member"]
+    p = checked.page
+    p.goto(dev_portal + "/")
+    # An address as people paste it: one word of some 370 characters (no hyphen to break at).
+    p.eval_on_selector(
+        "main",
+        """main => {
+            const text = document.createElement('p');
+            text.textContent = 'Se https://www.botkyrka.se/?dokument='
+                + 'Krisberedskapsplanering'.repeat(15);
+            main.append(text);
+        }""",
+    )
+    for viewport in (DESKTOP, PHONE):
+        p.set_viewport_size(viewport)
+        assert overflow(p) == []
+    p.set_viewport_size(DESKTOP)
