@@ -257,6 +257,21 @@ def test_the_board_report_prints_without_the_site_around_it(
         )
         assert regions
         assert all(scroll <= client for scroll, client in regions), regions
+        # The chart's labels whole: inside the chart, not covered by a bar.
+        covered: list[str] = p.eval_on_selector(
+            "svg.portal-chart",
+            """svg => {
+                const frame = svg.getBoundingClientRect();
+                const bars = Array.from(svg.querySelectorAll('rect'))
+                    .map(r => r.getBoundingClientRect());
+                return Array.from(svg.querySelectorAll('.portal-chart__label')).filter(label => {
+                    const box = label.getBoundingClientRect();
+                    return box.right > frame.right + 1 || bars.some(bar => box.left < bar.right
+                        && bar.left < box.right && box.top < bar.bottom && bar.top < box.bottom);
+                }).map(label => label.textContent);
+            }""",
+        )
+        assert covered == []
         # A table row is never split between two pages; table headings repeat on each.
         assert p.eval_on_selector("main tbody tr", "r => getComputedStyle(r).breakInside") == (
             "avoid"
