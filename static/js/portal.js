@@ -23,4 +23,45 @@
     }
     wanted.focus();
   });
+
+  // The main menu's groups (<details>, which open and close without this): one open at a time,
+  // and an open one closes with Escape (focus back on its button), with a click elsewhere or
+  // when focus leaves it, as a drop-down menu does.
+  var groups = document.querySelectorAll(".portal-menu__disclosure");
+  function closeGroups(except) {
+    groups.forEach(function (group) {
+      if (group !== except) {
+        group.open = false;
+      }
+    });
+  }
+  groups.forEach(function (group) {
+    group.addEventListener("toggle", function () {
+      if (group.open) {
+        closeGroups(group);
+      }
+    });
+    group.addEventListener("focusout", function (event) {
+      if (event.relatedTarget && !group.contains(event.relatedTarget)) {
+        group.open = false;
+      }
+    });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") {
+      return;
+    }
+    var open = document.activeElement && document.activeElement.closest
+      ? document.activeElement.closest(".portal-menu__disclosure[open], .portal-menu[open]")
+      : null;
+    if (open) {
+      open.open = false;
+      open.querySelector("summary").focus();
+    }
+  });
+  document.addEventListener("click", function (event) {
+    if (!(event.target instanceof Element) || !event.target.closest(".portal-menu__disclosure")) {
+      closeGroups(null);
+    }
+  });
 })();

@@ -2,7 +2,9 @@
 
 Every route a browser can GET is either visited in Chromium — as a persona who may see it,
 with real ids from the demo data `partner-portal dev` seeds — and must answer 200 with a page
-that passes axe (WCAG 2.1 A and AA) without console errors, or it is listed in EXCLUDED with the
+that passes axe (WCAG 2.1 A and AA) without console errors, at 1280 px and on a 375 px phone,
+and is no wider than the window at either (WCAG 1.4.10 reflow: wide tables scroll inside a
+labelled region of their own), or it is listed in EXCLUDED with the
 reason it is no HTML page. A route added to the table without either fails the walk.
 """
 
@@ -24,11 +26,14 @@ from partner_portal.web import Ctx, PortalRoute
 from tests.e2e.world import (
     ANONYMOUS,
     BYGGEN,
+    DESKTOP,
     FRG_BOTKYRKA,
+    PHONE,
     SBFF,
     People,
     World,
     get_route_names,
+    overflow,
     path_of,
     unknown,
     unvisited,
@@ -318,9 +323,16 @@ def test_every_get_route_is_visited_or_excluded_with_a_reason(
             expect(p.locator("html")).to_have_attribute("lang", "sv")
             expect(p.get_by_role("heading", level=1)).to_be_visible()
             checked.assert_accessible()
+            assert overflow(p) == [], "at 1280 px:\n" + "\n".join(overflow(p))
+            # The same page on a phone: nothing wider than the screen, still accessible.
+            p.set_viewport_size(PHONE)
+            assert overflow(p) == [], "at 375 px:\n" + "\n".join(overflow(p))
+            checked.assert_accessible()
             assert checked.console_errors[errors_before:] == []
         except AssertionError as failure:
             failures.append(f"{visit.route} as {visit.persona} ({url}):\n{failure}")
+        finally:
+            p.set_viewport_size(DESKTOP)
     assert failures == [], "\n\n".join(failures)
     assert people.console_errors() == []
 

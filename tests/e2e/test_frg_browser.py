@@ -14,6 +14,7 @@ from playwright.sync_api import Browser, Page, ViewportSize, expect
 
 from partner_portal import clock
 from tests.e2e.conftest import CheckedPage
+from tests.e2e.world import menu_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -67,7 +68,7 @@ def test_a_volunteer_registers_and_answers_a_callout_from_the_phone(
     lead = page.page
     lead.set_viewport_size(PHONE)
     log_in_as(lead, dev_portal, "Johan Ärlig")
-    lead.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="FRG").click()
+    menu_link(lead, "FRG").click()
     lead.get_by_role("link", name="FRG Botkyrka").click()
     expect(lead.get_by_role("heading", level=1)).to_have_text("FRG Botkyrka")
     expect(lead.get_by_role("row", name=re.compile("Lina Virtanen"))).to_be_visible()
@@ -119,7 +120,7 @@ def test_a_volunteer_registers_and_answers_a_callout_from_the_phone(
     expect(v.locator("main")).to_contain_text("070-246 80 24")
     assert v.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
     phone.assert_accessible()
-    v.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="FRG").click()
+    menu_link(v, "FRG").click()
     expect(v.get_by_role("heading", level=2, name="Där du är frivillig")).to_be_visible()
     assert_fits_a_phone(v)
     phone.assert_accessible()

@@ -11,6 +11,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import CheckedPage
+from tests.e2e.world import menu_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -23,7 +24,7 @@ def test_the_coordinator_invites_and_the_invited_person_joins(
     p = page.page
     p.goto(dev_portal + "/auth/login")
     p.get_by_role("button", name=re.compile("Anna Lindqvist")).click()
-    p.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Organisationer").click()
+    menu_link(p, "Organisationer").click()
     expect(p.get_by_role("heading", level=1)).to_have_text("Organisationer")
     page.assert_accessible()
 
@@ -40,13 +41,13 @@ def test_the_coordinator_invites_and_the_invited_person_joins(
     expect(p.get_by_text("nina.ny@upplev.example", exact=True)).to_be_visible()
     page.assert_accessible()
 
-    p.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Inbjudningar").click()
+    menu_link(p, "Inbjudningar").click()
     expect(p.get_by_role("row", name=re.compile("nina.ny@upplev.example"))).to_be_visible()
     page.assert_accessible()
-    p.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Portalroller").click()
+    menu_link(p, "Portalroller").click()
     expect(p.get_by_role("heading", level=1)).to_have_text("Portalroller")
     page.assert_accessible()
-    p.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Händelselogg").click()
+    menu_link(p, "Händelselogg").click()
     expect(p.get_by_role("heading", level=1)).to_have_text("Händelselogg")
     page.assert_accessible()
     p.get_by_role("button", name="Logga ut").click()

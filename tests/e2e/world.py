@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 from starlette.routing import BaseRoute
 
 from partner_portal import clock
@@ -278,3 +278,94 @@ def heading_text(page: Page) -> str:
     heading = page.get_by_role("heading", level=1)
     expect(heading).to_be_visible()
     return heading.inner_text()
+
+
+# --- reflow (WCAG 1.4.10) ----------------------------------------------------------------
+
+_OVERFLOW = """() => {
+    const width = window.innerWidth;
+    const edge = document.documentElement.clientWidth;  // the viewport without a scroll bar
+    const problems = [];
+    const scrollWidth = document.documentElement.scrollWidth;
+    if (scrollWidth > width) {
+        problems.push(`the page is ${scrollWidth} px wide in a ${width} px window`);
+    }
+    const describe = (el) => {
+        const cls = typeof el.className === 'string' && el.className.trim()
+            ? '.' + el.className.trim().split(/\\s+/).join('.') : '';
+        const text = (el.innerText || '').trim().replace(/\\s+/g, ' ').slice(0, 40);
+        return `<${el.tagName.toLowerCase()}${el.id ? '#' + el.id : ''}${cls}> "${text}"`;
+    };
+    // Visually hidden text (.sr-only) is a 1 px box that clips on purpose.
+    const hidden = (el) => el.clientWidth <= 1 || el.clientHeight <= 1;
+    const scrolls = (style) => style.overflowX === 'auto' || style.overflowX === 'scroll';
+    for (const el of document.body.querySelectorAll('*')) {
+        const style = getComputedStyle(el);
+        if (style.display === 'none') continue;
+        // Content cut off: a box that hides what does not fit (FKUI's .table__scroll did).
+        if (!hidden(el) && style.visibility !== 'hidden'
+            && (style.overflowX === 'hidden' || style.overflowX === 'clip')
+            && el.scrollWidth > el.clientWidth + 1
+            && !/^(INPUT|SELECT|TEXTAREA|BUTTON)$/.test(el.tagName)) {
+            problems.push(`${describe(el)} cuts off ${el.scrollWidth - el.clientWidth} px`);
+        }
+        const box = el.getBoundingClientRect();
+        if (box.width === 0 || (box.right <= edge + 1 && box.left >= -1)) continue;
+        // Past the window's edge: fine inside a box that scrolls (and itself fits), reported
+        // once, for the outermost element that sticks out, otherwise.
+        let inside = null;
+        for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
+            if (getComputedStyle(a).overflowX !== 'visible') { inside = a; break; }
+        }
+        if (inside) continue;  // clipped or scrolled there: the box itself is checked
+        const parent = el.parentElement.getBoundingClientRect();
+        if (el.parentElement !== document.body && (parent.right > edge + 1 || parent.left < -1)) {
+            continue;
+        }
+        problems.push(`${describe(el)} reaches ${Math.round(box.left)}–${Math.round(box.right)} px`
+            + ` of a ${edge} px wide viewport`);
+    }
+    // A box that scrolls is a region one can reach with the keyboard, with a name (WCAG 2.1.1).
+    for (const el of document.body.querySelectorAll('*')) {
+        const style = getComputedStyle(el);
+        if (!scrolls(style) || el.scrollWidth <= el.clientWidth + 1) continue;
+        if (/^(INPUT|SELECT|TEXTAREA)$/.test(el.tagName)) continue;
+        if (el.tabIndex < 0 || !el.getAttribute('role') || !(el.getAttribute('aria-labelledby')
+            || el.getAttribute('aria-label'))) {
+            problems.push(`${describe(el)} scrolls but is no labelled region with tabindex="0"`);
+        }
+    }
+    return problems.slice(0, 10);
+}"""
+
+PHONE: ViewportSize = {"width": 375, "height": 812}
+DESKTOP: ViewportSize = {"width": 1280, "height": 720}
+
+
+def overflow(page: Page) -> list[str]:
+    """What makes the page wider than its window, or cuts content off: the page's own width,
+    elements past the window's edge outside a box that scrolls, boxes that hide what does not fit,
+    and boxes that scroll without being a labelled, focusable region. Empty when all is well."""
+    problems: list[str] = page.evaluate(_OVERFLOW)
+    return problems
+
+
+def assert_fits(page: Page) -> None:
+    assert overflow(page) == [], f"{page.url} at {page.viewport_size}: " + "\n".join(overflow(page))
+
+
+def menu_link(page: Page, name: str) -> Locator:
+    """The main menu's link ``name``, shown as a person shows it: the menu button opened first on
+    a phone, and the group the link is in (Uppföljning, Administration) opened."""
+    nav = page.get_by_role("navigation", name="Huvudmeny")
+    link = nav.get_by_role("link", name=name, exact=True, include_hidden=True)
+    expect(link).to_have_count(1)
+    if not link.is_visible():
+        button = nav.locator("summary.portal-menu__button")
+        if button.is_visible() and not nav.locator("details.portal-menu").evaluate("d => d.open"):
+            button.click()
+        group = link.locator("xpath=ancestor::details[contains(@class, 'portal-menu__disclosure')]")
+        if group.count() and not link.is_visible():
+            group.locator("summary").click()
+    expect(link).to_be_visible()
+    return link

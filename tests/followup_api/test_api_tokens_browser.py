@@ -17,6 +17,7 @@ from tests.e2e.conftest import browser as browser
 from tests.e2e.conftest import dev_portal as dev_portal
 from tests.e2e.conftest import page as page
 from tests.e2e.test_room_browser import log_in_as
+from tests.e2e.world import menu_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -24,7 +25,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 def test_a_token_from_issue_to_revocation(dev_portal: str, page: CheckedPage) -> None:
     p = page.page
     log_in_as(p, dev_portal, "Anna Lindqvist")
-    p.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="API-nycklar").click()
+    menu_link(p, "API-nycklar").click()
     expect(p.get_by_role("heading", level=1)).to_have_text("API-nycklar för uppföljningen")
     page.assert_accessible()
     p.get_by_role("button", name="Utfärda nyckel").click()  # nothing chosen: told what to fix
@@ -44,7 +45,7 @@ def test_a_token_from_issue_to_revocation(dev_portal: str, page: CheckedPage) ->
     api = f"{dev_portal}/api/v1/matrix"
     assert httpx.get(api, headers={"Authorization": f"Bearer {token}"}).status_code == 200
 
-    p.get_by_role("link", name="API-nycklar").click()
+    menu_link(p, "API-nycklar").click()
     expect(p.get_by_role("rowheader", name="Kommunens rapportverktyg")).to_be_visible()
     p.get_by_role("button", name=re.compile("Återkalla – Kommunens rapportverktyg")).click()
     expect(p.get_by_text("Återkallad", exact=True)).to_be_visible()
