@@ -121,6 +121,14 @@ def item_kind(form: Mapping[str, Any]) -> ItemKind:
     return kind
 
 
+def accepts(form: Mapping[str, Any]) -> bool:
+    """The main contact's answer: ``accept`` or ``decline``; nothing is chosen in advance."""
+    answer = forms.text(form, "answer", max_length=10)
+    if answer not in ("accept", "decline"):
+        raise FormInvalid({"answer": _("Välj om organisationen deltar eller avstår.")})
+    return answer == "accept"
+
+
 def organisation_ids(form: Any) -> list[int]:
     """The checked organisations (repeated ``organisation`` fields)."""
     values = form.getlist("organisation") if hasattr(form, "getlist") else []

@@ -53,8 +53,12 @@ async def show(
     *,
     errors: dict[str, str] | None = None,
     error_targets: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    failed: str = "",
     status: int = 200,
 ) -> Response:
+    """The room page. ``values`` and ``failed`` (which form: ``svar-<org>``, ``lamna-<org>``,
+    ``punkt-<phase>``, ``fas``) refill the one form that was refused, choices included."""
     access = await _access(ctx)
     page = await overview.room_overview(ctx.db, access, now=clock.now())
     choices = (
@@ -72,17 +76,32 @@ async def show(
             "invitable": [(i, n) for i, n in choices if i not in invited],
             "errors": errors or {},
             "error_targets": error_targets or {},
+            "values": values or {},
+            "failed": failed,
         },
         status=status,
     )
 
 
 async def _then_show(
-    ctx: Ctx, invalid: FormInvalid, targets: dict[str, str] | None = None
+    ctx: Ctx,
+    invalid: FormInvalid,
+    targets: dict[str, str] | None = None,
+    *,
+    form: Any = None,
+    failed: str = "",
 ) -> Response:
     """The room page again with the errors; ``targets`` names the control each error summary
-    link goes to where the page holds one form per phase or organisation."""
-    return await show(ctx, errors=invalid.errors, error_targets=targets, status=400)
+    link goes to where the page holds one form per phase or organisation; the refused
+    ``form`` (named by ``failed``) comes back as it was posted."""
+    return await show(
+        ctx,
+        errors=invalid.errors,
+        error_targets=targets,
+        values=_form_values(form) if form is not None else None,
+        failed=failed,
+        status=400,
+    )
 
 
 async def invite(ctx: Ctx) -> Response:
@@ -106,17 +125,19 @@ async def answer(ctx: Ctx) -> Response:
     access = await _access(ctx)
     form = await ctx.request.form()
     reason = str(form.get("reason") or "").strip()[:1000]
+    organisation_id = ctx.path_id("organisation_id")
     try:
         await service.answer(
             ctx.db,
             actor=ctx.me,
             access=access,
-            organisation_id=ctx.path_id("organisation_id"),
-            accept=form.get("answer") == "accept",
+            organisation_id=organisation_id,
+            accept=forms.accepts(form),
             reason=reason,
         )
     except FormInvalid as invalid:
-        return await _then_show(ctx, invalid, {"reason": f"skal-{ctx.path_id('organisation_id')}"})
+        targets = {"answer": f"ja-{organisation_id}", "reason": f"skal-{organisation_id}"}
+        return await _then_show(ctx, invalid, targets, form=form, failed=f"svar-{organisation_id}")
     return ctx.redirect(ctx.url("room", room_id=access.room.id))
 
 
@@ -132,7 +153,14 @@ async def withdraw(ctx: Ctx) -> Response:
             reason=str(form.get("reason") or "").strip()[:1000],
         )
     except FormInvalid as invalid:
-        return await _then_show(ctx, invalid, {"reason": f"lamna-{ctx.path_id('organisation_id')}"})
+        organisation_id = ctx.path_id("organisation_id")
+        return await _then_show(
+            ctx,
+            invalid,
+            {"reason": f"lamna-{organisation_id}"},
+            form=form,
+            failed=f"lamna-{organisation_id}",
+        )
     return ctx.redirect(ctx.url("room", room_id=access.room.id) + "#deltagare")
 
 
@@ -148,7 +176,7 @@ async def set_phase(ctx: Ctx) -> Response:
             position=int(raw) if raw.isdigit() and len(raw) < 4 else -1,
         )
     except FormInvalid as invalid:
-        return await _then_show(ctx, invalid)
+        return await _then_show(ctx, invalid, form=form, failed="fas")
     return ctx.redirect(ctx.url("room", room_id=access.room.id) + "#faser")
 
 
@@ -197,7 +225,7 @@ async def add_item(ctx: Ctx) -> Response:
         )
     except FormInvalid as invalid:
         targets = {"item_title": f"punkt-{phase_id}", "item_kind": f"sort-{phase_id}"}
-        return await _then_show(ctx, invalid, targets)
+        return await _then_show(ctx, invalid, targets, form=form, failed=f"punkt-{phase_id}")
     return ctx.redirect(ctx.url("room", room_id=access.room.id) + f"#fas-{phase_id}")
 
 

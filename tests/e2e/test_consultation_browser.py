@@ -63,6 +63,7 @@ def test_a_partner_comments_submits_inga_synpunkter_and_the_coordinator_answers(
 
     log_in_as(p, dev_portal, "Erik Öberg")
     p.goto(room_url)
+    p.get_by_text("Vi deltar", exact=True).click()  # nothing is chosen in advance
     p.get_by_role("button", name="Skicka svaret").click()
     expect(p.get_by_text(re.compile(r"^AB Botkyrkabyggen – Deltar"))).to_be_visible()
     p.goto(plan_url)
