@@ -7,6 +7,7 @@ from typing import Any
 from starlette.responses import Response
 
 from partner_portal import clock, htmx
+from partner_portal.errors import NotFound
 from partner_portal.forms import FormInvalid
 from partner_portal.organisations.queries import organisation_choices
 from partner_portal.rooms import forms, overview, queries, service
@@ -24,7 +25,8 @@ async def _access(ctx: Ctx) -> RoomAccess:
 
 async def index(ctx: Ctx) -> Response:
     rooms = await queries.rooms_for(ctx.db, ctx.me.id, everything=ctx.me.is_coordinator)
-    return ctx.render("rooms/index.html", {"rooms": rooms})
+    declined = ctx.request.query_params.get("svar") == "avstar"
+    return ctx.render("rooms/index.html", {"rooms": rooms, "declined": declined})
 
 
 async def create(ctx: Ctx) -> Response:
@@ -138,6 +140,12 @@ async def answer(ctx: Ctx) -> Response:
     except FormInvalid as invalid:
         targets = {"answer": f"ja-{organisation_id}", "reason": f"skal-{organisation_id}"}
         return await _then_show(ctx, invalid, targets, form=form, failed=f"svar-{organisation_id}")
+    try:
+        await room_for(ctx.db, ctx.me, access.room.id)
+    except NotFound:
+        # Declined, and no other organisation of the person's is in the room: it is no longer
+        # theirs to see, so the answer is confirmed on the list of rooms instead of a 404.
+        return ctx.redirect(ctx.url("rooms", {"svar": "avstar"}))
     return ctx.redirect(ctx.url("room", room_id=access.room.id))
 
 

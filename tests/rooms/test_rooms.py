@@ -196,6 +196,8 @@ async def test_the_main_contact_accepts_or_declines_with_a_reason(
     assert_error_links_resolve(no_reason.text)
     assert "Skriv varför organisationen avstår." in no_reason.text
     assert declined.status_code == 303
+    # Bob is still in the room for Byggen; had Upplev been his only one, the room list confirms.
+    assert declined.headers["location"] == f"/rum/{room_id}"
     kinds = {(e.organisation_id, e.kind, e.details.get("reason")) for e in await rows(db, Evidence)}
     assert (byggen, "room_accepted", None) in kinds
     assert (upplev, "room_declined", "Vi har inga elanvändare i kommunen") in kinds
@@ -233,6 +235,11 @@ async def test_the_answer_starts_empty_and_a_refused_decline_stays_a_decline(
     assert not re.search(rf'id="ja-{byggen}"[^>]*checked', no_reason.text)
     [participation] = await rows(db, Participation)
     assert participation.status is ParticipationStatus.INVITED
+    declined = await post(client, app, path, {"answer": "decline", "reason": "Inte i år"})
+    assert declined.status_code == 303
+    assert declined.headers["location"] == "/rum?svar=avstar"  # no longer his room: no 404
+    listed = await client.get(declined.headers["location"])
+    assert "organisationen avstår från rummet" in listed.text
 
 
 async def test_refused_room_forms_keep_what_was_chosen(
