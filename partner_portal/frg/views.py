@@ -101,7 +101,12 @@ async def availability(ctx: Ctx) -> Response:
 
 
 async def _availability_page(
-    ctx: Ctx, volunteer: VolunteerRow, *, errors: dict[str, str] | None = None, status: int = 200
+    ctx: Ctx,
+    volunteer: VolunteerRow,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
 ) -> Response:
     now = clock.now()
     this_week = week_start(clock.swedish_date(now))
@@ -120,7 +125,7 @@ async def _availability_page(
             "week_end": this_week + timedelta(days=6),
             "week_answer": week_answer,
             "errors": errors or {},
-            "values": {},
+            "values": values or {},
             "saved": ctx.request.query_params.get("sparat"),
         },
         status=status,
@@ -150,7 +155,9 @@ async def add_absence(ctx: Ctx) -> Response:
         starts_on, ends_on = forms.absence(form)
         await service.add_absence(ctx.db, volunteer=volunteer, starts_on=starts_on, ends_on=ends_on)
     except FormInvalid as invalid:
-        return await _availability_page(ctx, volunteer, errors=invalid.errors, status=400)
+        return await _availability_page(
+            ctx, volunteer, errors=invalid.errors, values=_values(form), status=400
+        )
     return ctx.redirect(
         ctx.url("frg_availability", organisation_id=volunteer.organisation_id) + "#franvaro"
     )
