@@ -121,12 +121,11 @@ def item_kind(form: Mapping[str, Any]) -> ItemKind:
     return kind
 
 
-def accepts(form: Mapping[str, Any]) -> bool:
-    """The main contact's answer: ``accept`` or ``decline``; nothing is chosen in advance."""
+def accepts(form: Mapping[str, Any]) -> bool | None:
+    """The main contact's answer: ``accept``, ``decline``, or None when nothing was chosen (the
+    form chooses nothing in advance)."""
     answer = forms.text(form, "answer", max_length=10)
-    if answer not in ("accept", "decline"):
-        raise FormInvalid({"answer": _("Välj om organisationen deltar eller avstår.")})
-    return answer == "accept"
+    return {"accept": True, "decline": False}.get(answer)
 
 
 def organisation_ids(form: Any) -> list[int]:
