@@ -335,6 +335,12 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
         ),
         route(REMISS, consultations.show, name="consultation", access=LOGGED_IN),
         route(
+            f"{REMISS}/inga-synpunkter",
+            consultations.confirm_no_objections,
+            name="statement_no_objections",
+            access=LOGGED_IN,
+        ),
+        route(
             f"{REMISS}/yttranden",
             consultations.submit,
             name="statement_submit",

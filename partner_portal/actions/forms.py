@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from partner_portal import forms
+from partner_portal import clock, forms
 from partner_portal.actions.models import ActionStatus
 from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
@@ -45,6 +45,13 @@ def action(form: Mapping[str, Any], *, prefix: str = "action_") -> ActionInput:
         due_on = None
     if due_on is None:
         errors[f"{prefix}due_on"] = _("Ange sista dag som ÅÅÅÅ-MM-DD.")
+    elif due_on < clock.today() and not past_due_confirmed(form, prefix=prefix):
+        # A date that has passed is usually a typing mistake; a late entry of an old action
+        # is allowed when the person says so (a box to tick, no JavaScript needed).
+        errors[f"{prefix}past_due"] = _(
+            "Sista dagen har redan passerat. Välj ett senare datum, eller kryssa i rutan om "
+            "datumet ska gälla ändå."
+        )
     description = forms.text(form, f"{prefix}description", max_length=5000)
     if len(description) > 5000:
         errors[f"{prefix}description"] = _("Beskrivningen får vara högst 5 000 tecken.")
@@ -53,6 +60,11 @@ def action(form: Mapping[str, Any], *, prefix: str = "action_") -> ActionInput:
     assert organisation_id is not None
     assert due_on is not None
     return ActionInput(title, description, organisation_id, person_id, due_on)
+
+
+def past_due_confirmed(form: Mapping[str, Any], *, prefix: str = "action_") -> bool:
+    """The person ticked that a due date that has already passed is meant."""
+    return forms.text(form, f"{prefix}past_due", max_length=3) == "ja"
 
 
 def wants_action(form: Mapping[str, Any], *, prefix: str = "action_") -> bool:

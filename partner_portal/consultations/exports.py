@@ -33,6 +33,7 @@ def _headers() -> list[str]:
         _("Innehåll"),
         _("Kommunens ställningstagande"),
         _("Skäl"),
+        _("Kommentar på version"),
     ]
 
 
@@ -54,6 +55,7 @@ def compilation_csv(statements: Sequence[StatementRow], comments: Sequence[Comme
                 _statement_text(s),
                 _decision(s.decision),
                 s.reason or "",
+                "",
             ]
         )
     for c in comments:
@@ -68,6 +70,7 @@ def compilation_csv(statements: Sequence[StatementRow], comments: Sequence[Comme
                 c.body,
                 _decision(c.decision),
                 c.reason or "",
+                c.version_number,
             ]
         )
     return csv_bytes(_headers(), rows)
@@ -111,11 +114,13 @@ def compilation_docx(
             blocks.append(Paragraph(s.reason))
     blocks.append(Heading(_("Kommentarer per avsnitt"), 2))
     if not comments:
-        blocks.append(Paragraph(_("Inga kommentarer på versionen.")))
+        blocks.append(Paragraph(_("Inga kommentarer på planen fram till den här versionen.")))
     for c in comments:
         who = c.author_name + (f", {c.organisation_name}" if c.organisation_name else "")
+        made = _("Kommentar på version %(number)s") % {"number": c.version_number}
         blocks += [
             Heading(f"{c.section_heading} – {who}", 3),
+            Paragraph(f"{made}, {i18n.format_datetime(c.created_at)}"),
             Paragraph(c.body),
             Paragraph(
                 _("Kommunens ställningstagande: %(d)s") % {"d": _decision(c.decision)}, bold=True

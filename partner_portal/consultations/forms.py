@@ -65,6 +65,19 @@ def statement_input(form: Mapping[str, Any]) -> StatementInput:
     return StatementInput(organisation_id, no_objections, body, classification)
 
 
+def unconfirmed_no_objections(form: Mapping[str, Any]) -> str | None:
+    """The organisation (as posted) of an "Inga synpunkter" not yet confirmed on the page that
+    shows what is signed; None for any other form."""
+    if text(form, "kind", max_length=20) != "inga-synpunkter" or signing_confirmed(form):
+        return None
+    return text(form, "organisation", max_length=12)
+
+
+def signing_confirmed(form: Mapping[str, Any]) -> bool:
+    """The person pressed "Skicka och signera" on the page that shows what is signed."""
+    return text(form, "bekraftat", max_length=3) == "ja"
+
+
 def response_input(form: Mapping[str, Any]) -> tuple[Decision | None, str]:
     decision = _DECISIONS.get(text(form, "decision", max_length=20))
     reason = text(form, "reason", max_length=4000)

@@ -19,7 +19,13 @@ from partner_portal.consultations.models import (
     Statement,
 )
 from partner_portal.organisations.models import Organisation
-from partner_portal.plans.models import Plan, PlanComment, PlanSection, PlanVersion
+from partner_portal.plans.models import (
+    Plan,
+    PlanComment,
+    PlanSection,
+    PlanVersion,
+    PlanVersionSection,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +88,10 @@ class CommentRow:
     id: int
     section_heading: str
     section_position: int
+    # The version the comment was made on (the consultation's, or an earlier one).
+    version_number: int
+    # Whether the section is in the consultation's version (it may have been removed since).
+    in_version: bool
     author_name: str
     organisation_name: str | None
     body: str
@@ -249,16 +259,25 @@ async def statements(
     return [StatementRow(**row._mapping) for row in rows]
 
 
-async def comments_on_version(
-    db: AsyncSession, consultation_id: int, plan_id: int, version_number: int
+async def comments_for_consultation(
+    db: AsyncSession, consultation_id: int, plan_id: int, version_id: int, version_number: int
 ) -> list[CommentRow]:
-    """Comments made on the consultation's version, section by section, with the response.
-    One query."""
+    """The partners' comments on the plan's sections up to the consultation's version: a
+    comment belongs to its section, so one made on an earlier version is still the section's
+    and is answered here too. Each with the version it was made on and this consultation's
+    response, in the order of the sections in the consultation's version (sections no longer
+    in it last). One query."""
     rows: Any = await db.execute(
         sa.select(
             col(PlanComment.id),
-            col(PlanSection.heading).label("section_heading"),
-            col(PlanSection.position).label("section_position"),
+            sa.func.coalesce(col(PlanVersionSection.heading), col(PlanSection.heading)).label(
+                "section_heading"
+            ),
+            sa.func.coalesce(col(PlanVersionSection.position), col(PlanSection.position)).label(
+                "section_position"
+            ),
+            col(PlanComment.version_number),
+            col(PlanVersionSection.id).is_not(None).label("in_version"),
             col(Person.name).label("author_name"),
             col(Organisation.name).label("organisation_name"),
             col(PlanComment.body),
@@ -268,6 +287,13 @@ async def comments_on_version(
             col(ConsultationResponse.reason),
         )
         .join(PlanSection, col(PlanSection.id) == col(PlanComment.section_id))
+        .outerjoin(
+            PlanVersionSection,
+            sa.and_(
+                col(PlanVersionSection.section_id) == col(PlanComment.section_id),
+                col(PlanVersionSection.version_id) == version_id,
+            ),
+        )
         .join(Person, col(Person.id) == col(PlanComment.author_id))
         .outerjoin(Organisation, col(Organisation.id) == col(PlanComment.organisation_id))
         .outerjoin(
@@ -279,23 +305,29 @@ async def comments_on_version(
         )
         .where(
             col(PlanComment.plan_id) == plan_id,
-            col(PlanComment.version_number) == version_number,
+            col(PlanComment.version_number) <= version_number,
             # The municipality's own replies are not answered in its compilation.
             col(PlanComment.organisation_id).is_not(None),
         )
-        .order_by(col(PlanSection.position), col(PlanComment.created_at), col(PlanComment.id))
+        .order_by(
+            col(PlanVersionSection.id).is_(None),
+            sa.func.coalesce(col(PlanVersionSection.position), col(PlanSection.position)),
+            col(PlanComment.created_at),
+            col(PlanComment.id),
+        )
     )
     return [CommentRow(**row._mapping) for row in rows]
 
 
-async def comment_in_version(
+async def comment_up_to_version(
     db: AsyncSession, comment_id: int, plan_id: int, version_number: int
 ) -> bool:
+    """The comment is on the plan, made on the consultation's version or an earlier one."""
     found = await db.scalar(
         sa.select(col(PlanComment.id)).where(
             col(PlanComment.id) == comment_id,
             col(PlanComment.plan_id) == plan_id,
-            col(PlanComment.version_number) == version_number,
+            col(PlanComment.version_number) <= version_number,
         )
     )
     return found is not None

@@ -198,6 +198,19 @@ async def consultation_for(
     return row
 
 
+async def pending_recipient(
+    db: AsyncSession, access: RoomAccess, consultation: ConsultationRow, organisation_id: int
+) -> queries.RecipientRow | None:
+    """The asked organisation the person may sign a statement for (one of theirs, the room
+    open), with its statement if one is already submitted; None otherwise."""
+    if organisation_id not in access.my_organisations or access.room.is_closed:
+        return None
+    for recipient in await queries.recipients(db, consultation.id):
+        if recipient.organisation_id == organisation_id:
+            return recipient
+    return None
+
+
 def is_late(deadline: date, at: datetime | None = None) -> bool:
     """After the last day, in Swedish time (now, or at the moment ``at``)."""
     return clock.swedish_date(at or clock.now()) > deadline
@@ -359,14 +372,15 @@ async def respond(
     decision: Decision | None,
     reason: str,
 ) -> None:
-    """The municipality's response to a statement or a comment on the version: accepted,
+    """The municipality's response to a statement or a comment on the plan (made on the
+    consultation's version or an earlier one: comments belong to their section): accepted,
     partly or not accepted, with the reason (required unless accepted). Recording it again
     replaces it. Side effects: the response row, audited. Commits."""
     _coordinator(actor)
     if statement_id is not None:
         if not await queries.statement_in(db, consultation.id, statement_id):
             raise NotFound()
-    elif comment_id is None or not await queries.comment_in_version(
+    elif comment_id is None or not await queries.comment_up_to_version(
         db, comment_id, consultation.plan_id, consultation.version_number
     ):
         raise NotFound()

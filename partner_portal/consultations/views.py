@@ -125,9 +125,45 @@ async def show(
     )
 
 
+async def confirm_no_objections(ctx: Ctx) -> Response:
+    """What "Inga synpunkter" signs, shown before it is sent: the consultation, the
+    organisation, the statement and the signer, with "Skicka och signera" and "Avbryt". A page
+    of its own, so the step works without JavaScript."""
+    access, consultation = await _consultation(ctx)
+    raw = ctx.request.query_params.get("organisation", "")
+    organisation_id = int(raw) if raw.isdigit() and 0 < len(raw) < 10 else 0
+    back = ctx.url("consultation", room_id=access.room.id, consultation_id=consultation.id)
+    recipient = await service.pending_recipient(ctx.db, access, consultation, organisation_id)
+    if recipient is None:
+        raise NotFound()
+    if recipient.statement_id is not None:
+        return ctx.redirect(back)  # already submitted: the page shows the statement
+    return ctx.render(
+        "consultations/confirm_no_objections.html",
+        {
+            "room": access.room,
+            "consultation": consultation,
+            "recipient": recipient,
+            "late_now": service.is_late(consultation.deadline),
+            "back": back,
+        },
+    )
+
+
 async def submit(ctx: Ctx) -> Response:
     access, consultation = await _consultation(ctx)
     form = ctx.upload_form()
+    organisation = forms.unconfirmed_no_objections(form.fields)
+    if organisation is not None:
+        # Nothing is signed in one click: the person first sees what will be signed.
+        return ctx.redirect(
+            ctx.url(
+                "statement_no_objections",
+                {"organisation": organisation},
+                room_id=access.room.id,
+                consultation_id=consultation.id,
+            )
+        )
     try:
         await service.submit_statement(
             ctx.db,
@@ -149,12 +185,23 @@ async def submit(ctx: Ctx) -> Response:
 
 
 async def compilation(
-    ctx: Ctx, *, errors: dict[str, str] | None = None, status: int = 200
+    ctx: Ctx,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    failed: str = "",
+    status: int = 200,
 ) -> Response:
+    """The compilation. ``failed`` names the response form that was refused (``y<statement>``
+    or ``k<comment>``); it comes back with ``values``, the choice as it was posted."""
     access, consultation = await _consultation(ctx)
     statements = await queries.statements(ctx.db, consultation.id)
-    comments = await queries.comments_on_version(
-        ctx.db, consultation.id, consultation.plan_id, consultation.version_number
+    comments = await queries.comments_for_consultation(
+        ctx.db,
+        consultation.id,
+        consultation.plan_id,
+        consultation.version_id,
+        consultation.version_number,
     )
     files = await attachment_queries.files_of(ctx.db, "statement", [s.id for s in statements])
     recipients = await queries.recipients(ctx.db, consultation.id)
@@ -168,6 +215,8 @@ async def compilation(
             "files": files,
             "missing": [r for r in recipients if r.statement_id is None],
             "errors": errors or {},
+            "values": values or {},
+            "failed": failed,
             "saved": ctx.request.query_params.get("sparat") == "1",
         },
         status=status,
@@ -189,7 +238,14 @@ async def _respond(ctx: Ctx, **subject: int) -> Response:
             **subject,
         )
     except FormInvalid as invalid:
-        return await compilation(ctx, errors=invalid.errors, status=400)
+        [(kind, subject_id)] = subject.items()
+        return await compilation(
+            ctx,
+            errors=invalid.errors,
+            values=_values(form),
+            failed=f"{'y' if kind == 'statement_id' else 'k'}{subject_id}",
+            status=400,
+        )
     [(kind, subject_id)] = subject.items()
     anchor = f"#{'yttrande' if kind == 'statement_id' else 'kommentar'}-{subject_id}"
     return ctx.redirect(
@@ -217,8 +273,12 @@ async def export(ctx: Ctx) -> Response:
         raise NotFound()
     _access_checked, consultation = await _consultation(ctx)
     statements = await queries.statements(ctx.db, consultation.id)
-    comments = await queries.comments_on_version(
-        ctx.db, consultation.id, consultation.plan_id, consultation.version_number
+    comments = await queries.comments_for_consultation(
+        ctx.db,
+        consultation.id,
+        consultation.plan_id,
+        consultation.version_id,
+        consultation.version_number,
     )
     await service.record_export(ctx.db, actor=ctx.me, consultation_id=consultation.id, fmt=fmt)
     name = f"remissammanstallning-{consultation.id}.{fmt}"

@@ -101,7 +101,12 @@ async def availability(ctx: Ctx) -> Response:
 
 
 async def _availability_page(
-    ctx: Ctx, volunteer: VolunteerRow, *, errors: dict[str, str] | None = None, status: int = 200
+    ctx: Ctx,
+    volunteer: VolunteerRow,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    status: int = 200,
 ) -> Response:
     offered = offered_weeks(clock.swedish_date(clock.now()))
     this_week = offered[0]
@@ -126,7 +131,7 @@ async def _availability_page(
             "slot": slot,
             "weeks": weeks,
             "errors": errors or {},
-            "values": {},
+            "values": values or {},
             "saved": ctx.request.query_params.get("sparat"),
         },
         status=status,
@@ -172,7 +177,9 @@ async def add_absence(ctx: Ctx) -> Response:
         starts_on, ends_on = forms.absence(form)
         await service.add_absence(ctx.db, volunteer=volunteer, starts_on=starts_on, ends_on=ends_on)
     except FormInvalid as invalid:
-        return await _availability_page(ctx, volunteer, errors=invalid.errors, status=400)
+        return await _availability_page(
+            ctx, volunteer, errors=invalid.errors, values=_values(form), status=400
+        )
     return ctx.redirect(
         ctx.url("frg_availability", organisation_id=volunteer.organisation_id) + "#franvaro"
     )

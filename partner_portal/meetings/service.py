@@ -413,17 +413,32 @@ async def answer(
     await db.commit()
 
 
+def has_started(meeting: queries.MeetingRow, now: datetime | None = None) -> bool:
+    """Whether the meeting has begun: from then on who came and the minutes may be recorded
+    (before it, they would be evidence of something that has not happened)."""
+    return meeting.starts_at <= (now or clock.now())
+
+
 async def record_attendance(
-    db: AsyncSession, *, actor: CurrentPerson, access: MeetingAccess, present: set[int]
+    db: AsyncSession,
+    *,
+    actor: CurrentPerson,
+    access: MeetingAccess,
+    present: set[int],
+    now: datetime | None = None,
 ) -> None:
     """Record who came, among the people of the invited organisations (each for the
-    organisation they represent). Side effects: each person's attendance; ``meeting_attended``
-    evidence once per person who came; ``meeting_attendance_recorded`` audited. Commits."""
+    organisation they represent), from the meeting's start. Side effects: each person's
+    attendance; ``meeting_attended`` evidence once per person who came;
+    ``meeting_attendance_recorded`` audited. Commits."""
     if not access.may_manage:
         raise NotFound()
     meeting = access.meeting
     if meeting.cancelled:
         raise FormInvalid({"present": _("Mötet är inställt.")})
+    now = now or clock.now()
+    if not has_started(meeting, now):
+        raise FormInvalid({"present": _("Närvaron kan registreras först när mötet har börjat.")})
     invitees = {i.person_id: i for i in await queries.invitees(db, meeting.id)}
     if not present <= invitees.keys():
         raise FormInvalid({"present": _("Välj närvarande i listan.")})
@@ -442,7 +457,6 @@ async def record_attendance(
             )
         )
     )
-    now = clock.now()
     for person_id, invitee in invitees.items():
         attended = person_id in present
         row = rows.get(person_id)
@@ -482,17 +496,26 @@ async def record_attendance(
 
 
 async def save_minutes(
-    db: AsyncSession, *, actor: CurrentPerson, access: MeetingAccess, minutes: str
+    db: AsyncSession,
+    *,
+    actor: CurrentPerson,
+    access: MeetingAccess,
+    minutes: str,
+    now: datetime | None = None,
 ) -> None:
-    """Write the minutes; the first save files them (the organiser's reminder stops). Side
-    effects: the meeting's minutes; ``meeting_minutes_filed`` audited. Commits."""
+    """Write the minutes, from the meeting's start (a secretary may write them during the
+    meeting); the first save files them (the organiser's reminder stops). Side effects: the
+    meeting's minutes; ``meeting_minutes_filed`` audited. Commits."""
     if not access.may_manage:
         raise NotFound()
+    now = now or clock.now()
+    if not has_started(access.meeting, now):
+        raise FormInvalid({"minutes": _("Protokollet kan skrivas först när mötet har börjat.")})
     meeting = await db.get(Meeting, access.meeting.id)
     assert meeting is not None
     meeting.minutes = minutes
     if meeting.minutes_filed_at is None:
-        meeting.minutes_filed_at = clock.now()
+        meeting.minutes_filed_at = now
         meeting.minutes_filed_by = actor.id
     record(
         db,

@@ -162,7 +162,7 @@ async def show(
     ctx: Ctx,
     *,
     errors: dict[str, str] | None = None,
-    values: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Response:
     access = await _access(ctx)
@@ -180,6 +180,7 @@ async def show(
             "decisions": await queries.decisions(ctx.db, meeting.id),
             "actions": await action_queries.from_meeting(ctx.db, meeting.id),
             "now": clock.now(),
+            "started": service.has_started(meeting),
             "errors": errors or {},
             "values": values or {},
         },
@@ -187,13 +188,17 @@ async def show(
     )
 
 
-async def _then(ctx: Ctx, work: Any, anchor: str) -> Response:
+async def _then(ctx: Ctx, work: Any, anchor: str, *, lists: tuple[str, ...] = ()) -> Response:
+    """Do ``work`` with the posted form, or show the page again with the refused form as it
+    was posted (``lists``: its fields with several values, such as ticked boxes)."""
     access = await _access(ctx)
     form = await ctx.request.form()
     try:
         await work(access, form)
     except FormInvalid as invalid:
-        values = {k: v for k, v in form.items() if isinstance(v, str)}
+        values: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
+        for name in lists:
+            values[name] = [v for v in form.getlist(name) if isinstance(v, str)]
         return await show(ctx, errors=invalid.errors, values=values, status=400)
     return ctx.redirect(ctx.url("meeting", meeting_id=access.meeting.id) + anchor)
 
@@ -211,7 +216,7 @@ async def attendance(ctx: Ctx) -> Response:
             ctx.db, actor=ctx.me, access=access, present=forms.present_people(form)
         )
 
-    return await _then(ctx, work, "#narvaro")
+    return await _then(ctx, work, "#narvaro", lists=("present",))
 
 
 async def minutes(ctx: Ctx) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -28,6 +29,16 @@ class CommentInput:
     organisation_id: int | None
 
 
+# "1. Syfte", "2) Ansvar", "3.1 Mål": a number typed before the heading. The plan numbers its
+# sections itself (by their place), so a typed one would be shown twice ("1. 1. Syfte").
+_TYPED_NUMBER = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*[.)]|\d{1,3}(?:\.\d{1,3})+)\s+(?=\S)")
+
+
+def without_numbering(heading: str) -> str:
+    """The heading without a number typed in front of it (the plan numbers its sections)."""
+    return _TYPED_NUMBER.sub("", heading, count=1)
+
+
 def _line(form: Mapping[str, Any], name: str, max_length: int) -> str:
     return " ".join(forms.text(form, name, max_length=max_length).split())
 
@@ -51,7 +62,7 @@ def plan_title(form: Mapping[str, Any]) -> str:
 
 def section(form: Mapping[str, Any]) -> SectionInput:
     errors: dict[str, str] = {}
-    heading = _line(form, "heading", 200)
+    heading = without_numbering(_line(form, "heading", 200))
     body = _multiline(form, "body", SECTION_BODY_MAX)
     if not heading:
         errors["heading"] = _("Ge avsnittet en rubrik.")

@@ -14,6 +14,8 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
+from partner_portal.plans.diff import Marks, html_diff
+
 _TAGS = {
     "p", "br", "hr", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "a",
     "h3", "h4", "h5", "h6", "table", "thead", "tbody", "tr", "th", "td", "del", "s",
@@ -40,6 +42,31 @@ def render(source: str) -> Markup:
         _shift_headings(source),
         tags=_TAGS,
         attributes=_ATTRIBUTES,
+        url_schemes=_URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+        strip_comments=True,
+    )
+    return Markup(cleaned)  # noqa: S704 (sanitised above by the allow-list)
+
+
+_DIFF_TAGS = _TAGS | {"ins", "del", "span"}
+_DIFF_CLASSES = {
+    "ins": {"portal-diff__added"},
+    "del": {"portal-diff__removed"},
+    "span": {"sr-only"},
+}
+
+
+def compare(old: str, new: str, marks: Marks) -> Markup:
+    """Two versions of a section's Markdown as the reader sees them, rendered and sanitised as
+    :func:`render` does, with the changes marked (<ins>/<del> with words for screen readers);
+    the result goes through the same allow-list again, with only those marks added."""
+    combined = html_diff(str(render(old)), str(render(new)), marks)
+    cleaned = nh3.clean(
+        combined,
+        tags=_DIFF_TAGS,
+        attributes=_ATTRIBUTES,
+        allowed_classes=_DIFF_CLASSES,
         url_schemes=_URL_SCHEMES,
         link_rel="noopener noreferrer nofollow",
         strip_comments=True,

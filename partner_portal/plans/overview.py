@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from partner_portal.errors import NotFound
-from partner_portal.plans import queries
+from partner_portal.i18n import gettext as _
+from partner_portal.plans import markdown, queries
 from partner_portal.plans.access import PlanAccess
-from partner_portal.plans.diff import Piece, word_diff
+from partner_portal.plans.diff import Marks, Piece, word_diff
 from partner_portal.plans.queries import CommentRow, SectionRow, VersionRow
 from partner_portal.plans.service import may_still_edit
 
@@ -173,7 +175,8 @@ class SectionChange:
     heading_old: str
     heading_new: str
     heading: list[Piece]
-    body: list[Piece]
+    # The body as the reader sees it (rendered, sanitised), the changes marked.
+    body: Markup
 
 
 async def compare(
@@ -187,6 +190,7 @@ async def compare(
         raise NotFound()
     a = await queries.version_sections(db, by_number[old].id)
     b = await queries.version_sections(db, by_number[new].id)
+    marks = Marks(added=_("tillagt:"), removed=_("borttaget:"))
     in_a = {s.section_id: s for s in a}
     in_b = {s.section_id for s in b}
     changes: list[SectionChange] = []
@@ -194,11 +198,16 @@ async def compare(
     for s in b:
         before = in_a.get(s.section_id)
         while removed and before is not None and removed[0].position < before.position:
-            changes.append(_removed(removed.pop(0)))
+            changes.append(_removed(removed.pop(0), marks))
         if before is None:
             changes.append(
                 SectionChange(
-                    s.key, "added", "", s.heading, word_diff("", s.heading), word_diff("", s.body)
+                    s.key,
+                    "added",
+                    "",
+                    s.heading,
+                    word_diff("", s.heading),
+                    markdown.compare("", s.body, marks),
                 )
             )
             continue
@@ -210,14 +219,19 @@ async def compare(
                 before.heading,
                 s.heading,
                 word_diff(before.heading, s.heading),
-                word_diff(before.body, s.body),
+                markdown.render(s.body) if same else markdown.compare(before.body, s.body, marks),
             )
         )
-    changes.extend(_removed(r) for r in removed)
+    changes.extend(_removed(r, marks) for r in removed)
     return by_number[old], by_number[new], changes, versions
 
 
-def _removed(s: SectionRow) -> SectionChange:
+def _removed(s: SectionRow, marks: Marks) -> SectionChange:
     return SectionChange(
-        s.key, "removed", s.heading, "", word_diff(s.heading, ""), word_diff(s.body, "")
+        s.key,
+        "removed",
+        s.heading,
+        "",
+        word_diff(s.heading, ""),
+        markdown.compare(s.body, "", marks),
     )

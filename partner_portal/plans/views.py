@@ -101,6 +101,7 @@ async def draft(
             "plan": access.plan,
             "sections": sections,
             "markdown": markdown,
+            "unnumbered": forms.without_numbering,
             "errors": errors or {},
             "values": values or {},
             "failed": failed,

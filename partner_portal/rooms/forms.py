@@ -121,6 +121,13 @@ def item_kind(form: Mapping[str, Any]) -> ItemKind:
     return kind
 
 
+def accepts(form: Mapping[str, Any]) -> bool | None:
+    """The main contact's answer: ``accept``, ``decline``, or None when nothing was chosen (the
+    form chooses nothing in advance)."""
+    answer = forms.text(form, "answer", max_length=10)
+    return {"accept": True, "decline": False}.get(answer)
+
+
 def organisation_ids(form: Any) -> list[int]:
     """The checked organisations (repeated ``organisation`` fields)."""
     values = form.getlist("organisation") if hasattr(form, "getlist") else []

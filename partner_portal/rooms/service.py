@@ -328,14 +328,16 @@ async def answer(
     actor: CurrentPerson,
     access: RoomAccess,
     organisation_id: int,
-    accept: bool,
+    accept: bool | None,
     reason: str,
 ) -> None:
-    """The organisation's main contact accepts or declines (a reason is required to decline).
-    Side effects: the participation, ``room accepted``/``room declined`` evidence, audited.
-    Commits."""
+    """The organisation's main contact accepts or declines (a reason is required to decline;
+    None: nothing was chosen, refused). Side effects: the participation, ``room
+    accepted``/``room declined`` evidence, audited. Commits."""
     if not access.may_answer_for(organisation_id):
         raise NotFound() if organisation_id not in access.my_organisations else Forbidden()
+    if accept is None:
+        raise FormInvalid({"answer": _("Välj om organisationen deltar eller avstår.")})
     if not accept and not reason:
         raise FormInvalid({"reason": _("Skriv varför organisationen avstår.")})
     participation = await db.scalar(

@@ -7,6 +7,7 @@ from typing import Any
 from starlette.responses import Response
 
 from partner_portal import clock, confirm, htmx
+from partner_portal.errors import NotFound
 from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
 from partner_portal.organisations.queries import organisation_choices, unreachable
@@ -25,7 +26,8 @@ async def _access(ctx: Ctx) -> RoomAccess:
 
 async def index(ctx: Ctx) -> Response:
     rooms = await queries.rooms_for(ctx.db, ctx.me.id, everything=ctx.me.is_coordinator)
-    return ctx.render("rooms/index.html", {"rooms": rooms})
+    declined = ctx.request.query_params.get("svar") == "avstar"
+    return ctx.render("rooms/index.html", {"rooms": rooms, "declined": declined})
 
 
 async def create(ctx: Ctx) -> Response:
@@ -77,9 +79,13 @@ async def show(
     *,
     errors: dict[str, str] | None = None,
     error_targets: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    failed: str = "",
     status: int = 200,
     invite_outcome: service.Invited | None = None,
 ) -> Response:
+    """The room page. ``values`` and ``failed`` (which form: ``svar-<org>``, ``lamna-<org>``,
+    ``punkt-<phase>``, ``fas``) refill the one form that was refused, choices included."""
     access = await _access(ctx)
     page = await overview.room_overview(ctx.db, access, now=clock.now())
     choices = (
@@ -101,17 +107,32 @@ async def show(
             "invite_outcome": invite_outcome,
             "errors": errors or {},
             "error_targets": error_targets or {},
+            "values": values or {},
+            "failed": failed,
         },
         status=status,
     )
 
 
 async def _then_show(
-    ctx: Ctx, invalid: FormInvalid, targets: dict[str, str] | None = None
+    ctx: Ctx,
+    invalid: FormInvalid,
+    targets: dict[str, str] | None = None,
+    *,
+    form: Any = None,
+    failed: str = "",
 ) -> Response:
     """The room page again with the errors; ``targets`` names the control each error summary
-    link goes to where the page holds one form per phase or organisation."""
-    return await show(ctx, errors=invalid.errors, error_targets=targets, status=400)
+    link goes to where the page holds one form per phase or organisation; the refused
+    ``form`` (named by ``failed``) comes back as it was posted."""
+    return await show(
+        ctx,
+        errors=invalid.errors,
+        error_targets=targets,
+        values=_form_values(form) if form is not None else None,
+        failed=failed,
+        status=400,
+    )
 
 
 async def invite(ctx: Ctx) -> Response:
@@ -137,17 +158,25 @@ async def answer(ctx: Ctx) -> Response:
     access = await _access(ctx)
     form = await ctx.request.form()
     reason = str(form.get("reason") or "").strip()[:1000]
+    organisation_id = ctx.path_id("organisation_id")
     try:
         await service.answer(
             ctx.db,
             actor=ctx.me,
             access=access,
-            organisation_id=ctx.path_id("organisation_id"),
-            accept=form.get("answer") == "accept",
+            organisation_id=organisation_id,
+            accept=forms.accepts(form),
             reason=reason,
         )
     except FormInvalid as invalid:
-        return await _then_show(ctx, invalid, {"reason": f"skal-{ctx.path_id('organisation_id')}"})
+        targets = {"answer": f"ja-{organisation_id}", "reason": f"skal-{organisation_id}"}
+        return await _then_show(ctx, invalid, targets, form=form, failed=f"svar-{organisation_id}")
+    try:
+        await room_for(ctx.db, ctx.me, access.room.id)
+    except NotFound:
+        # Declined, and no other organisation of the person's is in the room: it is no longer
+        # theirs to see, so the answer is confirmed on the list of rooms instead of a 404.
+        return ctx.redirect(ctx.url("rooms", {"svar": "avstar"}))
     return ctx.redirect(ctx.url("room", room_id=access.room.id))
 
 
@@ -163,7 +192,14 @@ async def withdraw(ctx: Ctx) -> Response:
             reason=str(form.get("reason") or "").strip()[:1000],
         )
     except FormInvalid as invalid:
-        return await _then_show(ctx, invalid, {"reason": f"lamna-{ctx.path_id('organisation_id')}"})
+        organisation_id = ctx.path_id("organisation_id")
+        return await _then_show(
+            ctx,
+            invalid,
+            {"reason": f"lamna-{organisation_id}"},
+            form=form,
+            failed=f"lamna-{organisation_id}",
+        )
     return ctx.redirect(ctx.url("room", room_id=access.room.id) + "#deltagare")
 
 
@@ -179,7 +215,7 @@ async def set_phase(ctx: Ctx) -> Response:
             position=int(raw) if raw.isdigit() and len(raw) < 4 else -1,
         )
     except FormInvalid as invalid:
-        return await _then_show(ctx, invalid)
+        return await _then_show(ctx, invalid, form=form, failed="fas")
     return ctx.redirect(ctx.url("room", room_id=access.room.id) + "#faser")
 
 
@@ -228,7 +264,7 @@ async def add_item(ctx: Ctx) -> Response:
         )
     except FormInvalid as invalid:
         targets = {"item_title": f"punkt-{phase_id}", "item_kind": f"sort-{phase_id}"}
-        return await _then_show(ctx, invalid, targets)
+        return await _then_show(ctx, invalid, targets, form=form, failed=f"punkt-{phase_id}")
     return ctx.redirect(ctx.url("room", room_id=access.room.id) + f"#fas-{phase_id}")
 
 

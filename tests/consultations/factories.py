@@ -11,7 +11,13 @@ from starlette.applications import Starlette
 
 from partner_portal.consultations import service
 from partner_portal.consultations.models import Consultation, ConsultationRecipient
-from partner_portal.plans.models import Plan, PlanComment, PlanSection, PlanVersion
+from partner_portal.plans.models import (
+    Plan,
+    PlanComment,
+    PlanSection,
+    PlanVersion,
+    PlanVersionSection,
+)
 from partner_portal.rooms.access import room_for
 from tests.helpers import Persona, as_current
 from tests.meetings.factories import days_ahead
@@ -37,9 +43,50 @@ async def published_plan(
     db.add_all(sections)
     version = PlanVersion(plan_id=plan.id, number=1, title=title)
     db.add(version)
-    await db.commit()
+    await db.flush()
     assert version.id is not None
+    db.add_all(
+        PlanVersionSection(
+            version_id=version.id,
+            section_id=s.id,
+            position=s.position,
+            heading=s.heading,
+            body=s.body,
+        )
+        for s in sections
+        if s.id is not None
+    )
+    await db.commit()
     return plan.id, version.id, [s.id for s in sections if s.id is not None]
+
+
+async def publish_next_version(
+    db: AsyncSession, plan_id: int, section_ids: list[int], *, number: int = 2
+) -> int:
+    """Version ``number`` of the plan, holding only the sections ``section_ids`` (the others
+    removed), their headings and text unchanged. Returns its id."""
+    plan = await db.get(Plan, plan_id)
+    assert plan is not None
+    plan.latest_version = number
+    version = PlanVersion(plan_id=plan_id, number=number, title=plan.title)
+    db.add(version)
+    await db.flush()
+    assert version.id is not None
+    for section_id in section_ids:
+        section = await db.get(PlanSection, section_id)
+        assert section is not None
+        db.add(
+            PlanVersionSection(
+                version_id=version.id,
+                section_id=section_id,
+                position=section.position,
+                heading=section.heading,
+                body=section.body,
+                changed=False,
+            )
+        )
+    await db.commit()
+    return version.id
 
 
 async def comment(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import zipfile
 from xml.etree import ElementTree
 
@@ -17,8 +18,16 @@ from starlette.applications import Starlette
 
 from partner_portal.audit.models import AuditEvent
 from partner_portal.consultations.models import ConsultationResponse, Decision, Statement
-from tests.consultations.factories import comment
-from tests.helpers import BASE_URL, Persona, csrf_token, log_in, make_person
+from partner_portal.plans.models import PlanSection
+from tests.consultations.factories import comment, open_consultation, publish_next_version
+from tests.helpers import (
+    BASE_URL,
+    Persona,
+    assert_error_links_resolve,
+    csrf_token,
+    log_in,
+    make_person,
+)
 from tests.meetings.factories import days_ahead
 from tests.organisations.factories import add_member
 from tests.queries import QueryCounter
@@ -137,10 +146,79 @@ async def test_a_response_other_than_accepted_needs_a_reason(
 
     assert no_reason.status_code == 400
     assert "Skriv skälet till ställningstagandet." in no_reason.text
+    assert_error_links_resolve(no_reason.text)
+    # The refused choice is kept, in the form it was made in.
+    prefix = f"k{world['comment_id']}"
+    assert re.search(rf'id="{prefix}-not_accepted"[^>]*checked', no_reason.text)
     assert no_decision.status_code == 400
     assert "Välj kommunens ställningstagande." in no_decision.text
+    assert_error_links_resolve(no_decision.text)
+    assert ">Skäl</textarea>" in no_decision.text
+    assert not re.search(r'name="decision"[^>]*checked', no_decision.text)
     await db.rollback()
     assert await db.scalar(sa.select(sa.func.count()).select_from(ConsultationResponse)) == 0
+
+
+async def test_comments_on_earlier_versions_are_in_the_compilation_and_answered_there(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    alice: Persona,
+    bob: Persona,
+) -> None:
+    """A comment belongs to its section: the remiss on version 2 lists the comments made on
+    version 1 too (also one on a section version 2 no longer has), each with its version."""
+    syfte = world["section_id"]
+    ansvar = await db.scalar(
+        sa.select(col(PlanSection.id)).where(
+            col(PlanSection.plan_id) == world["plan_id"], col(PlanSection.heading) == "Ansvar"
+        )
+    )
+    assert ansvar is not None
+    on_removed = await comment(
+        db, world["plan_id"], ansvar, bob, world["byggen"], "Ansvaret är oklart."
+    )
+    version_2 = await publish_next_version(db, world["plan_id"], [syfte])
+    on_2 = await comment(
+        db, world["plan_id"], syfte, bob, world["byggen"], "Bra nu.", version_number=2
+    )
+    second = await open_consultation(db, app, alice, world["room_id"], version_2, [world["byggen"]])
+    base = f"/rum/{world['room_id']}/remisser/{second}"
+    await log_in(client, app, alice)
+
+    page = (await client.get(base + "/sammanstallning")).text
+    answered = await answer(
+        client, app, f"{base}/kommentarer/{world['comment_id']}/svar", "accepted", ""
+    )
+    csv_rows = list(
+        csv.reader(
+            io.StringIO(
+                (await client.get(base + "/sammanstallning.csv")).content.decode("utf-8-sig")
+            ),
+            delimiter=";",
+        )
+    )
+
+    assert "Inga kommentarer" not in page
+    for comment_id in (world["comment_id"], on_removed, on_2):
+        assert f'id="kommentar-{comment_id}"' in page
+        assert f"/kommentarer/{comment_id}/svar" in page
+    first = page.split(f'id="kommentar-{world["comment_id"]}"', 1)[1].split("</article>")[0]
+    assert "Kommentar på version 1" in first
+    assert "Tidigare version" in first
+    latest = page.split(f'id="kommentar-{on_2}"', 1)[1].split("</article>")[0]
+    assert "Kommentar på version 2" in latest
+    assert "Tidigare version" not in latest
+    removed = page.split(f'id="kommentar-{on_removed}"', 1)[1].split("</article>")[0]
+    assert "Avsnittet finns inte i version 2" in removed
+    assert answered.status_code == 303
+    await db.rollback()
+    [response] = (await db.execute(sa.select(ConsultationResponse))).scalars().all()
+    assert (response.consultation_id, response.comment_id) == (second, world["comment_id"])
+    assert csv_rows[0][-1] == "Kommentar på version"
+    by_body = {row[6]: row[-1] for row in csv_rows[1:]}
+    assert by_body == {"Förtydliga syftet.": "1", "Ansvaret är oklart.": "1", "Bra nu.": "2"}
 
 
 async def test_a_comment_on_another_version_or_plan_cannot_be_answered_here(

@@ -37,6 +37,7 @@ async def no_objections(
             "csrf_token": await csrf_token(client, app),
             "organisation": str(organisation),
             "kind": "inga-synpunkter",
+            "bekraftat": "ja",  # pressed on the page that shows what is signed
         },
     )
 
@@ -46,12 +47,58 @@ async def statements_in(db: AsyncSession) -> list[Statement]:
     return list((await db.execute(sa.select(Statement))).scalars().all())
 
 
-async def test_inga_synpunkter_in_one_click_is_signed_receipted_and_evidence(
+async def test_inga_synpunkter_first_shows_what_is_signed_and_one_click_signs_nothing(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    bob: Persona,
+    charlie: Persona,
+) -> None:
+    await log_in(client, app, bob)
+    page = (await client.get(url(world))).text
+    confirm_path = f"{url(world)}/inga-synpunkter?organisation={world['byggen']}"
+    one_click = await client.post(
+        url(world) + "/yttranden",
+        data={
+            "csrf_token": await csrf_token(client, app),
+            "organisation": str(world["byggen"]),
+            "kind": "inga-synpunkter",
+        },
+    )
+    confirm = await client.get(confirm_path)
+    not_mine = await client.get(f"{url(world)}/inga-synpunkter?organisation={world['outside']}")
+    nonsense = await client.get(f"{url(world)}/inga-synpunkter?organisation=x")
+    await log_in(client, app, charlie)
+    outsider = await client.get(confirm_path)
+
+    assert f'href="{confirm_path}"' in page
+    assert "Inga synpunkter – granska och signera" in page
+    assert one_click.status_code == 303
+    assert one_click.headers["location"] == confirm_path
+    assert await statements_in(db) == []
+    assert confirm.status_code == 200
+    main = confirm.text.split("<main", 1)[1]
+    for shown in (
+        "Granska yttrandet innan du signerar",
+        "Riktlinjer 2026, version 1",
+        "AB Botkyrkabyggen",
+        "<strong>Inga synpunkter</strong>",
+        "Bob Bergström, för AB Botkyrkabyggen",
+        "kan det inte ändras eller tas tillbaka",
+        ">Skicka och signera</button>",
+        f'<a class="button button--secondary portal-button-link" href="{url(world)}">Avbryt</a>',
+        'name="bekraftat" value="ja"',
+        f'name="organisation" value="{world["byggen"]}"',
+    ):
+        assert shown in main, shown
+    assert not_mine.status_code == nonsense.status_code == outsider.status_code == 404
+
+
+async def test_inga_synpunkter_confirmed_is_signed_receipted_and_evidence(
     app: Starlette, client: httpx.AsyncClient, db: AsyncSession, world: dict[str, int], bob: Persona
 ) -> None:
     await log_in(client, app, bob)
-    page = await client.get(url(world))
-    assert "Inga synpunkter – lämna yttrandet" in page.text
 
     response = await no_objections(client, app, world, world["byggen"])
 
@@ -88,7 +135,10 @@ async def test_inga_synpunkter_in_one_click_is_signed_receipted_and_evidence(
     assert "Inga synpunkter" in receipt.body_text
     after = await client.get(response.headers["location"])
     assert "Yttrandet är lämnat." in after.text
-    assert "Inga synpunkter – lämna yttrandet" not in after.text
+    assert "Inga synpunkter – granska och signera" not in after.text
+    confirm_again = await client.get(f"{url(world)}/inga-synpunkter?organisation={world['byggen']}")
+    assert confirm_again.status_code == 303  # already signed: back to the statement
+    assert confirm_again.headers["location"] == url(world)
 
 
 async def test_a_statement_after_the_deadline_is_accepted_and_marked_late_one_per_organisation(

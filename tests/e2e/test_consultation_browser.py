@@ -63,6 +63,7 @@ def test_a_partner_comments_submits_inga_synpunkter_and_the_coordinator_answers(
 
     log_in_as(p, dev_portal, "Erik Öberg")
     p.goto(room_url)
+    p.get_by_text("Vi deltar", exact=True).click()  # nothing is chosen in advance
     p.get_by_role("button", name="Skicka svaret").click()
     expect(p.get_by_text(re.compile(r"^AB Botkyrkabyggen – Deltar"))).to_be_visible()
     p.goto(plan_url)
@@ -89,7 +90,21 @@ def test_a_partner_comments_submits_inga_synpunkter_and_the_coordinator_answers(
     log_in_as(p, dev_portal, "Erik Öberg")
     p.goto(consultation_url)
     page.assert_accessible()
-    p.get_by_role("button", name="Inga synpunkter – lämna yttrandet").click()
+    # "Inga synpunkter" is signed from a page that first shows what is signed.
+    p.get_by_role("link", name="Inga synpunkter – granska och signera").click()
+    expect(p.get_by_role("heading", level=1)).to_have_text("Granska yttrandet innan du signerar")
+    signed = p.get_by_role("region", name="Yttrande som signeras")
+    expect(signed).to_contain_text("Riktlinjer för trygghet, version 1")
+    expect(signed).to_contain_text("Inga synpunkter")
+    expect(signed).to_contain_text("Erik Öberg, för AB Botkyrkabyggen")
+    page.assert_accessible()
+    p.get_by_role("link", name="Avbryt").click()
+    expect(p.get_by_role("heading", level=1)).to_have_text(
+        "Remiss: Riktlinjer för trygghet, version 1"
+    )
+    expect(p.locator("main")).to_contain_text("Inte lämnat")  # cancelled: nothing signed
+    p.get_by_role("link", name="Inga synpunkter – granska och signera").click()
+    p.get_by_role("button", name="Skicka och signera").click()
     expect(p.locator("#meddelanden")).to_contain_text("Yttrandet är lämnat.")
     expect(p.locator("main")).to_contain_text("Undertecknat av Erik Öberg, AB Botkyrkabyggen")
     page.assert_accessible()

@@ -51,6 +51,8 @@ EXCLUDED: dict[str, str] = {
     "room_export": "a download (CSV or XLSX) of a room's deliverables",
     "room_file": "a download of a file in a room",
     "consultation_export": "a download (DOCX, PDF or XLSX) of the compilation",
+    "statement_no_objections": "the demo's statements are signed (it redirects): the step is "
+    "walked, with axe, in test_consultation_browser and test_refused_forms_browser",
     "plan_threads": "an HTML fragment that htmx and the live updates swap into the plan page "
     "(checked after the swap in test_htmx_swaps.py)",
     "plan_comments_export": "a download (CSV or XLSX) of a plan's comments",

@@ -22,9 +22,10 @@ def test_a_meeting_from_invitation_to_a_completed_action(
     dev_portal: str, page: CheckedPage
 ) -> None:
     p = page.page
-    # Two weeks ahead, so the meeting is still to come (and answerable) at every step; the
-    # action falls due three weeks after it. Days from the clock the running portal shares.
-    meeting_day = clock.today() + timedelta(days=14)
+    # Today, all day: it has begun (attendance opens at the start) and is still answerable
+    # at every step (only the last minute of the day would be too late); the action falls
+    # due three weeks after it. Days from the clock the running portal shares.
+    meeting_day = clock.today()
     due_on = meeting_day + timedelta(days=21)
     log_in_as(p, dev_portal, "Anna Lindqvist")
     p.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Möten").click()
@@ -34,8 +35,8 @@ def test_a_meeting_from_invitation_to_a_completed_action(
     page.assert_accessible()
     p.locator("#f-title").fill("Samverkansmöte om nödvatten")
     p.locator("#f-day").fill(meeting_day.isoformat())
-    p.locator("#f-start").fill("09:00")
-    p.locator("#f-end").fill("11:00")
+    p.locator("#f-start").fill("00:00")
+    p.locator("#f-end").fill("23:59")
     p.locator("#f-place").fill("Kommunhuset, Tumba")
     p.locator("#f-video_url").fill("https://meet.example.se/nodvatten")
     p.locator("#f-agenda").fill("1. Läget\n2. Tankar och reservkraft")

@@ -57,6 +57,7 @@ def test_the_coordinator_publishes_a_plan_and_a_partner_comments(
     # Erik accepts for AB Botkyrkabyggen, then comments on a section.
     log_in_as(p, dev_portal, "Erik Öberg")
     p.goto(room_url)
+    p.get_by_text("Vi deltar", exact=True).click()  # nothing is chosen in advance
     p.get_by_role("button", name="Skicka svaret").click()
     expect(p.get_by_text(re.compile(r"^AB Botkyrkabyggen – Deltar"))).to_be_visible()
 

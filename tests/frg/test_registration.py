@@ -296,6 +296,9 @@ async def test_the_volunteer_sets_the_pattern_the_week_and_absences(
 
     assert bad.status_code == 400
     assert "Slutdatumet kan inte vara före startdatumet" in bad.text
+    # The refused dates come back as typed.
+    assert f'value="{(away_from + timedelta(days=9)).isoformat()}"' in bad.text
+    assert f'value="{away_from.isoformat()}"' in bad.text
     assert good.status_code == 303
     await db.rollback()
     slots = (

@@ -3,6 +3,7 @@ participation evidence they leave, and bounded queries on the lists."""
 
 from __future__ import annotations
 
+import re
 from datetime import time, timedelta
 
 import httpx
@@ -12,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.applications import Starlette
 
+from partner_portal import clock
 from partner_portal.actions.forms import ActionInput
 from partner_portal.actions.models import Action, ActionSource, ActionStatus
 from partner_portal.audit.models import AuditEvent
@@ -20,9 +22,16 @@ from partner_portal.mail.models import OutboxMessage
 from partner_portal.meetings.models import Meeting, MeetingPerson
 from partner_portal.organisations.models import MembershipRole
 from partner_portal.rooms.models import RoomPhase
-from tests.helpers import Persona, csrf_token, log_in, make_person
+from tests.helpers import (
+    Persona,
+    assert_error_links_resolve,
+    csrf_token,
+    log_in,
+    make_person,
+)
 from tests.meetings.conftest import ROOM_NAME, World
 from tests.meetings.factories import (
+    START,
     days_ahead,
     decide,
     full_date,
@@ -176,6 +185,8 @@ async def test_answers_attendance_decisions_and_actions_leave_evidence(
     page = (await client.get(f"/moten/{meeting_id}")).text
     assert "Ja" in page
     assert "Dave Dahl" in page
+    clock.advance(stockholm(meeting_day(), START) - clock.now())  # the meeting has begun
+    await log_in(client, app, alice)  # a fresh session, a fortnight later
     for _ in range(2):  # recorded twice: evidence once
         recorded = await post(
             client, app, f"/moten/{meeting_id}/narvaro", {"present": [str(bob.id)]}
@@ -514,3 +525,142 @@ async def test_a_decision_can_give_more_actions(
         ("Byggens del", decision_id),
         ("Upplevs del", decision_id),
     ]
+
+
+async def test_attendance_and_minutes_wait_for_the_meeting_to_begin(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    alice: Persona,
+    bob: Persona,
+    world: World,
+) -> None:
+    meeting_id = await schedule(db, app, alice, world.byggen, room_id=world.room_id)
+    await log_in(client, app, alice)
+    before = (await client.get(f"/moten/{meeting_id}")).text
+    early_attendance = await post(
+        client, app, f"/moten/{meeting_id}/narvaro", {"present": [str(bob.id)]}
+    )
+    early_minutes = await post(
+        client, app, f"/moten/{meeting_id}/protokoll", {"minutes": "Vi gick igenom läget."}
+    )
+    clock.advance(stockholm(meeting_day(), START) - clock.now() - timedelta(seconds=1))
+    await log_in(client, app, alice)
+    still_early = await post(
+        client, app, f"/moten/{meeting_id}/narvaro", {"present": [str(bob.id)]}
+    )
+    clock.advance(timedelta(seconds=1))  # 09:00, the meeting's start
+    await log_in(client, app, alice)  # a fresh session, a fortnight later
+    started = (await client.get(f"/moten/{meeting_id}")).text
+    attendance = await post(client, app, f"/moten/{meeting_id}/narvaro", {"present": [str(bob.id)]})
+    minutes = await post(
+        client, app, f"/moten/{meeting_id}/protokoll", {"minutes": "Vi gick igenom läget."}
+    )
+
+    assert "Spara närvaron" not in before
+    assert "Skriv protokollet" not in before
+    assert "kan registreras när mötet har börjat" in before
+    assert early_attendance.status_code == still_early.status_code == 400
+    assert "Närvaron kan registreras först när mötet har börjat." in early_attendance.text
+    assert_error_links_resolve(early_attendance.text)
+    assert early_minutes.status_code == 400
+    assert "Protokollet kan skrivas först när mötet har börjat." in early_minutes.text
+    assert_error_links_resolve(early_minutes.text)
+    assert "Spara närvaron" in started
+    assert "Skriv protokollet" in started
+    assert attendance.status_code == minutes.status_code == 303
+    assert [e.person_id for e in await evidence(db, EvidenceKind.MEETING_ATTENDED)] == [bob.id]
+
+
+async def test_a_refused_attendance_form_keeps_the_ticked_boxes(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    alice: Persona,
+    bob: Persona,
+    world: World,
+) -> None:
+    meeting_id = await schedule(db, app, alice, world.byggen, room_id=world.room_id)
+    clock.advance(stockholm(meeting_day(), START) - clock.now())
+    await log_in(client, app, alice)
+
+    refused = await post(
+        client, app, f"/moten/{meeting_id}/narvaro", {"present": [str(bob.id), "x"]}
+    )
+
+    assert refused.status_code == 400
+    assert "Välj närvarande i listan." in refused.text
+    assert re.search(rf'id="present-{bob.id}"[^>]*checked', refused.text)
+    assert not re.search(rf'id="present-{world.dave.id}"[^>]*checked', refused.text)
+
+
+async def test_the_answer_starts_empty_and_an_empty_answer_is_refused_in_swedish(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    alice: Persona,
+    bob: Persona,
+    world: World,
+) -> None:
+    meeting_id = await schedule(db, app, alice, world.byggen, room_id=world.room_id)
+    await log_in(client, app, bob)
+    page = (await client.get(f"/moten/{meeting_id}")).text
+
+    empty = await post(client, app, f"/moten/{meeting_id}/svar", {})
+    await post(client, app, f"/moten/{meeting_id}/svar", {"rsvp": "no"})
+    answered = (await client.get(f"/moten/{meeting_id}")).text
+
+    assert 'name="rsvp"' in page
+    assert not re.search(r'name="rsvp"[^>]*checked', page)
+    assert empty.status_code == 400
+    assert "Välj ja, nej eller kanske." in empty.text
+    assert_error_links_resolve(empty.text)
+    assert not re.search(r'name="rsvp"[^>]*checked', empty.text)
+    assert re.search(r'id="rsvp-no"[^>]*checked', answered)  # the stored answer is shown
+
+
+@pytest.mark.parametrize("form", ["decision", "decision_action", "phase_action"])
+async def test_a_due_date_in_the_past_needs_a_ticked_confirmation(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    alice: Persona,
+    world: World,
+    form: str,
+) -> None:
+    meeting_id = await schedule(db, app, alice, world.byggen, room_id=world.room_id)
+    yesterday = (clock.today() - timedelta(days=1)).isoformat()
+    fields: dict[str, object] = {
+        "action_title": "Inventera tankar",
+        "action_organisation": str(world.byggen),
+        "action_due_on": yesterday,
+    }
+    if form == "decision":
+        path = f"/moten/{meeting_id}/beslut"
+        fields["decision"] = "Byggen inventerar sina tankar."
+    elif form == "decision_action":
+        decision_id = await decide(db, alice, meeting_id, "Byggen inventerar sina tankar.")
+        path = f"/moten/{meeting_id}/beslut/{decision_id}/atgard"
+    else:
+        phase_id = await db.scalar(
+            sa.select(col(RoomPhase.id)).where(col(RoomPhase.room_id) == world.room_id)
+        )
+        path = "/atgarder/ny"
+        fields["phase"] = str(phase_id)
+    await log_in(client, app, alice)
+
+    refused = await post(client, app, path, fields)
+    await db.rollback()
+    nothing = await db.scalar(sa.select(sa.func.count()).select_from(Action))
+    confirmed = await post(client, app, path, fields | {"action_past_due": "ja"})
+
+    assert refused.status_code == 400
+    assert "Sista dagen har redan passerat." in refused.text
+    assert 'name="action_past_due"' in refused.text
+    assert_error_links_resolve(refused.text)
+    assert f'value="{yesterday}"' in refused.text  # the typed date is kept
+    assert nothing == 0
+    assert confirmed.status_code == 303
+    await db.rollback()
+    [action] = await db.scalars(sa.select(Action))
+    assert action.due_on.isoformat() == yesterday

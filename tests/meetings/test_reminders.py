@@ -189,7 +189,11 @@ async def test_filed_minutes_stop_the_reminder(
     await clear_outbox(db)
     actor = as_current(alice, coordinator=True)
     await save_minutes(
-        db, actor=actor, access=await meeting_for(db, actor, meeting_id), minutes="Protokoll."
+        db,
+        actor=actor,
+        access=await meeting_for(db, actor, meeting_id),
+        minutes="Protokoll.",
+        now=ends,
     )
 
     assert await round_at(app, mail_settings, ends + timedelta(days=10)) == (0, 0, 0, 0)

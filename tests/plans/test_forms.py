@@ -13,7 +13,7 @@ from partner_portal.evidence.models import Evidence
 from partner_portal.plans.models import Plan, PlanComment, PlanSection
 from partner_portal.rooms import service as rooms
 from partner_portal.rooms.access import room_for
-from tests.helpers import Persona, as_current, csrf_token, log_in
+from tests.helpers import Persona, as_current, assert_error_links_resolve, csrf_token, log_in
 from tests.plans.factories import comment
 
 
@@ -238,12 +238,24 @@ async def test_someone_in_two_organisations_chooses_which_one_they_comment_for(
     foreign = await client.post(
         url, data={"csrf_token": token, "body": "För någon annan", "organisation_id": "999"}
     )
+    empty = await client.post(
+        url,
+        data={
+            "csrf_token": token,
+            "body": "",
+            "organisation_id": str(world["invited_organisation"]),
+        },
+    )
     await db.rollback()
 
     assert "Kommenterar för" in page.text
     assert chosen.status_code == 303
     assert foreign.status_code == 400
     assert "Välj en organisation i listan." in foreign.text
+    assert_error_links_resolve(foreign.text)
+    # A refused comment keeps the organisation it was written for.
+    assert empty.status_code == 400
+    assert f'<option value="{world["invited_organisation"]}" selected>' in empty.text
     assert (
         await db.scalar(sa.select(col(PlanComment.organisation_id)))
         == world["invited_organisation"]

@@ -17,7 +17,8 @@ from partner_portal.audit.models import AuditAction, AuditEvent
 from partner_portal.evidence.models import Evidence, EvidenceKind, Process
 from partner_portal.plans import overview
 from partner_portal.plans.access import plan_for
-from partner_portal.plans.models import PlanComment, PlanVersion, PlanVersionSection
+from partner_portal.plans.forms import without_numbering
+from partner_portal.plans.models import PlanComment, PlanSection, PlanVersion, PlanVersionSection
 from tests.deliverables.test_queries import statements_during
 from tests.helpers import Persona, as_current, csrf_token, log_in
 from tests.plans.factories import comment, edit_section, publish_draft
@@ -136,6 +137,88 @@ async def test_two_versions_compare_section_by_section(
     assert text.count("Oförändrat") == 1  # Prioritering
     assert text.count(">Ändrat<") == 1
     assert one_version.status_code == 404
+
+
+async def test_compare_shows_the_formatted_text_with_the_changes_marked(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    alice: Persona,
+    bob: Persona,
+) -> None:
+    await edit_section(
+        db,
+        alice,
+        world["room_id"],
+        world["plan_id"],
+        world["section_id"],
+        "Ansvar och mandat",
+        "Kommunen **leder** arbetet.\n\n- Tankar\n- Reservkraft\n\n"
+        "[Läs mer](javascript:alert(1)) <script>alert(2)</script>",
+    )
+    await publish_draft(db, alice, world["room_id"], world["plan_id"])
+    await log_in(client, app, bob)
+
+    text = (await client.get(f"{plan_url(world)}/jamfor", params={"fran": 1, "till": 2})).text
+    section = text.split('id="diff-', 1)[1].split("</section>", 1)[0]
+
+    assert "**" not in section  # no raw Markdown
+    assert "<strong>leder</strong>" in section
+    assert "<ul>" in section
+    assert "<li>" in section
+    # The removed paragraph is struck through and said to be removed, the list added.
+    assert (
+        '<del class="portal-diff__removed"><span class="sr-only">[borttaget: </span>'
+        "<p>VA-huvudmannen levererar vatten.</p>"
+    ) in section
+    assert '<li><ins class="portal-diff__added"><span class="sr-only">[tillagt: </span>Tankar' in (
+        section
+    )
+    # Sanitised as the plan itself is: no script, no javascript: link.
+    assert "<script" not in section
+    assert 'href="javascript' not in section
+    assert "&lt;script&gt;" in section
+
+
+async def test_a_typed_number_before_a_heading_is_not_doubled(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    alice: Persona,
+) -> None:
+    await log_in(client, app, alice)
+    response = await client.post(
+        f"{plan_url(world)}/utkast/avsnitt/{world['section_id']}",
+        data={"csrf_token": await csrf_token(client, app), "heading": "1. Syfte", "body": "Text"},
+    )
+    draft = (await client.get(f"{plan_url(world)}/utkast")).text
+
+    assert response.status_code == 303
+    assert "1. Syfte" in draft
+    assert "1. 1. Syfte" not in draft
+    await db.rollback()
+    heading = await db.scalar(
+        sa.select(col(PlanSection.heading)).where(col(PlanSection.id) == world["section_id"])
+    )
+    assert heading == "Syfte"
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("1. Syfte", "Syfte"),
+        ("2) Ansvar", "Ansvar"),
+        ("3.1 Mål och medel", "Mål och medel"),
+        ("112 och larmvägar", "112 och larmvägar"),
+        ("2026 års plan", "2026 års plan"),
+        ("Steg 1. Förbered", "Steg 1. Förbered"),
+        ("1.", "1."),
+    ],
+)
+def test_only_a_number_typed_before_the_heading_is_removed(typed: str, kept: str) -> None:
+    assert without_numbering(typed) == kept
 
 
 async def test_compare_marks_added_and_removed_sections(

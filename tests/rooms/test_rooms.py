@@ -196,9 +196,69 @@ async def test_the_main_contact_accepts_or_declines_with_a_reason(
     assert_error_links_resolve(no_reason.text)
     assert "Skriv varför organisationen avstår." in no_reason.text
     assert declined.status_code == 303
+    # Bob is still in the room for Byggen; had Upplev been his only one, the room list confirms.
+    assert declined.headers["location"] == f"/rum/{room_id}"
     kinds = {(e.organisation_id, e.kind, e.details.get("reason")) for e in await rows(db, Evidence)}
     assert (byggen, "room_accepted", None) in kinds
     assert (upplev, "room_declined", "Vi har inga elanvändare i kommunen") in kinds
+
+
+async def test_the_answer_starts_empty_and_a_refused_decline_stays_a_decline(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    alice: Persona,
+    bob: Persona,
+) -> None:
+    byggen = await make_organisation(db, "AB Botkyrkabyggen")
+    await add_member(db, bob, byggen, MembershipRole.ADMIN)
+    room_id = await open_room(db, alice)
+    await invite(db, app, alice, room_id, byggen)
+    await log_in(client, app, bob)
+    path = f"/rum/{room_id}/organisationer/{byggen}/svar"
+
+    page = (await client.get(f"/rum/{room_id}")).text
+    no_answer = await post(client, app, path, {"reason": "Vi hinner inte i år"})
+    no_reason = await post(client, app, path, {"answer": "decline"})
+
+    assert 'name="answer"' in page
+    assert not re.search(r'name="answer"[^>]*checked', page)  # nothing chosen in advance
+    assert no_answer.status_code == 400
+    assert "Välj om organisationen deltar eller avstår." in no_answer.text
+    assert_error_links_resolve(no_answer.text)
+    assert not re.search(r'name="answer"[^>]*checked', no_answer.text)
+    assert "Vi hinner inte i år</textarea>" in no_answer.text  # the typed reason is kept
+    assert no_reason.status_code == 400
+    assert "Skriv varför organisationen avstår." in no_reason.text
+    assert_error_links_resolve(no_reason.text)
+    assert re.search(rf'id="nej-{byggen}"[^>]*value="decline"[^>]*checked', no_reason.text)
+    assert not re.search(rf'id="ja-{byggen}"[^>]*checked', no_reason.text)
+    [participation] = await rows(db, Participation)
+    assert participation.status is ParticipationStatus.INVITED
+    declined = await post(client, app, path, {"answer": "decline", "reason": "Inte i år"})
+    assert declined.status_code == 303
+    assert declined.headers["location"] == "/rum?svar=avstar"  # no longer his room: no 404
+    listed = await client.get(declined.headers["location"])
+    assert "organisationen avstår från rummet" in listed.text
+
+
+async def test_refused_room_forms_keep_what_was_chosen(
+    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona
+) -> None:
+    room_id = await open_room(db, alice)
+    [first, *_] = await rows(db, RoomPhase, col(RoomPhase.room_id) == room_id)
+    await log_in(client, app, alice)
+
+    too_long = await post(
+        client,
+        app,
+        f"/rum/{room_id}/faser/{first.id}/punkter",
+        {"item_title": "x" * 201, "item_kind": "water_needs"},
+    )
+
+    assert too_long.status_code == 400
+    assert re.search(r'<option value="water_needs" selected>', too_long.text)
+    assert '<details class="portal-details" open>' in too_long.text
 
 
 async def make_room_with_partner(
