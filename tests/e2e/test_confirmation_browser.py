@@ -13,7 +13,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from partner_portal import clock
 from tests.e2e.conftest import CheckedPage
-from tests.e2e.world import People
+from tests.e2e.world import People, menu_link
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -28,7 +28,7 @@ def log_in_as(p: Page, portal: str, name: str) -> None:
 
 
 def open_organisation(p: Page, name: str) -> None:
-    p.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Organisationer").click()
+    menu_link(p, "Organisationer").click()
     p.get_by_role("link", name=name, exact=True).click()
     expect(p.get_by_role("heading", level=1)).to_have_text(name)
 

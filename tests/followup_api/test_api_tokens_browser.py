@@ -48,6 +48,10 @@ def test_a_token_from_issue_to_revocation(dev_portal: str, page: CheckedPage) ->
     menu_link(p, "API-nycklar").click()
     expect(p.get_by_role("rowheader", name="Kommunens rapportverktyg")).to_be_visible()
     p.get_by_role("button", name=re.compile("Återkalla – Kommunens rapportverktyg")).click()
+    # Revoking asks first, on a page of its own.
+    expect(p.get_by_role("heading", level=1)).to_contain_text("Återkalla API-nyckeln")
+    page.assert_accessible()
+    p.get_by_role("button", name="Ja, återkalla nyckeln").click()
     expect(p.get_by_text("Återkallad", exact=True)).to_be_visible()
     page.assert_accessible()
     assert httpx.get(api, headers={"Authorization": f"Bearer {token}"}).status_code == 401
