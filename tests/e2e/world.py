@@ -357,13 +357,18 @@ def assert_fits(page: Page) -> None:
 def menu_link(page: Page, name: str) -> Locator:
     """The main menu's link ``name``, shown as a person shows it: the menu button opened first on
     a phone, and the group the link is in (Uppföljning, Administration) opened."""
+    page.wait_for_load_state()
     nav = page.get_by_role("navigation", name="Huvudmeny")
+    expect(nav).to_be_visible()
     link = nav.get_by_role("link", name=name, exact=True, include_hidden=True)
     expect(link).to_have_count(1)
     if not link.is_visible():
-        button = nav.locator("summary.portal-menu__button")
-        if button.is_visible() and not nav.locator("details.portal-menu").evaluate("d => d.open"):
-            button.click()
+        # The "Meny" button is there only on a narrow screen (below 48rem); asking whether it is
+        # visible could race the page's own layout, the window's width cannot.
+        narrow = (page.viewport_size or {"width": 1280})["width"] < 768
+        menu = nav.locator("details.portal-menu")
+        if narrow and not menu.evaluate("d => d.open"):
+            nav.locator("summary.portal-menu__button").click()
         group = link.locator("xpath=ancestor::details[contains(@class, 'portal-menu__disclosure')]")
         if group.count() and not link.is_visible():
             group.locator("summary").click()
