@@ -13,6 +13,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
+from starlette.requests import ClientDisconnect
 
 from partner_portal import error_pages, jobs
 from partner_portal.auth.oidc import OidcClient
@@ -80,6 +81,7 @@ def create_app(settings: Settings, *, run_jobs: bool = False, dev: Any = None) -
             PortalError: error_pages.portal_error,
             HTTPException: error_pages.http_error,
             DBAPIError: error_pages.database_error,
+            ClientDisconnect: error_pages.client_gone,
             PoolTimeout: error_pages.database_error,
             Exception: error_pages.server_error,
         },

@@ -105,6 +105,14 @@ async def database_error(request: Request, exc: Exception) -> Response:
     return response
 
 
+async def client_gone(request: Request, exc: Exception) -> Response:
+    """The client went away while still sending its request (a closed tab, a load tool
+    stopping): nothing was read, so nothing was saved, and nobody reads an answer. Not an error
+    of ours: a line in the log, no traceback."""
+    log.info("client went away during %s %s", request.method, request.url.path)
+    return Response(status_code=400)
+
+
 def _overloaded(exc: Exception) -> bool:
     if isinstance(exc, PoolTimeout):
         return True

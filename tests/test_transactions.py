@@ -19,6 +19,7 @@ from sqlmodel import col
 from starlette.applications import Starlette
 
 from partner_portal import db as portal_db
+from partner_portal.auth import sessions
 from partner_portal.auth.models import LoginSession
 from partner_portal.organisations.models import Organisation
 from tests.conftest import app_with
@@ -93,3 +94,59 @@ async def test_a_page_view_writes_nothing_but_the_occasional_note_that_a_session
         assert (await client.get("/organisationer")).status_code == 200
 
     assert await db.scalar(sa.select(col(LoginSession.last_seen_at))) == seen
+
+
+async def test_a_client_that_goes_away_mid_request_is_no_error_and_saves_nothing(
+    app: Starlette, client: httpx.AsyncClient, alice: Persona, caplog: pytest.LogCaptureFixture
+) -> None:
+    token = await log_in(client, app, alice)
+    settings = app.state.portal.settings
+    cookie = f"{sessions.cookie_name(settings)}={token}"
+    before = await _count_organisations(app)
+    sent: list[dict[str, object]] = []
+    parts = iter(
+        [
+            {"type": "http.request", "body": b"csrf_token=x&name=Halv", "more_body": True},
+            {"type": "http.disconnect"},
+        ]
+    )
+
+    async def receive() -> dict[str, object]:
+        return next(parts)
+
+    async def send(message: dict[str, object]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/organisationer/ny",
+        "raw_path": b"/organisationer/ny",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"127.0.0.1:8000"),
+            (b"content-type", b"application/x-www-form-urlencoded"),
+            (b"content-length", b"500"),
+            (b"cookie", cookie.encode()),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+        "state": {},
+    }
+    with caplog.at_level("INFO"):
+        await app(scope, receive, send)  # raises nothing
+
+    assert sent[0]["type"] == "http.response.start"
+    assert sent[0]["status"] == 400
+    assert "Traceback" not in caplog.text
+    assert "client went away" in caplog.text
+    assert await _count_organisations(app) == before
+
+
+async def _count_organisations(app: Starlette) -> int:
+    async with app.state.portal.sessions() as db:
+        return int(await db.scalar(sa.select(sa.func.count()).select_from(Organisation)) or 0)
