@@ -17,6 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.applications import Starlette
+from starlette.types import Message
 
 from partner_portal import db as portal_db
 from partner_portal.auth import sessions
@@ -103,18 +104,18 @@ async def test_a_client_that_goes_away_mid_request_is_no_error_and_saves_nothing
     settings = app.state.portal.settings
     cookie = f"{sessions.cookie_name(settings)}={token}"
     before = await _count_organisations(app)
-    sent: list[dict[str, object]] = []
-    parts = iter(
+    sent: list[Message] = []
+    parts: Iterator[Message] = iter(
         [
             {"type": "http.request", "body": b"csrf_token=x&name=Halv", "more_body": True},
             {"type": "http.disconnect"},
         ]
     )
 
-    async def receive() -> dict[str, object]:
+    async def receive() -> Message:
         return next(parts)
 
-    async def send(message: dict[str, object]) -> None:
+    async def send(message: Message) -> None:
         sent.append(message)
 
     scope = {
