@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from partner_portal.compression import CompressionMiddleware, accepted
+from partner_portal.compression import CompressionMiddleware, _window_bits, accepted
 from partner_portal.web import csrf_matches, masked_csrf_token
 from tests.helpers import Persona, log_in
 
@@ -131,3 +131,11 @@ def test_every_mask_of_a_token_matches_it_and_nothing_else_does() -> None:
     assert csrf_matches(token, token)
     other = secrets.token_urlsafe(32)
     assert not any(csrf_matches(mask, other) for mask in masks)
+
+
+@pytest.mark.parametrize(
+    ("size", "bits"), [(1, 10), (1024, 10), (1025, 11), (200_000, 18), (50_000_000, 24)]
+)
+def test_a_whole_body_is_compressed_with_a_window_its_own_size(size: int, bits: int) -> None:
+    # brotli's default window is 4 MiB per response: under load that swelled the process.
+    assert _window_bits(size) == bits
