@@ -1,4 +1,4 @@
-"""The `partner-portal` command: dev, serve, migrate, add-coordinator, worker."""
+"""The `partner-portal` command: dev, serve, migrate, add-coordinator, worker [--once]."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import TypeVar
 
 import uvicorn
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 from starlette.datastructures import Secret
@@ -70,9 +71,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         "add-coordinator", help="make whoever logs in with this verified email a coordinator"
     )
     add.add_argument("email")
-    commands.add_parser(
+    worker = commands.add_parser(
         "worker",
         help="run background jobs (email delivery, housekeeping); on PostgreSQL several may run",
+    )
+    worker.add_argument(
+        "--once",
+        action="store_true",
+        help="run every job that is due once, then exit (cron, timers, tests; with PORTAL_NOW: "
+        "what would go out at that instant)",
     )
 
     args = parser.parse_args(argv)
@@ -91,7 +98,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "add-coordinator":
             return _add_coordinator(settings, args.email)
         if args.command == "worker":
-            return _worker(settings)
+            return _worker_once(settings) if args.once else _worker(settings)
     except SettingsError as exc:
         print(f"partner-portal: cannot start.\n{exc}", file=sys.stderr)
         return 2
@@ -299,6 +306,61 @@ def _worker(settings: Settings) -> int:
 
     with contextlib.suppress(KeyboardInterrupt):
         asyncio.run(run())
+    return 0
+
+
+def _worker_once(settings: Settings) -> int:
+    """Every due job once (see :func:`partner_portal.jobs.run_once`), a summary on stdout; 0 if
+    every job ran, 1 if one failed (the log has why)."""
+    from partner_portal import jobs
+
+    async def run() -> jobs.Once | str:
+        engine = create_engine(settings.database_url)
+        try:
+            # A database that is not there or not migrated is one sentence, not three jobs'
+            # tracebacks: this runs from cron, whose mail someone reads.
+            try:
+                async with engine.connect() as connection:
+                    found = await migrate.current_revision(connection)
+            except (SQLAlchemyError, OSError) as exc:
+                reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+                return (
+                    f"the database cannot be read ({reason}); if it is new, run "
+                    "`partner-portal migrate` first."
+                )
+            if found != (expected := migrate.head_revision()):
+                return (
+                    f"the database is at migration {found}, not the latest ({expected}); run "
+                    "`partner-portal migrate` first."
+                )
+            return await jobs.run_once(session_factory(engine), settings)
+        finally:
+            await engine.dispose()
+
+    when = clock.local_now().isoformat(timespec="seconds")
+    try:
+        done = asyncio.run(run())
+    except KeyboardInterrupt:
+        print("partner-portal: worker --once interrupted.", file=sys.stderr)
+        return 130
+    if isinstance(done, str):
+        print(f"partner-portal: worker --once: {done}", file=sys.stderr)
+        return 2
+    sent = done.reminders
+    print(
+        f"Due jobs run once at {when}{' (PORTAL_NOW)' if settings.now else ''}:\n"
+        f"  reminders: {sent.meetings} meeting(s), {sent.minutes} late minutes, "
+        f"{sent.actions} overdue action(s)\n"
+        f"  FRG volunteers asked to confirm their availability: {done.availability_asked}\n"
+        f"  emails sent: {done.delivered}",
+        flush=True,
+    )
+    if done.failed:
+        print(
+            f"partner-portal: worker --once: {', '.join(done.failed)} failed (see the log above).",
+            file=sys.stderr,
+        )
+        return 1
     return 0
 
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cache
+from typing import TypeVar
 
 import sqlalchemy as sa
 from jinja2 import Environment
@@ -27,6 +29,7 @@ from partner_portal.settings import Settings
 from partner_portal.templating import create_environment
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 HOUSEKEEPING_INTERVAL = timedelta(minutes=5)
 ABANDONED_UPLOAD_AGE = timedelta(hours=1)
@@ -34,11 +37,11 @@ OUTBOX_INTERVAL = timedelta(seconds=2)
 OUTBOX_BATCH = 20
 
 
-async def housekeeping(db: AsyncSession, settings: Settings) -> None:
+async def housekeeping(db: AsyncSession, settings: Settings) -> int:
     """Delete expired login sessions and abandoned login attempts, and upload directories a
     killed process left behind; finish emptying SQLite's write-ahead log after a deletion if a
     reader held it up; ask FRG volunteers whose availability is due to confirm it
-    (partner_portal.frg.service). Commits."""
+    (partner_portal.frg.service). Commits. Returns how many volunteers were asked."""
     ended = await sessions.purge_expired(db, settings)
     cutoff = clock.now() - LOGIN_ATTEMPT_MAX_AGE
     await db.execute(sa.delete(LoginAttempt).where(col(LoginAttempt.created_at) < cutoff))
@@ -54,6 +57,7 @@ async def housekeeping(db: AsyncSession, settings: Settings) -> None:
     asked = await frg.send_availability_mails(db, settings=settings, env=_mail_templates())
     if asked:
         log.info("housekeeping: asked %d FRG volunteers to confirm their availability", asked)
+    return asked
 
 
 @cache
@@ -80,6 +84,58 @@ async def deliver_outbox(
     # A full batch sent means more may be waiting: go on at once rather than a round later.
     while await sender.deliver_due(sessions_factory, settings, limit=OUTBOX_BATCH) == OUTBOX_BATCH:
         pass
+
+
+async def deliver_all_due(
+    sessions_factory: async_sessionmaker[AsyncSession], settings: Settings
+) -> int:
+    """Send every email that is due now, batch after batch, until a batch sends nothing (all
+    sent, or the SMTP server refuses or is down: what failed waits for its retry). Returns how
+    many were sent."""
+    total = 0
+    while sent := await sender.deliver_due(sessions_factory, settings, limit=OUTBOX_BATCH):
+        total += sent
+    return total
+
+
+@dataclass(frozen=True, slots=True)
+class Once:
+    """What :func:`run_once` did."""
+
+    availability_asked: int = 0
+    reminders: reminders.Sent = field(default_factory=reminders.Sent)
+    delivered: int = 0
+    failed: tuple[str, ...] = ()  # the jobs that raised (each logged with its traceback)
+
+
+async def run_once(sessions_factory: async_sessionmaker[AsyncSession], settings: Settings) -> Once:
+    """Every job once, at the clock's current instant (``partner-portal worker --once``):
+    housekeeping (which also queues the FRG availability mails that are due), the reminders
+    that are due, then the outbox until nothing due is left, so that what the first two
+    queued goes out in the same run. Each job is independent: one that fails is logged and the
+    others still run. Returns what was done and which jobs failed."""
+    failed: list[str] = []
+
+    async def attempt(name: str, job: Callable[[], Awaitable[T]], otherwise: T) -> T:
+        try:
+            return await job()
+        except Exception:
+            log.exception("%s failed", name)
+            failed.append(name)
+            return otherwise
+
+    async def housekeeping_job() -> int:
+        async with sessions_factory() as db:
+            return await housekeeping(db, settings)
+
+    async def reminders_job() -> reminders.Sent:
+        async with sessions_factory() as db:
+            return await send_reminders(db, settings)
+
+    asked = await attempt("housekeeping", housekeeping_job, 0)
+    sent = await attempt("reminders", reminders_job, reminders.Sent())
+    delivered = await attempt("outbox", lambda: deliver_all_due(sessions_factory, settings), 0)
+    return Once(asked, sent, delivered, tuple(failed))
 
 
 async def run_forever(

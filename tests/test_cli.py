@@ -186,6 +186,28 @@ async def test_the_worker_runs_until_stopped(tmp_path: Path) -> None:
     assert process.returncode == 0
 
 
+async def test_worker_once_refuses_a_portal_now_without_its_offset(tmp_path: Path) -> None:
+    status, out, err = await run(
+        ["worker", "--once"], _environment(tmp_path) | {"PORTAL_NOW": "2027-03-28T06:30"}
+    )
+
+    assert status == 2
+    assert "cannot start" in err
+    assert "PORTAL_NOW must be an ISO 8601 instant with its offset" in err
+    assert "has no UTC offset" in err
+    assert "Traceback" not in err
+    assert out == ""
+
+
+async def test_worker_once_on_a_database_not_yet_migrated_says_to_migrate(tmp_path: Path) -> None:
+    status, out, err = await run(["worker", "--once"], _environment(tmp_path))
+
+    assert status == 2
+    assert "run `partner-portal migrate` first" in err
+    assert "Traceback" not in err
+    assert out == ""
+
+
 # --- `partner-portal dev`: its ports, and stopping it ---------------------------------------
 
 ROOT = Path(__file__).resolve().parent.parent
