@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+import importlib.metadata
+import json
 import os
 import re
 import signal
 import smtplib
 import socket
 import sys
+import tomllib
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -19,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from partner_portal.auth.models import PortalRole, RoleGrant
+from partner_portal.cli import EXTRAS, install_command
 from partner_portal.db import create_engine
 from partner_portal.migrate import head_revision
 from tests.helpers import make_person
@@ -469,3 +473,117 @@ async def test_serve_refuses_a_worker_count_below_one(tmp_path: Path) -> None:
     assert status == 2
     assert "--workers" in err
     assert "Traceback" not in err
+
+
+# --- `partner-portal dev` without its optional packages ----------------------------------
+
+# Runs the installed `partner-portal` script as if the given top-level modules were not
+# installed: importing one (or anything in it) fails as it does for a package that is absent.
+_WITHOUT = """
+import runpy, sys
+from importlib.abc import MetaPathFinder
+
+class Absent(MetaPathFinder):
+    def __init__(self, names):
+        self.names = names
+
+    def find_spec(self, name, path=None, target=None):
+        if name.partition(".")[0] in self.names:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+
+sys.meta_path.insert(0, Absent(set(sys.argv[1].split(","))))
+sys.argv = sys.argv[2:]
+runpy.run_path(sys.argv[0], run_name="__main__")
+"""
+
+
+@pytest.mark.parametrize(
+    ("absent", "named"),
+    [
+        ("aiosmtpd", "aiosmtpd"),
+        ("aiosmtpd,oidc_provider_mock", "oidc-provider-mock, aiosmtpd"),
+        # installed, but without something it needs in turn (the mock provider is a Flask app)
+        ("flask", "oidc-provider-mock (it cannot import flask)"),
+    ],
+)
+async def test_dev_without_its_extra_says_what_is_missing_and_how_to_install_it(
+    absent: str, named: str, tmp_path: Path
+) -> None:
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-c",
+        _WITHOUT,
+        absent,
+        COMMAND,
+        "dev",
+        env=_environment(tmp_path / "var"),
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    out, err = await asyncio.wait_for(process.communicate(), timeout=60)
+    message = err.decode()
+
+    assert process.returncode == 2, message
+    assert out == b""
+    assert "Traceback" not in message
+    assert message.startswith("partner-portal: cannot start `dev`.\n")
+    assert f"these of its packages are missing: {named}.\n" in message
+    command = install_command("dev")
+    assert f"Install them into this Python with:\n    {command}\n" in message
+    assert command.startswith(f"{sys.executable} -m pip install ")
+    assert command.endswith("[dev]'")
+    assert not (tmp_path / "var").exists()  # nothing started, nothing written
+
+
+class _Recorded:
+    """An installed distribution as importlib.metadata gives it, with pip's direct_url.json."""
+
+    def __init__(self, direct_url: dict[str, object] | None) -> None:
+        self.direct_url = direct_url
+
+    def read_text(self, name: str) -> str | None:
+        assert name == "direct_url.json"
+        return None if self.direct_url is None else json.dumps(self.direct_url)
+
+
+def test_the_install_command_names_where_the_portal_was_installed_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wheel = tmp_path / "partner_portal-0.1.0-py3-none-any.whl"
+    wheel.write_bytes(b"")
+    python = sys.executable
+
+    def installed(direct_url: dict[str, object] | None) -> str:
+        monkeypatch.setattr(importlib.metadata, "distribution", lambda _: _Recorded(direct_url))
+        return install_command("dev")
+
+    checkout: dict[str, object] = {"url": tmp_path.as_uri(), "dir_info": {"editable": True}}
+    assert installed(checkout) == f"{python} -m pip install -e '{tmp_path}[dev]'"
+    assert installed({"url": tmp_path.as_uri(), "dir_info": {}}) == (
+        f"{python} -m pip install '{tmp_path}[dev]'"
+    )
+    assert installed({"url": wheel.as_uri(), "archive_info": {}}) == (
+        f"{python} -m pip install '{wheel}[dev]'"
+    )
+    # From an index, or from a directory or wheel that is gone: by name.
+    by_name = f"{python} -m pip install 'partner-portal[dev]'"
+    assert installed(None) == by_name
+    assert installed({"url": (tmp_path / "gone").as_uri(), "dir_info": {}}) == by_name
+
+    def not_installed(_: str) -> None:
+        raise importlib.metadata.PackageNotFoundError("partner-portal")
+
+    monkeypatch.setattr(importlib.metadata, "distribution", not_installed)
+    assert install_command("dev") == by_name
+
+
+def test_the_optional_parts_the_command_checks_are_those_of_pyproject() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    declared = {
+        extra: {re.split(r"[<>=!~;\[ ]", requirement)[0] for requirement in requirements}
+        for extra, requirements in project["optional-dependencies"].items()
+        if extra != "test"  # the test suite's tools: no command needs them
+    }
+
+    assert {extra: set(packages) for extra, (_, packages) in EXTRAS.items()} == declared
