@@ -89,9 +89,9 @@ async def deliver_outbox(
 async def deliver_all_due(
     sessions_factory: async_sessionmaker[AsyncSession], settings: Settings
 ) -> int:
-    """Send every email that is due now, batch after batch, until a batch sends nothing (all
-    sent, or the SMTP server refuses or is down: what failed waits for its retry). Returns how
-    many were sent."""
+    """Send every email that is due now, batch after batch, until a batch sends nothing: all
+    is sent, or the SMTP server took none of a batch (down, or refusing), and what is left
+    waits for its retry or the next run. Returns how many were sent."""
     total = 0
     while sent := await sender.deliver_due(sessions_factory, settings, limit=OUTBOX_BATCH):
         total += sent
@@ -144,7 +144,8 @@ async def run_forever(
     """The worker loop: the outbox every few seconds, housekeeping every few minutes.
 
     Each job runs on its own schedule, so slow housekeeping never holds mail back. Each round is
-    independent: a failed round is logged and retried next time.
+    independent: a failed round is logged and retried next time. A job added here belongs in
+    :func:`run_once` too (``worker --once``, and exercises with PORTAL_NOW, rely on it).
     """
 
     async def housekeeping_round() -> None:

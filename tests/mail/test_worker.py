@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 from starlette.applications import Starlette
 
+from partner_portal import jobs
 from partner_portal.app import create_app
 from partner_portal.db import transaction
 from partner_portal.mail.messages import Message
@@ -67,3 +68,26 @@ async def test_a_delivery_round_cancelled_at_any_moment_stops_and_records_what_i
                 .where(col(OutboxMessage.status) == OutboxStatus.SENT)
             )
         assert sent == len(smtp.received)
+
+
+async def test_worker_once_drains_the_outbox_and_runs_the_other_jobs_when_one_fails(
+    sessions: async_sessionmaker[AsyncSession],
+    mail_settings: Settings,
+    smtp: SmtpServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    async def broken(db: AsyncSession, settings: Settings) -> int:
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(jobs, "housekeeping", broken)
+    waiting = jobs.OUTBOX_BATCH + 3  # more than one batch: `--once` leaves none of it behind
+    async with transaction(sessions) as db:
+        for step in range(waiting):
+            enqueue(db, Message("frg@botkyrka.example", f"Test {step}", "Hej!\n", "<p>Hej!</p>"))
+
+    done = await jobs.run_once(sessions, mail_settings)
+
+    assert done.failed == ("housekeeping",)
+    assert done.delivered == waiting
+    assert len(await smtp.wait_for(waiting)) == waiting
+    assert await jobs.run_once(sessions, mail_settings) == jobs.Once(failed=("housekeeping",))
