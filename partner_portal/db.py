@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import AsyncAdaptedQueuePool
 from sqlmodel import SQLModel
 
 # Stable constraint names, so migrations can refer to them on every database.
@@ -66,10 +67,25 @@ def enum_column_type(enum_cls: type[enum.StrEnum]) -> sa.Enum:
     )
 
 
+# SQLAlchemy's default for an aiosqlite file is no pool at all: every request opened a
+# connection, started a thread for it and set the pragmas again. A few pooled connections
+# serve as many requests as more would (one writer at a time; each connection is a thread with
+# its own page cache). Requests beyond them wait for one (then 503, never a 500).
+SQLITE_POOL_SIZE = 4
+
+
+def _sqlite_pool(database_url: str) -> dict[str, Any]:
+    if ":memory:" in database_url or "mode=memory" in database_url:
+        return {}  # SQLAlchemy keeps one connection for an in-memory database
+    return {"poolclass": AsyncAdaptedQueuePool, "pool_size": SQLITE_POOL_SIZE, "max_overflow": 0}
+
+
 def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
     if database_url.startswith("sqlite"):
         engine = create_async_engine(
-            database_url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}, **kwargs
+            database_url,
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            **(kwargs if "poolclass" in kwargs else _sqlite_pool(database_url) | kwargs),
         )
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
         event.listen(engine.sync_engine, "begin", _sqlite_on_begin)

@@ -7,6 +7,7 @@ that cannot get the lock in time answers 503 with Retry-After and saves nothing.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -151,3 +152,25 @@ async def test_a_client_that_goes_away_mid_request_is_no_error_and_saves_nothing
 async def _count_organisations(app: Starlette) -> int:
     async with app.state.portal.sessions() as db:
         return int(await db.scalar(sa.select(sa.func.count()).select_from(Organisation)) or 0)
+
+
+async def test_requests_reuse_a_few_pooled_connections(
+    app: Starlette, client: httpx.AsyncClient, alice: Persona
+) -> None:
+    """A connection to SQLite is a thread with its own page cache and pragmas: opening one
+    per request (SQLAlchemy's default for aiosqlite files) cost every request that again."""
+    await log_in(client, app, alice)
+    engine = app.state.portal.engine.sync_engine
+    connects: list[object] = []
+
+    def count(*_: object) -> None:
+        connects.append(1)
+
+    sa.event.listen(engine, "connect", count)
+    try:
+        for _ in range(3):
+            pages = await asyncio.gather(*(client.get("/organisationer") for _ in range(10)))
+            assert {page.status_code for page in pages} == {200}
+    finally:
+        sa.event.remove(engine, "connect", count)
+    assert len(connects) <= portal_db.SQLITE_POOL_SIZE
