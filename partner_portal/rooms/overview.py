@@ -55,8 +55,7 @@ class RoomPage:
 
 async def room_overview(db: AsyncSession, access: RoomAccess, *, now: datetime) -> RoomPage:
     room_id = access.room.id
-    phases = await queries.phases(db, room_id)
-    items = await queries.items(db, room_id)
+    phases, items = await queries.phases_and_items(db, room_id)
     participants = await queries.participants(db, room_id)
     progress = await queries.progress_in_room(db, room_id)
     activity = await queries.activity(db, room_id)

@@ -265,6 +265,59 @@ async def items(db: AsyncSession, room_id: int) -> list[ItemRow]:
     return [ItemRow(**row._mapping) for row in rows]
 
 
+def _phases_and_items() -> Any:
+    return (
+        sa.select(
+            col(RoomPhase.id),
+            col(RoomPhase.position),
+            col(RoomPhase.title),
+            col(RoomPhase.description),
+            col(RoomPhase.responsible),
+            col(RoomPhase.deadline),
+            col(RoomItem.id).label("item_id"),
+            col(RoomItem.position).label("item_position"),
+            col(RoomItem.title).label("item_title"),
+            col(RoomItem.description).label("item_description"),
+            col(RoomItem.kind).label("item_kind"),
+        )
+        .outerjoin(RoomItem, col(RoomItem.phase_id) == col(RoomPhase.id))
+        .where(col(RoomPhase.room_id) == sa.bindparam("room_id"))
+        .order_by(col(RoomPhase.position), col(RoomItem.position))
+    )
+
+
+_PHASES_AND_ITEMS = _phases_and_items()
+
+
+async def phases_and_items(db: AsyncSession, room_id: int) -> tuple[list[PhaseRow], list[ItemRow]]:
+    """The room's phases in order and their items (by phase, in order), in one query."""
+    rows: Any = await db.execute(_PHASES_AND_ITEMS, {"room_id": room_id})
+    phases: dict[int, PhaseRow] = {}
+    found: list[ItemRow] = []
+    for row in rows:
+        if row.id not in phases:
+            phases[row.id] = PhaseRow(
+                id=row.id,
+                position=row.position,
+                title=row.title,
+                description=row.description,
+                responsible=row.responsible,
+                deadline=row.deadline,
+            )
+        if row.item_id is not None:
+            found.append(
+                ItemRow(
+                    id=row.item_id,
+                    phase_id=row.id,
+                    position=row.item_position,
+                    title=row.item_title,
+                    description=row.item_description,
+                    kind=row.item_kind,
+                )
+            )
+    return list(phases.values()), found
+
+
 async def participants(db: AsyncSession, room_id: int) -> list[ParticipantRow]:
     rows: Any = await db.execute(
         sa.select(

@@ -467,7 +467,9 @@ async def test_the_overview_keeps_a_constant_number_of_queries_for_5_and_50_orga
     with_50 = await queries_for_overview()
 
     assert with_5 == with_50
-    assert with_50 <= 12
+    # (BEGIN on SQLite), the session, access, phases with items, participants, progress,
+    # activity, and the organisations the coordinator may invite.
+    assert with_50 <= 8
     assert (await client.get(f"/rum/{room_id}")).text.count(
         '<th scope="row" class="table__column">Bolag'
     ) == 50
