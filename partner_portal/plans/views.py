@@ -236,9 +236,17 @@ async def compare(ctx: Ctx) -> Response:
 # --- comments --------------------------------------------------------------------------------
 
 
-async def threads(ctx: Ctx, *, error: str = "", status: int = 200, focus: int = 0) -> Response:
-    """One section's comments: the fragment a live update or an htmx comment swaps in."""
-    access = await _access(ctx)
+async def threads(
+    ctx: Ctx,
+    *,
+    error: str = "",
+    status: int = 200,
+    focus: int = 0,
+    access: PlanAccess | None = None,
+) -> Response:
+    """One section's comments: the fragment a live update or an htmx comment swaps in (after a
+    comment, with the access the request was just checked for)."""
+    access = access or await _access(ctx)
     section = await overview.section_threads(
         ctx.db, access, ctx.path_id("section_id"), reader_id=ctx.me.id, now=clock.now()
     )
@@ -270,12 +278,13 @@ async def comment(ctx: Ctx) -> Response:
         )
     except FormInvalid as invalid:
         if htmx.is_htmx(ctx.request):
-            return await threads(ctx, error=next(iter(invalid.errors.values())), status=400)
+            error = next(iter(invalid.errors.values()))
+            return await threads(ctx, error=error, status=400, access=access)
         return await show(
             ctx, errors=invalid.errors, values=_values(form), failed_section=section_id
         )
     if htmx.is_htmx(ctx.request):
-        return await threads(ctx, focus=comment_id)  # focus moves to the new comment
+        return await threads(ctx, focus=comment_id, access=access)  # focus on the new comment
     return ctx.redirect(_plan_url(ctx, access, f"kommentar-{comment_id}"))
 
 
