@@ -11,7 +11,7 @@ from partner_portal.actions.queries import waiting_for
 from partner_portal.auth.service import safe_return_to
 from partner_portal.errors import NotFound
 from partner_portal.organisations.queries import my_organisations
-from partner_portal.privacy.service import count_pending
+from partner_portal.privacy.queries import count_pending
 from partner_portal.rooms.queries import owed_by_person
 from partner_portal.web import Ctx
 

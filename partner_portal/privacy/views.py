@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
-from partner_portal.privacy import service
+from partner_portal.privacy import queries, service
 from partner_portal.web import Ctx
 
 PAGE_LOG_ROWS = 200
@@ -25,7 +25,7 @@ async def mine(ctx: Ctx) -> Response:
 
 async def _mine_page(ctx: Ctx, errors: dict[str, str] | None = None, status: int = 200) -> Response:
     me = ctx.me
-    held = await service.held_about(ctx.db, me.id)
+    held = await queries.held_about(ctx.db, me.id)
     log_rows = len(held["logg"])
     held["logg"] = held["logg"][-PAGE_LOG_ROWS:]  # the newest; the download has them all
     return ctx.render(
@@ -33,7 +33,7 @@ async def _mine_page(ctx: Ctx, errors: dict[str, str] | None = None, status: int
         {
             "held": held,
             "log_rows": log_rows,
-            "requested_at": await service.pending_request(ctx.db, me.id),
+            "requested_at": await queries.pending_request(ctx.db, me.id),
             "errors": errors or {},
             "done": ctx.request.query_params.get("klart"),
         },
@@ -74,7 +74,7 @@ async def removals(ctx: Ctx) -> Response:
 async def _removals_page(
     ctx: Ctx, errors: dict[str, str] | None = None, status: int = 200
 ) -> Response:
-    requests = await service.pending_requests(ctx.db)
+    requests = await queries.pending_requests(ctx.db)
     return ctx.render(
         "privacy/removals.html",
         {
