@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from dataclasses import replace
 from email.message import EmailMessage
@@ -48,3 +49,17 @@ async def test_mail_sent_over_smtp_shows_at_dev_mail(
 
 async def test_there_is_no_dev_mail_outside_development(client: httpx.AsyncClient) -> None:
     assert (await client.get("/dev/mail")).status_code == 404
+
+
+async def test_the_mail_catcher_does_not_log_each_smtp_command(
+    catcher: MailCatcher, caplog: pytest.LogCaptureFixture
+) -> None:
+    message = EmailMessage()
+    message["From"] = "noreply@botkyrka.example"
+    message["To"] = "erik.oberg@botkyrkabyggen.example"
+    message["Subject"] = "Test"
+    message.set_content("Hej")
+    with caplog.at_level(logging.INFO):
+        await aiosmtplib.send(message, hostname="127.0.0.1", port=catcher.port)
+    assert [r for r in caplog.records if r.name == "mail.log" and r.levelno < logging.WARNING] == []
+    assert [m.subject for m in catcher.mails] == ["Test"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import email
 import email.policy
+import logging
 from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
@@ -53,6 +54,9 @@ class MailCatcher:
         self.port = port
 
     def start(self) -> None:
+        # aiosmtpd logs every SMTP command at INFO ("mail.log"): dozens of lines per message,
+        # which buried `partner-portal dev`'s banner. Its warnings and errors still show.
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
         self._controller.start()
 
     def stop(self) -> None:
