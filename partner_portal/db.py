@@ -160,15 +160,19 @@ def _sqlite_on_begin(conn: sa.Connection) -> None:
     # IMMEDIATE: a transaction takes SQLite's write lock when it begins, waiting up to
     # busy_timeout for it. A deferred transaction that reads and then writes cannot wait: if
     # another connection wrote in between, its snapshot is stale and SQLite answers "database
-    # is locked" at once. So a transaction that may write begins IMMEDIATE (the default), and
-    # one that only reads begins DEFERRED: it takes no lock and runs beside the writer, as WAL
-    # allows. A request's transactions are chosen by its RequestTransactions; other code may
+    # is locked" at once. So a transaction that may write begins IMMEDIATE (the default).
+    # A request's transaction that only reads begins no transaction at all: each statement
+    # reads a snapshot of its own, as every statement does under PostgreSQL's READ COMMITTED,
+    # takes no lock and runs beside the writer, as WAL allows — and the request saves a round
+    # trip. A request's transactions are chosen by its RequestTransactions; other code may
     # set the execution option ``sqlite_begin``.
     options = conn.get_execution_options()
     state: RequestTransactions | None = options.get(_REQUEST)
     if state is not None:
-        state.wrote = state.has_read = False
-        mode = "IMMEDIATE" if state.write else "DEFERRED"
+        state.wrote = False
+        if not state.write:
+            return
+        mode = "IMMEDIATE"
     else:
         mode = options.get("sqlite_begin", "IMMEDIATE")
         if mode not in ("DEFERRED", "IMMEDIATE"):
@@ -182,16 +186,14 @@ def _sqlite_on_statement(conn: sa.Connection, _cursor: Any, statement: str, *_ar
         return
     verb = statement.lstrip()[:7].upper()
     if verb.startswith(_WRITES):
-        if not state.write and state.has_read:
+        if not state.write:
             warnings.warn(
-                "a write after a read in a transaction that only reads (SQLite may refuse it "
-                f"as 'database is locked' under load; begin_write first): {statement[:80]}",
+                "a write in a transaction that only reads (on SQLite it commits by itself and "
+                f"cannot be rolled back; begin_write first): {statement[:80]}",
                 WriteAfterRead,
                 stacklevel=2,
             )
         state.wrote = True
-    elif verb.startswith(("SELECT", "WITH")):
-        state.has_read = True
 
 
 def _sqlite_on_commit(conn: sa.Connection) -> None:
@@ -205,7 +207,7 @@ _WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
 
 
 class WriteAfterRead(UserWarning):
-    """A transaction that only reads wrote after reading: on SQLite, under load, that fails."""
+    """A request's transaction that only reads wrote: on SQLite that write is not atomic."""
 
 
 @dataclass(slots=True)
@@ -213,15 +215,15 @@ class RequestTransactions:
     """How one request's transactions begin on SQLite (the session carries it to its
     connections as an execution option; PostgreSQL ignores it).
 
-    A GET only reads: its transactions take no lock. A POST's transactions may write, holding
-    the lock from their first statement, until the first that wrote commits: what the request
-    then reads to render its answer takes no lock. :func:`begin_write` asks for a writing
-    transaction where a request that reads must write after all (an audited download)."""
+    A GET only reads: it begins no transaction on SQLite, so it takes no lock. A POST's
+    transactions may write, holding the lock from their first statement, until the first that
+    wrote commits: what the request then reads to render its answer takes no lock.
+    :func:`begin_write` asks for a writing transaction where a request that reads must write
+    after all (an audited download)."""
 
     write: bool
     read_after_write: bool = True
     wrote: bool = False  # in the transaction in progress
-    has_read: bool = False  # in the transaction in progress
 
 
 def request_session_options(*, write: bool) -> dict[str, Any]:

@@ -26,6 +26,7 @@ from partner_portal.auth.models import LoginSession
 from partner_portal.organisations.models import Organisation
 from tests.conftest import app_with
 from tests.helpers import BASE_URL, Persona, csrf_token, log_in
+from tests.queries import QueryCounter
 
 pytestmark = pytest.mark.parametrize("database_kind", ["sqlite"], indirect=True)
 
@@ -174,3 +175,35 @@ async def test_requests_reuse_a_few_pooled_connections(
     finally:
         sa.event.remove(engine, "connect", count)
     assert len(connects) <= portal_db.SQLITE_POOL_SIZE
+
+
+async def test_a_page_that_only_reads_begins_no_transaction_and_a_form_locks_only_to_write(
+    app: Starlette, client: httpx.AsyncClient, alice: Persona, query_counter: QueryCounter
+) -> None:
+    """Each statement of a GET reads a snapshot of its own, as under PostgreSQL's READ
+    COMMITTED: no BEGIN, no lock, one round trip fewer."""
+    await log_in(client, app, alice)
+    token = await csrf_token(client, app)
+
+    with query_counter.counting() as read:
+        assert (await client.get("/organisationer")).status_code == 200
+    with query_counter.counting() as written:
+        form = {"csrf_token": token, "name": "Läst och skrivet AB", "kind": "kommunalt_bolag"}
+        assert (await client.post("/organisationer/ny", data=form)).status_code == 303
+
+    assert [s for s in read if s.startswith("BEGIN")] == []
+    assert [s for s in written if s.startswith("BEGIN")] == ["BEGIN IMMEDIATE"]
+
+
+async def test_a_write_in_a_transaction_that_only_reads_is_flagged(
+    app: Starlette, alice: Persona
+) -> None:
+    """Without BEGIN such a write would commit by itself: every write in a request that reads
+    goes through begin_write or writing(), and a forgotten one fails the tests."""
+    options = portal_db.request_session_options(write=False)
+    async with app.state.portal.sessions(execution_options=options) as db:
+        with pytest.warns(portal_db.WriteAfterRead, match="begin_write first"):
+            await db.execute(sa.update(Organisation).values(name=Organisation.name))
+        await db.rollback()
+        async with portal_db.writing(db):
+            await db.execute(sa.update(Organisation).values(name=Organisation.name))
