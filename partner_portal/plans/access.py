@@ -52,7 +52,31 @@ async def plan_for(
     db: AsyncSession, person: CurrentPerson, room_id: int, plan_id: int
 ) -> PlanAccess:
     """The plan as this person may see it, or NotFound. One query."""
-    room_row, mine, plan = await queries.plan_access(db, person.id, room_id, plan_id)
+    return _decide(person, await queries.plan_access(db, person.id, room_id, plan_id))
+
+
+async def plan_page_for(
+    db: AsyncSession, person: CurrentPerson, room_id: int, plan_id: int
+) -> tuple[PlanAccess, list[queries.VersionRow]]:
+    """:func:`plan_for`, and the plan's published versions (newest first), in one query."""
+    rows, versions = await queries.plan_access_and_versions(db, person.id, room_id, plan_id)
+    return _decide(person, rows), versions
+
+
+async def plan_section_for(
+    db: AsyncSession, person: CurrentPerson, room_id: int, plan_id: int, section_id: int
+) -> tuple[PlanAccess, queries.PublishedSection | None]:
+    """:func:`plan_for`, and one section as published with its comments, in one query."""
+    rows, section = await queries.plan_access_and_section(
+        db, person.id, room_id, plan_id, section_id
+    )
+    return _decide(person, rows), section
+
+
+def _decide(person: CurrentPerson, rows: queries.PlanAccessRows) -> PlanAccess:
+    """The rule, apart from the query: who may see the room may see its published plans;
+    drafts are the coordinators'."""
+    room_row, mine, plan = rows
     room = access_from(person, room_row, mine)
     if plan is None or (plan.latest_version == 0 and not room.is_coordinator):
         raise NotFound()

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from partner_portal.auth.models import Person
+from partner_portal.beside import beside, split
 from partner_portal.organisations.models import MembershipRole, Organisation
 from partner_portal.plans.models import (
     Plan,
@@ -113,15 +115,24 @@ def _plan_access_statement() -> Any:
 PLAN_ACCESS = _plan_access_statement()
 
 
+PlanAccessRows: TypeAlias = tuple[
+    RoomRow | None, dict[int, tuple[MembershipRole, ParticipationStatus]], PlanRow | None
+]
+
+
 async def plan_access(
     db: AsyncSession, person_id: int, room_id: int, plan_id: int
-) -> tuple[RoomRow | None, dict[int, tuple[MembershipRole, ParticipationStatus]], PlanRow | None]:
+) -> PlanAccessRows:
     """The room, the person's organisations in it and the plan, in one query."""
     rows = (
         await db.execute(
             PLAN_ACCESS, {"room_id": room_id, "person_id": person_id, "plan_id": plan_id}
         )
     ).all()
+    return _plan_access_rows(rows)
+
+
+def _plan_access_rows(rows: Sequence[Any]) -> PlanAccessRows:
     room, mine = room_access_rows(rows)
     if not rows or rows[0].plan_id is None:
         return room, mine, None
@@ -162,9 +173,8 @@ async def plans_in_room(db: AsyncSession, room_id: int, *, drafts: bool) -> list
     return [PlanListRow(**row._mapping) for row in rows]
 
 
-async def versions(db: AsyncSession, plan_id: int) -> list[VersionRow]:
-    """Every published version, newest first."""
-    rows: Any = await db.execute(
+def _versions_statement(plan_id: Any) -> Any:
+    return (
         sa.select(
             col(PlanVersion.id),
             col(PlanVersion.number),
@@ -175,9 +185,35 @@ async def versions(db: AsyncSession, plan_id: int) -> list[VersionRow]:
         )
         .outerjoin(Person, col(Person.id) == col(PlanVersion.published_by))
         .where(col(PlanVersion.plan_id) == plan_id)
-        .order_by(col(PlanVersion.number).desc())
+    )
+
+
+async def versions(db: AsyncSession, plan_id: int) -> list[VersionRow]:
+    """Every published version, newest first."""
+    rows: Any = await db.execute(
+        _versions_statement(plan_id).order_by(col(PlanVersion.number).desc())
     )
     return [VersionRow(**row._mapping) for row in rows]
+
+
+# Built once: the plan page's first query — what access is decided on (PLAN_ACCESS) and,
+# beside it, every published version of the plan, newest first.
+_PLAN_PAGE = beside(
+    PLAN_ACCESS, _versions_statement(sa.bindparam("plan_id")), order_by=("-number",)
+)
+
+
+async def plan_access_and_versions(
+    db: AsyncSession, person_id: int, room_id: int, plan_id: int
+) -> tuple[PlanAccessRows, list[VersionRow]]:
+    """:func:`plan_access` and :func:`versions` in one query."""
+    rows = (
+        await db.execute(
+            _PLAN_PAGE, {"room_id": room_id, "person_id": person_id, "plan_id": plan_id}
+        )
+    ).all()
+    own, theirs = split(rows, PLAN_ACCESS)
+    return _plan_access_rows(own), [VersionRow(**row) for row in theirs]
 
 
 async def version_sections(db: AsyncSession, version_id: int) -> list[SectionRow]:
@@ -326,20 +362,42 @@ async def published_section(
 ) -> PublishedSection | None:
     """A section of this plan that has been published, with its comments (oldest first); None
     for a section never published or of another plan. One query."""
-    rows: Any = (
-        await db.execute(SECTION_THREADS, {"section_id": section_id, "plan_id": plan_id})
-    ).all()
-    if not rows or rows[0].section_heading is None:
+    rows: Any = await db.execute(SECTION_THREADS, {"section_id": section_id, "plan_id": plan_id})
+    return _published_section([row._mapping for row in rows])
+
+
+# Built once: the comment fragment's one query — what access is decided on (PLAN_ACCESS) and,
+# beside it, the section as published with its comments, oldest first.
+_PLAN_SECTION = beside(PLAN_ACCESS, SECTION_THREADS, order_by=("created_at", "id"))
+
+
+async def plan_access_and_section(
+    db: AsyncSession, person_id: int, room_id: int, plan_id: int, section_id: int
+) -> tuple[PlanAccessRows, PublishedSection | None]:
+    """:func:`plan_access` and :func:`published_section` in one query."""
+    parameters = {
+        "room_id": room_id,
+        "person_id": person_id,
+        "plan_id": plan_id,
+        "section_id": section_id,
+    }
+    rows = (await db.execute(_PLAN_SECTION, parameters)).all()
+    own, theirs = split(rows, PLAN_ACCESS)
+    return _plan_access_rows(own), _published_section(theirs)
+
+
+def _published_section(rows: Sequence[Mapping[str, Any]]) -> PublishedSection | None:
+    if not rows or rows[0]["section_heading"] is None:
         return None
     first = rows[0]
     return PublishedSection(
-        key=first.section_key,
-        heading=first.section_heading,
-        changed_in_version=int(first.section_changed_in or 0),
+        key=first["section_key"],
+        heading=first["section_heading"],
+        changed_in_version=int(first["section_changed_in"] or 0),
         comments=[
-            CommentRow(**{name: row._mapping[name] for name in _COMMENT_FIELDS})
+            CommentRow(**{name: row[name] for name in _COMMENT_FIELDS})
             for row in rows
-            if row.id is not None
+            if row["id"] is not None
         ],
     )
 

@@ -14,7 +14,7 @@ from partner_portal.errors import NotFound, ServiceUnavailable
 from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
 from partner_portal.plans import exports, forms, overview, queries, service
-from partner_portal.plans.access import PlanAccess, plan_for
+from partner_portal.plans.access import PlanAccess, plan_for, plan_page_for, plan_section_for
 from partner_portal.plans.live import LiveHub, LiveUnavailable
 from partner_portal.plans.markdown import render as markdown
 from partner_portal.rooms.access import room_for
@@ -174,7 +174,9 @@ async def show(
     values: dict[str, str] | None = None,
     failed_section: int | None = None,
 ) -> Response:
-    access = await _access(ctx)
+    access, versions = await plan_page_for(
+        ctx.db, ctx.me, ctx.path_id("room_id"), ctx.path_id("plan_id")
+    )
     if access.plan.latest_version == 0:
         return ctx.redirect(
             ctx.url("plan_draft", room_id=access.room.room.id, plan_id=access.plan.id)
@@ -182,6 +184,7 @@ async def show(
     page = await overview.plan_page(
         ctx.db,
         access,
+        versions,
         number=_version_param(ctx, "version"),
         reader_id=ctx.me.id,
         now=clock.now(),
@@ -246,9 +249,15 @@ async def threads(
 ) -> Response:
     """One section's comments: the fragment a live update or an htmx comment swaps in (after a
     comment, with the access the request was just checked for)."""
-    access = access or await _access(ctx)
-    section = await overview.section_threads(
-        ctx.db, access, ctx.path_id("section_id"), reader_id=ctx.me.id, now=clock.now()
+    section_id = ctx.path_id("section_id")
+    if access is None:
+        access, published = await plan_section_for(
+            ctx.db, ctx.me, ctx.path_id("room_id"), ctx.path_id("plan_id"), section_id
+        )
+    else:
+        published = await queries.published_section(ctx.db, access.plan.id, section_id)
+    section = overview.section_threads(
+        access, section_id, published, reader_id=ctx.me.id, now=clock.now()
     )
     return ctx.render(
         "plans/_threads.html",

@@ -46,6 +46,14 @@ async def room_for(db: AsyncSession, person: CurrentPerson, room_id: int) -> Roo
     return access_from(person, room, mine)
 
 
+async def room_page_for(
+    db: AsyncSession, person: CurrentPerson, room_id: int
+) -> tuple[RoomAccess, list[queries.ParticipantRow]]:
+    """:func:`room_for`, and every organisation invited to the room, in one query."""
+    room, mine, participants = await queries.room_access_and_participants(db, person.id, room_id)
+    return access_from(person, room, mine), participants
+
+
 def access_from(
     person: CurrentPerson,
     room: RoomRow | None,

@@ -53,11 +53,14 @@ class RoomPage:
     awaiting_my_answer: list[ParticipantRow] = field(default_factory=list)
 
 
-async def room_overview(db: AsyncSession, access: RoomAccess, *, now: datetime) -> RoomPage:
+async def room_overview(
+    db: AsyncSession, access: RoomAccess, participants: list[ParticipantRow], *, now: datetime
+) -> RoomPage:
+    """The room page from what access was decided on (with the room's participants, read in
+    the same query) and two more queries."""
     room_id = access.room.id
-    phases, items = await queries.phases_and_items(db, room_id)
-    participants = await queries.participants(db, room_id)
-    progress = await queries.progress_in_room(db, room_id)
+    plan = await queries.room_plan(db, room_id)
+    phases, items, progress = plan.phases, plan.items, plan.progress
     activity = await queries.activity(db, room_id)
     today = clock.swedish_date(now)
     accepted = [p for p in participants if p.status is ParticipationStatus.ACCEPTED]

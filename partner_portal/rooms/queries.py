@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from partner_portal.auth.models import Person
+from partner_portal.beside import beside, split
 from partner_portal.evidence.models import Evidence, EvidenceKind, Process
 from partner_portal.organisations.models import (
     Membership,
@@ -265,7 +266,24 @@ async def items(db: AsyncSession, room_id: int) -> list[ItemRow]:
     return [ItemRow(**row._mapping) for row in rows]
 
 
-def _phases_and_items() -> Any:
+_PROGRESS_FIELDS = tuple(ProgressRow.__dataclass_fields__)
+_PROGRESS = (
+    col(ItemProgress.id),
+    col(ItemProgress.item_id),
+    col(ItemProgress.organisation_id),
+    col(ItemProgress.status),
+    col(ItemProgress.classification),
+    col(ItemProgress.note),
+    col(ItemProgress.updated_at),
+    col(ItemProgress.submitted_at),
+    col(ItemProgress.reviewed_at),
+    col(ItemProgress.review_comment),
+)
+
+
+def _room_plan_statement() -> Any:
+    """Phases, their items and every organisation's progress on each: one row per progress
+    row (or per item without any, or per phase without items), in order."""
     return (
         sa.select(
             col(RoomPhase.id),
@@ -279,21 +297,41 @@ def _phases_and_items() -> Any:
             col(RoomItem.title).label("item_title"),
             col(RoomItem.description).label("item_description"),
             col(RoomItem.kind).label("item_kind"),
+            *(
+                column.label(f"progress_{name}")
+                for name, column in zip(_PROGRESS_FIELDS, _PROGRESS, strict=True)
+            ),
         )
         .outerjoin(RoomItem, col(RoomItem.phase_id) == col(RoomPhase.id))
+        .outerjoin(
+            ItemProgress,
+            sa.and_(
+                col(ItemProgress.item_id) == col(RoomItem.id),
+                col(ItemProgress.room_id) == col(RoomPhase.room_id),
+            ),
+        )
         .where(col(RoomPhase.room_id) == sa.bindparam("room_id"))
         .order_by(col(RoomPhase.position), col(RoomItem.position))
     )
 
 
-_PHASES_AND_ITEMS = _phases_and_items()
+_ROOM_PLAN = _room_plan_statement()
 
 
-async def phases_and_items(db: AsyncSession, room_id: int) -> tuple[list[PhaseRow], list[ItemRow]]:
-    """The room's phases in order and their items (by phase, in order), in one query."""
-    rows: Any = await db.execute(_PHASES_AND_ITEMS, {"room_id": room_id})
+@dataclass(frozen=True, slots=True)
+class RoomPlan:
+    phases: list[PhaseRow]
+    items: list[ItemRow]  # by phase, in order
+    progress: list[ProgressRow]
+
+
+async def room_plan(db: AsyncSession, room_id: int) -> RoomPlan:
+    """The room's phases in order, their items and the organisations' progress on them, in
+    one query."""
+    rows: Any = await db.execute(_ROOM_PLAN, {"room_id": room_id})
     phases: dict[int, PhaseRow] = {}
-    found: list[ItemRow] = []
+    items: dict[int, ItemRow] = {}
+    progress: list[ProgressRow] = []
     for row in rows:
         if row.id not in phases:
             phases[row.id] = PhaseRow(
@@ -304,22 +342,28 @@ async def phases_and_items(db: AsyncSession, room_id: int) -> tuple[list[PhaseRo
                 responsible=row.responsible,
                 deadline=row.deadline,
             )
-        if row.item_id is not None:
-            found.append(
-                ItemRow(
-                    id=row.item_id,
-                    phase_id=row.id,
-                    position=row.item_position,
-                    title=row.item_title,
-                    description=row.item_description,
-                    kind=row.item_kind,
-                )
+        if row.item_id is not None and row.item_id not in items:
+            items[row.item_id] = ItemRow(
+                id=row.item_id,
+                phase_id=row.id,
+                position=row.item_position,
+                title=row.item_title,
+                description=row.item_description,
+                kind=row.item_kind,
             )
-    return list(phases.values()), found
+        if row.progress_id is not None:
+            mapping = row._mapping
+            progress.append(
+                ProgressRow(**{name: mapping[f"progress_{name}"] for name in _PROGRESS_FIELDS})
+            )
+    return RoomPlan(list(phases.values()), list(items.values()), progress)
 
 
-async def participants(db: AsyncSession, room_id: int) -> list[ParticipantRow]:
-    rows: Any = await db.execute(
+_PARTICIPANT_FIELDS = tuple(ParticipantRow.__dataclass_fields__)
+
+
+def _participants_statement(room_id: Any) -> Any:
+    return (
         sa.select(
             col(Organisation.id).label("organisation_id"),
             col(Organisation.name),
@@ -328,29 +372,49 @@ async def participants(db: AsyncSession, room_id: int) -> list[ParticipantRow]:
             col(Participation.invited_at),
             col(Participation.responded_at),
             col(Participation.decline_reason),
+            col(Organisation.sort_key),
         )
         .join(Organisation, col(Organisation.id) == col(Participation.organisation_id))
         .where(col(Participation.room_id) == room_id)
-        .order_by(col(Organisation.sort_key))
     )
-    return [ParticipantRow(**row._mapping) for row in rows]
+
+
+async def participants(db: AsyncSession, room_id: int) -> list[ParticipantRow]:
+    rows: Any = await db.execute(
+        _participants_statement(room_id).order_by(col(Organisation.sort_key))
+    )
+    return [
+        ParticipantRow(**{name: row._mapping[name] for name in _PARTICIPANT_FIELDS}) for row in rows
+    ]
+
+
+# Built once: the room page's first query — the room, the person's organisations in it (what
+# access is decided on) and, beside them, every organisation invited to it.
+_ROOM_PAGE = beside(
+    ROOM_ACCESS, _participants_statement(sa.bindparam("room_id")), order_by=("sort_key",)
+)
+
+
+async def room_access_and_participants(
+    db: AsyncSession, person_id: int, room_id: int
+) -> tuple[
+    RoomRow | None, dict[int, tuple[MembershipRole, ParticipationStatus]], list[ParticipantRow]
+]:
+    """:func:`room_access` and :func:`participants` in one query."""
+    rows = (await db.execute(_ROOM_PAGE, {"room_id": room_id, "person_id": person_id})).all()
+    own, theirs = split(rows, ROOM_ACCESS)
+    room, mine = room_access_rows(own)
+    return (
+        room,
+        mine,
+        [ParticipantRow(**{name: row[name] for name in _PARTICIPANT_FIELDS}) for row in theirs],
+    )
 
 
 async def progress_in_room(
     db: AsyncSession, room_id: int, *, organisation_ids: Sequence[int] | None = None
 ) -> list[ProgressRow]:
-    query = sa.select(
-        col(ItemProgress.id),
-        col(ItemProgress.item_id),
-        col(ItemProgress.organisation_id),
-        col(ItemProgress.status),
-        col(ItemProgress.classification),
-        col(ItemProgress.note),
-        col(ItemProgress.updated_at),
-        col(ItemProgress.submitted_at),
-        col(ItemProgress.reviewed_at),
-        col(ItemProgress.review_comment),
-    ).where(col(ItemProgress.room_id) == room_id)
+    query = sa.select(*_PROGRESS).where(col(ItemProgress.room_id) == room_id)
     if organisation_ids is not None:
         query = query.where(col(ItemProgress.organisation_id).in_(list(organisation_ids)))
     return [ProgressRow(**row._mapping) for row in await db.execute(query)]

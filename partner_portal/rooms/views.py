@@ -12,7 +12,7 @@ from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
 from partner_portal.organisations.queries import organisation_choices, unreachable
 from partner_portal.rooms import forms, overview, queries, service
-from partner_portal.rooms.access import RoomAccess, room_for
+from partner_portal.rooms.access import RoomAccess, room_for, room_page_for
 from partner_portal.web import Ctx
 
 
@@ -86,8 +86,8 @@ async def show(
 ) -> Response:
     """The room page. ``values`` and ``failed`` (which form: ``svar-<org>``, ``lamna-<org>``,
     ``punkt-<phase>``, ``fas``) refill the one form that was refused, choices included."""
-    access = await _access(ctx)
-    page = await overview.room_overview(ctx.db, access, now=clock.now())
+    access, participants = await room_page_for(ctx.db, ctx.me, ctx.path_id("room_id"))
+    page = await overview.room_overview(ctx.db, access, participants, now=clock.now())
     choices = (
         await organisation_choices(ctx.db)
         if access.is_coordinator and not access.room.is_closed
