@@ -15,13 +15,16 @@ from starlette.applications import Starlette
 from partner_portal import clock
 from partner_portal.audit.models import AuditAction, AuditEvent
 from partner_portal.evidence.models import Evidence, EvidenceKind, Process
+from partner_portal.organisations.models import MembershipRole
 from partner_portal.plans import overview
 from partner_portal.plans.access import plan_for
 from partner_portal.plans.forms import without_numbering
 from partner_portal.plans.models import PlanComment, PlanSection, PlanVersion, PlanVersionSection
 from tests.helpers import Persona, as_current, csrf_token, log_in
+from tests.organisations.factories import add_member
 from tests.plans.factories import comment, edit_section, publish_draft
 from tests.queries import QueryCounter
+from tests.rooms.factories import accept
 
 
 def plan_url(world: dict[str, int]) -> str:
@@ -533,3 +536,27 @@ async def test_a_comment_makes_the_organisation_active_in_the_boards_follow_up(
 
     assert "Aktiv i dialogen" not in before.split("<tbody", 1)[1].split("</tbody>")[0]
     assert "Aktiv i dialogen" in after.split("<tbody", 1)[1].split("</tbody>")[0]
+
+
+async def test_a_person_of_two_organisations_in_the_room_sees_each_comment_and_version_once(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    bob: Persona,
+) -> None:
+    """Access is one row per organisation the person acts for in the room; the page's data
+    read beside it must not come twice."""
+    room_id, plan_id, section_id = world["room_id"], world["plan_id"], world["section_id"]
+    await add_member(db, bob, world["invited_organisation"], MembershipRole.ADMIN)
+    await accept(db, bob, room_id, world["invited_organisation"])
+    await comment(db, app, bob, room_id, plan_id, section_id, "En gång")
+    await log_in(client, app, bob)
+
+    page = (await client.get(plan_url(world))).text
+    fragment = (await client.get(f"{plan_url(world)}/avsnitt/{section_id}/kommentarer")).text
+    room = (await client.get(f"/rum/{room_id}")).text
+
+    assert page.count('class="portal-comment"') == fragment.count('class="portal-comment"') == 1
+    assert page.count("En gång") == fragment.count("En gång") == 1
+    assert room.count("Upplev Botkyrka AB</th>") == room.count("AB Botkyrkabyggen</th>") == 1
