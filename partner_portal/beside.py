@@ -12,7 +12,7 @@ The first query returns few rows (usually one), so the product is about as long 
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -39,23 +39,17 @@ def beside(first: Any, second: Any, *, order_by: Sequence[str] = ()) -> Any:
 def split(rows: Sequence[Any], first: Any) -> tuple[list[Any], list[dict[str, Any]]]:
     """``first``'s rows (each once, as rows) and ``second``'s rows (as mappings under their own
     names), from the rows of ``beside(first, second)``."""
-    names = [column.name for column in first.selected_columns]
-    own: dict[tuple[Any, ...], Any] = {}
-    for row in rows:
-        own.setdefault(tuple(row._mapping[name] for name in names), row)
     if not rows:
         return [], []
-    key = tuple(rows[0]._mapping[name] for name in names)
+    width = len(first.selected_columns)
+    names = [name[len(_PREFIX) :] for name in rows[0]._fields[width:]]
+    own: dict[tuple[Any, ...], Any] = {}
+    for row in rows:
+        own.setdefault(tuple(row[:width]), row)
+    key = tuple(rows[0][:width])
     second = [
-        _second(row._mapping) for row in rows if tuple(row._mapping[name] for name in names) == key
+        dict(zip(names, row[width:], strict=True))
+        for row in rows
+        if tuple(row[:width]) == key and any(value is not None for value in row[width:])
     ]
-    return list(own.values()), [values for values in second if values is not None]
-
-
-def _second(mapping: Mapping[str, Any]) -> dict[str, Any] | None:
-    values = {
-        name[len(_PREFIX) :]: value
-        for name, value in mapping.items()
-        if isinstance(name, str) and name.startswith(_PREFIX)
-    }
-    return values if any(value is not None for value in values.values()) else None
+    return list(own.values()), second

@@ -24,6 +24,8 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 from sqlmodel import SQLModel
 
+from partner_portal import sqlite_driver
+
 # Stable constraint names, so migrations can refer to them on every database.
 SQLModel.metadata.naming_convention = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -84,6 +86,7 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
     if database_url.startswith("sqlite"):
         engine = create_async_engine(
             database_url,
+            module=sqlite_driver.dbapi(),
             connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
             **(kwargs if "poolclass" in kwargs else _sqlite_pool(database_url) | kwargs),
         )

@@ -1,0 +1,127 @@
+"""aiosqlite under SQLAlchemy, one thread hop per statement. The only module that reaches into
+either library's adapter.
+
+aiosqlite runs each SQLite connection in a thread of its own and hands it one call at a time.
+SQLAlchemy's adapter makes four such calls for every statement — open a cursor, execute,
+fetch the rows, close the cursor — each a wait for the thread and a wake-up of the event loop,
+which cost more than the statement itself on the small reads a page makes. Here a statement is
+one call: the thread opens the cursor, executes, fetches every row and closes the cursor, and
+hands back the rows with the cursor's description, row count and last row id, and whether a
+transaction is open — so that ending a request that began none costs no call either.
+Everything else (errors, the pool, server-side cursors) is SQLAlchemy's adapter as it is.
+"""
+
+from __future__ import annotations
+
+import collections
+import sqlite3
+from typing import Any
+
+import aiosqlite
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_cursor,
+    AsyncAdapt_aiosqlite_dbapi,
+)
+
+
+class _Ran:
+    """What SQLAlchemy asks of a cursor once its statement has run (the rows are kept by the
+    adapter)."""
+
+    __slots__ = ("arraysize", "description", "lastrowid", "rowcount")
+
+    def __init__(self, description: Any = None, rowcount: int = -1, lastrowid: Any = None) -> None:
+        self.description = description
+        self.rowcount = rowcount
+        self.lastrowid = lastrowid
+        self.arraysize = 1
+
+    def close(self) -> None:
+        pass
+
+
+def _run(
+    connection: sqlite3.Connection, operation: str, parameters: Any, many: bool
+) -> tuple[Any, int, Any, list[Any] | None, bool]:
+    """In the connection's thread: the whole statement, cursor opened and closed; then
+    whether a transaction is open."""
+    cursor = connection.cursor()
+    try:
+        if many:
+            cursor.executemany(operation, parameters)
+        elif parameters is None:
+            cursor.execute(operation)
+        else:
+            cursor.execute(operation, parameters)
+        rows = cursor.fetchall() if cursor.description else None
+        return (
+            cursor.description,
+            cursor.rowcount,
+            cursor.lastrowid,
+            rows,
+            connection.in_transaction,
+        )
+    finally:
+        cursor.close()
+
+
+class _OneHopCursor(AsyncAdapt_aiosqlite_cursor):
+    __slots__ = ()
+    _awaitable_cursor_close = False  # _Ran.close is a plain function: nothing to wait for
+
+    def _make_new_cursor(self, connection: Any) -> Any:
+        return _Ran()  # no cursor in the thread until a statement runs
+
+    def _aenter_cursor(self, cursor: Any) -> Any:
+        return cursor
+
+    async def _execute_async(self, operation: Any, parameters: Any) -> Any:
+        return await self._one_hop(operation, parameters, many=False)
+
+    async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> Any:
+        return await self._one_hop(operation, seq_of_parameters, many=True)
+
+    async def _one_hop(self, operation: Any, parameters: Any, *, many: bool) -> None:
+        connection: Any = self._connection  # an aiosqlite.Connection
+        adapted: _OneHopConnection = self._adapt_connection  # type: ignore[assignment]
+        async with adapted._execute_mutex:
+            adapted.in_transaction = True  # until the statement says otherwise (or fails)
+            ran = await connection._execute(_run, connection._conn, operation, parameters, many)
+        description, rowcount, lastrowid, rows, adapted.in_transaction = ran
+        self._cursor = _Ran(description, rowcount, lastrowid)  # type: ignore[assignment]
+        if rows is not None:
+            self._rows = collections.deque(rows)
+
+
+class _OneHopConnection(AsyncAdapt_aiosqlite_connection):
+    """Commit and rollback go to the thread only when a transaction is open: a request that
+    only reads (no BEGIN on SQLite) ends without a round trip."""
+
+    __slots__ = ("in_transaction",)
+    _cursor_cls = _OneHopCursor
+
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        self.in_transaction = True  # not known yet: the first commit or rollback goes through
+
+    def commit(self) -> None:
+        if self.in_transaction:
+            super().commit()
+            self.in_transaction = False
+
+    def rollback(self) -> None:
+        if self.in_transaction:
+            super().rollback()
+            self.in_transaction = False
+
+
+class _OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
+    def connect(self, *arg: Any, **kw: Any) -> AsyncAdapt_aiosqlite_connection:
+        adapted = super().connect(*arg, **kw)
+        return _OneHopConnection(self, adapted._connection)
+
+
+def dbapi() -> Any:
+    """The DBAPI module to give ``create_async_engine(module=…)`` for an aiosqlite URL."""
+    return _OneHopDBAPI(aiosqlite, sqlite3)
