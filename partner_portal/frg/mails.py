@@ -1,5 +1,5 @@
-"""FRG mails are built in Swedish, whoever caused them: a volunteer reads their group's
-language, not the lead's."""
+"""Building FRG mails (invitations, availability asks, call-outs), shared by the services that
+send them."""
 
 from __future__ import annotations
 
