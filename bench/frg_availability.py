@@ -4,10 +4,10 @@ Builds a fresh, migrated database on SQLite and on PostgreSQL, bulk-loads one FR
 with (by default) 10,000 volunteers — weekly patterns, absences, one-tap week answers and
 skills — then times, through the portal's own engine, a bare
 ``SELECT volunteer_id FROM frg_availability WHERE slot IN (…) GROUP BY … HAVING count(*) = n``
-(the pattern alone), the portal's search (``frg.queries.available``: pattern, absences, week
-answers, skills, approval) for a few windows, and the lead's four-week overview; each time is
-printed beside the bare query's. The search's answer is checked against the rule written out
-in Python (``frg.availability.is_available``) for every window.
+(the pattern alone), the portal's search (``frg.queries.availability.available``: pattern,
+absences, week answers, skills, approval) for a few windows, and the lead's four-week overview;
+each time is printed beside the bare query's. The search's answer is checked against the rule
+written out in Python (``frg.slots.is_available``) for every window.
 
     .venv/bin/python -m bench.frg_availability [--volunteers 10000]
                                                [--databases sqlite,postgresql] [--repeat 5]
@@ -46,9 +46,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 
 import partner_portal.models  # noqa: F401  (every table on the metadata)
 from partner_portal.db import create_engine, session_factory
-from partner_portal.frg import queries
-from partner_portal.frg.availability import Window, is_available, local_moment, week_start, window
-from partner_portal.frg.service import DEFAULT_SKILLS
+from partner_portal.frg.groups import DEFAULT_SKILLS
+from partner_portal.frg.queries import availability as availability_queries
+from partner_portal.frg.slots import Window, is_available, local_moment, week_start, window
 from partner_portal.migrate import upgrade
 
 POSTGRES_ADMIN = os.environ.get(
@@ -241,9 +241,11 @@ async def measure(engine: AsyncEngine, people: list[Volunteer], repeat: int) -> 
             async with engine.connect() as connection:
                 return (await connection.exec_driver_sql(bare_sql(case))).all()
 
-        async def search(case: Case = case) -> list[queries.AvailableRow]:
+        async def search(case: Case = case) -> list[availability_queries.AvailableRow]:
             async with sessions() as db:
-                return await queries.available(db, ORGANISATION, case.window, case.skills)
+                return await availability_queries.available(
+                    db, ORGANISATION, case.window, case.skills
+                )
 
         found = {r.id for r in await search()}
         expected = {
@@ -258,7 +260,7 @@ async def measure(engine: AsyncEngine, people: list[Volunteer], repeat: int) -> 
         pattern_only = len(await bare())
         timings = [
             await time_it("bare GROUP BY … HAVING (pattern only)", bare, repeat),
-            await time_it("frg.queries.available (the search)", search, repeat),
+            await time_it("frg.queries.availability.available (the search)", search, repeat),
         ]
         print(f"\n    {case.name}: {pattern_only:,} by pattern alone, {len(found):,} available")
         print_timings(timings)
@@ -273,13 +275,13 @@ async def measure(engine: AsyncEngine, people: list[Volunteer], repeat: int) -> 
 
     async def overview() -> object:
         async with sessions() as db:
-            return await queries.overview(db, ORGANISATION, TODAY, 28)
+            return await availability_queries.overview(db, ORGANISATION, TODAY, 28)
 
     print("\n    Overview, 28 days × 4 parts:")
     print_timings(
         [
             await time_it("bare GROUP BY slot (pattern only)", bare_week, repeat),
-            await time_it("frg.queries.overview (28 days)", overview, repeat),
+            await time_it("frg.queries.availability.overview (28 days)", overview, repeat),
         ]
     )
 

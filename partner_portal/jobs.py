@@ -21,7 +21,7 @@ from partner_portal.auth import sessions
 from partner_portal.auth.models import LoginAttempt
 from partner_portal.auth.service import LOGIN_ATTEMPT_MAX_AGE
 from partner_portal.db import retry_forget
-from partner_portal.frg import service as frg
+from partner_portal.frg import availability as frg_availability
 from partner_portal.mail import sender
 from partner_portal.meetings import reminders
 from partner_portal.resources import resource_dir
@@ -41,7 +41,7 @@ async def housekeeping(db: AsyncSession, settings: Settings) -> int:
     """Delete expired login sessions and abandoned login attempts, and upload directories a
     killed process left behind; finish emptying SQLite's write-ahead log after a deletion if a
     reader held it up; ask FRG volunteers whose availability is due to confirm it
-    (partner_portal.frg.service). Commits. Returns how many volunteers were asked."""
+    (partner_portal.frg.availability). Commits. Returns how many volunteers were asked."""
     ended = await sessions.purge_expired(db, settings)
     cutoff = clock.now() - LOGIN_ATTEMPT_MAX_AGE
     await db.execute(sa.delete(LoginAttempt).where(col(LoginAttempt.created_at) < cutoff))
@@ -54,7 +54,9 @@ async def housekeeping(db: AsyncSession, settings: Settings) -> int:
     if swept:
         log.info("housekeeping: removed %d abandoned upload directories", swept)
     await retry_forget(db)  # a deletion's checkpoint a reader held up (see partner_portal.db)
-    asked = await frg.send_availability_mails(db, settings=settings, env=_mail_templates())
+    asked = await frg_availability.send_availability_mails(
+        db, settings=settings, env=_mail_templates()
+    )
     if asked:
         log.info("housekeeping: asked %d FRG volunteers to confirm their availability", asked)
     return asked

@@ -39,9 +39,9 @@ from partner_portal.deliverables.models import WarOrganisation, WaterCategory
 from partner_portal.evidence.models import Process
 from partner_portal.followup import api_tokens
 from partner_portal.frg import callouts
-from partner_portal.frg import service as frg
+from partner_portal.frg import enrolment as frg_enrolment
 from partner_portal.frg.access import lead_for
-from partner_portal.frg.forms import CalloutInput
+from partner_portal.frg.callouts import CalloutInput
 from partner_portal.frg.models import Volunteer
 from partner_portal.meetings import service as meetings
 from partner_portal.meetings.access import meeting_for
@@ -553,7 +553,7 @@ async def _frg(demo: _Demo) -> None:
         settings=demo.settings,
         env=demo.env,
     )
-    await frg.invite(
+    await frg_enrolment.invite(
         db,
         actor=johan,
         group=group,

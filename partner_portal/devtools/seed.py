@@ -21,6 +21,7 @@ from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.devtools.demo_work import seed_work
 from partner_portal.devtools.people import DEMO_PEOPLE
 from partner_portal.evidence.models import Process
+from partner_portal.frg.groups import ensure_group
 from partner_portal.frg.models import (
     FrgSkill,
     Volunteer,
@@ -28,7 +29,6 @@ from partner_portal.frg.models import (
     VolunteerStatus,
     WeeklySlot,
 )
-from partner_portal.frg.service import ensure_group
 from partner_portal.organisations.models import (
     Membership,
     MembershipRole,

@@ -1,122 +1,197 @@
-"""Weekly availability in Swedish time, as pure functions.
+"""The volunteer's availability: their weekly pattern, the one-tap answer for a week (in the
+portal or from the periodic mail's signed links), absences, and sending that mail. The rule of
+who is available is in partner_portal.frg.slots, the reads in frg.queries.availability.
 
-A day has four parts, in Europe/Stockholm local time: förmiddag 06–12, eftermiddag 12–18, kväll
-18–24 and natt 00–06 (the early hours of that same day). A weekly slot is weekday × 4 + part,
-0 (Monday night) … 27 (Sunday evening). A time window is turned into the slots it touches by
-walking local time, so the window is read correctly across the daylight-saving changes: on the
-last Sunday of March the night part is five hours long, in October seven.
+Each function owns its transaction and its docstring lists its side effects.
 """
 
 from __future__ import annotations
 
-import enum
-from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 
-from partner_portal.clock import TIMEZONE
+import sqlalchemy as sa
+from jinja2 import Environment
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
-
-class Part(enum.IntEnum):
-    NIGHT = 0  # 00–06
-    MORNING = 1  # 06–12
-    AFTERNOON = 2  # 12–18
-    EVENING = 3  # 18–24
-
-
-PART_START_HOUR = {Part.NIGHT: 0, Part.MORNING: 6, Part.AFTERNOON: 12, Part.EVENING: 18}
-# The order a person reads a day in: morning first, night last.
-READING_ORDER = (Part.MORNING, Part.AFTERNOON, Part.EVENING, Part.NIGHT)
-PART_CODES = {Part.NIGHT: "natt", Part.MORNING: "fm", Part.AFTERNOON: "em", Part.EVENING: "kvall"}
-MAX_WINDOW = timedelta(days=31)
-
-
-def slot(weekday: int, part: Part) -> int:
-    return weekday * 4 + int(part)
+from partner_portal import clock
+from partner_portal.errors import Gone, NotFound
+from partner_portal.forms import FormInvalid
+from partner_portal.frg import tokens
+from partner_portal.frg.mails import mail
+from partner_portal.frg.models import Absence, Volunteer, VolunteerStatus, WeeklySlot
+from partner_portal.frg.queries.members import VolunteerRow
+from partner_portal.frg.slots import offered_weeks
+from partner_portal.i18n import gettext as _
+from partner_portal.mail.outbox import enqueue
+from partner_portal.organisations.models import Organisation
+from partner_portal.settings import Settings
 
 
-def slot_parts(value: int) -> tuple[int, Part]:
-    return value // 4, Part(value % 4)
+async def _own(db: AsyncSession, volunteer: VolunteerRow) -> Volunteer:
+    row = await db.get(Volunteer, volunteer.id)
+    if row is None:
+        raise NotFound()
+    return row
 
 
-def week_start(day: date) -> date:
-    """The Monday of the week ``day`` is in."""
-    return day - timedelta(days=day.weekday())
+async def save_pattern(db: AsyncSession, *, volunteer: VolunteerRow, slots: frozenset[int]) -> None:
+    """Side effects: the weekly pattern replaced, active now. Commits."""
+    row = await _own(db, volunteer)
+    row.last_active_at = clock.now()
+    await db.execute(sa.delete(WeeklySlot).where(col(WeeklySlot.volunteer_id) == row.id))
+    for value in sorted(slots):
+        db.add(WeeklySlot(volunteer_id=volunteer.id, slot=value))
+    await db.commit()
 
 
-def offered_weeks(today: date) -> tuple[date, ...]:
-    """The weeks (by Monday) a volunteer may give the one-tap answer for on ``today`` (a
-    Swedish date): this week; on a Sunday, whose week has only that day left, next week too."""
-    this_week = week_start(today)
-    if today.weekday() == 6:
-        return (this_week, this_week + timedelta(days=7))
-    return (this_week,)
-
-
-def local_moment(day: date, hour: int) -> datetime:
-    """``hour`` o'clock on ``day`` in Swedish time, as UTC. 24 means midnight after the day.
-
-    A wall time skipped by the spring change (02:00–03:00) does not occur at a part boundary,
-    which are all at 00, 06, 12 and 18."""
-    if hour == 24:
-        return local_moment(day + timedelta(days=1), 0)
-    return datetime.combine(day, time(hour), tzinfo=TIMEZONE).astimezone(UTC)
-
-
-@dataclass(frozen=True, slots=True)
-class Window:
-    """What a time window asks of a volunteer: each week it touches (by Monday) with the slots
-    it touches in that week, and the first and last local dates (for absences)."""
-
-    first_day: date
-    last_day: date
-    slots_by_week: dict[date, frozenset[int]]
-
-    @property
-    def weeks(self) -> tuple[date, ...]:
-        return tuple(sorted(self.slots_by_week))
-
-    @property
-    def all_slots(self) -> frozenset[int]:
-        return frozenset().union(*self.slots_by_week.values())
-
-    def slots_outside(self, week: date) -> frozenset[int]:
-        """The slots needed in the other weeks (when ``week`` is covered by a one-tap yes)."""
-        return frozenset().union(
-            *(s for w, s in self.slots_by_week.items() if w != week), frozenset()
+async def set_week(
+    db: AsyncSession,
+    *,
+    volunteer_id: int,
+    available: bool | None,
+    now: datetime,
+    week: date | None = None,
+) -> None:
+    """The one-tap answer for a week (by its Monday; this week when None): available all of
+    it, not at all, or (None) confirm the weekly pattern as it is. Only a week offered today
+    (see availability.offered_weeks: on a Sunday next week too) may be answered; one answer is
+    kept, so answering for next week on a Sunday leaves today to the weekly pattern. Side
+    effects: the week's answer, active now. Commits."""
+    offered = offered_weeks(clock.swedish_date(now))
+    if week is None:
+        week = offered[0]
+    elif week not in offered:
+        raise FormInvalid(
+            {"vecka": _("Du kan bara svara för den här veckan (på söndagar även nästa vecka).")}
         )
+    values: dict[str, Any] = {"last_active_at": now}
+    if available is not None:
+        values |= {"week_start": week, "week_available": available}
+    await db.execute(sa.update(Volunteer).where(col(Volunteer.id) == volunteer_id).values(**values))
+    await db.commit()
 
 
-def window(starts_at: datetime, ends_at: datetime) -> Window:
-    """The slots and days the window [starts_at, ends_at) touches, in Swedish time."""
-    if ends_at <= starts_at:
-        raise ValueError("the window must end after it starts")
-    if ends_at - starts_at > MAX_WINDOW:
-        raise ValueError("the window is too long")
-    first_day = starts_at.astimezone(TIMEZONE).date()
-    last_day = (ends_at - timedelta(microseconds=1)).astimezone(TIMEZONE).date()
-    by_week: dict[date, set[int]] = {}
-    day = first_day
-    while day <= last_day:
-        for part in Part:
-            begins = local_moment(day, PART_START_HOUR[part])
-            ends = local_moment(day, PART_START_HOUR[part] + 6)
-            if begins < ends_at and ends > starts_at:
-                by_week.setdefault(week_start(day), set()).add(slot(day.weekday(), part))
-        day += timedelta(days=1)
-    return Window(first_day, last_day, {w: frozenset(s) for w, s in by_week.items()})
+async def add_absence(
+    db: AsyncSession, *, volunteer: VolunteerRow, starts_on: date, ends_on: date
+) -> None:
+    """Side effects: the absence, active now. Commits."""
+    row = await _own(db, volunteer)
+    count = await db.scalar(sa.select(sa.func.count()).where(col(Absence.volunteer_id) == row.id))
+    if (count or 0) >= 100:
+        raise FormInvalid({"starts_on": _("Ta bort gamla frånvaroperioder först (högst 100).")})
+    row.last_active_at = clock.now()
+    db.add(Absence(volunteer_id=volunteer.id, starts_on=starts_on, ends_on=ends_on))
+    await db.commit()
 
 
-def is_available(
-    window: Window,
-    pattern: frozenset[int],
-    absences: list[tuple[date, date]],
-    week: tuple[date, bool] | None,
-) -> bool:
-    """The rule the database query implements, for one volunteer (tests and the proposal)."""
-    if any(start <= window.last_day and end >= window.first_day for start, end in absences):
-        return False
-    if week is not None and week[0] in window.slots_by_week:
-        if not week[1]:
-            return False
-        return window.slots_outside(week[0]) <= pattern
-    return window.all_slots <= pattern
+async def remove_absence(db: AsyncSession, *, volunteer: VolunteerRow, absence_id: int) -> None:
+    """Side effects: the absence deleted (only the volunteer's own). Commits."""
+    result: Any = await db.execute(
+        sa.delete(Absence).where(
+            col(Absence.id) == absence_id, col(Absence.volunteer_id) == volunteer.id
+        )
+    )
+    if result.rowcount == 0:
+        await db.rollback()
+        raise NotFound()
+    await db.commit()
+
+
+async def confirm_from_mail(db: AsyncSession, *, token: str, settings: Settings) -> str:
+    """Apply a one-click answer from the availability mail. Side effects: see set_week.
+    Returns the action; Gone for an expired, altered or unknown link."""
+    now = clock.now()
+    try:
+        volunteer_id, action = tokens.read(settings.secret_key._value, token, now)
+    except tokens.BadToken as bad:
+        raise Gone(
+            _("Länken har gått ut. Logga in och ändra din tillgänglighet i portalen.")
+            if bad.expired
+            else _("Länken gäller inte. Kontrollera att du har fått med hela länken."),
+            title=_("Länken gäller inte"),
+        ) from None
+    if await db.get(Volunteer, volunteer_id) is None:
+        raise Gone(_("Länken gäller inte."), title=_("Länken gäller inte"))
+    available = {"stammer": None, "ja": True, "nej": False}[action]
+    await set_week(db, volunteer_id=volunteer_id, available=available, now=now)
+    return action
+
+
+def check_mail_token(token: str, settings: Settings) -> str:
+    """The action of a genuine link (for the confirm page), else Gone."""
+    try:
+        return tokens.read(settings.secret_key._value, token, clock.now())[1]
+    except tokens.BadToken as bad:
+        raise Gone(
+            _("Länken har gått ut. Logga in och ändra din tillgänglighet i portalen.")
+            if bad.expired
+            else _("Länken gäller inte. Kontrollera att du har fått med hela länken."),
+            title=_("Länken gäller inte"),
+        ) from None
+
+
+async def send_availability_mails(
+    db: AsyncSession, *, settings: Settings, env: Environment, limit: int = 200
+) -> int:
+    """Ask volunteers whose availability was last asked for (or who registered) at least
+    PORTAL_FRG_AVAILABILITY_MAIL_DAYS ago to confirm it with one click. Side effects: one mail
+    per volunteer in the outbox, ``availability_asked_at`` set; one transaction per batch.
+    Returns how many were asked."""
+    now = clock.now()
+    due = now - timedelta(days=settings.frg_availability_mail_days)
+    rows: Any = await db.execute(
+        sa.select(
+            col(Volunteer.id),
+            col(Volunteer.email),
+            col(Volunteer.organisation_id),
+            col(Organisation.name),
+        )
+        .join(Organisation, col(Organisation.id) == col(Volunteer.organisation_id))
+        .where(
+            col(Volunteer.status) == VolunteerStatus.ACTIVE,
+            col(Volunteer.registered_at).is_not(None),
+            col(Volunteer.registered_at) <= due,
+            col(Volunteer.email) != "",
+            col(Organisation.is_active).is_(True),
+            sa.or_(
+                col(Volunteer.availability_asked_at).is_(None),
+                col(Volunteer.availability_asked_at) <= due,
+            ),
+        )
+        .order_by(col(Volunteer.id))
+        .limit(limit)
+    )
+    asked = []
+    expires = now + timedelta(days=settings.frg_availability_mail_days)
+    secret = settings.secret_key._value
+    for volunteer_id, email, organisation_id, group_name in rows:
+
+        def link(action: str, volunteer_id: int = volunteer_id) -> str:
+            token = tokens.sign(secret, volunteer_id, action, expires)
+            return settings.absolute_url(f"/frg/tillganglighet/{token}")
+
+        message = mail(
+            env,
+            "frg-availability",
+            email,
+            {
+                "group_name": group_name,
+                "confirm_url": link("stammer"),
+                "yes_url": link("ja"),
+                "no_url": link("nej"),
+                "change_url": settings.absolute_url(f"/frg/{organisation_id}/tillganglighet"),
+                "expires_at": expires,
+            },
+        )
+        enqueue(db, message, related=("frg_volunteer", volunteer_id))
+        asked.append(volunteer_id)
+    if asked:
+        await db.execute(
+            sa.update(Volunteer)
+            .where(col(Volunteer.id).in_(asked))
+            .values(availability_asked_at=now)
+        )
+    await db.commit()
+    return len(asked)

@@ -27,9 +27,7 @@ from partner_portal.errors import Gone, NotFound, TooManyRequests
 from partner_portal.evidence.models import EvidenceKind, Process
 from partner_portal.evidence.service import record_evidence
 from partner_portal.forms import FormInvalid
-from partner_portal.frg import queries
-from partner_portal.frg.availability import window
-from partner_portal.frg.forms import CalloutInput, RecipientUpdate
+from partner_portal.frg.mails import mail
 from partner_portal.frg.models import (
     Answer,
     Callout,
@@ -38,11 +36,36 @@ from partner_portal.frg.models import (
     Volunteer,
     VolunteerStatus,
 )
-from partner_portal.frg.queries import AvailableRow, CalloutRow, GroupRow
-from partner_portal.frg.service import mail
+from partner_portal.frg.queries import availability as availability_queries
+from partner_portal.frg.queries import callouts as callout_queries
+from partner_portal.frg.queries import members
+from partner_portal.frg.queries.availability import AvailableRow
+from partner_portal.frg.queries.callouts import CalloutRow, RecipientRow
+from partner_portal.frg.queries.members import GroupRow
+from partner_portal.frg.slots import window
 from partner_portal.i18n import gettext as _
 from partner_portal.mail.outbox import enqueue
 from partner_portal.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class CalloutInput:
+    title: str
+    place: str
+    description: str
+    starts_at: datetime
+    ends_at: datetime
+    people_needed: int
+    skill_id: int | None
+    is_exercise: bool
+
+
+@dataclass(frozen=True, slots=True)
+class RecipientUpdate:
+    confirmed: bool
+    role: str
+    action: str | None  # "in" (check in now), "ut" (check out now) or None
+
 
 # Plan for about three times the people needed: each volunteer may say no.
 PROPOSAL_FACTOR = 3
@@ -67,7 +90,7 @@ class Proposal:
 async def propose(db: AsyncSession, *, group: GroupRow, data: CalloutInput) -> Proposal:
     """Who to call out: the volunteers available for the whole call-out with the skill, those
     called out least in the last 90 days first; about three times the people needed."""
-    found = await queries.available(
+    found = await availability_queries.available(
         db,
         group.id,
         window(data.starts_at, data.ends_at),
@@ -146,7 +169,7 @@ async def send(
         skill_name = next(
             (
                 s.name
-                for s in await queries.skills(db, group.id, active_only=False)
+                for s in await members.skills(db, group.id, active_only=False)
                 if s.id == data.skill_id
             ),
             None,
@@ -243,8 +266,8 @@ async def _recipient_by_token(db: AsyncSession, token: str) -> Any:
 async def open_answer(db: AsyncSession, token: str) -> AnswerPage:
     """The call-out behind an answer link, while it takes answers; else Gone."""
     row = await _recipient_by_token(db, token)
-    callout = await queries.callout(db, row.callout_id)
-    volunteer = await queries.volunteer(db, row.volunteer_id)
+    callout = await callout_queries.callout(db, row.callout_id)
+    volunteer = await members.volunteer(db, row.volunteer_id)
     if callout is None or volunteer is None:
         raise _unknown()
     if not callout.is_open(clock.now()):
@@ -331,7 +354,7 @@ async def close(
         await db.commit()
 
 
-def hours_total(recipients: list[queries.RecipientRow]) -> float:
+def hours_total(recipients: list[RecipientRow]) -> float:
     return round(sum(r.hours or 0.0 for r in recipients), 2)
 
 

@@ -11,6 +11,8 @@ from typing import Any
 
 from partner_portal import clock
 from partner_portal.forms import FormInvalid, email_address, positive_int, text
+from partner_portal.frg.callouts import CalloutInput, RecipientUpdate
+from partner_portal.frg.enrolment import RegistrationInput
 from partner_portal.i18n import gettext as _
 
 _PHONE = re.compile(r"^\+?[0-9 ()-]{6,24}$")
@@ -82,15 +84,6 @@ def _moment(form: Any, name: str, errors: dict[str, str]) -> datetime | None:
     if value is None:
         errors[name] = _("Ange datum och klockslag, till exempel 2026-03-14T08:00.")
     return value
-
-
-@dataclass(frozen=True, slots=True)
-class RegistrationInput:
-    phone: str
-    email: str
-    skill_ids: frozenset[int]
-    agreement_signed_on: date | None
-    basic_course_on: date | None
 
 
 def registration(form: Any, *, skill_ids: Iterable[int]) -> RegistrationInput:
@@ -182,18 +175,6 @@ def search(form: Any, *, skill_ids: Iterable[int]) -> SearchInput:
     return SearchInput(starts, ends, _ids(form, "skill", skill_ids))
 
 
-@dataclass(frozen=True, slots=True)
-class CalloutInput:
-    title: str
-    place: str
-    description: str
-    starts_at: datetime
-    ends_at: datetime
-    people_needed: int
-    skill_id: int | None
-    is_exercise: bool
-
-
 def callout(form: Any, *, skill_ids: Iterable[int]) -> CalloutInput:
     errors: dict[str, str] = {}
     title = text(form, "title", max_length=200)
@@ -233,13 +214,6 @@ def callout(form: Any, *, skill_ids: Iterable[int]) -> CalloutInput:
 def volunteer_ids(form: Any) -> frozenset[int]:
     picked = {positive_int(v) for v in _strings(form, "volunteer")}
     return frozenset(i for i in picked if i is not None)
-
-
-@dataclass(frozen=True, slots=True)
-class RecipientUpdate:
-    confirmed: bool
-    role: str
-    action: str | None  # "in" (check in now), "ut" (check out now) or None
 
 
 def recipient_update(form: Any) -> RecipientUpdate:

@@ -9,10 +9,13 @@ from starlette.responses import Response
 
 from partner_portal import clock, confirm
 from partner_portal.forms import FormInvalid
-from partner_portal.frg import callouts, forms, queries, service
+from partner_portal.frg import callouts, enrolment, forms, groups, privacy
 from partner_portal.frg.access import callout_for, lead_for
-from partner_portal.frg.availability import READING_ORDER, window
-from partner_portal.frg.queries import GroupRow
+from partner_portal.frg.queries import availability as availability_queries
+from partner_portal.frg.queries import callouts as callout_queries
+from partner_portal.frg.queries import members
+from partner_portal.frg.queries.members import GroupRow
+from partner_portal.frg.slots import READING_ORDER, window
 from partner_portal.i18n import gettext as _
 from partner_portal.web import Ctx
 
@@ -39,7 +42,7 @@ async def dashboard(
     group = await _group(ctx)
     now = clock.now()
     inactive_before = now - timedelta(days=DAYS_PER_MONTH * ctx.settings.frg_inactive_months)
-    roster = await queries.roster(ctx.db, group.id)
+    roster = await members.roster(ctx.db, group.id)
     return ctx.render(
         "frg/lead.html",
         {
@@ -47,8 +50,8 @@ async def dashboard(
             "roster": roster,
             "inactive_before": inactive_before,
             "inactive_months": ctx.settings.frg_inactive_months,
-            "skill_counts": await queries.skill_counts(ctx.db, group.id),
-            "callouts": await queries.callouts(ctx.db, group.id),
+            "skill_counts": await members.skill_counts(ctx.db, group.id),
+            "callouts": await callout_queries.callouts(ctx.db, group.id),
             "now": now,
             "errors": errors or {},
             "values": values or {},
@@ -63,7 +66,7 @@ async def invite(ctx: Ctx) -> Response:
     group = await _group(ctx)
     form = await ctx.request.form()
     try:
-        await service.invite(
+        await enrolment.invite(
             ctx.db,
             actor=ctx.me,
             group=group,
@@ -80,13 +83,13 @@ async def invite(ctx: Ctx) -> Response:
 
 async def signup_link(ctx: Ctx) -> Response:
     group = await _group(ctx)
-    token = await service.create_signup_link(ctx.db, actor=ctx.me, group=group)
-    return await dashboard(ctx, signup_url=ctx.settings.absolute_url(service.signup_path(token)))
+    token = await enrolment.create_signup_link(ctx.db, actor=ctx.me, group=group)
+    return await dashboard(ctx, signup_url=ctx.settings.absolute_url(enrolment.signup_path(token)))
 
 
 async def approve(ctx: Ctx) -> Response:
     group = await _group(ctx)
-    await service.approve(
+    await enrolment.approve(
         ctx.db, actor=ctx.me, group=group, volunteer_id=ctx.path_id("volunteer_id")
     )
     return ctx.redirect(ctx.url("frg_lead", organisation_id=group.id) + "#medlemmar")
@@ -94,7 +97,7 @@ async def approve(ctx: Ctx) -> Response:
 
 async def remove(ctx: Ctx) -> Response:
     group = await _group(ctx)
-    volunteer = await queries.volunteer(ctx.db, ctx.path_id("volunteer_id"))
+    volunteer = await members.volunteer(ctx.db, ctx.path_id("volunteer_id"))
     form = await ctx.request.form()
     if volunteer and volunteer.organisation_id == group.id and not confirm.confirmed(form):
         lead = ctx.url("frg_lead", organisation_id=group.id)
@@ -115,7 +118,7 @@ async def remove(ctx: Ctx) -> Response:
                 cancel=lead + "#medlemmar",
             ),
         )
-    await service.remove_volunteer(
+    await privacy.remove_volunteer(
         ctx.db, actor=ctx.me, group=group, volunteer_id=ctx.path_id("volunteer_id")
     )
     return ctx.redirect(ctx.url("frg_lead", organisation_id=group.id) + "#medlemmar")
@@ -129,19 +132,19 @@ async def skills(ctx: Ctx) -> Response:
     if ctx.request.method == "POST":
         form = await ctx.request.form()
         try:
-            await service.add_skill(ctx.db, group=group, name=forms.skill_name(form))
+            await groups.add_skill(ctx.db, group=group, name=forms.skill_name(form))
         except FormInvalid as invalid:
             errors, values, status = invalid.errors, _values(form), 400
         else:
             return ctx.redirect(ctx.url("frg_skills", organisation_id=group.id))
     else:
-        await service.ensure_group(ctx.db, group.id)
+        await groups.ensure_group(ctx.db, group.id)
         await ctx.db.commit()
     return ctx.render(
         "frg/skills.html",
         {
             "group": group,
-            "skills": await queries.skills(ctx.db, group.id, active_only=False),
+            "skills": await members.skills(ctx.db, group.id, active_only=False),
             "errors": errors,
             "values": values,
         },
@@ -152,7 +155,7 @@ async def skills(ctx: Ctx) -> Response:
 async def skill_active(ctx: Ctx) -> Response:
     group = await _group(ctx)
     form = await ctx.request.form()
-    await service.set_skill_active(
+    await groups.set_skill_active(
         ctx.db, group=group, skill_id=ctx.path_id("skill_id"), active=form.get("active") == "ja"
     )
     return ctx.redirect(ctx.url("frg_skills", organisation_id=group.id))
@@ -160,7 +163,7 @@ async def skill_active(ctx: Ctx) -> Response:
 
 async def search(ctx: Ctx) -> Response:
     group = await _group(ctx)
-    skills = await queries.skills(ctx.db, group.id, active_only=True)
+    skills = await members.skills(ctx.db, group.id, active_only=True)
     params = ctx.request.query_params
     values = {k: v for k, v in params.items() if k != "skill"}
     chosen = {int(v) for v in params.getlist("skill") if v.isdigit() and len(v) < 10}
@@ -173,7 +176,7 @@ async def search(ctx: Ctx) -> Response:
         except FormInvalid as invalid:
             errors, status = invalid.errors, 400
         else:
-            found = await queries.available(
+            found = await availability_queries.available(
                 ctx.db, group.id, window(data.starts_at, data.ends_at), data.skill_ids
             )
     return ctx.render(
@@ -193,7 +196,7 @@ async def search(ctx: Ctx) -> Response:
 async def overview(ctx: Ctx) -> Response:
     group = await _group(ctx)
     first_day = clock.today()
-    days = await queries.overview(ctx.db, group.id, first_day, OVERVIEW_DAYS)
+    days = await availability_queries.overview(ctx.db, group.id, first_day, OVERVIEW_DAYS)
     return ctx.render("frg/overview.html", {"group": group, "days": days, "parts": READING_ORDER})
 
 
@@ -201,7 +204,7 @@ async def new_callout(ctx: Ctx) -> Response:
     """Describe the need, see the proposal (about 3 × N), adjust it, send. Without a draft:
     the form carries everything until it is sent."""
     group = await _group(ctx)
-    skills = await queries.skills(ctx.db, group.id, active_only=True)
+    skills = await members.skills(ctx.db, group.id, active_only=True)
     values: dict[str, str] = {"kind": "ovning", "people_needed": "1"}
     errors: dict[str, str] = {}
     proposal = None
@@ -250,7 +253,7 @@ async def new_callout(ctx: Ctx) -> Response:
 async def show_callout(ctx: Ctx) -> Response:
     group = await _group(ctx)
     callout = await callout_for(ctx.db, group, ctx.path_id("callout_id"))
-    recipients = await queries.recipients(ctx.db, callout.id)
+    recipients = await callout_queries.recipients(ctx.db, callout.id)
     counts = {"yes": 0, "no": 0, "none": 0}
     for r in recipients:
         counts[r.answer.value] += 1

@@ -7,13 +7,13 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from partner_portal.errors import BadRequest
-from partner_portal.frg import callouts, service
+from partner_portal.frg import availability, callouts, enrolment
 from partner_portal.web import Ctx
 
 
 async def invitation_open(ctx: Ctx) -> Response:
     token = ctx.request.path_params["token"]
-    link = await service.open_invitation(ctx.db, token)
+    link = await enrolment.open_invitation(ctx.db, token)
     return ctx.render(
         "frg/join.html",
         {"link": link, "action": ctx.url("frg_invitation_accept", token=token), "signup": False},
@@ -21,7 +21,7 @@ async def invitation_open(ctx: Ctx) -> Response:
 
 
 async def invitation_accept(ctx: Ctx) -> Response:
-    organisation_id = await service.accept_invitation(
+    organisation_id = await enrolment.accept_invitation(
         ctx.db, person=ctx.me, token=ctx.request.path_params["token"]
     )
     return ctx.redirect(ctx.url("frg_profile", organisation_id=organisation_id))
@@ -29,8 +29,8 @@ async def invitation_accept(ctx: Ctx) -> Response:
 
 async def signup_open(ctx: Ctx) -> Response:
     token = ctx.request.path_params["token"]
-    group = await service.open_signup(ctx.db, token)
-    link = service.OpenLink(group.name, None)
+    group = await enrolment.open_signup(ctx.db, token)
+    link = enrolment.OpenLink(group.name, None)
     return ctx.render(
         "frg/join.html",
         {"link": link, "action": ctx.url("frg_signup", token=token), "signup": True},
@@ -38,7 +38,7 @@ async def signup_open(ctx: Ctx) -> Response:
 
 
 async def signup(ctx: Ctx) -> Response:
-    organisation_id = await service.sign_up(
+    organisation_id = await enrolment.sign_up(
         ctx.db, person=ctx.me, token=ctx.request.path_params["token"]
     )
     return ctx.redirect(ctx.url("frg_profile", organisation_id=organisation_id))
@@ -70,11 +70,11 @@ async def answer(ctx: Ctx) -> Response:
 async def confirm_availability(ctx: Ctx) -> Response:
     token = ctx.request.path_params["token"]
     if ctx.request.method == "POST":
-        action = await service.confirm_from_mail(ctx.db, token=token, settings=ctx.settings)
+        action = await availability.confirm_from_mail(ctx.db, token=token, settings=ctx.settings)
         return ctx.render(
             "frg/confirm_availability.html", {"action": action, "token": token, "done": True}
         )
-    action = service.check_mail_token(token, ctx.settings)
+    action = availability.check_mail_token(token, ctx.settings)
     return ctx.render(
         "frg/confirm_availability.html", {"action": action, "token": token, "done": False}
     )

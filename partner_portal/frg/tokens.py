@@ -2,7 +2,7 @@
 
 A link says "volunteer V does A", expires at E and carries an HMAC of that under the portal's
 secret key, so it cannot be altered or made for another volunteer. (Call-out answer links are
-different: a random token per recipient, stored hashed, see partner_portal.frg.service.)
+different: a random token per recipient, stored hashed, see partner_portal.frg.callouts.)
 """
 
 from __future__ import annotations

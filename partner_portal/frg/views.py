@@ -11,10 +11,14 @@ from starlette.responses import Response
 from partner_portal import clock
 from partner_portal.errors import BadRequest, NotFound
 from partner_portal.forms import FormInvalid
-from partner_portal.frg import forms, queries, service
+from partner_portal.frg import availability as availability_service
+from partner_portal.frg import enrolment, forms, privacy
 from partner_portal.frg.access import volunteer_for
-from partner_portal.frg.availability import READING_ORDER, offered_weeks, slot
-from partner_portal.frg.queries import VolunteerRow
+from partner_portal.frg.queries import availability as availability_queries
+from partner_portal.frg.queries import members
+from partner_portal.frg.queries.held import held_about
+from partner_portal.frg.queries.members import VolunteerRow
+from partner_portal.frg.slots import READING_ORDER, offered_weeks, slot
 from partner_portal.tables import CSV_MEDIA_TYPE
 from partner_portal.web import Ctx
 
@@ -30,23 +34,23 @@ async def _mine(ctx: Ctx) -> VolunteerRow:
 
 
 async def _group_name(ctx: Ctx, organisation_id: int) -> str:
-    group = await queries.frg_organisation(ctx.db, organisation_id)
+    group = await members.frg_organisation(ctx.db, organisation_id)
     if group is None:
         raise NotFound()
     return group.name
 
 
 async def index(ctx: Ctx) -> Response:
-    groups = await queries.my_groups(ctx.db, ctx.me.id, everything=ctx.me.is_coordinator)
+    groups = await members.my_groups(ctx.db, ctx.me.id, everything=ctx.me.is_coordinator)
     return ctx.render("frg/index.html", {"groups": groups})
 
 
 async def profile(ctx: Ctx) -> Response:
     volunteer = await _mine(ctx)
-    skills = await queries.skills(ctx.db, volunteer.organisation_id, active_only=True)
+    skills = await members.skills(ctx.db, volunteer.organisation_id, active_only=True)
     errors: dict[str, str] = {}
     status = 200
-    chosen = await queries.skill_ids_of(ctx.db, volunteer.id)
+    chosen = await members.skill_ids_of(ctx.db, volunteer.id)
     values = {
         "phone": volunteer.phone,
         "email": volunteer.email,
@@ -61,7 +65,7 @@ async def profile(ctx: Ctx) -> Response:
         try:
             data = forms.registration(form, skill_ids=[s.id for s in skills])
             first_time = volunteer.registered_at is None
-            await service.save_registration(ctx.db, volunteer=volunteer, data=data)
+            await enrolment.save_registration(ctx.db, volunteer=volunteer, data=data)
         except FormInvalid as invalid:
             errors, status = invalid.errors, 400
         else:
@@ -89,7 +93,9 @@ async def availability(ctx: Ctx) -> Response:
     volunteer = await _mine(ctx)
     if ctx.request.method == "POST":
         form = await ctx.request.form()
-        await service.save_pattern(ctx.db, volunteer=volunteer, slots=forms.weekly_slots(form))
+        await availability_service.save_pattern(
+            ctx.db, volunteer=volunteer, slots=forms.weekly_slots(form)
+        )
         return ctx.redirect(
             ctx.url(
                 "frg_availability",
@@ -124,8 +130,8 @@ async def _availability_page(
         {
             "volunteer": volunteer,
             "group_name": await _group_name(ctx, volunteer.organisation_id),
-            "pattern": await queries.slots_of(ctx.db, volunteer.id),
-            "absences": await queries.absences_of(ctx.db, volunteer.id),
+            "pattern": await availability_queries.slots_of(ctx.db, volunteer.id),
+            "absences": await availability_queries.absences_of(ctx.db, volunteer.id),
             "weekdays": WEEKDAYS,
             "parts": READING_ORDER,
             "slot": slot,
@@ -152,7 +158,7 @@ async def week(ctx: Ctx) -> Response:
         except ValueError:
             raise BadRequest() from None
     try:
-        await service.set_week(
+        await availability_service.set_week(
             ctx.db,
             volunteer_id=volunteer.id,
             available=choice == "ja",
@@ -175,7 +181,9 @@ async def add_absence(ctx: Ctx) -> Response:
     form = await ctx.request.form()
     try:
         starts_on, ends_on = forms.absence(form)
-        await service.add_absence(ctx.db, volunteer=volunteer, starts_on=starts_on, ends_on=ends_on)
+        await availability_service.add_absence(
+            ctx.db, volunteer=volunteer, starts_on=starts_on, ends_on=ends_on
+        )
     except FormInvalid as invalid:
         return await _availability_page(
             ctx, volunteer, errors=invalid.errors, values=_values(form), status=400
@@ -187,7 +195,9 @@ async def add_absence(ctx: Ctx) -> Response:
 
 async def remove_absence(ctx: Ctx) -> Response:
     volunteer = await _mine(ctx)
-    await service.remove_absence(ctx.db, volunteer=volunteer, absence_id=ctx.path_id("absence_id"))
+    await availability_service.remove_absence(
+        ctx.db, volunteer=volunteer, absence_id=ctx.path_id("absence_id")
+    )
     return ctx.redirect(
         ctx.url("frg_availability", organisation_id=volunteer.organisation_id) + "#franvaro"
     )
@@ -195,7 +205,7 @@ async def remove_absence(ctx: Ctx) -> Response:
 
 async def my_data(ctx: Ctx) -> Response:
     volunteer = await _mine(ctx)
-    held = await queries.held_about(ctx.db, volunteer)
+    held = await held_about(ctx.db, volunteer)
     pattern_days = [
         (d, [p for p in READING_ORDER if slot(d, p) in held.slots])
         for d in WEEKDAYS
@@ -219,14 +229,14 @@ async def export(ctx: Ctx) -> Response:
     fmt = ctx.request.path_params["fmt"]
     if fmt not in ("json", "csv"):
         raise NotFound()
-    group = await queries.frg_organisation(ctx.db, volunteer.organisation_id)
+    group = await members.frg_organisation(ctx.db, volunteer.organisation_id)
     assert group is not None
-    data = await service.export_data(ctx.db, volunteer=volunteer, group=group, fmt=fmt)
+    data = await privacy.export_data(ctx.db, volunteer=volunteer, group=group, fmt=fmt)
     if fmt == "json":
         body = json.dumps(data, ensure_ascii=False, indent=2).encode()
         media_type = "application/json"
     else:
-        body, media_type = service.export_csv(data), CSV_MEDIA_TYPE
+        body, media_type = privacy.export_csv(data), CSV_MEDIA_TYPE
     return Response(
         body,
         media_type=media_type,
@@ -242,5 +252,5 @@ async def delete(ctx: Ctx) -> Response:
             ctx.url("frg_my_data", organisation_id=volunteer.organisation_id, query={"bekrafta": 1})
             + "#radera"
         )
-    await service.delete_volunteer(ctx.db, volunteer=volunteer)
+    await privacy.delete_volunteer(ctx.db, volunteer=volunteer)
     return ctx.redirect(ctx.url("frg", query={"raderat": 1}))

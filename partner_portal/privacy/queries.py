@@ -18,9 +18,9 @@ from partner_portal.auth.models import Person, RoleGrant
 from partner_portal.consultations.models import Consultation, Statement
 from partner_portal.errors import NotFound
 from partner_portal.followup.api_tokens import ApiToken
-from partner_portal.frg import queries as frg_queries
-from partner_portal.frg import service as frg_service
 from partner_portal.frg.models import Volunteer
+from partner_portal.frg.queries import held as frg_held
+from partner_portal.frg.queries import members as frg_members
 from partner_portal.meetings.models import CalendarFeed, Meeting, MeetingPerson
 from partner_portal.organisations.models import Membership, Organisation
 from partner_portal.plans.models import Plan, PlanComment
@@ -225,11 +225,11 @@ async def held_about(db: AsyncSession, person_id: int) -> dict[str, Any]:
     ]
     data["frg"] = []
     for volunteer in await registrations(db, person_id):
-        group = await frg_queries.frg_organisation(db, volunteer.organisation_id)
+        group = await frg_members.frg_organisation(db, volunteer.organisation_id)
         if group is None:
             continue
-        held = await frg_queries.held_about(db, volunteer)
-        data["frg"].append(frg_service.volunteer_data(volunteer, group.name, held))
+        held = await frg_held.held_about(db, volunteer)
+        data["frg"].append(frg_held.volunteer_data(volunteer, group.name, held))
     events = await db.execute(
         sa.select(
             col(AuditEvent.occurred_at),
@@ -257,12 +257,12 @@ async def held_about(db: AsyncSession, person_id: int) -> dict[str, Any]:
     return data
 
 
-async def registrations(db: AsyncSession, person_id: int) -> list[frg_queries.VolunteerRow]:
+async def registrations(db: AsyncSession, person_id: int) -> list[frg_members.VolunteerRow]:
     """The person's FRG registrations (one per group they volunteer in)."""
     found = []
     query = sa.select(col(Volunteer.id)).where(col(Volunteer.person_id) == person_id)
     for volunteer_id in list(await db.scalars(query)):
-        volunteer = await frg_queries.volunteer(db, int(volunteer_id or 0))
+        volunteer = await frg_members.volunteer(db, int(volunteer_id or 0))
         if volunteer is not None:
             found.append(volunteer)
     return found

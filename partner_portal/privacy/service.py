@@ -28,7 +28,7 @@ from partner_portal.db import forget_deleted
 from partner_portal.errors import NotFound
 from partner_portal.followup.api_tokens import ApiToken
 from partner_portal.forms import FormInvalid
-from partner_portal.frg import service as frg_service
+from partner_portal.frg import privacy as frg_privacy
 from partner_portal.frg.models import FrgInvitation
 from partner_portal.i18n import gettext as _
 from partner_portal.mail.models import OutboxMessage
@@ -129,7 +129,7 @@ async def remove_person(db: AsyncSession, *, person_id: int, actor_id: int) -> N
     now = clock.now()
     email = (person.email or "").lower()
     for volunteer in await queries.registrations(db, person_id):
-        await frg_service.delete_volunteer_rows(db, volunteer=volunteer, actor_id=actor_id)
+        await frg_privacy.delete_volunteer_rows(db, volunteer=volunteer, actor_id=actor_id)
     await db.execute(sa.delete(LoginSession).where(col(LoginSession.person_id) == person_id))
     await db.execute(sa.delete(CalendarFeed).where(col(CalendarFeed.person_id) == person_id))
     await db.execute(

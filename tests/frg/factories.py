@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from partner_portal import clock
+from partner_portal.frg.groups import ensure_group
 from partner_portal.frg.models import (
     Absence,
     FrgSkill,
@@ -18,7 +19,6 @@ from partner_portal.frg.models import (
     VolunteerStatus,
     WeeklySlot,
 )
-from partner_portal.frg.service import ensure_group
 from partner_portal.organisations.models import MembershipRole, OrganisationKind
 from tests.helpers import Persona, make_person
 from tests.organisations.factories import add_member, make_organisation

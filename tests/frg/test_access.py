@@ -17,9 +17,9 @@ from starlette.routing import Route
 
 from partner_portal import clock
 from partner_portal.frg import callouts
-from partner_portal.frg.forms import CalloutInput
+from partner_portal.frg.callouts import CalloutInput
 from partner_portal.frg.models import Absence, Recipient, VolunteerStatus
-from partner_portal.frg.queries import GroupRow
+from partner_portal.frg.queries.members import GroupRow
 from partner_portal.organisations.models import MembershipRole
 from partner_portal.routes import routes
 from tests.frg.factories import make_volunteer, skill_id

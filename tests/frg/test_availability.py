@@ -11,8 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from partner_portal import clock
 from partner_portal.clock import TIMEZONE
-from partner_portal.frg import queries
-from partner_portal.frg.availability import (
+from partner_portal.frg.models import VolunteerStatus
+from partner_portal.frg.queries import availability as availability_queries
+from partner_portal.frg.slots import (
     Part,
     is_available,
     local_moment,
@@ -20,7 +21,6 @@ from partner_portal.frg.availability import (
     week_start,
     window,
 )
-from partner_portal.frg.models import VolunteerStatus
 from tests.frg.factories import make_group, make_volunteer, skill_id
 
 MON, TUE, SUN = 0, 1, 6
@@ -136,7 +136,7 @@ def test_windows_that_end_before_they_start_or_last_too_long_are_refused() -> No
 async def names(
     db: AsyncSession, group: int, starts: datetime, ends: datetime, *skills: int
 ) -> set[str]:
-    found = await queries.available(db, group, window(starts, ends), frozenset(skills))
+    found = await availability_queries.available(db, group, window(starts, ends), frozenset(skills))
     return {r.name for r in found}
 
 
@@ -311,7 +311,7 @@ async def test_the_overview_counts_each_part_of_each_day(db: AsyncSession, group
         )
         people.append((pattern, absences, week))
 
-    days = await queries.overview(db, group, first, 14)
+    days = await availability_queries.overview(db, group, first, 14)
 
     assert [d.day for d in days] == [first + timedelta(days=i) for i in range(14)]
     for d in days:

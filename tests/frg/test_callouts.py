@@ -16,9 +16,9 @@ from starlette.applications import Starlette
 from partner_portal import clock
 from partner_portal.evidence.models import Evidence, EvidenceKind, Process
 from partner_portal.frg import callouts
-from partner_portal.frg.forms import CalloutInput
+from partner_portal.frg.callouts import CalloutInput
 from partner_portal.frg.models import Answer, Callout, CalloutStatus, Recipient
-from partner_portal.frg.queries import GroupRow
+from partner_portal.frg.queries.members import GroupRow
 from partner_portal.mail.models import OutboxMessage
 from tests.frg.factories import make_volunteer, skill_id
 from tests.helpers import Persona, as_current, csrf_token, log_in

@@ -18,8 +18,8 @@ from starlette.applications import Starlette
 
 from partner_portal import clock
 from partner_portal.evidence.models import Evidence
-from partner_portal.frg import callouts, service
-from partner_portal.frg.forms import CalloutInput
+from partner_portal.frg import callouts, enrolment
+from partner_portal.frg.callouts import CalloutInput
 from partner_portal.frg.models import (
     Absence,
     Answer,
@@ -28,7 +28,7 @@ from partner_portal.frg.models import (
     VolunteerSkill,
     WeeklySlot,
 )
-from partner_portal.frg.queries import GroupRow
+from partner_portal.frg.queries.members import GroupRow
 from partner_portal.jobs import housekeeping
 from tests.frg.factories import make_volunteer, skill_id
 from tests.helpers import Persona, as_current, csrf_token, log_in, make_person
@@ -128,7 +128,7 @@ async def test_deleting_removes_or_anonymises_every_row_about_the_volunteer(
     g = GroupRow(group, "FRG Botkyrka", True)
     vera = await make_person(db, "Vera Volontär", email="vera.inlogg@example.se")
     # Invited to the contact address, joined, registered, pattern, absence …
-    await service.invite(
+    await enrolment.invite(
         db, actor=as_current(lead), group=g, email=CONTACT, settings=settings, env=env
     )
     token = re.search(
@@ -136,7 +136,7 @@ async def test_deleting_removes_or_anonymises_every_row_about_the_volunteer(
         (await db.execute(sa.text("SELECT body_text FROM outbox_message"))).scalar_one(),
     )
     assert token
-    await service.accept_invitation(db, person=as_current(vera), token=token.group(1))
+    await enrolment.accept_invitation(db, person=as_current(vera), token=token.group(1))
     volunteer_id = await db.scalar(
         sa.select(col(Volunteer.id)).where(col(Volunteer.person_id) == vera.id)
     )

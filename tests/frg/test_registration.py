@@ -15,7 +15,6 @@ from starlette.applications import Starlette
 
 from partner_portal import clock
 from partner_portal.frg import tokens
-from partner_portal.frg.availability import week_start
 from partner_portal.frg.models import (
     Absence,
     Volunteer,
@@ -23,6 +22,7 @@ from partner_portal.frg.models import (
     VolunteerStatus,
     WeeklySlot,
 )
+from partner_portal.frg.slots import week_start
 from partner_portal.i18n import format_date
 from partner_portal.jobs import housekeeping
 from partner_portal.mail.models import OutboxMessage
