@@ -10,12 +10,9 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass
+from functools import cache
+from types import SimpleNamespace
 from typing import Any
-
-import httpx2
-from authlib.integrations.base_client.errors import OAuthError
-from authlib.integrations.starlette_client import OAuth
-from joserfc.errors import JoseError
 
 from partner_portal.mail.addresses import usable_address
 from partner_portal.settings import Settings
@@ -26,6 +23,24 @@ logging.getLogger("authlib").setLevel(logging.INFO)
 
 _METADATA_MAX_AGE = 24 * 3600
 _LEEWAY_SECONDS = 60
+
+
+@cache
+def _lib() -> Any:
+    """Authlib, its HTTP client and JOSE library, imported with the first login or logout:
+    some 20 MiB that a web process serving pages to people already logged in does not need."""
+    import httpx2
+    from authlib.integrations.base_client.errors import OAuthError
+    from authlib.integrations.starlette_client import OAuth
+    from joserfc.errors import JoseError
+
+    return SimpleNamespace(
+        HTTPError=httpx2.HTTPError,
+        HTTPStatusError=httpx2.HTTPStatusError,
+        OAuthError=OAuthError,
+        OAuth=OAuth,
+        JoseError=JoseError,
+    )
 
 
 class ProviderUnavailable(Exception):
@@ -72,18 +87,18 @@ class OidcClient:
         self.issuer = settings.oidc_issuer
         self._trust_email = settings.oidc_trust_email
         secret = str(settings.oidc_client_secret)
-        self._app: Any = OAuth().register(
-            "portal",
-            client_id=settings.oidc_client_id,
-            client_secret=secret or None,
-            server_metadata_url=f"{self.issuer.rstrip('/')}/.well-known/openid-configuration",
-            client_kwargs={
+        self._registration: dict[str, Any] = {
+            "client_id": settings.oidc_client_id,
+            "client_secret": secret or None,
+            "server_metadata_url": f"{self.issuer.rstrip('/')}/.well-known/openid-configuration",
+            "client_kwargs": {
                 "scope": settings.oidc_scopes,
                 "code_challenge_method": "S256",
                 "token_endpoint_auth_method": "client_secret_basic" if secret else "none",
                 "timeout": 10.0,
             },
-        )
+        }
+        self._registered: Any = None
 
         # OIDC Core 3.1.3.7: iss must be the issuer, aud must contain our client id (Authlib on
         # its own only insists on azp when aud differs), exp and iat must be there.
@@ -95,6 +110,13 @@ class OidcClient:
             "iat": {"essential": True},
         }
 
+    @property
+    def _app(self) -> Any:
+        """Authlib's client for the provider, made on first use (see _lib)."""
+        if self._registered is None:
+            self._registered = _lib().OAuth().register("portal", **self._registration)
+        return self._registered
+
     async def metadata(self) -> dict[str, Any]:
         """The discovery document, checked: its issuer must be exactly the configured one."""
         loaded_at = self._app.server_metadata.get("_loaded_at", 0)
@@ -103,7 +125,7 @@ class OidcClient:
             self._app.server_metadata = {}
         try:
             metadata: dict[str, Any] = await self._app.load_server_metadata()
-        except (httpx2.HTTPError, ValueError) as exc:
+        except (_lib().HTTPError, ValueError) as exc:
             raise ProviderUnavailable(f"discovery failed: {exc!r}") from exc
         if metadata.get("issuer") != self.issuer:
             found = metadata.get("issuer")
@@ -134,13 +156,13 @@ class OidcClient:
             token = await self._app.fetch_access_token(
                 code=code, redirect_uri=redirect_uri, code_verifier=code_verifier
             )
-        except OAuthError as exc:
+        except _lib().OAuthError as exc:
             raise LoginRejected(f"token endpoint refused: {exc.error}") from exc
-        except httpx2.HTTPStatusError as exc:
+        except _lib().HTTPStatusError as exc:
             if exc.response.status_code >= 500:
                 raise ProviderUnavailable(f"token endpoint: {exc!r}") from exc
             raise LoginRejected(f"token endpoint answered {exc.response.status_code}") from exc
-        except httpx2.HTTPError as exc:
+        except _lib().HTTPError as exc:
             raise ProviderUnavailable(f"token endpoint: {exc!r}") from exc
         if "id_token" not in token:
             raise LoginRejected("no id_token in the token response")
@@ -150,9 +172,9 @@ class OidcClient:
                     token, nonce=nonce, leeway=_LEEWAY_SECONDS, claims_options=self._claims
                 )
             )
-        except (JoseError, ValueError) as exc:
+        except (_lib().JoseError, ValueError) as exc:
             raise LoginRejected(f"ID token invalid: {exc}") from exc
-        except httpx2.HTTPError as exc:
+        except _lib().HTTPError as exc:
             raise ProviderUnavailable(f"jwks: {exc!r}") from exc
         if claims.get("nonce") != nonce:
             raise LoginRejected("ID token nonce does not match")
@@ -180,7 +202,7 @@ class OidcClient:
             return {}
         try:
             info: dict[str, Any] = dict(await self._app.userinfo(token=token))
-        except httpx2.HTTPError as exc:
+        except _lib().HTTPError as exc:
             raise ProviderUnavailable(f"userinfo: {exc!r}") from exc
         # OIDC Core 5.3.2: the userinfo sub must equal the ID token's, or it is not used.
         if info.get("sub") != subject:

@@ -11,8 +11,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from types import ModuleType
+from typing import TYPE_CHECKING
 
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard, vCalAddress
+if TYPE_CHECKING:
+    from icalendar import Calendar, Event, Timezone, vCalAddress
 
 from partner_portal.clock import TIMEZONE
 
@@ -52,16 +55,23 @@ class Party:
     name: str
 
 
+def _ical() -> ModuleType:
+    """icalendar, imported with the first calendar made (a web process may never make one)."""
+    import icalendar
+
+    return icalendar
+
+
 def _stockholm_timezone() -> Timezone:
-    zone = Timezone()
+    zone: Timezone = _ical().Timezone()
     zone.add("tzid", TZID)
-    standard = TimezoneStandard()
+    standard = _ical().TimezoneStandard()
     standard.add("dtstart", datetime(1970, 10, 25, 3, 0))  # noqa: DTZ001 (local, by definition)
     standard.add("rrule", {"freq": "yearly", "bymonth": 10, "byday": "-1SU"})
     standard.add("tzoffsetfrom", timedelta(hours=2))
     standard.add("tzoffsetto", timedelta(hours=1))
     standard.add("tzname", "CET")
-    daylight = TimezoneDaylight()
+    daylight = _ical().TimezoneDaylight()
     daylight.add("dtstart", datetime(1970, 3, 29, 2, 0))  # noqa: DTZ001
     daylight.add("rrule", {"freq": "yearly", "bymonth": 3, "byday": "-1SU"})
     daylight.add("tzoffsetfrom", timedelta(hours=1))
@@ -73,7 +83,7 @@ def _stockholm_timezone() -> Timezone:
 
 
 def _calendar(method: str | None) -> Calendar:
-    calendar = Calendar()
+    calendar: Calendar = _ical().Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
@@ -83,7 +93,7 @@ def _calendar(method: str | None) -> Calendar:
 
 
 def _address(party: Party, **params: str) -> vCalAddress:
-    address = vCalAddress(f"mailto:{party.email}")
+    address: vCalAddress = _ical().vCalAddress(f"mailto:{party.email}")
     address.params["cn"] = party.name or party.email
     for key, value in params.items():
         address.params[key] = value
@@ -91,7 +101,7 @@ def _address(party: Party, **params: str) -> vCalAddress:
 
 
 def _meeting_event(meeting: MeetingEvent, *, now: datetime) -> Event:
-    event = Event()
+    event: Event = _ical().Event()
     event.add("uid", meeting.uid)
     event.add("sequence", meeting.sequence)
     event.add("dtstamp", now.astimezone(UTC))
@@ -153,7 +163,7 @@ def feed(name: str, meetings: list[MeetingEvent], days: list[DayEvent], *, now: 
     for meeting in meetings:
         calendar.add_component(_meeting_event(meeting, now=now))
     for day in days:
-        event = Event()
+        event = _ical().Event()
         event.add("uid", day.uid)
         event.add("dtstamp", now.astimezone(UTC))
         event.add("dtstart", day.day)

@@ -21,7 +21,6 @@ import logging
 from collections.abc import AsyncIterator
 from typing import Any
 
-import asyncpg
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
@@ -102,6 +101,8 @@ class LiveHub:
         async with self._lock:
             if self._connection is not None:
                 return
+            import asyncpg  # only on PostgreSQL: a SQLite process never loads it
+
             try:
                 connection = await asyncpg.connect(self._postgres_dsn, timeout=10)
             except (OSError, TimeoutError, asyncpg.PostgresError) as error:
