@@ -18,7 +18,7 @@ from partner_portal.forms import FormInvalid
 from partner_portal.rooms import views
 from partner_portal.rooms.access import room_for
 from partner_portal.rooms.models import ItemKind, ItemProgress
-from partner_portal.rooms.service import audit_export, working_progress
+from partner_portal.rooms.progress import audit_export, working_progress
 from partner_portal.web import Ctx
 
 Work = Callable[[ItemProgress, Any], Awaitable[object]]
