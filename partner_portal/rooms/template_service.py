@@ -10,7 +10,7 @@ from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.errors import NotFound
-from partner_portal.rooms import queries
+from partner_portal.rooms import template_queries
 from partner_portal.rooms.models import ItemKind, ProcessTemplate, TemplateItem, TemplatePhase
 from partner_portal.rooms.template_forms import ItemDraft, PhaseDraft, TemplateDraft, validate
 
@@ -40,7 +40,7 @@ async def draft_of(db: AsyncSession, template: ProcessTemplate) -> TemplateDraft
                 phase.description,
                 [ItemDraft(i.title, i.kind.value, i.description) for i in items],
             )
-            for phase, items in await queries.template_phases(db, template.id)
+            for phase, items in await template_queries.template_phases(db, template.id)
         ],
     )
 

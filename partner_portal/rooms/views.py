@@ -11,7 +11,15 @@ from partner_portal.errors import NotFound
 from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
 from partner_portal.organisations.queries import organisation_choices, unreachable
-from partner_portal.rooms import forms, lifecycle, overview, participation, progress, queries
+from partner_portal.rooms import (
+    forms,
+    lifecycle,
+    overview,
+    participation,
+    progress,
+    queries,
+    template_queries,
+)
 from partner_portal.rooms.access import RoomAccess, room_for, room_page_for
 from partner_portal.web import Ctx
 
@@ -53,7 +61,7 @@ async def create(ctx: Ctx) -> Response:
             similar = duplicate.rooms  # asked on the form itself: the values stay editable
         else:
             return ctx.redirect(ctx.url("room", room_id=room_id))
-    templates = await queries.current_templates(ctx.db)
+    templates = await template_queries.current_templates(ctx.db)
     return ctx.render(
         "rooms/new.html",
         {
