@@ -28,14 +28,14 @@ from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.consultations import service as consultations
 from partner_portal.consultations.models import Decision
 from partner_portal.deliverables import service as deliverables
-from partner_portal.deliverables.forms import (
+from partner_portal.deliverables.gsrn import gs1_check_digit
+from partner_portal.deliverables.models import WarOrganisation, WaterCategory
+from partner_portal.deliverables.service import (
     PointInput,
     ReadinessInput,
     StyrelUserInput,
     WaterNeedInput,
 )
-from partner_portal.deliverables.gsrn import gs1_check_digit
-from partner_portal.deliverables.models import WarOrganisation, WaterCategory
 from partner_portal.evidence.models import Process
 from partner_portal.followup import api_tokens
 from partner_portal.frg import callouts
@@ -55,7 +55,7 @@ from partner_portal.rooms import lifecycle as room_lifecycle
 from partner_portal.rooms import participation as room_participation
 from partner_portal.rooms import progress as room_progress
 from partner_portal.rooms.access import room_for
-from partner_portal.rooms.forms import RoomInput
+from partner_portal.rooms.lifecycle import RoomInput
 from partner_portal.rooms.models import (
     Classification,
     ItemKind,

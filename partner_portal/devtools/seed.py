@@ -40,7 +40,7 @@ from partner_portal.rooms import lifecycle as room_lifecycle
 from partner_portal.rooms import participation as room_participation
 from partner_portal.rooms.access import room_for
 from partner_portal.rooms.catalogue import install_standard_templates
-from partner_portal.rooms.forms import RoomInput
+from partner_portal.rooms.lifecycle import RoomInput
 from partner_portal.rooms.models import ProcessTemplate, Room
 from partner_portal.settings import Settings
 from partner_portal.templating import Templates

@@ -18,7 +18,6 @@ from partner_portal.errors import NotFound
 from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
 from partner_portal.rooms.access import RoomAccess
-from partner_portal.rooms.forms import PhaseInput, RoomInput
 from partner_portal.rooms.models import (
     ItemKind,
     ItemProgress,
@@ -29,6 +28,26 @@ from partner_portal.rooms.models import (
     TemplateItem,
     TemplatePhase,
 )
+
+
+@dataclass(frozen=True, slots=True)
+class RoomInput:
+    """A room to open (rooms/forms.py reads it from the posted form)."""
+
+    name: str
+    template_id: int
+    starts_on: date
+    ends_on: date
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseInput:
+    """The room's copy of a phase, adjusted (rooms/forms.py reads it from the posted form)."""
+
+    title: str
+    description: str
+    responsible: str
+    deadline: date | None
 
 
 def require_coordinator(actor: CurrentPerson) -> None:

@@ -5,6 +5,7 @@ material are audited here too. Each function owns its transaction.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -23,7 +24,6 @@ from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
 from partner_portal.rooms.access import RoomAccess
 from partner_portal.rooms.deliverable_rows import has_content
-from partner_portal.rooms.forms import ProgressInput
 from partner_portal.rooms.lifecycle import item_in_room, require_coordinator
 from partner_portal.rooms.models import (
     Classification,
@@ -36,6 +36,15 @@ from partner_portal.rooms.models import (
 from partner_portal.rooms.paths import item_path, room_path
 
 LOCKED = (ProgressStatus.SUBMITTED, ProgressStatus.APPROVED)
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressInput:
+    """An organisation's own status change (rooms/forms.py reads it from the posted form)."""
+
+    status: ProgressStatus
+    classification: Classification
+    note: str
 
 
 async def progress_for(

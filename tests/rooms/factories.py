@@ -14,7 +14,7 @@ from partner_portal.evidence.models import Process
 from partner_portal.rooms import lifecycle, participation
 from partner_portal.rooms.access import room_for
 from partner_portal.rooms.catalogue import install_standard_templates
-from partner_portal.rooms.forms import RoomInput
+from partner_portal.rooms.lifecycle import RoomInput
 from partner_portal.rooms.models import ProcessTemplate, RoomItem
 from tests.helpers import Persona, as_current
 

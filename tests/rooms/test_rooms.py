@@ -587,8 +587,8 @@ async def test_approving_the_last_item_records_completion_once_and_lateness_is_k
 ) -> None:
     from partner_portal.rooms import progress
     from partner_portal.rooms.access import room_for
-    from partner_portal.rooms.forms import ProgressInput
     from partner_portal.rooms.models import Classification
+    from partner_portal.rooms.progress import ProgressInput
     from tests.helpers import as_current
 
     room_id, byggen = await make_room_with_partner(db, app, alice, bob)
