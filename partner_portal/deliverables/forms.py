@@ -13,11 +13,7 @@ from typing import Any
 
 from partner_portal.deliverables.gsrn import normalise_gsrn
 from partner_portal.deliverables.models import WarOrganisation, WaterCategory
-from partner_portal.deliverables.queries import (
-    ReadinessRow,
-    StyrelUserRow,
-    WaterNeedRow,
-)
+from partner_portal.deliverables.queries import ReadinessRow, StyrelUserRow, WaterNeedRow
 from partner_portal.deliverables.service import (
     PointInput,
     ReadinessInput,

@@ -11,10 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal.organisations.models import (
-    Membership,
-    Organisation,
-)
+from partner_portal.organisations.models import Membership, Organisation
 from partner_portal.rooms.models import (
     ItemProgress,
     Participation,

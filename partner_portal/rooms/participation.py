@@ -27,10 +27,7 @@ from partner_portal.organisations.models import Organisation
 from partner_portal.organisations.queries import Reach, main_contact_reach
 from partner_portal.rooms.access import RoomAccess
 from partner_portal.rooms.lifecycle import require_coordinator
-from partner_portal.rooms.models import (
-    Participation,
-    ParticipationStatus,
-)
+from partner_portal.rooms.models import Participation, ParticipationStatus
 from partner_portal.rooms.paths import room_path
 from partner_portal.settings import Settings
 

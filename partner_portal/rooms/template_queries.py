@@ -10,11 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from partner_portal.evidence.models import Process
-from partner_portal.rooms.models import (
-    ProcessTemplate,
-    TemplateItem,
-    TemplatePhase,
-)
+from partner_portal.rooms.models import ProcessTemplate, TemplateItem, TemplatePhase
 
 
 @dataclass(frozen=True, slots=True)
