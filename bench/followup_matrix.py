@@ -46,7 +46,7 @@ from partner_portal.followup.levels import Facts
 from partner_portal.followup.queries import Period
 from partner_portal.migrate import upgrade
 from partner_portal.organisations.models import OrganisationKind
-from partner_portal.rooms.service import item_path, room_path
+from partner_portal.rooms.paths import item_path, room_path
 from partner_portal.text import swedish_sort_key
 
 POSTGRES_ADMIN = os.environ.get(

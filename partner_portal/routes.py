@@ -21,6 +21,7 @@ from partner_portal.auth.access import (
     PUBLIC,
 )
 from partner_portal.consultations import views as consultations
+from partner_portal.deliverables import views as deliverables
 from partner_portal.devtools import views as devtools
 from partner_portal.followup import api_token_views as api_tokens
 from partner_portal.followup import api_views as followup_api
@@ -36,7 +37,6 @@ from partner_portal.pages import views as pages
 from partner_portal.plans import views as plans
 from partner_portal.privacy import views as privacy
 from partner_portal.resources import resource_dir
-from partner_portal.rooms import deliverable_views as deliverables
 from partner_portal.rooms import template_views as templates
 from partner_portal.rooms import views as rooms
 from partner_portal.web import PublicMount, route
@@ -245,7 +245,7 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
             access=COORDINATOR,
             methods=POST,
         ),
-        # Structured deliverables on an item (who may act is checked in rooms.service)
+        # Structured deliverables on an item (who may act is checked in rooms.progress)
         route(
             f"{ITEM}/styrel",
             deliverables.save_styrel,

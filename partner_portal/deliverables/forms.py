@@ -9,16 +9,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from partner_portal.deliverables.gsrn import normalise_gsrn
 from partner_portal.deliverables.models import WarOrganisation, WaterCategory
-from partner_portal.deliverables.queries import (
-    MIN_LITRES_PER_PERSON,
-    ReadinessRow,
-    StyrelUserRow,
-    WaterNeedRow,
+from partner_portal.deliverables.queries import ReadinessRow, StyrelUserRow, WaterNeedRow
+from partner_portal.deliverables.service import (
+    PointInput,
+    ReadinessInput,
+    StyrelUserInput,
+    WaterNeedInput,
 )
 from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
@@ -33,49 +33,6 @@ _CATEGORIES = {c.value: c for c in WaterCategory}
 _WAR_ORGANISATION = {w.value: w for w in WarOrganisation}
 _YES_NO = {"yes": True, "no": False}
 _REPEATED = ("gsrn", "point_class")
-
-
-@dataclass(frozen=True, slots=True)
-class PointInput:
-    gsrn: str
-    priority_class: int
-
-
-@dataclass(frozen=True, slots=True)
-class StyrelUserInput:
-    name: str
-    activity: str
-    priority_class: int  # the user's main class
-    justification: str
-    address: str
-    grid_company: str
-    # In form order; point_indexes[i] is where points[i] stood in the posted form, so that an
-    # error found later (a GSRN taken in the room) lands under that field's key.
-    points: tuple[PointInput, ...]
-    point_indexes: tuple[int, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class WaterNeedInput:
-    site: str
-    category: WaterCategory
-    persons: int
-    litres_per_day: int
-    vulnerable: int
-    own_tank: bool
-    note: str
-
-    @property
-    def below_minimum(self) -> bool:
-        """Less than the first days' minimum: worth a warning, not a refusal (the site may have
-        other water, or count people who are there only part of the day)."""
-        return self.litres_per_day < MIN_LITRES_PER_PERSON * self.persons
-
-
-@dataclass(frozen=True, slots=True)
-class ReadinessInput:
-    war_organisation: WarOrganisation
-    security_analysis_done: bool
 
 
 # --- reading fields ----------------------------------------------------------------------

@@ -21,7 +21,8 @@ from partner_portal.deliverables.models import (
     WaterNeed,
 )
 from partner_portal.organisations.models import Organisation
-from partner_portal.rooms.models import Classification, ItemProgress, ProgressStatus
+from partner_portal.rooms import deliverable_rows
+from partner_portal.rooms.models import Classification, ItemKind, ItemProgress, ProgressStatus
 
 # Livsmedelsverket's reference: 3–5 litres per person and day at first, 10–15 after some days;
 # below the first days' minimum is worth a warning.
@@ -258,3 +259,10 @@ async def water_rows_for_room(
     )
     query = _export_scope(query, room_id, organisation_id)
     return [WaterExportRow(**row._mapping) for row in await db.execute(query)]
+
+
+# What rooms show on, and check before handing in, an item of each structured kind (rooms never
+# import this feature; see partner_portal.rooms.deliverable_rows).
+deliverable_rows.register(ItemKind.STYREL_USERS, styrel_users)
+deliverable_rows.register(ItemKind.WATER_NEEDS, water_needs)
+deliverable_rows.register(ItemKind.READINESS_STATUS, readiness)

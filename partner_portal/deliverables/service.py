@@ -9,6 +9,8 @@ belong to the progress they are changed through, and a GSRN has one class in a r
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,13 +18,15 @@ from sqlalchemy.orm import Mapped
 from sqlmodel import col
 
 from partner_portal import clock
-from partner_portal.deliverables.forms import ReadinessInput, StyrelUserInput, WaterNeedInput
 from partner_portal.deliverables.models import (
     ConnectionPoint,
     ReadinessStatus,
     StyrelUser,
+    WarOrganisation,
+    WaterCategory,
     WaterNeed,
 )
+from partner_portal.deliverables.queries import MIN_LITRES_PER_PERSON
 from partner_portal.errors import NotFound
 from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
@@ -37,6 +41,52 @@ from partner_portal.rooms.models import (
 _HANDED_IN = frozenset({ProgressStatus.SUBMITTED, ProgressStatus.APPROVED})
 # Working on the deliverable again starts (or restarts, after it was sent back) the work.
 _STARTS_WORK = frozenset({ProgressStatus.NOT_STARTED, ProgressStatus.RETURNED})
+
+
+# --- what the rules take (deliverables/forms.py reads it from posted fields) -------------
+
+
+@dataclass(frozen=True, slots=True)
+class PointInput:
+    gsrn: str
+    priority_class: int
+
+
+@dataclass(frozen=True, slots=True)
+class StyrelUserInput:
+    name: str
+    activity: str
+    priority_class: int  # the user's main class
+    justification: str
+    address: str
+    grid_company: str
+    # In form order; point_indexes[i] is where points[i] stood in the posted form, so that an
+    # error found later (a GSRN taken in the room) lands under that field's key.
+    points: tuple[PointInput, ...]
+    point_indexes: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class WaterNeedInput:
+    site: str
+    category: WaterCategory
+    persons: int
+    litres_per_day: int
+    vulnerable: int
+    own_tank: bool
+    note: str
+
+    @property
+    def below_minimum(self) -> bool:
+        """Less than the first days' minimum: worth a warning, not a refusal (the site may have
+        other water, or count people who are there only part of the day)."""
+        return self.litres_per_day < MIN_LITRES_PER_PERSON * self.persons
+
+
+@dataclass(frozen=True, slots=True)
+class ReadinessInput:
+    war_organisation: WarOrganisation
+    security_analysis_done: bool
 
 
 # --- shared rules ------------------------------------------------------------------------

@@ -28,14 +28,14 @@ from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.consultations import service as consultations
 from partner_portal.consultations.models import Decision
 from partner_portal.deliverables import service as deliverables
-from partner_portal.deliverables.forms import (
+from partner_portal.deliverables.gsrn import gs1_check_digit
+from partner_portal.deliverables.models import WarOrganisation, WaterCategory
+from partner_portal.deliverables.service import (
     PointInput,
     ReadinessInput,
     StyrelUserInput,
     WaterNeedInput,
 )
-from partner_portal.deliverables.gsrn import gs1_check_digit
-from partner_portal.deliverables.models import WarOrganisation, WaterCategory
 from partner_portal.evidence.models import Process
 from partner_portal.followup import api_tokens
 from partner_portal.frg import callouts
@@ -51,9 +51,11 @@ from partner_portal.plans.access import plan_for
 from partner_portal.plans.forms import CommentInput, SectionInput
 from partner_portal.plans.live import LiveHub
 from partner_portal.plans.models import PlanVersion
-from partner_portal.rooms import service as rooms
+from partner_portal.rooms import lifecycle as room_lifecycle
+from partner_portal.rooms import participation as room_participation
+from partner_portal.rooms import progress as room_progress
 from partner_portal.rooms.access import room_for
-from partner_portal.rooms.forms import RoomInput
+from partner_portal.rooms.lifecycle import RoomInput
 from partner_portal.rooms.models import (
     Classification,
     ItemKind,
@@ -111,14 +113,14 @@ class _Demo:
         )
         assert template_id is not None
         today = clock.today()
-        room_id = await rooms.open_room(
+        room_id = await room_lifecycle.open_room(
             self.db,
             actor=self.anna,
             data=RoomInput(
                 name, template_id, today - timedelta(days=40), today + timedelta(days=300)
             ),
         )
-        await rooms.invite_organisations(
+        await room_participation.invite_organisations(
             self.db,
             actor=self.anna,
             access=await room_for(self.db, self.anna, room_id),
@@ -130,7 +132,7 @@ class _Demo:
 
     async def accept(self, subject: str, room_id: int, organisation: str) -> None:
         actor = self.person(subject)
-        await rooms.answer(
+        await room_participation.answer(
             self.db,
             actor=actor,
             access=await room_for(self.db, actor, room_id),
@@ -154,7 +156,7 @@ class _Demo:
         actor = self.person(subject)
         item = await self.item(room_id, kind)
         assert item.id is not None
-        return await rooms.working_progress(
+        return await room_progress.working_progress(
             self.db,
             actor,
             await room_for(self.db, actor, room_id),
@@ -264,7 +266,7 @@ async def _readiness(demo: _Demo) -> None:
     sara = demo.person("sara.akesson")
     item = await demo.item(room_id, ItemKind.READINESS_STATUS)
     assert item.id is not None
-    await rooms.submit(
+    await room_progress.submit(
         demo.db,
         actor=sara,
         access=await room_for(demo.db, sara, room_id),

@@ -36,10 +36,11 @@ from partner_portal.organisations.models import (
     OrganisationKind,
 )
 from partner_portal.resources import resource_dir
-from partner_portal.rooms import service as rooms
+from partner_portal.rooms import lifecycle as room_lifecycle
+from partner_portal.rooms import participation as room_participation
 from partner_portal.rooms.access import room_for
 from partner_portal.rooms.catalogue import install_standard_templates
-from partner_portal.rooms.forms import RoomInput
+from partner_portal.rooms.lifecycle import RoomInput
 from partner_portal.rooms.models import ProcessTemplate, Room
 from partner_portal.settings import Settings
 from partner_portal.templating import Templates
@@ -166,7 +167,7 @@ async def _seed_room(
     )
     assert template_id is not None
     anna = _as(people, "anna.lindqvist", "Anna Lindqvist", PortalRole.COORDINATOR)
-    room_id = await rooms.open_room(
+    room_id = await room_lifecycle.open_room(
         db,
         actor=anna,
         data=RoomInput(
@@ -179,7 +180,7 @@ async def _seed_room(
     env = Templates(resource_dir("templates")).env
     byggen = organisations["AB Botkyrkabyggen"]
     stiftelse = organisations["Stiftelsen Mångkulturellt centrum"]
-    await rooms.invite_organisations(
+    await room_participation.invite_organisations(
         db,
         actor=anna,
         access=await room_for(db, anna, room_id),
@@ -188,7 +189,7 @@ async def _seed_room(
         env=env,
     )
     erik = _as(people, "erik.oberg", "Erik Öberg", None)
-    await rooms.answer(
+    await room_participation.answer(
         db,
         actor=erik,
         access=await room_for(db, erik, room_id),

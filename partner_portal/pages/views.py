@@ -12,7 +12,7 @@ from partner_portal.auth.service import safe_return_to
 from partner_portal.errors import NotFound
 from partner_portal.organisations.queries import my_organisations
 from partner_portal.privacy.queries import count_pending
-from partner_portal.rooms.queries import owed_by_person
+from partner_portal.rooms.owed import owed_by_person
 from partner_portal.web import Ctx
 
 

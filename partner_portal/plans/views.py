@@ -18,7 +18,7 @@ from partner_portal.plans.access import PlanAccess, plan_for, plan_page_for, pla
 from partner_portal.plans.live import LiveHub, LiveUnavailable
 from partner_portal.plans.markdown import render as markdown
 from partner_portal.rooms.access import room_for
-from partner_portal.rooms.service import audit_export
+from partner_portal.rooms.progress import audit_export
 from partner_portal.web import Ctx
 
 # A live stream ends after this long and the browser opens a new one, so a stream never

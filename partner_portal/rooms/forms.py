@@ -3,38 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from partner_portal import forms
 from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
+from partner_portal.rooms.lifecycle import PhaseInput, RoomInput
 from partner_portal.rooms.models import Classification, ItemKind, ProgressStatus
-
-
-@dataclass(frozen=True, slots=True)
-class RoomInput:
-    name: str
-    template_id: int
-    starts_on: date
-    ends_on: date
-
-
-@dataclass(frozen=True, slots=True)
-class PhaseInput:
-    title: str
-    description: str
-    responsible: str
-    deadline: date | None
-
-
-@dataclass(frozen=True, slots=True)
-class ProgressInput:
-    status: ProgressStatus
-    classification: Classification
-    note: str
-
+from partner_portal.rooms.progress import ProgressInput
 
 # What an organisation may set itself; submitted/approved/returned come from submit and review.
 _OWN_STATUSES = {

@@ -26,13 +26,10 @@ from partner_portal.rooms.models import (
     ItemProgress,
     Participation,
     ParticipationStatus,
-    ProcessTemplate,
     ProgressStatus,
     Room,
     RoomItem,
     RoomPhase,
-    TemplateItem,
-    TemplatePhase,
 )
 
 VISIBLE = (ParticipationStatus.INVITED, ParticipationStatus.ACCEPTED)
@@ -102,28 +99,6 @@ class ActivityRow:
     person_name: str | None
     link: str
     details: dict[str, Any]
-
-
-@dataclass(frozen=True, slots=True)
-class OwedRow:
-    room_id: int
-    room_name: str
-    organisation_id: int
-    organisation_name: str
-    item_id: int
-    item_title: str
-    phase_title: str
-    deadline: date | None
-    status: ProgressStatus
-
-
-@dataclass(frozen=True, slots=True)
-class TemplateRow:
-    id: int
-    process: Process
-    version: int
-    name: str
-    description: str
 
 
 def _room_columns() -> Any:
@@ -438,89 +413,3 @@ async def activity(db: AsyncSession, room_id: int, *, limit: int = 30) -> list[A
         .limit(limit)
     )
     return [ActivityRow(**row._mapping) for row in rows]
-
-
-_DONE = (ProgressStatus.SUBMITTED, ProgressStatus.APPROVED, ProgressStatus.NOT_APPLICABLE)
-
-
-async def owed_by_person(db: AsyncSession, person_id: int) -> list[OwedRow]:
-    """What the person's organisations still owe in open rooms they accepted; one query."""
-    rows: Any = await db.execute(
-        sa.select(
-            col(Room.id).label("room_id"),
-            col(Room.name).label("room_name"),
-            col(Organisation.id).label("organisation_id"),
-            col(Organisation.name).label("organisation_name"),
-            col(RoomItem.id).label("item_id"),
-            col(RoomItem.title).label("item_title"),
-            col(RoomPhase.title).label("phase_title"),
-            col(RoomPhase.deadline),
-            sa.func.coalesce(col(ItemProgress.status), ProgressStatus.NOT_STARTED.value).label(
-                "status"
-            ),
-        )
-        .select_from(Membership)
-        .join(Organisation, col(Organisation.id) == col(Membership.organisation_id))
-        .join(
-            Participation,
-            sa.and_(
-                col(Participation.organisation_id) == col(Organisation.id),
-                col(Participation.status) == ParticipationStatus.ACCEPTED,
-            ),
-        )
-        .join(Room, col(Room.id) == col(Participation.room_id))
-        .join(RoomItem, col(RoomItem.room_id) == col(Room.id))
-        .join(RoomPhase, col(RoomPhase.id) == col(RoomItem.phase_id))
-        .outerjoin(
-            ItemProgress,
-            sa.and_(
-                col(ItemProgress.item_id) == col(RoomItem.id),
-                col(ItemProgress.organisation_id) == col(Organisation.id),
-            ),
-        )
-        .where(
-            col(Membership.person_id) == person_id,
-            col(Membership.ended_at).is_(None),
-            col(Organisation.is_active).is_(True),
-            col(Room.is_closed).is_(False),
-            sa.or_(col(ItemProgress.status).is_(None), col(ItemProgress.status).not_in(_DONE)),
-        )
-        .order_by(col(RoomPhase.deadline).asc().nulls_last(), col(Room.name), col(RoomItem.id))
-        .limit(200)
-    )
-    return [OwedRow(**{**row._mapping, "status": ProgressStatus(row.status)}) for row in rows]
-
-
-async def current_templates(db: AsyncSession) -> list[TemplateRow]:
-    rows = await db.execute(
-        sa.select(
-            col(ProcessTemplate.id),
-            col(ProcessTemplate.process),
-            col(ProcessTemplate.version),
-            col(ProcessTemplate.name),
-            col(ProcessTemplate.description),
-        )
-        .where(col(ProcessTemplate.is_current).is_(True))
-        .order_by(col(ProcessTemplate.name))
-    )
-    return [TemplateRow(**row._mapping) for row in rows]
-
-
-async def template_phases(
-    db: AsyncSession, template_id: int
-) -> list[tuple[TemplatePhase, list[TemplateItem]]]:
-    phase_rows = list(
-        await db.scalars(
-            sa.select(TemplatePhase)
-            .where(col(TemplatePhase.template_id) == template_id)
-            .order_by(col(TemplatePhase.position))
-        )
-    )
-    item_rows = list(
-        await db.scalars(
-            sa.select(TemplateItem)
-            .where(col(TemplateItem.phase_id).in_([p.id for p in phase_rows]))
-            .order_by(col(TemplateItem.position))
-        )
-    )
-    return [(p, [i for i in item_rows if i.phase_id == p.id]) for p in phase_rows]

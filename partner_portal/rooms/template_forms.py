@@ -4,39 +4,13 @@ numbered fields, so adding and removing works without JavaScript."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from partner_portal import forms
-from partner_portal.forms import FormInvalid
-from partner_portal.i18n import gettext as _
-from partner_portal.rooms.models import ItemKind
+from partner_portal.rooms.template_service import ItemDraft, PhaseDraft, TemplateDraft
 
 MAX_PHASES = 30
 MAX_ITEMS = 20
-
-
-@dataclass
-class ItemDraft:
-    title: str = ""
-    kind: str = ItemKind.CHECKLIST.value
-    description: str = ""
-
-
-@dataclass
-class PhaseDraft:
-    title: str = ""
-    responsible: str = ""
-    days: str = ""
-    description: str = ""
-    items: list[ItemDraft] = field(default_factory=list)
-
-
-@dataclass
-class TemplateDraft:
-    name: str
-    description: str
-    phases: list[PhaseDraft]
 
 
 def _count(form: Mapping[str, Any], name: str, limit: int) -> int:
@@ -82,29 +56,3 @@ def grow(draft: TemplateDraft, add: str) -> None:
         index = int(add[5:])
         if index < len(draft.phases) and len(draft.phases[index].items) < MAX_ITEMS:
             draft.phases[index].items.append(ItemDraft())
-
-
-_KINDS = {k.value for k in ItemKind}
-
-
-def validate(draft: TemplateDraft) -> None:
-    """Raise FormInvalid naming each field that cannot be saved."""
-    errors: dict[str, str] = {}
-    if not draft.name or len(draft.name) > 200:
-        errors["name"] = _("Ange mallens namn (högst 200 tecken).")
-    if not draft.phases:
-        errors["phases"] = _("En mall behöver minst en fas.")
-    for n, phase in enumerate(draft.phases):
-        if not phase.title or len(phase.title) > 200:
-            errors[f"p{n}-title"] = _("Ange fasens namn (högst 200 tecken).")
-        if phase.days and not (phase.days.isdigit() and int(phase.days) <= 3650):
-            errors[f"p{n}-days"] = _(
-                "Ange antal dagar från start som ett heltal, eller lämna tomt."
-            )
-        for m, item in enumerate(phase.items):
-            if not item.title or len(item.title) > 200:
-                errors[f"p{n}-i{m}-title"] = _("Ange punktens namn (högst 200 tecken).")
-            if item.kind not in _KINDS:
-                errors[f"p{n}-i{m}-kind"] = _("Välj vad organisationerna lämnar.")
-    if errors:
-        raise FormInvalid(errors)

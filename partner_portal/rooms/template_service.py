@@ -1,6 +1,9 @@
-"""Process templates as data: the coordinator changes one, and a new version is saved."""
+"""Process templates as data: the coordinator changes one as a draft (template_forms.py reads
+it from the editor), the draft is checked, and a new version is saved."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -10,9 +13,59 @@ from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.errors import NotFound
-from partner_portal.rooms import queries
+from partner_portal.forms import FormInvalid
+from partner_portal.i18n import gettext as _
+from partner_portal.rooms import template_queries
 from partner_portal.rooms.models import ItemKind, ProcessTemplate, TemplateItem, TemplatePhase
-from partner_portal.rooms.template_forms import ItemDraft, PhaseDraft, TemplateDraft, validate
+
+
+@dataclass
+class ItemDraft:
+    title: str = ""
+    kind: str = ItemKind.CHECKLIST.value
+    description: str = ""
+
+
+@dataclass
+class PhaseDraft:
+    title: str = ""
+    responsible: str = ""
+    days: str = ""
+    description: str = ""
+    items: list[ItemDraft] = field(default_factory=list)
+
+
+@dataclass
+class TemplateDraft:
+    name: str
+    description: str
+    phases: list[PhaseDraft]
+
+
+_KINDS = {k.value for k in ItemKind}
+
+
+def validate(draft: TemplateDraft) -> None:
+    """Raise FormInvalid naming each field that cannot be saved."""
+    errors: dict[str, str] = {}
+    if not draft.name or len(draft.name) > 200:
+        errors["name"] = _("Ange mallens namn (högst 200 tecken).")
+    if not draft.phases:
+        errors["phases"] = _("En mall behöver minst en fas.")
+    for n, phase in enumerate(draft.phases):
+        if not phase.title or len(phase.title) > 200:
+            errors[f"p{n}-title"] = _("Ange fasens namn (högst 200 tecken).")
+        if phase.days and not (phase.days.isdigit() and int(phase.days) <= 3650):
+            errors[f"p{n}-days"] = _(
+                "Ange antal dagar från start som ett heltal, eller lämna tomt."
+            )
+        for m, item in enumerate(phase.items):
+            if not item.title or len(item.title) > 200:
+                errors[f"p{n}-i{m}-title"] = _("Ange punktens namn (högst 200 tecken).")
+            if item.kind not in _KINDS:
+                errors[f"p{n}-i{m}-kind"] = _("Välj vad organisationerna lämnar.")
+    if errors:
+        raise FormInvalid(errors)
 
 
 async def current_template(
@@ -40,7 +93,7 @@ async def draft_of(db: AsyncSession, template: ProcessTemplate) -> TemplateDraft
                 phase.description,
                 [ItemDraft(i.title, i.kind.value, i.description) for i in items],
             )
-            for phase, items in await queries.template_phases(db, template.id)
+            for phase, items in await template_queries.template_phases(db, template.id)
         ],
     )
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from partner_portal.forms import FormInvalid
-from partner_portal.rooms import queries, template_forms, template_service
+from partner_portal.rooms import template_forms, template_queries, template_service
 from partner_portal.rooms.models import ItemKind
 from partner_portal.web import Ctx
 
 
 async def index(ctx: Ctx) -> Response:
     return ctx.render(
-        "rooms/templates.html", {"templates": await queries.current_templates(ctx.db)}
+        "rooms/templates.html", {"templates": await template_queries.current_templates(ctx.db)}
     )
 
 

@@ -11,7 +11,15 @@ from partner_portal.errors import NotFound
 from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
 from partner_portal.organisations.queries import organisation_choices, unreachable
-from partner_portal.rooms import forms, overview, queries, service
+from partner_portal.rooms import (
+    forms,
+    lifecycle,
+    overview,
+    participation,
+    progress,
+    queries,
+    template_queries,
+)
 from partner_portal.rooms.access import RoomAccess, room_for, room_page_for
 from partner_portal.web import Ctx
 
@@ -33,14 +41,14 @@ async def index(ctx: Ctx) -> Response:
 async def create(ctx: Ctx) -> Response:
     values: dict[str, str] = {}
     errors: dict[str, str] = {}
-    similar: list[service.SimilarRoom] = []
+    similar: list[lifecycle.SimilarRoom] = []
     status = 200
     if ctx.request.method == "POST":
         form = await ctx.request.form()
         values = _form_values(form)
         values.pop(confirm.FIELD, None)
         try:
-            room_id = await service.open_room(
+            room_id = await lifecycle.open_room(
                 ctx.db,
                 actor=ctx.me,
                 data=forms.room(form),
@@ -49,11 +57,11 @@ async def create(ctx: Ctx) -> Response:
             )
         except FormInvalid as invalid:
             errors, status = invalid.errors, 400
-        except service.LooksLikeADuplicate as duplicate:
+        except lifecycle.LooksLikeADuplicate as duplicate:
             similar = duplicate.rooms  # asked on the form itself: the values stay editable
         else:
             return ctx.redirect(ctx.url("room", room_id=room_id))
-    templates = await queries.current_templates(ctx.db)
+    templates = await template_queries.current_templates(ctx.db)
     return ctx.render(
         "rooms/new.html",
         {
@@ -82,7 +90,7 @@ async def show(
     values: dict[str, str] | None = None,
     failed: str = "",
     status: int = 200,
-    invite_outcome: service.Invited | None = None,
+    invite_outcome: participation.Invited | None = None,
 ) -> Response:
     """The room page. ``values`` and ``failed`` (which form: ``svar-<org>``, ``lamna-<org>``,
     ``punkt-<phase>``, ``fas``) refill the one form that was refused, choices included."""
@@ -139,7 +147,7 @@ async def invite(ctx: Ctx) -> Response:
     access = await _access(ctx)
     form = await ctx.request.form()
     try:
-        outcome = await service.invite_organisations(
+        outcome = await participation.invite_organisations(
             ctx.db,
             actor=ctx.me,
             access=access,
@@ -160,7 +168,7 @@ async def answer(ctx: Ctx) -> Response:
     reason = str(form.get("reason") or "").strip()[:1000]
     organisation_id = ctx.path_id("organisation_id")
     try:
-        await service.answer(
+        await participation.answer(
             ctx.db,
             actor=ctx.me,
             access=access,
@@ -184,7 +192,7 @@ async def withdraw(ctx: Ctx) -> Response:
     access = await _access(ctx)
     form = await ctx.request.form()
     try:
-        await service.withdraw(
+        await participation.withdraw(
             ctx.db,
             actor=ctx.me,
             access=access,
@@ -208,7 +216,7 @@ async def set_phase(ctx: Ctx) -> Response:
     form = await ctx.request.form()
     raw = str(form.get("position") or "")
     try:
-        await service.set_current_phase(
+        await lifecycle.set_current_phase(
             ctx.db,
             actor=ctx.me,
             access=access,
@@ -235,7 +243,7 @@ async def edit_phase(ctx: Ctx) -> Response:
         form = await ctx.request.form()
         values = _form_values(form)
         try:
-            await service.edit_phase(
+            await lifecycle.edit_phase(
                 ctx.db, actor=ctx.me, access=access, phase_id=phase_id, data=forms.phase(form)
             )
         except FormInvalid as invalid:
@@ -254,7 +262,7 @@ async def add_item(ctx: Ctx) -> Response:
     form = await ctx.request.form()
     phase_id = ctx.path_id("phase_id")
     try:
-        await service.add_item(
+        await lifecycle.add_item(
             ctx.db,
             actor=ctx.me,
             access=access,
@@ -271,7 +279,7 @@ async def add_item(ctx: Ctx) -> Response:
 async def remove_item(ctx: Ctx) -> Response:
     access = await _access(ctx)
     try:
-        await service.remove_item(
+        await lifecycle.remove_item(
             ctx.db, actor=ctx.me, access=access, item_id=ctx.path_id("item_id")
         )
     except FormInvalid as invalid:
@@ -300,7 +308,7 @@ async def close(ctx: Ctx) -> Response:
                 cancel=ctx.url("room", room_id=room.id),
             ),
         )
-    await service.close_room(ctx.db, actor=ctx.me, access=access)
+    await lifecycle.close_room(ctx.db, actor=ctx.me, access=access)
     return ctx.redirect(ctx.url("room", room_id=access.room.id))
 
 
@@ -366,7 +374,7 @@ async def _item_action(ctx: Ctx, work: Any) -> Response:
 
 async def update_progress(ctx: Ctx) -> Response:
     async def work(access: RoomAccess, form: Any) -> None:
-        await service.update_progress(
+        await progress.update_progress(
             ctx.db,
             actor=ctx.me,
             access=access,
@@ -380,7 +388,7 @@ async def update_progress(ctx: Ctx) -> Response:
 
 async def submit(ctx: Ctx) -> Response:
     async def work(access: RoomAccess, form: Any) -> None:
-        await service.submit(
+        await progress.submit(
             ctx.db,
             actor=ctx.me,
             access=access,
@@ -393,7 +401,7 @@ async def submit(ctx: Ctx) -> Response:
 
 async def review(ctx: Ctx) -> Response:
     async def work(access: RoomAccess, form: Any) -> None:
-        await service.review(
+        await progress.review(
             ctx.db,
             actor=ctx.me,
             access=access,

@@ -9,9 +9,9 @@ from starlette.datastructures import FormData, UploadFile
 
 from partner_portal import clock
 from partner_portal.deliverables import forms
-from partner_portal.deliverables.forms import PointInput
 from partner_portal.deliverables.models import WarOrganisation, WaterCategory
 from partner_portal.deliverables.queries import PointRow, StyrelUserRow
+from partner_portal.deliverables.service import PointInput, ReadinessInput
 from partner_portal.forms import FormInvalid
 from tests.deliverables.factories import gsrn
 
@@ -247,8 +247,8 @@ def test_readiness() -> None:
     )
     unticked = forms.readiness(FormData([("war_organisation", "no")]))
 
-    assert ticked == forms.ReadinessInput(WarOrganisation.IN_PROGRESS, True)
-    assert unticked == forms.ReadinessInput(WarOrganisation.NO, False)
+    assert ticked == ReadinessInput(WarOrganisation.IN_PROGRESS, True)
+    assert unticked == ReadinessInput(WarOrganisation.NO, False)
 
 
 def test_readiness_needs_an_answer() -> None:

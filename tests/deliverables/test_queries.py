@@ -9,13 +9,13 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from partner_portal.deliverables import queries, service
-from partner_portal.deliverables.forms import (
+from partner_portal.deliverables.models import WarOrganisation, WaterCategory
+from partner_portal.deliverables.service import (
     PointInput,
     ReadinessInput,
     StyrelUserInput,
     WaterNeedInput,
 )
-from partner_portal.deliverables.models import WarOrganisation, WaterCategory
 from partner_portal.rooms.models import Classification, ItemKind, ItemProgress, ProgressStatus
 from tests.deliverables.conftest import Room
 from tests.deliverables.factories import gsrn, make_room, organisation_with_progress

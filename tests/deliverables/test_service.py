@@ -11,12 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from partner_portal.deliverables import queries, service
-from partner_portal.deliverables.forms import (
-    PointInput,
-    ReadinessInput,
-    StyrelUserInput,
-    WaterNeedInput,
-)
 from partner_portal.deliverables.models import (
     ConnectionPoint,
     ReadinessStatus,
@@ -24,6 +18,12 @@ from partner_portal.deliverables.models import (
     WarOrganisation,
     WaterCategory,
     WaterNeed,
+)
+from partner_portal.deliverables.service import (
+    PointInput,
+    ReadinessInput,
+    StyrelUserInput,
+    WaterNeedInput,
 )
 from partner_portal.errors import NotFound
 from partner_portal.forms import FormInvalid

@@ -11,8 +11,8 @@ from starlette.applications import Starlette
 
 from partner_portal.evidence.models import Evidence
 from partner_portal.plans.models import Plan, PlanComment, PlanSection
-from partner_portal.rooms import service as rooms
 from partner_portal.rooms.access import room_for
+from partner_portal.rooms.lifecycle import close_room
 from tests.helpers import Persona, as_current, assert_error_links_resolve, csrf_token, log_in
 from tests.plans.factories import comment
 
@@ -187,7 +187,7 @@ async def test_a_closed_room_keeps_its_plan_readable_but_takes_no_comments(
         db, app, bob, world["room_id"], world["plan_id"], world["section_id"], "Före"
     )
     actor = as_current(alice, coordinator=True)
-    await rooms.close_room(db, actor=actor, access=await room_for(db, actor, world["room_id"]))
+    await close_room(db, actor=actor, access=await room_for(db, actor, world["room_id"]))
     await log_in(client, app, bob)
     token = await csrf_token(client, app)
     page = await client.get(plan_url(world))

@@ -11,10 +11,10 @@ from starlette.applications import Starlette
 
 from partner_portal import clock
 from partner_portal.evidence.models import Process
-from partner_portal.rooms import service
+from partner_portal.rooms import lifecycle, participation
 from partner_portal.rooms.access import room_for
 from partner_portal.rooms.catalogue import install_standard_templates
-from partner_portal.rooms.forms import RoomInput
+from partner_portal.rooms.lifecycle import RoomInput
 from partner_portal.rooms.models import ProcessTemplate, RoomItem
 from tests.helpers import Persona, as_current
 
@@ -39,7 +39,7 @@ async def open_room(
         )
     )
     assert template_id is not None
-    return await service.open_room(
+    return await lifecycle.open_room(
         db,
         actor=as_current(coordinator, coordinator=True),
         data=RoomInput(name, template_id, starts_on, ends_on),
@@ -51,7 +51,7 @@ async def invite(
 ) -> None:
     actor = as_current(coordinator, coordinator=True)
     portal = app.state.portal
-    await service.invite_organisations(
+    await participation.invite_organisations(
         db,
         actor=actor,
         access=await room_for(db, actor, room_id),
@@ -63,7 +63,7 @@ async def invite(
 
 async def accept(db: AsyncSession, admin: Persona, room_id: int, organisation_id: int) -> None:
     actor = as_current(admin)
-    await service.answer(
+    await participation.answer(
         db,
         actor=actor,
         access=await room_for(db, actor, room_id),

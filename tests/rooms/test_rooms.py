@@ -585,10 +585,10 @@ async def test_leaving_a_room_needs_a_reason_and_is_evidence(
 async def test_approving_the_last_item_records_completion_once_and_lateness_is_kept(
     app: Starlette, db: AsyncSession, alice: Persona, bob: Persona
 ) -> None:
-    from partner_portal.rooms import service
+    from partner_portal.rooms import progress
     from partner_portal.rooms.access import room_for
-    from partner_portal.rooms.forms import ProgressInput
     from partner_portal.rooms.models import Classification
+    from partner_portal.rooms.progress import ProgressInput
     from tests.helpers import as_current
 
     room_id, byggen = await make_room_with_partner(db, app, alice, bob)
@@ -601,7 +601,7 @@ async def test_approving_the_last_item_records_completion_once_and_lateness_is_k
         assert item_id is not None
         access = await room_for(db, partner, room_id)
         if number == 0:
-            await service.update_progress(
+            await progress.update_progress(
                 db,
                 actor=partner,
                 access=access,
@@ -613,7 +613,7 @@ async def test_approving_the_last_item_records_completion_once_and_lateness_is_k
             )
             continue
         if number == 2:
-            await service.update_progress(
+            await progress.update_progress(
                 db,
                 actor=partner,
                 access=access,
@@ -625,10 +625,10 @@ async def test_approving_the_last_item_records_completion_once_and_lateness_is_k
                     "Lämnat på annat sätt",
                 ),
             )
-        await service.submit(
+        await progress.submit(
             db, actor=partner, access=access, organisation_id=byggen, item_id=item_id
         )
-        await service.review(
+        await progress.review(
             db,
             actor=coordinator,
             access=await room_for(db, coordinator, room_id),
@@ -661,7 +661,7 @@ async def test_a_submission_is_late_from_midnight_swedish_time(
     handed_in: datetime,
     late: bool,
 ) -> None:
-    from partner_portal.rooms import service
+    from partner_portal.rooms import progress
     from partner_portal.rooms.access import room_for
     from tests.helpers import as_current
 
@@ -673,7 +673,7 @@ async def test_a_submission_is_late_from_midnight_swedish_time(
     partner = as_current(bob)
 
     clock.freeze(handed_in)
-    await service.submit(
+    await progress.submit(
         db,
         actor=partner,
         access=await room_for(db, partner, room_id),

@@ -1,6 +1,6 @@
-"""An organisation's structured deliverable on its item page: rows added, changed, removed,
-and the exports. The rooms layer checks who may act; partner_portal.deliverables keeps the rules
-of the rows themselves."""
+"""An organisation's structured deliverable on its item page (the room's item page, which
+rooms.views renders): rows added, changed, removed, and the room's exports of them. Rooms check
+who may act (rooms.progress.working_progress); deliverables.service keeps the rules of the rows."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from partner_portal.deliverables import forms as dforms
 from partner_portal.deliverables import queries as dqueries
 from partner_portal.errors import NotFound
 from partner_portal.forms import FormInvalid
-from partner_portal.rooms import views
+from partner_portal.rooms import views as room_views
 from partner_portal.rooms.access import room_for
 from partner_portal.rooms.models import ItemKind, ItemProgress
-from partner_portal.rooms.service import audit_export, working_progress
+from partner_portal.rooms.progress import audit_export, working_progress
 from partner_portal.web import Ctx
 
 Work = Callable[[ItemProgress, Any], Awaitable[object]]
@@ -37,15 +37,17 @@ async def _act(ctx: Ctx, kind: ItemKind, work: Work) -> Response:
     form = await ctx.request.form()
     if kind is ItemKind.STYREL_USERS and dforms.adds_point(form):
         # One more empty connection point, without JavaScript: nothing is saved yet.
-        return await views.item(ctx, values=dforms.refill(form, add_point=True), deliverable=True)
+        return await room_views.item(
+            ctx, values=dforms.refill(form, add_point=True), deliverable=True
+        )
     try:
         await work(progress, form)
     except FormInvalid as invalid:
-        return await views.item(
+        return await room_views.item(
             ctx, errors=invalid.errors, values=dforms.refill(form), status=400, deliverable=True
         )
     if htmx.is_htmx(ctx.request):
-        return await views.item(ctx, saved=True, deliverable=True)  # swapped in place
+        return await room_views.item(ctx, saved=True, deliverable=True)  # swapped in place
     return ctx.redirect(
         ctx.url(
             "room_item",
@@ -119,12 +121,12 @@ async def save_readiness(ctx: Ctx) -> Response:
 async def edit_styrel(ctx: Ctx) -> Response:
     """The item page with one electricity user in the form, for changing."""
     row = await _row_for_edit(ctx, ItemKind.STYREL_USERS)
-    return await views.item(ctx, values=dforms.styrel_values(row), deliverable=True)
+    return await room_views.item(ctx, values=dforms.styrel_values(row), deliverable=True)
 
 
 async def edit_water(ctx: Ctx) -> Response:
     row = await _row_for_edit(ctx, ItemKind.WATER_NEEDS)
-    return await views.item(ctx, values=dforms.water_values(row), deliverable=True)
+    return await room_views.item(ctx, values=dforms.water_values(row), deliverable=True)
 
 
 async def _row_for_edit(ctx: Ctx, kind: ItemKind) -> Any:
