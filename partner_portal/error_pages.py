@@ -23,6 +23,7 @@ from partner_portal.errors import (
     NotFound,
     PortalError,
     ServiceUnavailable,
+    StorageUnavailable,
     TooManyRequests,
 )
 from partner_portal.i18n import gettext as _
@@ -66,6 +67,13 @@ async def portal_error(request: Request, exc: Exception) -> Response:
         if htmx.is_htmx(request):
             return htmx.redirect(login)
         return RedirectResponse(login, status_code=303)
+    if isinstance(exc, StorageUnavailable):
+        log.error(
+            "could not store a file on %s %s: %s",
+            request.method,
+            request.url.path,
+            exc.cause,
+        )
     response = await _render(request, exc)
     if isinstance(exc, TooManyRequests):
         response.headers["Retry-After"] = str(exc.retry_after)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 from partner_portal.i18n import gettext as _
 
 
@@ -83,3 +85,35 @@ class ServiceUnavailable(PortalError):
 
     def default_title(self) -> str:
         return _("Tjänsten är inte tillgänglig just nu")
+
+
+# errno values that mean "the file store cannot take this now": full, over quota, read-only or
+# not ours to write. Trying again does not help until an operator acts.
+STORAGE_ERRNOS = frozenset(
+    {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM, errno.EFBIG}
+)
+
+
+def is_storage_error(exc: BaseException) -> bool:
+    return isinstance(exc, OSError) and exc.errno in STORAGE_ERRNOS
+
+
+class StorageUnavailable(PortalError):
+    """The portal could not store a file: the disk is full, or the store cannot be written.
+    Nothing was saved. 507 (Insufficient Storage) when it is full, 503 otherwise; the cause
+    goes to the log as one error line (see error_pages), which is how the operator is told."""
+
+    def __init__(self, cause: OSError) -> None:
+        super().__init__()
+        self.cause = cause
+        self.status = 507 if cause.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG) else 503
+
+    def default_title(self) -> str:
+        return _("Filen kunde inte sparas")
+
+    def default_message(self) -> str:
+        return _(
+            "Portalen kunde inte lagra filen just nu, så ingenting av det du skickade sparades. "
+            "Felet har loggats för driften av portalen. Försök igen senare; om det brådskar, "
+            "kontakta Botkyrka kommun."
+        )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 
+import anyio
 from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
+from partner_portal.attachments import storage
 from partner_portal.migrate import current_revision
 from partner_portal.web import Ctx
 
@@ -19,7 +21,8 @@ async def healthz(ctx: Ctx) -> Response:
 
 
 async def readyz(ctx: Ctx) -> Response:
-    """200 only when the database answers and its schema is at the latest migration."""
+    """200 only when the database answers, its schema is at the latest migration and the file
+    store can be written."""
     expected = ctx.portal.head_revision
     try:
         async with ctx.portal.engine.connect() as connection:
@@ -33,5 +36,12 @@ async def readyz(ctx: Ctx) -> Response:
     if found != expected:
         return JSONResponse(
             {"status": "unavailable", "schema": found, "expected": expected}, status_code=503
+        )
+    try:
+        await anyio.to_thread.run_sync(storage.probe_writable, ctx.settings.data_dir)
+    except OSError as exc:
+        log.warning("readiness: the file store cannot be written: %s", exc)
+        return JSONResponse(
+            {"status": "unavailable", "reason": "file store not writable"}, status_code=503
         )
     return JSONResponse({"status": "ready", "schema": found})

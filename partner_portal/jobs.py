@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
 from partner_portal import clock
+from partner_portal.attachments.reconcile import reconcile
 from partner_portal.attachments.storage import sweep_abandoned
 from partner_portal.auth import sessions
 from partner_portal.auth.models import LoginAttempt
@@ -38,10 +39,11 @@ OUTBOX_BATCH = 20
 
 
 async def housekeeping(db: AsyncSession, settings: Settings) -> int:
-    """Delete expired login sessions and abandoned login attempts, and upload directories a
-    killed process left behind; finish emptying SQLite's write-ahead log after a deletion if a
-    reader held it up; ask FRG volunteers whose availability is due to confirm it
-    (partner_portal.frg.availability). Commits. Returns how many volunteers were asked."""
+    """Delete expired login sessions and abandoned login attempts, and upload directories and
+    stored files a killed process left behind (reporting attachments whose file is missing);
+    finish emptying SQLite's write-ahead log after a deletion if a reader held it up; ask FRG
+    volunteers whose availability is due to confirm it (partner_portal.frg.availability).
+    Commits. Returns how many volunteers were asked."""
     ended = await sessions.purge_expired(db, settings)
     cutoff = clock.now() - LOGIN_ATTEMPT_MAX_AGE
     await db.execute(sa.delete(LoginAttempt).where(col(LoginAttempt.created_at) < cutoff))
@@ -53,6 +55,8 @@ async def housekeeping(db: AsyncSession, settings: Settings) -> int:
     )
     if swept:
         log.info("housekeeping: removed %d abandoned upload directories", swept)
+    await reconcile(db, settings.data_dir, older_than_seconds=ABANDONED_UPLOAD_AGE.total_seconds())
+    await db.commit()
     await retry_forget(db)  # a deletion's checkpoint a reader held up (see partner_portal.db)
     asked = await frg_availability.send_availability_mails(
         db, settings=settings, env=_mail_templates()

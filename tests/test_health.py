@@ -75,3 +75,20 @@ async def test_probes_are_answered_whatever_the_host_header(client: httpx.AsyncC
     response = await client.get("/healthz", headers={"host": "10.0.0.7:8000"})
 
     assert response.status_code == 200
+
+
+async def test_readyz_is_not_ready_when_the_file_store_cannot_be_written(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    uploads = Path(app.state.portal.settings.data_dir) / "uploads"
+    ready = await client.get("/readyz")
+    for entry in sorted(uploads.rglob("*"), reverse=True):
+        entry.rmdir()
+    uploads.rmdir()
+    uploads.write_bytes(b"")  # a file where the store's directory should be: nothing can go in
+
+    response = await client.get("/readyz")
+
+    assert ready.status_code == 200
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "reason": "file store not writable"}

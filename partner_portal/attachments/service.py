@@ -15,6 +15,7 @@ from partner_portal.attachments.uploads import ReceivedFile, UploadRefused
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record, record_read
 from partner_portal.auth.sessions import CurrentPerson
+from partner_portal.errors import StorageUnavailable, is_storage_error
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
 from partner_portal.forms import FormInvalid
@@ -102,7 +103,12 @@ def add_files(
             )
         for received in files:
             key = storage.new_key()
-            kept.append(storage.keep(data_dir, received.path, key))
+            try:
+                kept.append(storage.keep(data_dir, received.path, key))
+            except OSError as exc:
+                if is_storage_error(exc):
+                    raise StorageUnavailable(exc) from None
+                raise
             rows.append(
                 Attachment(
                     room_id=access.room.id,

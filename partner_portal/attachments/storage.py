@@ -20,8 +20,12 @@ def new_key() -> str:
     return secrets.token_hex(16)
 
 
+def is_key(name: str) -> bool:
+    return bool(_KEY.match(name))
+
+
 def path_for(data_dir: Path, key: str) -> Path:
-    if not _KEY.match(key):
+    if not is_key(key):
         raise ValueError("not a storage key")
     return data_dir / "uploads" / "files" / key[:2] / key
 
@@ -32,6 +36,19 @@ def keep(data_dir: Path, received: Path, key: str) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.replace(received, target)
     return target
+
+
+def probe_writable(data_dir: Path) -> None:
+    """Write and remove a small file where uploads are received; raises OSError when the file
+    store cannot be written (full, read-only, not ours)."""
+    root = data_dir / "uploads" / "tmp"
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    probe = root / f"ready-{secrets.token_hex(8)}"
+    try:
+        with probe.open("xb") as out:
+            out.write(b"ready")
+    finally:
+        probe.unlink(missing_ok=True)
 
 
 def discard(paths: Iterable[Path]) -> None:

@@ -31,7 +31,7 @@ from starlette.requests import Request
 
 from partner_portal.attachments import filetypes
 from partner_portal.attachments.filetypes import FileRefused, FileType
-from partner_portal.errors import PortalError
+from partner_portal.errors import PortalError, StorageUnavailable, is_storage_error
 from partner_portal.i18n import gettext as _
 
 _HEAD = 16  # bytes needed to recognise every allowed type
@@ -251,7 +251,12 @@ async def receive(
     if not boundary:
         raise UploadRefused(_("Formuläret kunde inte läsas. Ladda om sidan och försök igen."))
     directory = tmp_root / secrets.token_hex(12)
-    directory.mkdir(parents=True, mode=0o700)
+    try:
+        directory.mkdir(parents=True, mode=0o700)
+    except OSError as exc:
+        if is_storage_error(exc):
+            raise StorageUnavailable(exc) from None
+        raise
     try:
         yield await _parse(request, limits, directory, boundary, check_token)
     finally:
@@ -308,6 +313,10 @@ async def _parse(
     except FileRefused as refused:
         raise UploadRefused(refused.message, status=refused.status) from None
     except (UploadRefused, PortalError):
+        raise
+    except OSError as exc:
+        if is_storage_error(exc):  # the disk is full or cannot be written: not the form's fault
+            raise StorageUnavailable(exc) from None
         raise
     except Exception as exc:  # a malformed body: python-multipart's own errors
         raise UploadRefused(

@@ -1,0 +1,217 @@
+"""Faults around the file store: a full or unwritable disk during an upload, a process killed
+between storing a file and committing its row, a file lost from the store."""
+
+from __future__ import annotations
+
+import asyncio
+import errno
+import io
+import logging
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.applications import Starlette
+
+from partner_portal.attachments import storage
+from partner_portal.auth import sessions
+from partner_portal.jobs import housekeeping
+from tests.attachments import files
+from tests.attachments.test_uploads import count_attachments, leftovers, post_files, world
+from tests.helpers import Persona, csrf_token, log_in
+
+__all__ = ["world"]  # the fixture, shared with test_uploads
+
+TWO_HOURS = 7200
+
+
+class _FullDisk(io.RawIOBase):
+    """A file being written when the disk fills up."""
+
+    def __init__(self, real: Any) -> None:
+        self.real = real
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, _data: Any) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def close(self) -> None:
+        self.real.close()
+        super().close()
+
+
+async def test_an_upload_onto_a_full_disk_says_so_and_leaves_nothing(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    bob: Persona,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    await log_in(client, app, bob)
+    opened = Path.open
+
+    def open_on_a_full_disk(self: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        real = opened(self, mode, *args, **kwargs)
+        return _FullDisk(real) if mode == "xb" else real
+
+    monkeypatch.setattr(Path, "open", open_on_a_full_disk)
+
+    with caplog.at_level(logging.INFO, logger="partner_portal"):
+        response = await post_files(client, app, world["room_id"], [("plan.pdf", files.PDF)])
+
+    assert response.status_code == 507
+    assert "Filen kunde inte sparas" in response.text
+    assert "ingenting av det du skickade sparades" in response.text
+    assert "Formuläret kunde inte läsas" not in response.text
+    assert leftovers(app) == []
+    assert await count_attachments(db) == 0
+    logged = [r for r in caplog.records if r.name.startswith("partner_portal")]
+    assert [(r.levelname, r.exc_info) for r in logged] == [("ERROR", None)]
+    assert "No space left on device" in logged[0].getMessage()
+
+
+async def test_an_unwritable_file_store_gets_the_storage_page_and_saves_nothing(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    bob: Persona,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    await log_in(client, app, bob)
+
+    def read_only(_data_dir: Path, _received: Path, _key: str) -> Path:
+        raise OSError(errno.EROFS, "Read-only file system")
+
+    monkeypatch.setattr(storage, "keep", read_only)
+
+    response = await post_files(client, app, world["room_id"], [("plan.pdf", files.PDF)])
+
+    assert response.status_code == 503
+    assert "Filen kunde inte sparas" in response.text
+    assert leftovers(app) == []
+    assert await count_attachments(db) == 0
+
+
+# Run in a process of its own: the upload, through the portal, killed (SIGKILL) at the moment
+# its transaction is about to commit with the file already moved into the store.
+_KILLED_UPLOAD = textwrap.dedent(
+    """
+    import asyncio, os, signal, sys
+    import httpx
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+    from partner_portal.app import create_app
+    from partner_portal.settings import load_settings
+
+    settings = load_settings()
+    store = settings.data_dir / "uploads" / "files"
+
+    @event.listens_for(Session, "before_commit")
+    def crash(_session):
+        if store.is_dir() and any(p.is_file() for p in store.rglob("*")):
+            os.kill(os.getpid(), signal.SIGKILL)
+
+    async def main():
+        app = create_app(settings)
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url=settings.base_url) as client:
+            client.cookies.set(sys.argv[1], sys.argv[2])
+            await client.post(
+                sys.argv[4],
+                data={"csrf_token": sys.argv[3], "classification": "internal"},
+                files=[("file", ("plan.pdf", sys.stdin.buffer.read(), "application/pdf"))],
+            )
+
+    asyncio.run(main())
+    """
+)
+
+
+async def test_a_file_stored_by_a_process_killed_before_its_row_is_removed_by_housekeeping(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    bob: Persona,
+) -> None:
+    settings = app.state.portal.settings
+    await log_in(client, app, bob)
+    cookie = sessions.cookie_name(settings)
+    token = client.cookies.get(cookie)
+    assert token is not None
+    environment = {
+        **os.environ,
+        "PORTAL_DATA_DIR": str(settings.data_dir),
+        "PORTAL_DATABASE_URL": settings.database_url,
+        "PORTAL_SECRET_KEY": str(settings.secret_key),
+        "PORTAL_BASE_URL": settings.base_url,
+    }
+    url = f"/rum/{world['room_id']}/filer"
+    csrf = await csrf_token(client, app)
+    killed = await asyncio.to_thread(
+        subprocess.run,
+        [sys.executable, "-c", _KILLED_UPLOAD, cookie, token, csrf, url],
+        input=files.PDF,
+        env=environment,
+        capture_output=True,
+        timeout=60,
+        check=False,
+    )
+    assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()[-2000:]
+    orphans = [p for p in (settings.data_dir / "uploads" / "files").rglob("*") if p.is_file()]
+    assert len(orphans) == 1
+    assert await count_attachments(db) == 0
+
+    await housekeeping(db, settings)  # within the grace period: a request may still own it
+    kept_while_young = orphans[0].exists()
+    two_hours_ago = time.time() - TWO_HOURS  # noqa: TID251 (file times are the system's)
+    os.utime(orphans[0], (two_hours_ago, two_hours_ago))
+    await housekeeping(db, settings)
+
+    assert kept_while_young
+    assert not orphans[0].exists()
+
+
+async def test_housekeeping_reports_an_attachment_whose_file_is_gone_and_keeps_the_others(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    bob: Persona,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    settings = app.state.portal.settings
+    await log_in(client, app, bob)
+    for name in ("a.pdf", "b.pdf"):
+        response = await post_files(client, app, world["room_id"], [(name, files.PDF)])
+        assert response.status_code == 303
+    stored = sorted(
+        (p for p in (settings.data_dir / "uploads" / "files").rglob("*") if p.is_file()),
+        key=lambda p: p.stat().st_mtime_ns,
+    )
+    two_hours_ago = time.time() - TWO_HOURS  # noqa: TID251 (file times are the system's)
+    for path in stored:
+        os.utime(path, (two_hours_ago, two_hours_ago))
+    stored[0].unlink()
+
+    with caplog.at_level(logging.ERROR, logger="partner_portal"):
+        await housekeeping(db, settings)
+
+    assert stored[1].exists()  # its row points to it: never swept
+    assert await count_attachments(db) == 2
+    reports = [r.getMessage() for r in caplog.records if "have no file" in r.getMessage()]
+    assert len(reports) == 1
+    assert "1 attachments have no file" in reports[0]
