@@ -244,8 +244,50 @@ async def begin_write(db: AsyncSession) -> None:
     the write lock from its first statement, waiting for it if need be)."""
     if db.in_transaction():
         await db.commit()
+    db.info[MAY_HAVE_WRITTEN] = True
     if (state := _state(db)) is not None:
         state.write = True
+
+
+# In a session's ``info``: begin_write was called, so the request may have written something
+# (and must not be run again blindly).
+MAY_HAVE_WRITTEN = "portal_may_have_written"
+
+# The driver's names for "the connection is gone or cannot be had" (asyncpg's, as SQLAlchemy
+# passes them on; InternalClientError is a rollback on a connection cut mid-statement).
+_CONNECTION_ERRORS = frozenset(
+    {
+        "ConnectionDoesNotExistError",
+        "ConnectionFailureError",
+        "CannotConnectNowError",
+        "TooManyConnectionsError",
+        "AdminShutdownError",
+        "InterfaceError",
+        "InternalClientError",
+    }
+)
+
+
+def connection_lost(exc: BaseException) -> bool:
+    """Whether a database error means the connection went away (a restart, a failover, a
+    terminated backend, a network blip): the statement never ran to the end, and the same work
+    on a fresh connection may well succeed."""
+    if not isinstance(exc, sa.exc.DBAPIError):
+        return False
+    if exc.connection_invalidated:
+        return True
+    orig = exc.orig
+    if isinstance(orig, OSError):
+        return True
+    return any(type(cause).__name__ in _CONNECTION_ERRORS for cause in _causes(orig))
+
+
+def _causes(exc: BaseException | None) -> list[BaseException]:
+    found: list[BaseException] = []
+    while exc is not None and len(found) < 5:
+        found.append(exc)
+        exc = exc.__cause__ or exc.__context__
+    return found
 
 
 @asynccontextmanager

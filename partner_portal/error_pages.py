@@ -16,6 +16,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from partner_portal import htmx
 from partner_portal.auth.access import LoginRequired
+from partner_portal.db import connection_lost
 from partner_portal.errors import (
     BadRequest,
     Forbidden,
@@ -125,23 +126,8 @@ def _overloaded(exc: Exception) -> bool:
     if isinstance(exc, PoolTimeout):
         return True
     if isinstance(exc, DBAPIError):
-        if exc.connection_invalidated or "database is locked" in str(exc):
-            return True
-        return isinstance(exc.orig, OSError) or type(exc.orig).__name__ in _CONNECTION_ERRORS
+        return "database is locked" in str(exc) or connection_lost(exc)
     return False
-
-
-# asyncpg's names for "the connection is gone or cannot be had" (as SQLAlchemy passes them on).
-_CONNECTION_ERRORS = frozenset(
-    {
-        "ConnectionDoesNotExistError",
-        "ConnectionFailureError",
-        "CannotConnectNowError",
-        "TooManyConnectionsError",
-        "AdminShutdownError",
-        "InterfaceError",
-    }
-)
 
 
 async def server_error(request: Request, exc: Exception) -> Response:

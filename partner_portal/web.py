@@ -10,12 +10,14 @@ from __future__ import annotations
 import base64
 import binascii
 import hmac
+import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -27,12 +29,19 @@ from partner_portal.auth import sessions
 from partner_portal.auth.access import LoginRequired, Policy
 from partner_portal.auth.oidc import OidcClient
 from partner_portal.auth.sessions import ActiveSession, CurrentPerson
-from partner_portal.db import begin_write, request_session_options
+from partner_portal.db import (
+    MAY_HAVE_WRITTEN,
+    begin_write,
+    connection_lost,
+    request_session_options,
+)
 from partner_portal.errors import CsrfFailure
 from partner_portal.ratelimit import RateLimiter
 from partner_portal.settings import Settings
 from partner_portal.templating import Templates
 from partner_portal.urls import UrlTable, VersionedStaticFiles
+
+log = logging.getLogger(__name__)
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 CSRF_FIELD = "csrf_token"
@@ -173,6 +182,36 @@ def upload_limits(settings: Settings) -> UploadLimits:
 async def _handle(
     request: Request, view: View, policy: Policy, *, uploads: bool = False
 ) -> Response:
+    """The view in a database session of its own. A page that only reads and lost its
+    database connection (a restart, a failover) is read once more on a fresh connection; a
+    request that may have written is never run again (its error becomes the 503 page)."""
+    if request.method not in SAFE_METHODS:
+        return await _handle_once(request, view, policy, uploads=uploads)
+    attempt = _Attempt()
+    try:
+        return await _handle_once(request, view, policy, attempt=attempt)
+    except DBAPIError as exc:
+        if attempt.may_have_written or not connection_lost(exc):
+            raise
+        log.info(
+            "database connection lost on %s %s: reading again", request.method, request.url.path
+        )
+    return await _handle_once(request, view, policy)
+
+
+@dataclass(slots=True)
+class _Attempt:
+    may_have_written: bool = False
+
+
+async def _handle_once(
+    request: Request,
+    view: View,
+    policy: Policy,
+    *,
+    uploads: bool = False,
+    attempt: _Attempt | None = None,
+) -> Response:
     portal = portal_of(request)
     # A GET only reads: on SQLite it takes no lock and runs beside the one writer. A POST reads
     # the login session likewise and takes its form (the body may arrive slowly) holding
@@ -184,7 +223,11 @@ async def _handle(
         request.state.ctx = ctx  # error pages show who is logged in
         policy.check(ctx.person, portal.settings)
         if request.method in SAFE_METHODS:
-            response = await view(ctx)
+            try:
+                response = await view(ctx)
+            finally:
+                if attempt is not None:
+                    attempt.may_have_written = bool(db.info.get(MAY_HAVE_WRITTEN))
             return _no_store(response)
         await begin_write(db)  # ends the read: nothing is held while the form arrives
         if uploads:
