@@ -43,7 +43,7 @@ from partner_portal.frg import enrolment as frg_enrolment
 from partner_portal.frg.access import lead_for
 from partner_portal.frg.callouts import CalloutInput
 from partner_portal.frg.models import Volunteer
-from partner_portal.meetings import service as meetings
+from partner_portal.meetings import minutes, scheduling
 from partner_portal.meetings.access import meeting_for
 from partner_portal.meetings.forms import MeetingInput
 from partner_portal.plans import service as plans
@@ -437,7 +437,7 @@ async def _meeting_held(demo: _Demo, room_id: int) -> None:
     Botkyrkabyggen, and an action from a phase for the fire and rescue service."""
     db, anna = demo.db, demo.anna
     day = clock.today() - timedelta(days=7)
-    meeting_id = await meetings.create_meeting(
+    meeting_id = await scheduling.create_meeting(
         db,
         actor=anna,
         data=MeetingInput(
@@ -454,13 +454,13 @@ async def _meeting_held(demo: _Demo, room_id: int) -> None:
         env=demo.env,
     )
     access = await meeting_for(db, anna, meeting_id)
-    await meetings.save_minutes(
+    await minutes.save_minutes(
         db,
         actor=anna,
         access=access,
         minutes="Utkastet gicks igenom avsnitt för avsnitt. Remissen skickas ut efter mötet.",
     )
-    await meetings.add_decision(
+    await minutes.add_decision(
         db,
         actor=anna,
         access=await meeting_for(db, anna, meeting_id),
@@ -496,7 +496,7 @@ async def _meeting_held(demo: _Demo, room_id: int) -> None:
 async def _meeting_ahead(demo: _Demo) -> None:
     """The partnership council's next meeting, in two weeks, for the whole partner set."""
     day = clock.today() + timedelta(days=14)
-    await meetings.create_meeting(
+    await scheduling.create_meeting(
         demo.db,
         actor=demo.anna,
         data=MeetingInput(

@@ -26,7 +26,7 @@ from partner_portal.errors import NotFound
 from partner_portal.i18n import gettext as _
 from partner_portal.meetings import ics, queries
 from partner_portal.meetings.models import CalendarFeed
-from partner_portal.meetings.service import meeting_path
+from partner_portal.meetings.scheduling import meeting_path
 from partner_portal.rooms.paths import room_path
 from partner_portal.settings import Settings
 

@@ -25,7 +25,7 @@ from partner_portal.i18n import format_date
 from partner_portal.meetings import queries
 from partner_portal.meetings.mails import Recipient, people_of, send
 from partner_portal.meetings.models import Meeting, MeetingPerson, Rsvp
-from partner_portal.meetings.service import mail_context
+from partner_portal.meetings.scheduling import mail_context
 from partner_portal.organisations.models import Organisation
 from partner_portal.settings import Settings
 

@@ -14,7 +14,8 @@ from partner_portal.clock import TIMEZONE
 from partner_portal.errors import NotFound
 from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
-from partner_portal.meetings import feed, forms, ics, queries, service
+from partner_portal.meetings import feed, forms, ics, queries, scheduling
+from partner_portal.meetings import minutes as minutes_service
 from partner_portal.meetings.access import MeetingAccess, meeting_for
 from partner_portal.meetings.wording import when
 from partner_portal.organisations.queries import organisation_choices
@@ -83,7 +84,7 @@ async def create(ctx: Ctx) -> Response:
         form = await ctx.request.form()
         values = _form_values(form)
         try:
-            meeting_id = await service.create_meeting(
+            meeting_id = await scheduling.create_meeting(
                 ctx.db,
                 actor=ctx.me,
                 data=forms.meeting(form),
@@ -133,7 +134,7 @@ async def edit(ctx: Ctx) -> Response:
         form = await ctx.request.form()
         values = _form_values(form)
         try:
-            await service.update_meeting(
+            await scheduling.update_meeting(
                 ctx.db,
                 actor=ctx.me,
                 access=access,
@@ -180,7 +181,7 @@ async def show(
             "decisions": await queries.decisions(ctx.db, meeting.id),
             "actions": await action_queries.from_meeting(ctx.db, meeting.id),
             "now": clock.now(),
-            "started": service.has_started(meeting),
+            "started": minutes_service.has_started(meeting),
             "errors": errors or {},
             "values": values or {},
         },
@@ -205,14 +206,14 @@ async def _then(ctx: Ctx, work: Any, anchor: str, *, lists: tuple[str, ...] = ()
 
 async def answer(ctx: Ctx) -> Response:
     async def work(access: MeetingAccess, form: Any) -> None:
-        await service.answer(ctx.db, actor=ctx.me, access=access, rsvp=forms.rsvp(form))
+        await scheduling.answer(ctx.db, actor=ctx.me, access=access, rsvp=forms.rsvp(form))
 
     return await _then(ctx, work, "#svar")
 
 
 async def attendance(ctx: Ctx) -> Response:
     async def work(access: MeetingAccess, form: Any) -> None:
-        await service.record_attendance(
+        await minutes_service.record_attendance(
             ctx.db, actor=ctx.me, access=access, present=forms.present_people(form)
         )
 
@@ -221,7 +222,9 @@ async def attendance(ctx: Ctx) -> Response:
 
 async def minutes(ctx: Ctx) -> Response:
     async def work(access: MeetingAccess, form: Any) -> None:
-        await service.save_minutes(ctx.db, actor=ctx.me, access=access, minutes=forms.minutes(form))
+        await minutes_service.save_minutes(
+            ctx.db, actor=ctx.me, access=access, minutes=forms.minutes(form)
+        )
 
     return await _then(ctx, work, "#protokoll")
 
@@ -242,7 +245,9 @@ async def decision(ctx: Ctx) -> Response:
         if errors:
             raise FormInvalid(errors)
         assert text is not None
-        await service.add_decision(ctx.db, actor=ctx.me, access=access, text=text, action=action)
+        await minutes_service.add_decision(
+            ctx.db, actor=ctx.me, access=access, text=text, action=action
+        )
 
     return await _then(ctx, work, "#beslut")
 
@@ -262,7 +267,7 @@ async def decision_action(ctx: Ctx) -> Response:
         form = await ctx.request.form()
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         try:
-            await service.add_decision_action(
+            await minutes_service.add_decision_action(
                 ctx.db,
                 actor=ctx.me,
                 access=access,
@@ -310,7 +315,7 @@ async def cancel(ctx: Ctx) -> Response:
                 cancel=ctx.url("meeting", meeting_id=meeting.id),
             ),
         )
-    await service.cancel_meeting(
+    await scheduling.cancel_meeting(
         ctx.db, actor=ctx.me, access=access, settings=ctx.settings, env=ctx.portal.templates.env
     )
     return ctx.redirect(ctx.url("meeting", meeting_id=access.meeting.id))
@@ -339,7 +344,7 @@ async def download(ctx: Ctx) -> Response:
         place=m.place,
         video_url=m.video_url,
         agenda=m.agenda,
-        url=ctx.settings.absolute_url(service.meeting_path(m.id)),
+        url=ctx.settings.absolute_url(scheduling.meeting_path(m.id)),
         cancelled=m.cancelled,
         updated_at=m.updated_at,
     )

@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from partner_portal import clock
 from partner_portal.actions.forms import ActionInput
 from partner_portal.mail.models import OutboxMessage
-from partner_portal.meetings import service
+from partner_portal.meetings import minutes, scheduling
 from partner_portal.meetings.access import meeting_for
 from partner_portal.meetings.forms import MeetingInput
 from partner_portal.meetings.models import Rsvp
@@ -111,7 +111,7 @@ async def schedule(
     **fields: Unpack[MeetingFields],
 ) -> int:
     portal = app.state.portal
-    return await service.create_meeting(
+    return await scheduling.create_meeting(
         db,
         actor=as_current(coordinator, coordinator=True),
         data=meeting_input(*organisation_ids, **fields),
@@ -130,7 +130,7 @@ async def update(
 ) -> None:
     portal = app.state.portal
     actor = as_current(coordinator, coordinator=True)
-    await service.update_meeting(
+    await scheduling.update_meeting(
         db,
         actor=actor,
         access=await meeting_for(db, actor, meeting_id),
@@ -143,7 +143,7 @@ async def update(
 async def cancel(db: AsyncSession, app: Starlette, coordinator: Persona, meeting_id: int) -> None:
     portal = app.state.portal
     actor = as_current(coordinator, coordinator=True)
-    await service.cancel_meeting(
+    await scheduling.cancel_meeting(
         db,
         actor=actor,
         access=await meeting_for(db, actor, meeting_id),
@@ -154,7 +154,7 @@ async def cancel(db: AsyncSession, app: Starlette, coordinator: Persona, meeting
 
 async def answer(db: AsyncSession, persona: Persona, meeting_id: int, rsvp: Rsvp) -> None:
     actor = as_current(persona)
-    await service.answer(
+    await scheduling.answer(
         db, actor=actor, access=await meeting_for(db, actor, meeting_id), rsvp=rsvp, now=None
     )
 
@@ -167,7 +167,7 @@ async def decide(
     action: ActionInput | None = None,
 ) -> int:
     actor = as_current(coordinator, coordinator=True)
-    return await service.add_decision(
+    return await minutes.add_decision(
         db, actor=actor, access=await meeting_for(db, actor, meeting_id), text=text, action=action
     )
 

@@ -19,8 +19,8 @@ from partner_portal.jobs import send_reminders
 from partner_portal.mail import sender
 from partner_portal.mail.models import OutboxMessage
 from partner_portal.meetings.access import meeting_for
+from partner_portal.meetings.minutes import save_minutes
 from partner_portal.meetings.models import Meeting, Rsvp
-from partner_portal.meetings.service import save_minutes
 from partner_portal.settings import Settings
 from tests.helpers import Persona, as_current
 from tests.meetings.conftest import World

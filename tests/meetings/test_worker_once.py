@@ -16,7 +16,7 @@ from starlette.applications import Starlette
 
 from partner_portal import clock
 from partner_portal.actions.forms import ActionInput
-from partner_portal.meetings import service
+from partner_portal.meetings import scheduling
 from tests.helpers import BASE_URL, Persona, as_current
 from tests.meetings.conftest import World
 from tests.meetings.factories import decide, meeting_input
@@ -49,7 +49,7 @@ async def meeting_at(
         starts_at=starts_at,
         ends_at=starts_at + timedelta(hours=1),
     )
-    return await service.create_meeting(
+    return await scheduling.create_meeting(
         db,
         actor=as_current(coordinator, coordinator=True),
         data=data,
