@@ -18,7 +18,7 @@ from partner_portal.actions.models import Action
 from partner_portal.actions.queries import ActionRow
 from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.errors import NotFound
-from partner_portal.meetings.queries import my_organisation_ids
+from partner_portal.organisations.queries import my_organisation_ids
 
 
 @dataclass(frozen=True, slots=True)

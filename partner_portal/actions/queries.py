@@ -12,13 +12,26 @@ from sqlmodel import col
 
 from partner_portal.actions.models import Action, ActionSource, ActionStatus
 from partner_portal.auth.models import Person
-from partner_portal.meetings.queries import (
-    my_invited_meeting_ids,
-    my_organisation_ids,
-    my_room_ids,
-)
 from partner_portal.organisations.models import Organisation
+from partner_portal.organisations.queries import my_organisation_ids
 from partner_portal.rooms.models import Room, RoomPhase
+from partner_portal.rooms.visibility import my_room_ids
+
+# The organisations invited to a meeting, read by the table's name as the model's foreign key
+# names it: meetings sit above actions (they make actions from their decisions), so actions
+# import nothing of theirs.
+_MEETING_ORGANISATION = sa.table(
+    "meeting_organisation",
+    sa.column("meeting_id", sa.Integer),
+    sa.column("organisation_id", sa.Integer),
+)
+
+
+def _my_invited_meeting_ids(person_id: int) -> Any:
+    """The meetings the person's organisations are invited to, as a subquery."""
+    return sa.select(_MEETING_ORGANISATION.c.meeting_id).where(
+        _MEETING_ORGANISATION.c.organisation_id.in_(my_organisation_ids(person_id))
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,7 +65,7 @@ def visible_to(person_id: int) -> sa.ColumnElement[bool]:
         sa.and_(
             col(Action.room_id).is_(None),
             col(Action.meeting_id).is_not(None),
-            col(Action.meeting_id).in_(my_invited_meeting_ids(person_id)),
+            col(Action.meeting_id).in_(_my_invited_meeting_ids(person_id)),
         ),
     )
 

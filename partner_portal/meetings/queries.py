@@ -23,9 +23,9 @@ from partner_portal.meetings.models import (
     Rsvp,
 )
 from partner_portal.organisations.models import Membership, Organisation
+from partner_portal.organisations.queries import my_organisation_ids
 from partner_portal.rooms.models import Participation, ParticipationStatus, Room, RoomPhase
-
-ROOM_VISIBLE = (ParticipationStatus.INVITED, ParticipationStatus.ACCEPTED)
+from partner_portal.rooms.visibility import my_room_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,27 +85,6 @@ class DecisionRow:
     id: int
     text: str
     created_at: datetime
-
-
-def my_organisation_ids(person_id: int) -> Any:
-    """The active organisations a person acts for, as a subquery."""
-    return (
-        sa.select(col(Membership.organisation_id))
-        .join(Organisation, col(Organisation.id) == col(Membership.organisation_id))
-        .where(
-            col(Membership.person_id) == person_id,
-            col(Membership.ended_at).is_(None),
-            col(Organisation.is_active).is_(True),
-        )
-    )
-
-
-def my_room_ids(person_id: int) -> Any:
-    """The rooms the person's organisations are invited to or take part in, as a subquery."""
-    return sa.select(col(Participation.room_id)).where(
-        col(Participation.organisation_id).in_(my_organisation_ids(person_id)),
-        col(Participation.status).in_(ROOM_VISIBLE),
-    )
 
 
 def my_invited_meeting_ids(person_id: int) -> Any:

@@ -182,6 +182,19 @@ async def members(db: AsyncSession, organisation_id: int) -> list[MemberRow]:
     return [MemberRow(**row._mapping) for row in await db.execute(query)]
 
 
+def my_organisation_ids(person_id: int) -> Any:
+    """The active organisations a person acts for, as a subquery."""
+    return (
+        sa.select(col(Membership.organisation_id))
+        .join(Organisation, col(Organisation.id) == col(Membership.organisation_id))
+        .where(
+            col(Membership.person_id) == person_id,
+            col(Membership.ended_at).is_(None),
+            col(Organisation.is_active).is_(True),
+        )
+    )
+
+
 async def active_roles(db: AsyncSession, person_id: int) -> dict[int, MembershipRole]:
     """The person's role in each active organisation they act for."""
     query = (
