@@ -5,7 +5,12 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from partner_portal.forms import FormInvalid
-from partner_portal.organisations import forms, invitations
+from partner_portal.organisations import (
+    forms,
+    invitation_acceptance,
+    invitation_sending,
+    invitation_states,
+)
 from partner_portal.organisations.views import show
 from partner_portal.web import Ctx
 
@@ -14,7 +19,7 @@ async def invite(ctx: Ctx) -> Response:
     form = await ctx.request.form()
     organisation_id = ctx.path_id("organisation_id")
     try:
-        await invitations.invite(
+        await invitation_sending.invite(
             ctx.db,
             actor=ctx.me,
             organisation_id=organisation_id,
@@ -30,12 +35,12 @@ async def invite(ctx: Ctx) -> Response:
 
 async def index(ctx: Ctx) -> Response:
     pending_only = ctx.request.query_params.get("visa") == "vantande"
-    items = await invitations.overview(ctx.db, pending_only=pending_only)
+    items = await invitation_states.overview(ctx.db, pending_only=pending_only)
     return ctx.render("invitations/index.html", {"items": items, "pending_only": pending_only})
 
 
 async def resend(ctx: Ctx) -> Response:
-    organisation_id = await invitations.resend(
+    organisation_id = await invitation_sending.resend(
         ctx.db,
         actor=ctx.me,
         invitation_id=ctx.path_id("invitation_id"),
@@ -46,7 +51,7 @@ async def resend(ctx: Ctx) -> Response:
 
 
 async def revoke(ctx: Ctx) -> Response:
-    organisation_id = await invitations.revoke(
+    organisation_id = await invitation_sending.revoke(
         ctx.db, actor=ctx.me, invitation_id=ctx.path_id("invitation_id")
     )
     return ctx.redirect(_back(ctx, organisation_id))
@@ -61,9 +66,9 @@ def _back(ctx: Ctx, organisation_id: int) -> str:
 
 async def open_link(ctx: Ctx) -> Response:
     token = ctx.request.path_params["token"]
-    invitation = await invitations.open_invitation(ctx.db, token)
+    invitation = await invitation_acceptance.open_invitation(ctx.db, token)
     mismatch, my_email = (
-        await invitations.mismatch_for(ctx.db, invitation, ctx.person.id)
+        await invitation_acceptance.mismatch_for(ctx.db, invitation, ctx.person.id)
         if ctx.person is not None
         else (None, None)
     )
@@ -72,9 +77,9 @@ async def open_link(ctx: Ctx) -> Response:
 
 def _invitation_page(
     ctx: Ctx,
-    invitation: invitations.OpenInvitation,
+    invitation: invitation_acceptance.OpenInvitation,
     token: str,
-    mismatch: invitations.Mismatch | None,
+    mismatch: invitation_acceptance.Mismatch | None,
     my_email: str | None,
     *,
     status: int = 200,
@@ -94,10 +99,10 @@ def _invitation_page(
 async def accept(ctx: Ctx) -> Response:
     token = ctx.request.path_params["token"]
     try:
-        organisation_id = await invitations.accept(
+        organisation_id = await invitation_acceptance.accept(
             ctx.db, person=ctx.me, token=token, ip_address=ctx.client_ip
         )
-    except invitations.NotForYou as refused:
+    except invitation_acceptance.NotForYou as refused:
         return _invitation_page(
             ctx, refused.invitation, token, refused.mismatch, refused.my_email, status=403
         )

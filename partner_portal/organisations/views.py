@@ -8,7 +8,7 @@ from partner_portal import confirm
 from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
 from partner_portal.i18n import ngettext
-from partner_portal.organisations import forms, invitations, queries, service
+from partner_portal.organisations import forms, invitation_states, queries, service
 from partner_portal.organisations.access import OrganisationAccess, organisation_for
 from partner_portal.organisations.models import MembershipRole, OrganisationKind
 from partner_portal.web import Ctx
@@ -121,7 +121,7 @@ async def show(
             )
             if access.can_manage and access.organisation.is_active
             else None,
-            "invitations": await invitations.overview(
+            "invitations": await invitation_states.overview(
                 ctx.db, organisation_id=organisation_id, pending_only=True
             )
             if access.can_manage

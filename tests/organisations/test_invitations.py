@@ -19,7 +19,7 @@ from partner_portal.audit.models import AuditEvent
 from partner_portal.errors import Gone
 from partner_portal.evidence.models import Evidence
 from partner_portal.mail.sender import backoff, claim_due, deliver_due
-from partner_portal.organisations import invitations
+from partner_portal.organisations import invitation_acceptance, invitation_sending
 from partner_portal.organisations.models import (
     Invitation,
     InvitationStatus,
@@ -181,7 +181,7 @@ async def test_the_overview_shows_every_state(
     )
     await db.commit()
     token = await fresh_token_for(db, organisation_id, bob.email, alice)
-    await invitations.accept(db, person=as_current(bob), token=token, ip_address=None)
+    await invitation_acceptance.accept(db, person=as_current(bob), token=token, ip_address=None)
 
     page = (await web.get("/inbjudningar")).text
 
@@ -255,11 +255,11 @@ async def test_a_link_that_no_longer_works_gets_a_clear_410(
     elif spoil == "revoke":
         invitation_id = await db.scalar(sa.select(col(Invitation.id)))
         assert invitation_id is not None
-        await invitations.revoke(
+        await invitation_sending.revoke(
             db, actor=as_current(alice, coordinator=True), invitation_id=invitation_id
         )
     else:
-        await invitations.accept(db, person=as_current(bob), token=token, ip_address=None)
+        await invitation_acceptance.accept(db, person=as_current(bob), token=token, ip_address=None)
     await log_in(web, portal, bob)
 
     shown = await web.get(f"/inbjudan/{token}")
@@ -306,7 +306,7 @@ async def test_two_accepts_of_the_same_link_at_once_exactly_one_succeeds(
     async def accept_as(persona: Persona) -> str:
         async with sessions() as own:
             try:
-                await invitations.accept(
+                await invitation_acceptance.accept(
                     own, person=as_current(persona), token=token, ip_address=None
                 )
             except Gone:
