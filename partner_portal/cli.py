@@ -5,22 +5,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import importlib
-import importlib.metadata
-import json
 import logging
 import re
-import shlex
 import signal
 import subprocess
 import sys
-import warnings
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import replace
-from pathlib import Path
 from typing import TypeVar
-from urllib.parse import unquote, urlsplit
 
 import uvicorn
 from sqlalchemy.exc import SQLAlchemyError
@@ -32,19 +25,11 @@ from partner_portal import clock, migrate
 from partner_portal.app import create_app
 from partner_portal.auth.models import PortalRole
 from partner_portal.db import create_engine, session_factory
+from partner_portal.extras import missing_message, missing_packages
 from partner_portal.settings import Settings, SettingsError, load_settings
 
 T = TypeVar("T")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-# The optional parts (extras in pyproject.toml): what each is for, and its packages, each
-# with the module it is imported as (tests/test_cli.py holds this equal to pyproject.toml).
-EXTRAS: dict[str, tuple[str, dict[str, str]]] = {
-    "dev": (
-        "the built-in OpenID Provider and mail catcher of `partner-portal dev`",
-        {"oidc-provider-mock": "oidc_provider_mock", "aiosmtpd": "aiosmtpd"},
-    ),
-}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -103,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         if args.command == "dev":
             if missing := missing_packages("dev"):
-                print(_missing_message("dev", missing), file=sys.stderr)
+                print(missing_message("dev", missing), file=sys.stderr)
                 return 2
             return _dev(args)
         settings = load_settings()
@@ -123,60 +108,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     parser.error(f"unknown command {args.command}")
     return 2  # pragma: no cover
-
-
-def missing_packages(extra: str) -> list[str]:
-    """The packages of the optional part ``extra`` that cannot be imported here (each with the
-    module that is missing, when that is another package it needs)."""
-    missing = []
-    for package, module in EXTRAS[extra][1].items():
-        try:
-            with warnings.catch_warnings():  # theirs, at import (as devtools/provider.py does)
-                warnings.simplefilter("ignore", DeprecationWarning)
-                importlib.import_module(module)
-        except ImportError as exc:
-            needs = exc.name if isinstance(exc, ModuleNotFoundError) else None
-            if needs and needs.partition(".")[0] != module.partition(".")[0]:
-                missing.append(f"{package} (it cannot import {needs})")
-            else:
-                missing.append(package)
-    return missing
-
-
-def _missing_message(extra: str, missing: Sequence[str]) -> str:
-    purpose = EXTRAS[extra][0]
-    return (
-        f"partner-portal: cannot start `{extra}`.\n"
-        f"It needs the optional part [{extra}] ({purpose}), and these of its packages are "
-        f"missing: {', '.join(missing)}.\n"
-        f"Install them into this Python with:\n"
-        f"    {install_command(extra)}\n"
-        "(`partner-portal serve` needs none of them: it uses the configured OpenID Provider "
-        "and SMTP server.)"
-    )
-
-
-def install_command(extra: str) -> str:
-    """The command that adds ``extra`` to the environment this runs in: from the directory or
-    wheel the portal was installed from, if pip recorded one that is still there, else by name."""
-    target = f"partner-portal[{extra}]"
-    editable = False
-    try:
-        recorded = importlib.metadata.distribution("partner-portal").read_text("direct_url.json")
-        origin = json.loads(recorded or "{}")
-    except (importlib.metadata.PackageNotFoundError, ValueError):
-        origin = {}
-    url = origin.get("url", "") if isinstance(origin, dict) else ""
-    if url.startswith("file://"):
-        path = Path(unquote(urlsplit(url).path))
-        if path.is_dir() or (path.is_file() and path.suffix == ".whl"):
-            target = f"{path}[{extra}]"
-            editable = bool(origin.get("dir_info", {}).get("editable"))
-    return " ".join(
-        [shlex.quote(sys.executable), "-m", "pip", "install"]
-        + (["-e"] if editable else [])
-        + [shlex.quote(target)]
-    )
 
 
 def _configure_logging() -> None:
@@ -273,7 +204,7 @@ def _dev(args: argparse.Namespace) -> int:
     except ModuleNotFoundError as exc:  # something the extra's packages need in turn
         if (exc.name or "").startswith("partner_portal"):
             raise
-        print(_missing_message("dev", [exc.name or str(exc)]), file=sys.stderr)
+        print(missing_message("dev", [exc.name or str(exc)]), file=sys.stderr)
         return 2
 
     settings = load_settings(dev_tools=True)

@@ -22,8 +22,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from partner_portal.auth.models import PortalRole, RoleGrant
-from partner_portal.cli import EXTRAS, install_command
 from partner_portal.db import create_engine
+from partner_portal.extras import EXTRAS, install_command
 from partner_portal.migrate import head_revision
 from tests.helpers import make_person
 from tests.oidc_provider import running_provider
