@@ -18,7 +18,7 @@ from partner_portal.auth import queries
 from partner_portal.auth.models import Person, PortalRole
 from partner_portal.auth.service import grant_role_by_email
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.devtools.demo_work import seed_work
+from partner_portal.devtools.demo.work import seed_work
 from partner_portal.devtools.people import DEMO_PEOPLE
 from partner_portal.evidence.models import Process
 from partner_portal.frg.groups import ensure_group

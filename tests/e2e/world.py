@@ -31,7 +31,7 @@ PERSONAS: dict[str, str] = {
 }
 ANONYMOUS = "anonymous"
 
-# How the demo data names what it made (partner_portal/devtools/seed.py and demo_work.py).
+# How the demo data names what it made (partner_portal/devtools/seed.py and demo/).
 BYGGEN = "AB Botkyrkabyggen"
 SBFF = "Södertörns brandförsvarsförbund"
 FRG_BOTKYRKA = "FRG Botkyrka"
