@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from partner_portal import clock, forms
 from partner_portal.actions.models import ActionStatus
+from partner_portal.actions.service import ActionInput
 from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
-
-
-@dataclass(frozen=True, slots=True)
-class ActionInput:
-    title: str
-    description: str
-    organisation_id: int
-    person_id: int | None
-    due_on: date
 
 
 def action(form: Mapping[str, Any], *, prefix: str = "action_") -> ActionInput:

@@ -4,6 +4,8 @@ through öppen → pågår → klar. Completing one is participation evidence.""
 from __future__ import annotations
 
 from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -11,7 +13,6 @@ from sqlmodel import col
 
 from partner_portal import clock
 from partner_portal.actions.access import ActionAccess
-from partner_portal.actions.forms import ActionInput
 from partner_portal.actions.models import Action, ActionSource, ActionStatus
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
@@ -25,6 +26,15 @@ from partner_portal.organisations.models import Membership
 from partner_portal.rooms.access import room_for
 from partner_portal.rooms.models import Participation, Room, RoomPhase
 from partner_portal.rooms.queries import VISIBLE
+
+
+@dataclass(frozen=True, slots=True)
+class ActionInput:
+    title: str
+    description: str
+    organisation_id: int
+    person_id: int | None
+    due_on: date
 
 
 def action_path(action_id: int) -> str:

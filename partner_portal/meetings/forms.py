@@ -8,8 +8,7 @@ begins) is refused; one that occurs twice (the hour repeated when it ends) means
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -17,18 +16,7 @@ from partner_portal import clock, forms
 from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
 from partner_portal.meetings.models import Rsvp
-
-
-@dataclass(frozen=True, slots=True)
-class MeetingInput:
-    title: str
-    room_id: int | None
-    starts_at: datetime
-    ends_at: datetime
-    place: str
-    video_url: str
-    agenda: str
-    organisation_ids: tuple[int, ...]
+from partner_portal.meetings.scheduling import MeetingInput
 
 
 def valid_video_url(value: str) -> bool:

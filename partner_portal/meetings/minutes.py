@@ -10,9 +10,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from partner_portal import clock
-from partner_portal.actions.forms import ActionInput
 from partner_portal.actions.models import ActionSource
-from partner_portal.actions.service import add_action
+from partner_portal.actions.service import ActionInput, add_action
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson

@@ -8,6 +8,7 @@ from __future__ import annotations
 import email.utils
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -29,7 +30,6 @@ from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
 from partner_portal.meetings import ics, queries
 from partner_portal.meetings.access import MeetingAccess
-from partner_portal.meetings.forms import MeetingInput
 from partner_portal.meetings.mails import Recipient, people_of, send
 from partner_portal.meetings.models import Meeting, MeetingOrganisation, MeetingPerson, Rsvp
 from partner_portal.meetings.wording import when
@@ -37,6 +37,18 @@ from partner_portal.organisations.models import Organisation
 from partner_portal.rooms.models import Participation, Room
 from partner_portal.rooms.queries import VISIBLE
 from partner_portal.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class MeetingInput:
+    title: str
+    room_id: int | None
+    starts_at: datetime
+    ends_at: datetime
+    place: str
+    video_url: str
+    agenda: str
+    organisation_ids: tuple[int, ...]
 
 
 def meeting_path(meeting_id: int) -> str:

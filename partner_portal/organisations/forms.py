@@ -3,36 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from partner_portal import forms
 from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
+from partner_portal.organisations.invitation_sending import InvitationInput
 from partner_portal.organisations.models import MembershipRole, OrganisationKind
+from partner_portal.organisations.service import MembershipInput, OrganisationInput
 from partner_portal.text import normalise_org_number
-
-
-@dataclass(frozen=True, slots=True)
-class OrganisationInput:
-    name: str
-    kind: OrganisationKind
-    org_number: str | None
-    parent_id: int | None
-    contact_email: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class InvitationInput:
-    email: str
-    role: MembershipRole
-
-
-@dataclass(frozen=True, slots=True)
-class MembershipInput:
-    role: MembershipRole
-    is_deputy: bool
-
 
 _KINDS = {k.value: k for k in OrganisationKind}
 _ROLES = {r.value: r for r in MembershipRole}

@@ -7,6 +7,7 @@ and role and expires; resending makes a new one, so the old link stops working.
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -28,7 +29,6 @@ from partner_portal.i18n import gettext as _
 from partner_portal.mail.messages import build
 from partner_portal.mail.outbox import enqueue
 from partner_portal.organisations import access as org_access
-from partner_portal.organisations.forms import InvitationInput
 from partner_portal.organisations.models import (
     Invitation,
     InvitationStatus,
@@ -38,6 +38,12 @@ from partner_portal.organisations.models import (
 from partner_portal.settings import Settings
 
 _SENDING = (AuditAction.INVITATION_SENT, AuditAction.INVITATION_RESENT)
+
+
+@dataclass(frozen=True, slots=True)
+class InvitationInput:
+    email: str
+    role: MembershipRole
 
 
 def invitation_path(token: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -16,9 +18,28 @@ from partner_portal.errors import Forbidden, NotFound
 from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
 from partner_portal.organisations.access import OrganisationAccess
-from partner_portal.organisations.forms import MembershipInput, OrganisationInput
-from partner_portal.organisations.models import Membership, MembershipRole, Organisation
+from partner_portal.organisations.models import (
+    Membership,
+    MembershipRole,
+    Organisation,
+    OrganisationKind,
+)
 from partner_portal.text import swedish_sort_key
+
+
+@dataclass(frozen=True, slots=True)
+class OrganisationInput:
+    name: str
+    kind: OrganisationKind
+    org_number: str | None
+    parent_id: int | None
+    contact_email: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MembershipInput:
+    role: MembershipRole
+    is_deputy: bool
 
 
 def _require_coordinator(actor: CurrentPerson) -> None:

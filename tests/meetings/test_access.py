@@ -16,8 +16,8 @@ from sqlmodel import col
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from partner_portal.actions.forms import ActionInput
 from partner_portal.actions.models import Action
+from partner_portal.actions.service import ActionInput
 from partner_portal.auth.models import Person
 from partner_portal.meetings.models import MeetingDecision
 from partner_portal.routes import routes

@@ -14,8 +14,8 @@ from sqlmodel import col
 from starlette.applications import Starlette
 
 from partner_portal import clock
-from partner_portal.actions.forms import ActionInput
 from partner_portal.actions.models import Action, ActionSource, ActionStatus
+from partner_portal.actions.service import ActionInput
 from partner_portal.audit.models import AuditEvent
 from partner_portal.evidence.models import Evidence, EvidenceKind, Process
 from partner_portal.mail.models import OutboxMessage

@@ -13,8 +13,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.applications import Starlette
 
-from partner_portal.actions.forms import ActionInput
 from partner_portal.actions.models import Action, ActionStatus
+from partner_portal.actions.service import ActionInput
 from partner_portal.jobs import send_reminders
 from partner_portal.mail import sender
 from partner_portal.mail.models import OutboxMessage

@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
 from partner_portal import clock
-from partner_portal.actions.forms import ActionInput
+from partner_portal.actions.service import ActionInput
 from partner_portal.meetings import scheduling
 from tests.helpers import BASE_URL, Persona, as_current
 from tests.meetings.conftest import World
