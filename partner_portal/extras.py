@@ -29,7 +29,9 @@ def missing_packages(extra: str) -> list[str]:
     missing = []
     for package, module in EXTRAS[extra][1].items():
         try:
-            with warnings.catch_warnings():  # theirs, at import (as devtools/provider.py does)
+            # Theirs, at import (as devtools/provider.py does). Recorded, not only filtered:
+            # Authlib, first imported here, turns its deprecation warnings back on ("always").
+            with warnings.catch_warnings(record=True):
                 warnings.simplefilter("ignore", DeprecationWarning)
                 importlib.import_module(module)
         except ImportError as exc:
