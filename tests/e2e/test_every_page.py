@@ -9,7 +9,8 @@ errors at 1280 px and at 320 px (what 400 % zoom leaves of a 1280 px screen), an
 and 320 px, and at 320 px under the text spacing of WCAG 1.4.12, be no wider than its window
 and cut nothing off (WCAG 1.4.10 reflow: wide tables scroll inside a labelled region of their
 own, or stack). The same page load serves every width: the window is resized, not the page
-reloaded. Its <title> must be one no other route's page has (WCAG 2.4.2).
+reloaded. Its <title> must be one no other route's page has (WCAG 2.4.2). Colour contrast
+that axe cannot decide must be of a kind a person has checked (world.CHECKED_CONTRAST).
 
 At 320 px the walk keeps a full-page screenshot of the room page, the follow-up matrix and the
 plan page for a person to look at: test-results/320px/ in the checkout (git-ignored).
@@ -45,6 +46,7 @@ from tests.e2e.world import (
     overflow,
     path_of,
     text_spacing,
+    unchecked_contrast,
     unknown,
     unvisited,
 )
@@ -346,6 +348,7 @@ def test_every_get_route_is_visited_or_excluded_with_a_reason(
             assert title != " – Partnerportalen", "a page without a title of its own"
             titles.setdefault(title, set()).add(visit.route)
             checked.assert_accessible()
+            assert unchecked_contrast(p, checked.undecided_contrast) == [], "check by hand"
             assert overflow(p) == [], "at 1280 px:\n" + "\n".join(overflow(p))
             # The same page on a phone, and at 400 % zoom: nothing wider than the window,
             # nothing cut off, still accessible.
@@ -354,6 +357,7 @@ def test_every_get_route_is_visited_or_excluded_with_a_reason(
             p.set_viewport_size(ZOOMED)
             assert overflow(p) == [], "at 320 px:\n" + "\n".join(overflow(p))
             checked.assert_accessible()
+            assert unchecked_contrast(p, checked.undecided_contrast) == [], "check by hand"
             if visit.route in SCREENSHOTS - photographed:
                 photographed.add(visit.route)
                 p.screenshot(path=ARTEFACTS / f"{visit.route}-{visit.persona}.png", full_page=True)
@@ -397,3 +401,14 @@ def test_a_route_added_without_a_visit_fails_the_walk() -> None:
     assert may_see(Visit("frg_answer", ANONYMOUS))
     # A page the walk visits that left the table is caught too.
     assert unknown(TABLE, visited | {"gone_page"}, EXCLUDED) == {"gone_page"}
+
+
+def test_two_routes_whose_pages_share_a_title_fail_the_walk() -> None:
+    titles = {
+        "Start – Partnerportalen": {"home"},
+        "Bli medlem i FRG Botkyrka – Partnerportalen": {"frg_invitation", "frg_signup_open"},
+    }
+    assert shared_titles(titles) == {
+        "Bli medlem i FRG Botkyrka – Partnerportalen": ["frg_invitation", "frg_signup_open"]
+    }
+    assert shared_titles({"Start – Partnerportalen": {"home"}}) == {}
