@@ -5,11 +5,11 @@ with real ids from the demo data `partner-portal dev` seeds — or listed in EXC
 reason it is no HTML page. A route added to the table without either fails the walk.
 
 A visited page must answer 200 with a page that passes axe (WCAG 2.1 A and AA) without console
-errors at 1280 px and at 320 px (what 400 % zoom leaves of a 1280 px screen), and at 1280, 375
-and 320 px, and at 320 px under the text spacing of WCAG 1.4.12, be no wider than its window
-and cut nothing off (WCAG 1.4.10 reflow: wide tables scroll inside a labelled region of their
-own, or stack). The same page load serves every width: the window is resized, not the page
-reloaded. Its <title> must be one no other route's page has (WCAG 2.4.2). Colour contrast
+errors at 1280 px and at 320 px (what 400 % zoom leaves of a 1280 px screen); at 1280, 375 and
+320 px, and at 1280 and 320 px under the text spacing of WCAG 1.4.12, it must be no wider than
+its window and cut nothing off (WCAG 1.4.10 reflow: wide tables scroll inside a labelled region
+of their own, or stack). The same page load serves every width: the window is resized, not the
+page reloaded. Its <title> must be one no other route's page has (WCAG 2.4.2). Colour contrast
 that axe cannot decide must be of a kind a person has checked (world.CHECKED_CONTRAST).
 
 At 320 px the walk keeps a full-page screenshot of the room page, the follow-up matrix and the
@@ -350,6 +350,9 @@ def test_every_get_route_is_visited_or_excluded_with_a_reason(
             checked.assert_accessible()
             assert unchecked_contrast(p, checked.undecided_contrast) == [], "check by hand"
             assert overflow(p) == [], "at 1280 px:\n" + "\n".join(overflow(p))
+            text_spacing(p)
+            assert overflow(p) == [], "at 1280 px, text spacing:\n" + "\n".join(overflow(p))
+            text_spacing(p, on=False)
             # The same page on a phone, and at 400 % zoom: nothing wider than the window,
             # nothing cut off, still accessible.
             p.set_viewport_size(PHONE)
