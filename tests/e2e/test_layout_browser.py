@@ -223,6 +223,23 @@ def test_htmx_requests_break_no_content_security_policy(dev_portal: str, page: C
     assert visibility == "visible"
 
 
+# The report chart's labels that stick out of the chart or are covered by a bar.
+_COVERED_LABELS = """svg => {
+    const frame = svg.getBoundingClientRect();
+    const bars = Array.from(svg.querySelectorAll('rect')).map(r => r.getBoundingClientRect());
+    return Array.from(svg.querySelectorAll('.portal-chart__label')).filter(label => {
+        const box = label.getBoundingClientRect();
+        return box.right > frame.right + 1 || bars.some(bar => box.left < bar.right
+            && bar.left < box.right && box.top < bar.bottom && bar.top < box.bottom);
+    }).map(label => label.textContent);
+}"""
+
+
+def covered_chart_labels(p: Page) -> list[str]:
+    covered: list[str] = p.eval_on_selector("svg.portal-chart", _COVERED_LABELS)
+    return covered
+
+
 def test_the_board_report_prints_without_the_site_around_it(
     dev_portal: str, people: People
 ) -> None:
@@ -260,20 +277,7 @@ def test_the_board_report_prints_without_the_site_around_it(
         assert regions
         assert all(scroll <= client for scroll, client in regions), regions
         # The chart's labels whole: inside the chart, not covered by a bar.
-        covered: list[str] = p.eval_on_selector(
-            "svg.portal-chart",
-            """svg => {
-                const frame = svg.getBoundingClientRect();
-                const bars = Array.from(svg.querySelectorAll('rect'))
-                    .map(r => r.getBoundingClientRect());
-                return Array.from(svg.querySelectorAll('.portal-chart__label')).filter(label => {
-                    const box = label.getBoundingClientRect();
-                    return box.right > frame.right + 1 || bars.some(bar => box.left < bar.right
-                        && bar.left < box.right && box.top < bar.bottom && bar.top < box.bottom);
-                }).map(label => label.textContent);
-            }""",
-        )
-        assert covered == []
+        assert covered_chart_labels(p) == []
         # A table row is never split between two pages; table headings repeat on each.
         assert p.eval_on_selector("main tbody tr", "r => getComputedStyle(r).breakInside") == (
             "avoid"
@@ -396,6 +400,16 @@ def test_at_400_percent_zoom_the_organisations_stack_and_the_matrix_keeps_its_ro
         assert shown is not None
         assert shown["x"] >= frame["x"] - 1
         assert shown["x"] + shown["width"] <= frame["x"] + frame["width"] + 1
+        assert overflow(p) == []
+
+        # The report's chart draws its text larger on a narrow window: at least 9 px where
+        # it would be 6 (it shrinks with the window), every label whole above its bar.
+        p.goto(dev_portal + "/uppfoljning/rapport")
+        chart = p.locator("svg.portal-chart")
+        label = chart.locator(".portal-chart__label").first
+        drawn = label.evaluate("t => t.getBoundingClientRect().height")
+        assert drawn >= 9, f"labels {drawn} px high"
+        assert covered_chart_labels(p) == []
         assert overflow(p) == []
     finally:
         p.set_viewport_size(DESKTOP)
