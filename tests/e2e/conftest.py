@@ -128,6 +128,10 @@ class CheckedPage:
         self.portal = portal
         self.console_errors: list[str] = []
         self.checked: list[str] = []
+        # What axe could not decide about colour contrast on the page it last checked (text
+        # over a pseudo-element, an image, another element): its selectors, for a person to
+        # check (see world.undecided_contrast).
+        self.undecided_contrast: list[str] = []
         page.on("console", self._on_console)
         page.on("response", self._on_response)
 
@@ -153,6 +157,12 @@ class CheckedPage:
     def assert_accessible(self) -> None:
         results = Axe().run(self.page, options={"runOnly": {"type": "tag", "values": WCAG_21_AA}})
         violations = results.response["violations"]
+        self.undecided_contrast = [
+            node["target"][0]
+            for rule in results.response["incomplete"]
+            if rule["id"] == "color-contrast"
+            for node in rule["nodes"]
+        ]
         assert violations == [], json.dumps(
             [
                 {"id": v["id"], "help": v["help"], "nodes": [n["html"] for n in v["nodes"]]}

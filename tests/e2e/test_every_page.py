@@ -1,11 +1,19 @@
 """Every page, not chosen points: a walk over the route table itself.
 
 Every route a browser can GET is either visited in Chromium — as a persona who may see it,
-with real ids from the demo data `partner-portal dev` seeds — and must answer 200 with a page
-that passes axe (WCAG 2.1 A and AA) without console errors, at 1280 px and on a 375 px phone,
-and is no wider than the window at either (WCAG 1.4.10 reflow: wide tables scroll inside a
-labelled region of their own), or it is listed in EXCLUDED with the
+with real ids from the demo data `partner-portal dev` seeds — or listed in EXCLUDED with the
 reason it is no HTML page. A route added to the table without either fails the walk.
+
+A visited page must answer 200 with a page that passes axe (WCAG 2.1 A and AA) without console
+errors at 1280 px and at 320 px (what 400 % zoom leaves of a 1280 px screen); at 1280, 375 and
+320 px, and at 1280 and 320 px under the text spacing of WCAG 1.4.12, it must be no wider than
+its window and cut nothing off (WCAG 1.4.10 reflow: wide tables scroll inside a labelled region
+of their own, or stack). The same page load serves every width: the window is resized, not the
+page reloaded. Its <title> must be one no other route's page has (WCAG 2.4.2). Colour contrast
+that axe cannot decide must be of a kind a person has checked (world.CHECKED_CONTRAST).
+
+At 320 px the walk keeps a full-page screenshot of the room page, the follow-up matrix and the
+plan page for a person to look at: test-results/320px/ in the checkout (git-ignored).
 """
 
 from __future__ import annotations
@@ -13,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, expect
@@ -30,11 +39,14 @@ from tests.e2e.world import (
     FRG_BOTKYRKA,
     PHONE,
     SBFF,
+    ZOOMED,
     People,
     World,
     get_route_names,
     overflow,
     path_of,
+    text_spacing,
+    unchecked_contrast,
     unknown,
     unvisited,
 )
@@ -42,6 +54,10 @@ from tests.e2e.world import (
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 TABLE = routes(dev_tools=True)
+
+# Pages photographed at 320 px for review, and where (a test artefact, git-ignored).
+SCREENSHOTS = {"room", "followup", "plan"}
+ARTEFACTS = Path(__file__).resolve().parents[2] / "test-results" / "320px"
 
 # GET routes that are no HTML page of their own, and why.
 EXCLUDED: dict[str, str] = {
@@ -312,6 +328,9 @@ def test_every_get_route_is_visited_or_excluded_with_a_reason(
     assert unvisited(TABLE, visited, EXCLUDED) == set(), "routes neither visited nor excluded"
 
     failures: list[str] = []
+    titles: dict[str, set[str]] = {}
+    photographed: set[str] = set()
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
     for visit in plan:
         checked = people[visit.persona]
         p = checked.page
@@ -324,12 +343,29 @@ def test_every_get_route_is_visited_or_excluded_with_a_reason(
             assert response.headers["content-type"].startswith("text/html")
             expect(p.locator("html")).to_have_attribute("lang", "sv")
             expect(p.get_by_role("heading", level=1)).to_be_visible()
+            title = p.title()
+            assert title.endswith(" – Partnerportalen"), title
+            assert title != " – Partnerportalen", "a page without a title of its own"
+            titles.setdefault(title, set()).add(visit.route)
             checked.assert_accessible()
+            assert unchecked_contrast(p, checked.undecided_contrast) == [], "check by hand"
             assert overflow(p) == [], "at 1280 px:\n" + "\n".join(overflow(p))
-            # The same page on a phone: nothing wider than the screen, still accessible.
+            text_spacing(p)
+            assert overflow(p) == [], "at 1280 px, text spacing:\n" + "\n".join(overflow(p))
+            text_spacing(p, on=False)
+            # The same page on a phone, and at 400 % zoom: nothing wider than the window,
+            # nothing cut off, still accessible.
             p.set_viewport_size(PHONE)
             assert overflow(p) == [], "at 375 px:\n" + "\n".join(overflow(p))
+            p.set_viewport_size(ZOOMED)
+            assert overflow(p) == [], "at 320 px:\n" + "\n".join(overflow(p))
             checked.assert_accessible()
+            assert unchecked_contrast(p, checked.undecided_contrast) == [], "check by hand"
+            if visit.route in SCREENSHOTS - photographed:
+                photographed.add(visit.route)
+                p.screenshot(path=ARTEFACTS / f"{visit.route}-{visit.persona}.png", full_page=True)
+            text_spacing(p)
+            assert overflow(p) == [], "at 320 px, text spacing:\n" + "\n".join(overflow(p))
             assert checked.console_errors[errors_before:] == []
         except AssertionError as failure:
             failures.append(f"{visit.route} as {visit.persona} ({url}):\n{failure}")
@@ -337,6 +373,13 @@ def test_every_get_route_is_visited_or_excluded_with_a_reason(
             p.set_viewport_size(DESKTOP)
     assert failures == [], "\n\n".join(failures)
     assert people.console_errors() == []
+    assert shared_titles(titles) == {}, "pages of different routes with the same <title>"
+    assert photographed == SCREENSHOTS, f"no screenshot of {SCREENSHOTS - photographed}"
+
+
+def shared_titles(titles: Mapping[str, set[str]]) -> dict[str, list[str]]:
+    """The <title>s that more than one route's page has, with those routes."""
+    return {title: sorted(names) for title, names in titles.items() if len(names) > 1}
 
 
 # --- the walk's own guarantee ------------------------------------------------------------
@@ -361,3 +404,14 @@ def test_a_route_added_without_a_visit_fails_the_walk() -> None:
     assert may_see(Visit("frg_answer", ANONYMOUS))
     # A page the walk visits that left the table is caught too.
     assert unknown(TABLE, visited | {"gone_page"}, EXCLUDED) == {"gone_page"}
+
+
+def test_two_routes_whose_pages_share_a_title_fail_the_walk() -> None:
+    titles = {
+        "Start – Partnerportalen": {"home"},
+        "Bli medlem i FRG Botkyrka – Partnerportalen": {"frg_invitation", "frg_signup_open"},
+    }
+    assert shared_titles(titles) == {
+        "Bli medlem i FRG Botkyrka – Partnerportalen": ["frg_invitation", "frg_signup_open"]
+    }
+    assert shared_titles({"Start – Partnerportalen": {"home"}}) == {}

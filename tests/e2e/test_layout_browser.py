@@ -13,8 +13,10 @@ from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.e2e.conftest import CheckedPage
 from tests.e2e.world import (
+    BYGGEN,
     DESKTOP,
     PHONE,
+    ZOOMED,
     People,
     World,
     focus_is_visible,
@@ -221,6 +223,23 @@ def test_htmx_requests_break_no_content_security_policy(dev_portal: str, page: C
     assert visibility == "visible"
 
 
+# The report chart's labels that stick out of the chart or are covered by a bar.
+_COVERED_LABELS = """svg => {
+    const frame = svg.getBoundingClientRect();
+    const bars = Array.from(svg.querySelectorAll('rect')).map(r => r.getBoundingClientRect());
+    return Array.from(svg.querySelectorAll('.portal-chart__label')).filter(label => {
+        const box = label.getBoundingClientRect();
+        return box.right > frame.right + 1 || bars.some(bar => box.left < bar.right
+            && bar.left < box.right && box.top < bar.bottom && bar.top < box.bottom);
+    }).map(label => label.textContent);
+}"""
+
+
+def covered_chart_labels(p: Page) -> list[str]:
+    covered: list[str] = p.eval_on_selector("svg.portal-chart", _COVERED_LABELS)
+    return covered
+
+
 def test_the_board_report_prints_without_the_site_around_it(
     dev_portal: str, people: People
 ) -> None:
@@ -258,20 +277,7 @@ def test_the_board_report_prints_without_the_site_around_it(
         assert regions
         assert all(scroll <= client for scroll, client in regions), regions
         # The chart's labels whole: inside the chart, not covered by a bar.
-        covered: list[str] = p.eval_on_selector(
-            "svg.portal-chart",
-            """svg => {
-                const frame = svg.getBoundingClientRect();
-                const bars = Array.from(svg.querySelectorAll('rect'))
-                    .map(r => r.getBoundingClientRect());
-                return Array.from(svg.querySelectorAll('.portal-chart__label')).filter(label => {
-                    const box = label.getBoundingClientRect();
-                    return box.right > frame.right + 1 || bars.some(bar => box.left < bar.right
-                        && bar.left < box.right && box.top < bar.bottom && bar.top < box.bottom);
-                }).map(label => label.textContent);
-            }""",
-        )
-        assert covered == []
+        assert covered_chart_labels(p) == []
         # A table row is never split between two pages; table headings repeat on each.
         assert p.eval_on_selector("main tbody tr", "r => getComputedStyle(r).breakInside") == (
             "avoid"
@@ -337,3 +343,79 @@ def test_a_long_word_wraps_instead_of_widening_the_page(dev_portal: str, people:
         p.set_viewport_size(viewport)
         assert overflow(p) == []
     p.set_viewport_size(DESKTOP)
+
+
+def test_at_400_percent_zoom_the_organisations_stack_and_the_matrix_keeps_its_row_names(
+    dev_portal: str, people: People
+) -> None:
+    """320 px wide, what a 1280 px screen shows at 400 % zoom (WCAG 1.4.10): the header keeps
+    the municipality's name whole, the list of organisations reads as blocks (still a table to
+    a screen reader), and the follow-up matrix scrolls in its region with each row's name in
+    view."""
+    checked = people["coordinator"]
+    p = checked.page
+    p.set_viewport_size(ZOOMED)
+    try:
+        p.goto(dev_portal + "/organisationer")
+        owner = p.locator(".portal-header__owner")
+        expect(owner).to_have_text("Botkyrka kommun")
+        box = owner.bounding_box()
+        assert box is not None
+        assert box["x"] + box["width"] <= 320
+
+        table = p.get_by_role("table", name="Registrerade organisationer i bokstavsordning")
+        expect(table).to_be_visible()
+        rows = table.get_by_role("row")
+        assert rows.count() > 5
+        byggen = rows.filter(has=p.get_by_role("rowheader", name=BYGGEN))
+        # One block per organisation: the name above its values, each value under its
+        # column's name, shown for the eye (a screen reader says the column header).
+        assert byggen.evaluate("r => getComputedStyle(r).display") == "block"
+        label = byggen.locator(".portal-stack-label").first
+        expect(label).to_be_visible()
+        expect(label).to_have_text("Sort")
+        expect(label).to_have_attribute("aria-hidden", "true")
+        # To a screen reader the cell is its value alone: the column header names it.
+        expect(byggen.get_by_role("cell", name="Kommunalt bolag", exact=True)).to_be_visible()
+        expect(table.get_by_role("columnheader", name="Sort")).to_have_count(1)
+        region = p.get_by_role("region", name="Registrerade organisationer i bokstavsordning")
+        assert region.evaluate("r => r.scrollWidth <= r.clientWidth")
+        assert overflow(p) == []
+        checked.assert_accessible()
+
+        p.goto(dev_portal + "/uppfoljning")
+        matrix = p.get_by_role("region", name=re.compile("^Deltagande .* per organisation"))
+        assert matrix.evaluate("r => r.scrollWidth > r.clientWidth"), "the matrix scrolls"
+        matrix.focus()
+        for _ in range(8):
+            p.keyboard.press("ArrowRight")  # the keyboard scrolls the focused region
+        p.wait_for_function("r => r.scrollLeft >= 200", arg=matrix.element_handle())
+        name = matrix.get_by_role("rowheader", name=BYGGEN)
+        frame, seen = matrix.bounding_box(), name.bounding_box()
+        assert frame is not None
+        assert seen is not None
+        assert frame["x"] <= seen["x"] <= frame["x"] + 2, "the row's name stays at the left"
+        caption = matrix.locator("caption")
+        shown = caption.bounding_box()
+        assert shown is not None
+        assert shown["x"] >= frame["x"] - 1
+        assert shown["x"] + shown["width"] <= frame["x"] + frame["width"] + 1
+        assert overflow(p) == []
+
+        # The report's chart draws its text larger on a narrow window: at least 9 px where
+        # it would be 6 (it shrinks with the window), every label whole above its bar.
+        p.goto(dev_portal + "/uppfoljning/rapport")
+        chart = p.locator("svg.portal-chart")
+        label = chart.locator(".portal-chart__label").first
+        drawn = label.evaluate("t => t.getBoundingClientRect().height")
+        assert drawn >= 9, f"labels {drawn} px high"
+        assert covered_chart_labels(p) == []
+        assert overflow(p) == []
+    finally:
+        p.set_viewport_size(DESKTOP)
+
+    # On a desktop the organisations are an ordinary table again.
+    p.goto(dev_portal + "/organisationer")
+    header = p.get_by_role("columnheader", name="Sort")
+    expect(header).to_be_visible()
+    expect(p.locator(".portal-stack-label").first).to_be_hidden()
