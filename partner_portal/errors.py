@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+from collections.abc import Mapping
 
 from partner_portal.i18n import gettext as _
 
@@ -117,3 +118,13 @@ class StorageUnavailable(PortalError):
             "Felet har loggats för driften av portalen. Försök igen senare; om det brådskar, "
             "kontakta Botkyrka kommun."
         )
+
+
+class Invalid(BadRequest):
+    """Input a rule refused, by field: ``errors`` maps each field's name to its message.
+    Raised by forms (parsing) and services (rules); a view re-renders the form with each
+    message beside its field (status 400)."""
+
+    def __init__(self, errors: Mapping[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__(_("Formuläret innehåller fel. Rätta dem och försök igen."))

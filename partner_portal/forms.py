@@ -5,17 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from partner_portal.errors import BadRequest
-from partner_portal.i18n import gettext as _
 from partner_portal.mail.addresses import usable_address
-
-
-class FormInvalid(BadRequest):
-    """A form with errors: re-render it with the messages beside the fields (status 400)."""
-
-    def __init__(self, errors: Mapping[str, str]) -> None:
-        self.errors = dict(errors)
-        super().__init__(_("Formuläret innehåller fel. Rätta dem och försök igen."))
 
 
 def text(form: Mapping[str, Any], name: str, *, max_length: int) -> str:

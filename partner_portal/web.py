@@ -24,7 +24,6 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
 from partner_portal import clock, htmx, i18n
-from partner_portal.attachments.uploads import ReceivedForm, UploadLimits, receive
 from partner_portal.auth import sessions
 from partner_portal.auth.access import LoginRequired, Policy
 from partner_portal.auth.oidc import OidcClient
@@ -39,6 +38,7 @@ from partner_portal.errors import CsrfFailure
 from partner_portal.ratelimit import RateLimiter
 from partner_portal.settings import Settings
 from partner_portal.templating import Templates
+from partner_portal.uploads import ReceivedForm, UploadLimits, receive
 from partner_portal.urls import UrlTable, VersionedStaticFiles
 
 log = logging.getLogger(__name__)

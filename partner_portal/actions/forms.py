@@ -9,7 +9,7 @@ from typing import Any
 from partner_portal import clock, forms
 from partner_portal.actions.models import ActionStatus
 from partner_portal.actions.service import ActionInput
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid
 from partner_portal.i18n import gettext as _
 
 
@@ -47,7 +47,7 @@ def action(form: Mapping[str, Any], *, prefix: str = "action_") -> ActionInput:
     if len(description) > 5000:
         errors[f"{prefix}description"] = _("Beskrivningen får vara högst 5 000 tecken.")
     if errors:
-        raise FormInvalid(errors)
+        raise Invalid(errors)
     assert organisation_id is not None
     assert due_on is not None
     return ActionInput(title, description, organisation_id, person_id, due_on)
@@ -69,7 +69,7 @@ def wants_action(form: Mapping[str, Any], *, prefix: str = "action_") -> bool:
 def status(form: Mapping[str, Any]) -> ActionStatus:
     value = {s.value: s for s in ActionStatus}.get(forms.text(form, "status", max_length=20))
     if value is None:
-        raise FormInvalid({"status": _("Välj ett läge i listan.")})
+        raise Invalid({"status": _("Välj ett läge i listan.")})
     return value
 
 
@@ -82,10 +82,10 @@ def phase_action(form: Mapping[str, Any]) -> tuple[int, ActionInput]:
     data = None
     try:
         data = action(form)
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         errors |= invalid.errors
     if errors:
-        raise FormInvalid(errors)
+        raise Invalid(errors)
     assert phase_id is not None
     assert data is not None
     return phase_id, data

@@ -17,10 +17,9 @@ from partner_portal.actions.models import Action, ActionSource, ActionStatus
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import Forbidden, NotFound
+from partner_portal.errors import Forbidden, Invalid, NotFound
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
-from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
 from partner_portal.organisations.models import Membership
 from partner_portal.rooms.access import room_for
@@ -57,7 +56,7 @@ async def add_action(
     ``allowed_organisations``, the person (if any) someone acting for it. Side effects: the
     action row, ``action_created`` audited. Errors are keyed like the action form's fields."""
     if data.organisation_id not in allowed_organisations:
-        raise FormInvalid({"action_organisation": _("Välj en organisation i listan.")})
+        raise Invalid({"action_organisation": _("Välj en organisation i listan.")})
     if data.person_id is not None:
         member = await db.scalar(
             sa.select(col(Membership.id)).where(
@@ -67,7 +66,7 @@ async def add_action(
             )
         )
         if member is None:
-            raise FormInvalid(
+            raise Invalid(
                 {"action_person": _("Personen företräder inte den valda organisationen.")}
             )
     action = Action(
@@ -108,10 +107,10 @@ async def create_phase_action(
         raise NotFound()
     phase = await db.get(RoomPhase, phase_id)
     if phase is None:
-        raise FormInvalid({"phase": _("Välj en fas i listan.")})
+        raise Invalid({"phase": _("Välj en fas i listan.")})
     access = await room_for(db, actor, phase.room_id)
     if access.room.is_closed:
-        raise FormInvalid({"phase": _("Rummet är stängt.")})
+        raise Invalid({"phase": _("Rummet är stängt.")})
     participants = set(
         await db.scalars(
             sa.select(col(Participation.organisation_id)).where(

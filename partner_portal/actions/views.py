@@ -10,7 +10,7 @@ from starlette.responses import Response
 from partner_portal import clock
 from partner_portal.actions import forms, queries, service
 from partner_portal.actions.access import action_for
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid
 from partner_portal.organisations.queries import organisation_choices
 from partner_portal.web import Ctx
 
@@ -46,7 +46,7 @@ async def set_status(ctx: Ctx) -> Response:
     form = await ctx.request.form()
     try:
         await service.set_status(ctx.db, actor=ctx.me, access=access, status=forms.status(form))
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         return await show(ctx, errors=invalid.errors, status=400)
     return ctx.redirect(ctx.url("action", action_id=access.action.id))
 
@@ -63,7 +63,7 @@ async def create(ctx: Ctx) -> Response:
             action_id = await service.create_phase_action(
                 ctx.db, actor=ctx.me, phase_id=phase_id, data=data
             )
-        except FormInvalid as invalid:
+        except Invalid as invalid:
             errors, status = invalid.errors, 400
         else:
             return ctx.redirect(ctx.url("action", action_id=action_id))

@@ -6,7 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from partner_portal.attachments.service import FilesInput
-from partner_portal.forms import FormInvalid, choice, positive_int, text
+from partner_portal.errors import Invalid
+from partner_portal.forms import choice, positive_int, text
 from partner_portal.i18n import gettext as _
 from partner_portal.rooms.models import Classification
 
@@ -17,7 +18,7 @@ MUNICIPALITY = "kommunen"  # the coordinator uploads for the municipality
 def classification(form: Mapping[str, Any]) -> Classification:
     value = choice(text(form, "classification", max_length=40), _CLASSIFICATIONS)
     if value is None:
-        raise FormInvalid({"classification": _("Välj en märkning.")})
+        raise Invalid({"classification": _("Välj en märkning.")})
     result: Classification = value
     return result
 
@@ -46,5 +47,5 @@ def files_input(form: Mapping[str, Any], *, default_organisation: int | None) ->
     if len(note) > 2000:
         errors["note"] = _("Högst 2000 tecken.")
     if errors or label is None:
-        raise FormInvalid(errors)
+        raise Invalid(errors)
     return FilesInput(organisation_id, label, title, note)

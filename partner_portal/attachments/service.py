@@ -11,17 +11,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from partner_portal.attachments import storage
 from partner_portal.attachments.models import Attachment
-from partner_portal.attachments.uploads import ReceivedFile, UploadRefused
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record, record_read
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import StorageUnavailable, is_storage_error
+from partner_portal.errors import Invalid, StorageUnavailable, is_storage_error
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
-from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
 from partner_portal.rooms.access import RoomAccess
 from partner_portal.rooms.models import Classification
+from partner_portal.uploads import ReceivedFile, UploadRefused
 
 
 def files_path(room_id: int) -> str:
@@ -48,12 +47,12 @@ def check_allowed(
     files: Sequence[ReceivedFile],
 ) -> None:
     """Refuse what may not be uploaded: for someone else, or content under a label that forbids
-    content. Raises FormInvalid / UploadRefused."""
+    content. Raises Invalid / UploadRefused."""
     if organisation_id is None:
         if not access.is_coordinator or access.room.is_closed:
-            raise FormInvalid({"organisation": _("Välj vilken organisation filen lämnas för.")})
+            raise Invalid({"organisation": _("Välj vilken organisation filen lämnas för.")})
     elif not access.may_work_for(organisation_id):
-        raise FormInvalid({"organisation": _("Välj vilken organisation filen lämnas för.")})
+        raise Invalid({"organisation": _("Välj vilken organisation filen lämnas för.")})
     check_allowed_content(classification, files)
 
 
@@ -188,9 +187,9 @@ async def upload_room_files(
         if not data.note:
             errors["note"] = _("Skriv hur och när innehållet lämnades till kommunen.")
         if errors:
-            raise FormInvalid(errors)
+            raise Invalid(errors)
     elif not files:
-        raise FormInvalid({"file": _("Välj minst en fil.")})
+        raise Invalid({"file": _("Välj minst en fil.")})
     rows, kept = add_files(
         db, actor=actor, access=access, data=data, files=files, data_dir=data_dir
     )

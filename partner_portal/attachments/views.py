@@ -8,8 +8,7 @@ from starlette.responses import FileResponse, Response
 
 from partner_portal.attachments import forms, queries, service, storage
 from partner_portal.attachments.access import file_for
-from partner_portal.errors import NotFound
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid, NotFound
 from partner_portal.rooms.access import RoomAccess, room_for
 from partner_portal.rooms.models import Classification
 from partner_portal.web import Ctx, upload_limits
@@ -73,7 +72,7 @@ async def upload(ctx: Ctx) -> Response:
             files=form.files,
             data_dir=ctx.settings.data_dir,
         )
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         values = {k: v for k, v in form.fields.items() if isinstance(v, str)}
         return await index(ctx, access=access, errors=invalid.errors, values=values, status=400)
     return ctx.redirect(ctx.url("room_files", {"sparat": "1"}, room_id=access.room.id))

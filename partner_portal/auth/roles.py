@@ -15,8 +15,7 @@ from partner_portal.audit.service import record
 from partner_portal.auth.models import Person, PortalRole, RoleGrant
 from partner_portal.auth.service import grant_role_by_email
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import NotFound
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid, NotFound
 from partner_portal.i18n import gettext as _
 
 
@@ -56,7 +55,7 @@ async def grant(db: AsyncSession, *, actor: CurrentPerson, role: PortalRole, ema
         )
     )
     if taken is not None:
-        raise FormInvalid({"email": _("Den adressen har redan den rollen.")})
+        raise Invalid({"email": _("Den adressen har redan den rollen.")})
     await grant_role_by_email(db, role, email, actor_id=actor.id)
 
 
@@ -77,7 +76,7 @@ async def revoke(db: AsyncSession, *, actor: CurrentPerson, grant_id: int) -> No
             )
         )
         if not others:
-            raise FormInvalid(
+            raise Invalid(
                 {"grant": _("Portalen måste ha minst en samordnare. Utse en ny samordnare först.")}
             )
     record(

@@ -8,7 +8,8 @@ from typing import Any
 
 from partner_portal.consultations.models import Decision
 from partner_portal.consultations.service import OpenInput, StatementInput
-from partner_portal.forms import FormInvalid, positive_int, text
+from partner_portal.errors import Invalid
+from partner_portal.forms import positive_int, text
 from partner_portal.i18n import gettext as _
 from partner_portal.rooms.models import Classification
 
@@ -43,7 +44,7 @@ def open_input(form: Mapping[str, Any]) -> OpenInput:
     if len(instructions) > 4000:
         errors["instructions"] = _("Högst 4000 tecken.")
     if errors or version_id is None or deadline is None:
-        raise FormInvalid(errors)
+        raise Invalid(errors)
     return OpenInput(version_id, deadline, organisation_ids, instructions)
 
 
@@ -61,7 +62,7 @@ def statement_input(form: Mapping[str, Any]) -> StatementInput:
     if classification is None:
         errors["classification"] = _("Välj en märkning.")
     if errors or organisation_id is None or classification is None:
-        raise FormInvalid(errors)
+        raise Invalid(errors)
     return StatementInput(organisation_id, no_objections, body, classification)
 
 
@@ -82,5 +83,5 @@ def response_input(form: Mapping[str, Any]) -> tuple[Decision | None, str]:
     decision = _DECISIONS.get(text(form, "decision", max_length=20))
     reason = text(form, "reason", max_length=4000)
     if len(reason) > 4000:
-        raise FormInvalid({"reason": _("Högst 4000 tecken.")})
+        raise Invalid({"reason": _("Högst 4000 tecken.")})
     return decision, reason

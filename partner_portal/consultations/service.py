@@ -18,7 +18,6 @@ from partner_portal import clock, i18n
 from partner_portal.attachments import service as attachments
 from partner_portal.attachments import storage
 from partner_portal.attachments.service import FilesInput
-from partner_portal.attachments.uploads import ReceivedFile
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record, record_read
 from partner_portal.auth.sessions import CurrentPerson
@@ -31,10 +30,9 @@ from partner_portal.consultations.models import (
     Statement,
 )
 from partner_portal.consultations.queries import ConsultationRow
-from partner_portal.errors import NotFound, PortalError
+from partner_portal.errors import Invalid, NotFound, PortalError
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
-from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
 from partner_portal.mail.messages import build
 from partner_portal.mail.outbox import enqueue
@@ -44,6 +42,7 @@ from partner_portal.rooms import queries as room_queries
 from partner_portal.rooms.access import RoomAccess
 from partner_portal.rooms.models import Classification, ParticipationStatus
 from partner_portal.settings import Settings
+from partner_portal.uploads import ReceivedFile
 
 _ASKABLE = (ParticipationStatus.INVITED, ParticipationStatus.ACCEPTED)
 
@@ -111,7 +110,7 @@ async def open_consultation(
     _coordinator(actor)
     errors: dict[str, str] = {}
     if access.room.is_closed:
-        raise FormInvalid({"version": _("Rummet är stängt.")})
+        raise Invalid({"version": _("Rummet är stängt.")})
     version = await queries.version_in_room(db, access.room.id, data.version_id)
     if version is None:
         errors["version"] = _("Välj en publicerad version av en plan i rummet.")
@@ -124,7 +123,7 @@ async def open_consultation(
     if data.deadline < clock.today():
         errors["deadline"] = _("Sista dagen kan inte ha passerat.")
     if errors or version is None:
-        raise FormInvalid(errors)
+        raise Invalid(errors)
     consultation = Consultation(
         room_id=access.room.id,
         plan_id=version.plan_id,
@@ -238,9 +237,9 @@ async def submit_statement(
     if organisation_id not in await queries.asked_organisations(db, consultation.id):
         raise NotFound()
     if not data.no_objections and not data.body:
-        raise FormInvalid({"body": _("Skriv yttrandet, eller välj ”Inga synpunkter”.")})
+        raise Invalid({"body": _("Skriv yttrandet, eller välj ”Inga synpunkter”.")})
     if data.no_objections and files:
-        raise FormInvalid({"file": _("Ett yttrande utan synpunkter har inga bilagor.")})
+        raise Invalid({"file": _("Ett yttrande utan synpunkter har inga bilagor.")})
     attachments.check_allowed_content(data.classification, files)
     if await _already_submitted(db, consultation.id, organisation_id):
         raise AlreadySubmitted()
@@ -390,7 +389,7 @@ async def respond(
     elif decision is not Decision.ACCEPTED and not reason:
         errors["reason"] = _("Skriv skälet till ställningstagandet.")
     if errors or decision is None:
-        raise FormInvalid(errors)
+        raise Invalid(errors)
     subject = (
         col(ConsultationResponse.statement_id) == statement_id
         if statement_id is not None

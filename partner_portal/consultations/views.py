@@ -11,8 +11,7 @@ from partner_portal.attachments import queries as attachment_queries
 from partner_portal.consultations import exports, forms, queries, service
 from partner_portal.consultations.queries import ConsultationRow
 from partner_portal.documents import DOCX_MEDIA_TYPE
-from partner_portal.errors import NotFound
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid, NotFound
 from partner_portal.rooms.access import RoomAccess, room_for
 from partner_portal.tables import CSV_MEDIA_TYPE
 from partner_portal.web import Ctx, upload_limits
@@ -70,7 +69,7 @@ async def open_consultation(ctx: Ctx) -> Response:
             settings=ctx.settings,
             env=ctx.portal.templates.env,
         )
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         values: dict[str, Any] = _values(form)
         values["organisations"] = [v for v in form.getlist("organisations") if isinstance(v, str)]
         return await index(ctx, errors=invalid.errors, values=values, status=400)
@@ -175,7 +174,7 @@ async def submit(ctx: Ctx) -> Response:
             settings=ctx.settings,
             env=ctx.portal.templates.env,
         )
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         return await show(ctx, errors=invalid.errors, values=_values(form.fields), status=400)
     return ctx.redirect(
         ctx.url(
@@ -237,7 +236,7 @@ async def _respond(ctx: Ctx, **subject: int) -> Response:
             reason=reason,
             **subject,
         )
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         [(kind, subject_id)] = subject.items()
         return await compilation(
             ctx,

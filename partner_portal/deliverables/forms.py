@@ -20,7 +20,7 @@ from partner_portal.deliverables.service import (
     StyrelUserInput,
     WaterNeedInput,
 )
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid
 from partner_portal.i18n import gettext as _
 
 MAX_POINTS = 50
@@ -119,7 +119,7 @@ def styrel_user(form: Mapping[str, Any]) -> StyrelUserInput:
     )
     points, indexes = _points(form, main_class, errors)
     if errors:
-        raise FormInvalid(errors)
+        raise Invalid(errors)
     assert main_class is not None
     return StyrelUserInput(
         name=name,
@@ -226,7 +226,7 @@ def water_need(form: Mapping[str, Any]) -> WaterNeedInput:
     if len(note) > 1000:
         errors["water_note"] = _("Högst %(max)s tecken.") % {"max": 1000}
     if errors:
-        raise FormInvalid(errors)
+        raise Invalid(errors)
     assert category is not None
     assert own_tank is not None
     return WaterNeedInput(
@@ -243,7 +243,7 @@ def water_need(form: Mapping[str, Any]) -> WaterNeedInput:
 def readiness(form: Mapping[str, Any]) -> ReadinessInput:
     war_organisation = _WAR_ORGANISATION.get(_first(form, "war_organisation").strip())
     if war_organisation is None:
-        raise FormInvalid(
+        raise Invalid(
             {"war_organisation": _("Svara ja, nej eller att krigsorganisationen är på gång.")}
         )
     done = _first(form, "security_analysis_done").strip() in {"on", "1", "yes"}

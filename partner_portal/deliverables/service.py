@@ -27,8 +27,7 @@ from partner_portal.deliverables.models import (
     WaterNeed,
 )
 from partner_portal.deliverables.queries import MIN_LITRES_PER_PERSON
-from partner_portal.errors import NotFound
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid, NotFound
 from partner_portal.i18n import gettext as _
 from partner_portal.rooms.models import (
     Classification,
@@ -94,7 +93,7 @@ class ReadinessInput:
 
 async def _check_can_change(db: AsyncSession, progress: ItemProgress, kind: ItemKind) -> None:
     if progress.status in _HANDED_IN:
-        raise FormInvalid(
+        raise Invalid(
             {
                 "progress": _(
                     "Underlaget är inlämnat och kan inte ändras. Be samordnaren skicka tillbaka "
@@ -103,7 +102,7 @@ async def _check_can_change(db: AsyncSession, progress: ItemProgress, kind: Item
             }
         )
     if progress.classification is Classification.CONFIDENTIAL_METADATA_ONLY:
-        raise FormInvalid(
+        raise Invalid(
             {
                 "progress": _(
                     "Underlaget är märkt konfidentiellt – endast metadata. Innehållet lämnas "
@@ -205,7 +204,7 @@ async def save_styrel_user(
 
     Side effects: the styrel_user and connection_point rows; the progress becomes in progress
     (from not started or returned) and records who changed it when. Commits.
-    Raises FormInvalid (key "progress") when the deliverable cannot change, FormInvalid
+    Raises Invalid (key "progress") when the deliverable cannot change, Invalid
     (keys "gsrn-N") for a GSRN already used in the room, also when a concurrent save took it
     first; NotFound for a user of another progress row or room.
     """
@@ -214,7 +213,7 @@ async def save_styrel_user(
     user = await _styrel_user_in(db, progress, user_id) if user_id is not None else None
     errors = await _gsrn_conflicts(db, progress, data, user_id)
     if errors:
-        raise FormInvalid(errors)
+        raise Invalid(errors)
     now = clock.now()
     if user is None:
         user = StyrelUser(
@@ -273,7 +272,7 @@ async def save_styrel_user(
         errors = await _gsrn_conflicts(db, progress, data, user_id)
         if not errors:
             raise
-        raise FormInvalid(errors) from None
+        raise Invalid(errors) from None
     _touch(progress, actor_id)
     await db.commit()
     return user.id
@@ -284,7 +283,7 @@ async def delete_styrel_user(
 ) -> None:
     """Remove an electricity user and its connection points from a deliverable still being
     worked on. Side effects: the rows are deleted; the progress records the change. Commits.
-    Raises FormInvalid (key "progress") when the deliverable cannot change; NotFound for a
+    Raises Invalid (key "progress") when the deliverable cannot change; NotFound for a
     user of another progress row or room."""
     await _check_can_change(db, progress, ItemKind.STYREL_USERS)
     user = await _styrel_user_in(db, progress, user_id)
@@ -316,7 +315,7 @@ async def save_water_need(
     volume is saved; the page warns about it (``below_minimum``).
 
     Side effects: the water_need row; the progress becomes in progress (from not started or
-    returned) and records who changed it when. Commits. Raises FormInvalid (key "progress")
+    returned) and records who changed it when. Commits. Raises Invalid (key "progress")
     when the deliverable cannot change; NotFound for a row of another progress row or room.
     """
     await _check_can_change(db, progress, ItemKind.WATER_NEEDS)
@@ -359,7 +358,7 @@ async def delete_water_need(
     db: AsyncSession, *, progress: ItemProgress, need_id: int, actor_id: int
 ) -> None:
     """Remove a site's water need from a deliverable still being worked on. Side effects: the
-    row is deleted; the progress records the change. Commits. Raises FormInvalid (key
+    row is deleted; the progress records the change. Commits. Raises Invalid (key
     "progress") when the deliverable cannot change; NotFound for a row of another progress."""
     await _check_can_change(db, progress, ItemKind.WATER_NEEDS)
     need = await _water_need_in(db, progress, need_id)
@@ -384,7 +383,7 @@ async def save_readiness(
     progress). Saving the same answers again changes nothing.
 
     Side effects: the readiness_status row; the progress becomes in progress (from not started
-    or returned) and records who changed it when. Commits. Raises FormInvalid (key "progress")
+    or returned) and records who changed it when. Commits. Raises Invalid (key "progress")
     when the deliverable cannot change.
     """
     for attempt in range(2):

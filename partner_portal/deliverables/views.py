@@ -13,8 +13,7 @@ from partner_portal import htmx
 from partner_portal.deliverables import exports, service
 from partner_portal.deliverables import forms as dforms
 from partner_portal.deliverables import queries as dqueries
-from partner_portal.errors import NotFound
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid, NotFound
 from partner_portal.rooms import views as room_views
 from partner_portal.rooms.access import room_for
 from partner_portal.rooms.models import ItemKind, ItemProgress
@@ -42,7 +41,7 @@ async def _act(ctx: Ctx, kind: ItemKind, work: Work) -> Response:
         )
     try:
         await work(progress, form)
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         return await room_views.item(
             ctx, errors=invalid.errors, values=dforms.refill(form), status=400, deliverable=True
         )

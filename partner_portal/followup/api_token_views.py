@@ -5,9 +5,9 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from partner_portal import confirm, forms
+from partner_portal.errors import Invalid
 from partner_portal.followup import api_tokens
 from partner_portal.followup.api_tokens import NAME_MAX_LENGTH, IssuedToken
-from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
 from partner_portal.web import Ctx
 
@@ -27,7 +27,7 @@ async def issue(ctx: Ctx) -> Response:
             name=forms.text(form, "name", max_length=NAME_MAX_LENGTH),
             ip_address=ctx.client_ip,
         )
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         return await _page(ctx, values=values, errors=invalid.errors, status=400)
     # Rendered, not redirected: the token exists in plain text only in this one response (never
     # in a URL, a session or the database), and the wrapper marks it no-store.

@@ -26,8 +26,7 @@ from partner_portal.audit.service import record
 from partner_portal.auth.models import Person, PortalRole, RoleGrant
 from partner_portal.auth.sessions import CurrentPerson, hash_token
 from partner_portal.db import UTCDateTime
-from partner_portal.errors import NotFound
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid, NotFound
 from partner_portal.i18n import gettext as _
 
 TOKEN_PREFIX = "pp_"  # noqa: S105 (a prefix that marks our tokens, not a secret)
@@ -191,7 +190,7 @@ async def issue(
     if reader is None:
         errors["person"] = _("Välj en läsare för uppföljning.")
     if errors:
-        raise FormInvalid(errors)
+        raise Invalid(errors)
     assert reader is not None
     token = new_token()
     row = ApiToken(

@@ -16,8 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from partner_portal import clock
-from partner_portal.errors import Gone, NotFound
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Gone, Invalid, NotFound
 from partner_portal.frg import tokens
 from partner_portal.frg.mails import mail
 from partner_portal.frg.models import Absence, Volunteer, VolunteerStatus, WeeklySlot
@@ -63,7 +62,7 @@ async def set_week(
     if week is None:
         week = offered[0]
     elif week not in offered:
-        raise FormInvalid(
+        raise Invalid(
             {"vecka": _("Du kan bara svara för den här veckan (på söndagar även nästa vecka).")}
         )
     values: dict[str, Any] = {"last_active_at": now}
@@ -80,7 +79,7 @@ async def add_absence(
     row = await _own(db, volunteer)
     count = await db.scalar(sa.select(sa.func.count()).where(col(Absence.volunteer_id) == row.id))
     if (count or 0) >= 100:
-        raise FormInvalid({"starts_on": _("Ta bort gamla frånvaroperioder först (högst 100).")})
+        raise Invalid({"starts_on": _("Ta bort gamla frånvaroperioder först (högst 100).")})
     row.last_active_at = clock.now()
     db.add(Absence(volunteer_id=volunteer.id, starts_on=starts_on, ends_on=ends_on))
     await db.commit()

@@ -23,10 +23,9 @@ from partner_portal.audit.models import AuditAction
 from partner_portal.audit.queries import count_recent
 from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson, hash_token
-from partner_portal.errors import Gone, NotFound, TooManyRequests
+from partner_portal.errors import Gone, Invalid, NotFound, TooManyRequests
 from partner_portal.evidence.models import EvidenceKind, Process
 from partner_portal.evidence.service import record_evidence
-from partner_portal.forms import FormInvalid
 from partner_portal.frg.mails import mail
 from partner_portal.frg.models import (
     Answer,
@@ -117,9 +116,9 @@ async def send(
     FRG organisation (process FRG, exercise or not), an audit event; one transaction.
     Returns the call-out id."""
     if not volunteer_ids:
-        raise FormInvalid({"volunteer": _("Välj minst en mottagare.")})
+        raise Invalid({"volunteer": _("Välj minst en mottagare.")})
     if len(volunteer_ids) > 2000:
-        raise FormInvalid({"volunteer": _("Högst 2000 mottagare åt gången.")})
+        raise Invalid({"volunteer": _("Högst 2000 mottagare åt gången.")})
     sent = await count_recent(
         db,
         actor_id=actor.id,
@@ -145,7 +144,7 @@ async def send(
     )
     chosen = {int(r.id): str(r.email) for r in rows}
     if set(chosen) != set(volunteer_ids):
-        raise FormInvalid({"volunteer": _("Någon av de valda kan inte larmas ut härifrån.")})
+        raise Invalid({"volunteer": _("Någon av de valda kan inte larmas ut härifrån.")})
     now = clock.now()
     callout = Callout(
         organisation_id=group.id,
@@ -328,7 +327,7 @@ async def update_recipient(
         recipient.checked_out_at = None
     elif data.action == "ut":
         if recipient.checked_in_at is None:
-            raise FormInvalid({"action": _("Checka in personen innan du checkar ut.")})
+            raise Invalid({"action": _("Checka in personen innan du checkar ut.")})
         recipient.checked_out_at = now
     await db.commit()
 

@@ -10,7 +10,8 @@ from datetime import date, datetime, time
 from typing import Any
 
 from partner_portal import clock
-from partner_portal.forms import FormInvalid, email_address, positive_int, text
+from partner_portal.errors import Invalid
+from partner_portal.forms import email_address, positive_int, text
 from partner_portal.frg.callouts import CalloutInput, RecipientUpdate
 from partner_portal.frg.enrolment import RegistrationInput
 from partner_portal.i18n import gettext as _
@@ -104,7 +105,7 @@ def registration(form: Any, *, skill_ids: Iterable[int]) -> RegistrationInput:
     if form.get("informed") != "ja":
         errors["informed"] = _("Bekräfta att du har läst informationen om hur uppgifterna används.")
     if errors:
-        raise FormInvalid(errors)
+        raise Invalid(errors)
     assert email is not None
     return RegistrationInput(phone, email, _ids(form, "skill", skill_ids), agreement, course)
 
@@ -124,7 +125,7 @@ def absence(form: Any) -> tuple[date, date]:
     if starts and ends and ends < starts:
         errors["ends_on"] = _("Slutdatumet kan inte vara före startdatumet.")
     if errors:
-        raise FormInvalid(errors)
+        raise Invalid(errors)
     assert starts is not None
     assert ends is not None
     return starts, ends
@@ -134,16 +135,16 @@ def invitation_email(form: Any) -> str:
     raw = text(form, "email", max_length=320)
     email = email_address(raw) if raw else None
     if email is None:
-        raise FormInvalid({"email": _("Skriv en e-postadress, till exempel namn@example.se.")})
+        raise Invalid({"email": _("Skriv en e-postadress, till exempel namn@example.se.")})
     return email
 
 
 def skill_name(form: Any) -> str:
     name = " ".join(text(form, "name", max_length=100).split())
     if not name:
-        raise FormInvalid({"name": _("Skriv vad kompetensen eller utrustningen heter.")})
+        raise Invalid({"name": _("Skriv vad kompetensen eller utrustningen heter.")})
     if len(name) > 100:
-        raise FormInvalid({"name": _("Högst 100 tecken.")})
+        raise Invalid({"name": _("Högst 100 tecken.")})
     return name
 
 
@@ -169,7 +170,7 @@ def search(form: Any, *, skill_ids: Iterable[int]) -> SearchInput:
     errors: dict[str, str] = {}
     starts, ends = _window(form, errors)
     if errors:
-        raise FormInvalid(errors)
+        raise Invalid(errors)
     assert starts is not None
     assert ends is not None
     return SearchInput(starts, ends, _ids(form, "skill", skill_ids))
@@ -204,7 +205,7 @@ def callout(form: Any, *, skill_ids: Iterable[int]) -> CalloutInput:
     if kind not in ("ovning", "skarpt"):
         errors["kind"] = _("Välj om det är en övning eller ett skarpt läge.")
     if errors:
-        raise FormInvalid(errors)
+        raise Invalid(errors)
     assert starts is not None
     assert ends is not None
     assert people is not None

@@ -9,8 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal.errors import NotFound
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid, NotFound
 from partner_portal.frg.models import FrgGroup, FrgSkill
 from partner_portal.frg.queries.members import GroupRow
 from partner_portal.i18n import gettext as _
@@ -62,7 +61,7 @@ async def add_skill(db: AsyncSession, *, group: GroupRow, name: str) -> None:
     )
     if existing is not None:
         if existing.is_active:
-            raise FormInvalid({"name": _("Den finns redan på listan.")})
+            raise Invalid({"name": _("Den finns redan på listan.")})
         existing.is_active = True
     else:
         db.add(

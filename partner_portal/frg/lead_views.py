@@ -8,7 +8,7 @@ from typing import Any
 from starlette.responses import Response
 
 from partner_portal import clock, confirm
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid
 from partner_portal.frg import callouts, enrolment, forms, groups, privacy
 from partner_portal.frg.access import callout_for, lead_for
 from partner_portal.frg.queries import availability as availability_queries
@@ -74,7 +74,7 @@ async def invite(ctx: Ctx) -> Response:
             settings=ctx.settings,
             env=ctx.portal.templates.env,
         )
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         return await dashboard(ctx, errors=invalid.errors, values=_values(form), status=400)
     return ctx.redirect(
         ctx.url("frg_lead", organisation_id=group.id, query={"inbjuden": 1}) + "#bjud-in"
@@ -133,7 +133,7 @@ async def skills(ctx: Ctx) -> Response:
         form = await ctx.request.form()
         try:
             await groups.add_skill(ctx.db, group=group, name=forms.skill_name(form))
-        except FormInvalid as invalid:
+        except Invalid as invalid:
             errors, values, status = invalid.errors, _values(form), 400
         else:
             return ctx.redirect(ctx.url("frg_skills", organisation_id=group.id))
@@ -173,7 +173,7 @@ async def search(ctx: Ctx) -> Response:
     if "starts_at" in params:
         try:
             data = forms.search(params, skill_ids=[s.id for s in skills])
-        except FormInvalid as invalid:
+        except Invalid as invalid:
             errors, status = invalid.errors, 400
         else:
             found = await availability_queries.available(
@@ -230,7 +230,7 @@ async def new_callout(ctx: Ctx) -> Response:
                 )
             proposal = await callouts.propose(ctx.db, group=group, data=data)
             chosen = proposal.proposed
-        except FormInvalid as invalid:
+        except Invalid as invalid:
             errors, status = invalid.errors, 400
             if "volunteer" in errors:  # sending failed: show the proposal again
                 data = forms.callout(form, skill_ids=[s.id for s in skills])

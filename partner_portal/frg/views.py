@@ -9,8 +9,7 @@ from typing import Any
 from starlette.responses import Response
 
 from partner_portal import clock
-from partner_portal.errors import BadRequest, NotFound
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import BadRequest, Invalid, NotFound
 from partner_portal.frg import availability as availability_service
 from partner_portal.frg import enrolment, forms, privacy
 from partner_portal.frg.access import volunteer_for
@@ -66,7 +65,7 @@ async def profile(ctx: Ctx) -> Response:
             data = forms.registration(form, skill_ids=[s.id for s in skills])
             first_time = volunteer.registered_at is None
             await enrolment.save_registration(ctx.db, volunteer=volunteer, data=data)
-        except FormInvalid as invalid:
+        except Invalid as invalid:
             errors, status = invalid.errors, 400
         else:
             target = "frg_availability" if first_time else "frg_profile"
@@ -165,7 +164,7 @@ async def week(ctx: Ctx) -> Response:
             now=clock.now(),
             week=week_of,
         )
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         return await _availability_page(ctx, volunteer, errors=invalid.errors, status=400)
     this_week = offered_weeks(clock.today())[0]
     saved = "vecka" if week_of in (None, this_week) else "nasta-vecka"
@@ -184,7 +183,7 @@ async def add_absence(ctx: Ctx) -> Response:
         await availability_service.add_absence(
             ctx.db, volunteer=volunteer, starts_on=starts_on, ends_on=ends_on
         )
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         return await _availability_page(
             ctx, volunteer, errors=invalid.errors, values=_values(form), status=400
         )

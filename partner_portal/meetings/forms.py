@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from partner_portal import clock, forms
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid
 from partner_portal.i18n import gettext as _
 from partner_portal.meetings.models import Rsvp
 from partner_portal.meetings.scheduling import MeetingInput
@@ -98,7 +98,7 @@ def meeting(form: Any) -> MeetingInput:
     elif len(organisation_ids) > 500:
         errors["organisations"] = _("Bjud in högst 500 organisationer.")
     if errors:
-        raise FormInvalid(errors)
+        raise Invalid(errors)
     assert starts_at is not None
     assert ends_at is not None
     return MeetingInput(
@@ -116,7 +116,7 @@ def meeting(form: Any) -> MeetingInput:
 def rsvp(form: Mapping[str, Any]) -> Rsvp:
     answer = {r.value: r for r in Rsvp}.get(forms.text(form, "rsvp", max_length=10))
     if answer is None:
-        raise FormInvalid({"rsvp": _("Välj ja, nej eller kanske.")})
+        raise Invalid({"rsvp": _("Välj ja, nej eller kanske.")})
     return answer
 
 
@@ -124,23 +124,23 @@ def present_people(form: Any) -> set[int]:
     """The people ticked as present (repeated ``present`` fields)."""
     ids = _ids(form, "present")
     if any(i is None for i in ids) or len(ids) > 500:
-        raise FormInvalid({"present": _("Välj närvarande i listan.")})
+        raise Invalid({"present": _("Välj närvarande i listan.")})
     return {i for i in ids if i is not None}
 
 
 def minutes(form: Mapping[str, Any]) -> str:
     text = forms.text(form, "minutes", max_length=50000)
     if not text:
-        raise FormInvalid({"minutes": _("Skriv protokollet innan du sparar det.")})
+        raise Invalid({"minutes": _("Skriv protokollet innan du sparar det.")})
     if len(text) > 50000:
-        raise FormInvalid({"minutes": _("Protokollet får vara högst 50 000 tecken.")})
+        raise Invalid({"minutes": _("Protokollet får vara högst 50 000 tecken.")})
     return text
 
 
 def decision(form: Mapping[str, Any]) -> str:
     text = forms.text(form, "decision", max_length=5000)
     if not text:
-        raise FormInvalid({"decision": _("Skriv beslutet.")})
+        raise Invalid({"decision": _("Skriv beslutet.")})
     if len(text) > 5000:
-        raise FormInvalid({"decision": _("Beslutet får vara högst 5 000 tecken.")})
+        raise Invalid({"decision": _("Beslutet får vara högst 5 000 tecken.")})
     return text

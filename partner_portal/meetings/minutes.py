@@ -15,10 +15,9 @@ from partner_portal.actions.service import ActionInput, add_action
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import NotFound
+from partner_portal.errors import Invalid, NotFound
 from partner_portal.evidence.models import Evidence, EvidenceKind
 from partner_portal.evidence.service import record_evidence
-from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
 from partner_portal.meetings import queries
 from partner_portal.meetings.access import MeetingAccess
@@ -48,13 +47,13 @@ async def record_attendance(
         raise NotFound()
     meeting = access.meeting
     if meeting.cancelled:
-        raise FormInvalid({"present": _("Mötet är inställt.")})
+        raise Invalid({"present": _("Mötet är inställt.")})
     now = now or clock.now()
     if not has_started(meeting, now):
-        raise FormInvalid({"present": _("Närvaron kan registreras först när mötet har börjat.")})
+        raise Invalid({"present": _("Närvaron kan registreras först när mötet har börjat.")})
     invitees = {i.person_id: i for i in await queries.invitees(db, meeting.id)}
     if not present <= invitees.keys():
-        raise FormInvalid({"present": _("Välj närvarande i listan.")})
+        raise Invalid({"present": _("Välj närvarande i listan.")})
     rows = {
         r.person_id: r
         for r in await db.scalars(
@@ -123,7 +122,7 @@ async def save_minutes(
         raise NotFound()
     now = now or clock.now()
     if not has_started(access.meeting, now):
-        raise FormInvalid({"minutes": _("Protokollet kan skrivas först när mötet har börjat.")})
+        raise Invalid({"minutes": _("Protokollet kan skrivas först när mötet har börjat.")})
     meeting = await db.get(Meeting, access.meeting.id)
     assert meeting is not None
     meeting.minutes = minutes

@@ -23,10 +23,9 @@ from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.models import Person
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import Forbidden, NotFound
+from partner_portal.errors import Forbidden, Invalid, NotFound
 from partner_portal.evidence.models import EvidenceKind, Process
 from partner_portal.evidence.service import record_evidence
-from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
 from partner_portal.meetings import ics, queries
 from partner_portal.meetings.access import MeetingAccess
@@ -166,10 +165,10 @@ async def create_meeting(
     if data.room_id is not None:
         room = await db.get(Room, data.room_id)
         if room is None or room.is_closed:
-            raise FormInvalid({"room_id": _("Välj ett öppet planeringsrum i listan.")})
+            raise Invalid({"room_id": _("Välj ett öppet planeringsrum i listan.")})
     allowed = await _allowed_organisations(db, data.room_id)
     if not set(data.organisation_ids) <= allowed:
-        raise FormInvalid({"organisations": _("Bjud bara in organisationer som finns i listan.")})
+        raise Invalid({"organisations": _("Bjud bara in organisationer som finns i listan.")})
     now = clock.now()
     host = urlsplit(settings.base_url).hostname or "partnerportalen"
     meeting = Meeting(
@@ -234,7 +233,7 @@ async def update_meeting(
     assert meeting is not None
     assert meeting.id is not None
     if meeting.cancelled_at is not None:
-        raise FormInvalid({"title": _("Mötet är inställt och kan inte ändras.")})
+        raise Invalid({"title": _("Mötet är inställt och kan inte ändras.")})
     allowed = await _allowed_organisations(db, meeting.room_id)
     before = set(
         await db.scalars(
@@ -245,7 +244,7 @@ async def update_meeting(
     )
     wanted = set(data.organisation_ids)
     if not (wanted - before) <= allowed:
-        raise FormInvalid({"organisations": _("Bjud bara in organisationer som finns i listan.")})
+        raise Invalid({"organisations": _("Bjud bara in organisationer som finns i listan.")})
     removed, added = before - wanted, wanted - before
     removed_people = [r for r in await people_of(db, removed) if r.organisation_id in removed]
     if removed:
@@ -381,10 +380,10 @@ async def answer(
         raise Forbidden(_("Din organisation är inte inbjuden till mötet."))
     meeting = access.meeting
     if meeting.cancelled:
-        raise FormInvalid({"rsvp": _("Mötet är inställt.")})
+        raise Invalid({"rsvp": _("Mötet är inställt.")})
     now = now or clock.now()
     if meeting.ends_at <= now:
-        raise FormInvalid({"rsvp": _("Mötet är redan över.")})
+        raise Invalid({"rsvp": _("Mötet är redan över.")})
     row = await db.scalar(
         sa.select(MeetingPerson).where(
             col(MeetingPerson.meeting_id) == meeting.id,

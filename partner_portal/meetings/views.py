@@ -11,8 +11,7 @@ from partner_portal import clock, confirm
 from partner_portal.actions import forms as action_forms
 from partner_portal.actions import queries as action_queries
 from partner_portal.clock import TIMEZONE
-from partner_portal.errors import NotFound
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid, NotFound
 from partner_portal.i18n import gettext as _
 from partner_portal.meetings import feed, forms, ics, queries, scheduling
 from partner_portal.meetings import minutes as minutes_service
@@ -91,7 +90,7 @@ async def create(ctx: Ctx) -> Response:
                 settings=ctx.settings,
                 env=ctx.portal.templates.env,
             )
-        except FormInvalid as invalid:
+        except Invalid as invalid:
             errors, status = invalid.errors, 400
             raw_room = str(values.get("room_id", ""))
             room_id = int(raw_room) if raw_room.isdigit() and len(raw_room) < 10 else None
@@ -142,7 +141,7 @@ async def edit(ctx: Ctx) -> Response:
                 settings=ctx.settings,
                 env=ctx.portal.templates.env,
             )
-        except FormInvalid as invalid:
+        except Invalid as invalid:
             errors, status = invalid.errors, 400
         else:
             return ctx.redirect(ctx.url("meeting", meeting_id=meeting.id))
@@ -196,7 +195,7 @@ async def _then(ctx: Ctx, work: Any, anchor: str, *, lists: tuple[str, ...] = ()
     form = await ctx.request.form()
     try:
         await work(access, form)
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         values: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
         for name in lists:
             values[name] = [v for v in form.getlist(name) if isinstance(v, str)]
@@ -235,15 +234,15 @@ async def decision(ctx: Ctx) -> Response:
         text = action = None
         try:
             text = forms.decision(form)
-        except FormInvalid as invalid:
+        except Invalid as invalid:
             errors |= invalid.errors
         if action_forms.wants_action(form):
             try:
                 action = action_forms.action(form)
-            except FormInvalid as invalid:
+            except Invalid as invalid:
                 errors |= invalid.errors
         if errors:
-            raise FormInvalid(errors)
+            raise Invalid(errors)
         assert text is not None
         await minutes_service.add_decision(
             ctx.db, actor=ctx.me, access=access, text=text, action=action
@@ -274,7 +273,7 @@ async def decision_action(ctx: Ctx) -> Response:
                 decision_id=found.id,
                 action=action_forms.action(form),
             )
-        except FormInvalid as invalid:
+        except Invalid as invalid:
             errors, status = invalid.errors, 400
         else:
             return ctx.redirect(ctx.url("meeting", meeting_id=meeting.id) + f"#beslut-{found.id}")

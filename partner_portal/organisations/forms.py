@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from partner_portal import forms
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid
 from partner_portal.i18n import gettext as _
 from partner_portal.organisations.invitation_sending import InvitationInput
 from partner_portal.organisations.models import MembershipRole, OrganisationKind
@@ -47,7 +47,7 @@ def organisation(form: Mapping[str, Any]) -> OrganisationInput:
             "Ange en giltig e-postadress, till exempel info@botkyrkabyggen.se."
         )
     if errors:
-        raise FormInvalid(errors)
+        raise Invalid(errors)
     assert isinstance(kind, OrganisationKind)
     return OrganisationInput(name, kind, org_number, parent_id, contact_email)
 
@@ -64,7 +64,7 @@ def invitation(form: Mapping[str, Any]) -> InvitationInput:
     if role is None:
         errors["role"] = _("Välj vilken roll personen ska få.")
     if errors:
-        raise FormInvalid(errors)
+        raise Invalid(errors)
     assert email is not None
     assert isinstance(role, MembershipRole)
     return InvitationInput(email, role)
@@ -73,5 +73,5 @@ def invitation(form: Mapping[str, Any]) -> InvitationInput:
 def membership(form: Mapping[str, Any]) -> MembershipInput:
     role = forms.choice(forms.text(form, "role", max_length=20), _ROLES)
     if role is None:
-        raise FormInvalid({"role": _("Välj vilken roll personen ska ha.")})
+        raise Invalid({"role": _("Välj vilken roll personen ska ha.")})
     return MembershipInput(role, forms.text(form, "is_deputy", max_length=5) == "on")

@@ -21,10 +21,9 @@ from partner_portal.audit.queries import count_recent
 from partner_portal.audit.service import record
 from partner_portal.auth.models import Person
 from partner_portal.auth.sessions import CurrentPerson, hash_token
-from partner_portal.errors import Forbidden, Gone, NotFound, TooManyRequests
+from partner_portal.errors import Forbidden, Gone, Invalid, NotFound, TooManyRequests
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
-from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
 from partner_portal.mail.messages import build
 from partner_portal.mail.outbox import enqueue
@@ -115,14 +114,14 @@ async def invite(
     The coordinator may invite to any organisation, an organisation's admin to their own.
     Side effects: the invitation (token stored hashed), its email in the outbox, an
     ``invitation_sent`` audit event, and — when the municipality invites — ``organisation
-    invited`` evidence; all in one transaction. Raises FormInvalid for a second pending
+    invited`` evidence; all in one transaction. Raises Invalid for a second pending
     invitation to the same address, TooManyRequests beyond the hourly cap.
     """
     access = await org_access.organisation_for(db, actor, organisation_id)
     if not access.can_manage:
         raise Forbidden()
     if not access.organisation.is_active:
-        raise FormInvalid({"email": _("Organisationen är inaktiverad och kan inte bjuda in.")})
+        raise Invalid({"email": _("Organisationen är inaktiverad och kan inte bjuda in.")})
     await _check_rate(db, actor, settings)
     await _check_not_already_there(db, organisation_id, data.email)
     now = clock.now()
@@ -184,7 +183,7 @@ async def _check_not_already_there(db: AsyncSession, organisation_id: int, email
         )
     )
     if pending is not None:
-        raise FormInvalid(
+        raise Invalid(
             {
                 "email": _(
                     "Den adressen har redan en inbjudan som väntar. Skicka den igen i stället."
@@ -201,7 +200,7 @@ async def _check_not_already_there(db: AsyncSession, organisation_id: int, email
         )
     )
     if member is not None:
-        raise FormInvalid({"email": _("Personen med den adressen är redan med i organisationen.")})
+        raise Invalid({"email": _("Personen med den adressen är redan med i organisationen.")})
 
 
 async def _managed_invitation(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid
 from partner_portal.organisations import (
     forms,
     invitation_acceptance,
@@ -27,7 +27,7 @@ async def invite(ctx: Ctx) -> Response:
             settings=ctx.settings,
             env=ctx.portal.templates.env,
         )
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         values = {k: v for k, v in form.items() if isinstance(v, str)}
         return await show(ctx, invite_errors=invalid.errors, invite_values=values, status=400)
     return ctx.redirect(ctx.url("organisation", organisation_id=organisation_id) + "#inbjudningar")

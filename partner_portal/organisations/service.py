@@ -14,8 +14,7 @@ from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth import sessions
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import Forbidden, NotFound
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Forbidden, Invalid, NotFound
 from partner_portal.i18n import gettext as _
 from partner_portal.organisations.access import OrganisationAccess
 from partner_portal.organisations.models import (
@@ -76,7 +75,7 @@ async def _check_unique(
                 "Moderorganisationen kan inte vara en av organisationens egna dotterorganisationer."
             )
     if errors:
-        raise FormInvalid(errors)
+        raise Invalid(errors)
 
 
 async def _is_descendant(db: AsyncSession, candidate: int, ancestor: int) -> bool:
@@ -107,7 +106,7 @@ async def create_organisation(
     db: AsyncSession, *, actor: CurrentPerson, data: OrganisationInput
 ) -> int:
     """Register an organisation. Side effects: the row and an ``organisation_created`` audit
-    event. Commits. Raises FormInvalid for a taken name or number, or an unknown parent."""
+    event. Commits. Raises Invalid for a taken name or number, or an unknown parent."""
     _require_coordinator(actor)
     await _check_unique(db, data)
     organisation = Organisation(name="", name_key="", sort_key="", kind=data.kind)
@@ -208,7 +207,7 @@ async def _flush_or_form_error(db: AsyncSession) -> None:
         await db.flush()
     except IntegrityError as exc:
         await db.rollback()
-        raise FormInvalid(
+        raise Invalid(
             {"name": _("Det finns redan en organisation med det namnet eller numret.")}
         ) from exc
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from partner_portal import confirm
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid
 from partner_portal.i18n import gettext as _
 from partner_portal.i18n import ngettext
 from partner_portal.organisations import forms, invitation_states, queries, service
@@ -44,7 +44,7 @@ async def create(ctx: Ctx) -> Response:
             organisation_id = await service.create_organisation(
                 ctx.db, actor=ctx.me, data=forms.organisation(form)
             )
-        except FormInvalid as invalid:
+        except Invalid as invalid:
             return await _form(ctx, values, invalid.errors, status=400)
         return ctx.redirect(ctx.url("organisation", organisation_id=organisation_id))
     return await _form(ctx, values, {})
@@ -62,7 +62,7 @@ async def edit(ctx: Ctx) -> Response:
                 organisation_id=access.organisation.id,
                 data=forms.organisation(form),
             )
-        except FormInvalid as invalid:
+        except Invalid as invalid:
             return await _form(ctx, values, invalid.errors, status=400, editing=access)
         return ctx.redirect(ctx.url("organisation", organisation_id=access.organisation.id))
     current = access.organisation

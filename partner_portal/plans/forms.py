@@ -4,29 +4,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
 from partner_portal import forms
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid
 from partner_portal.i18n import gettext as _
+from partner_portal.plans.service import CommentInput, SectionInput
 
 SECTION_BODY_MAX = 20_000
 COMMENT_MAX = 4_000
-
-
-@dataclass(frozen=True, slots=True)
-class SectionInput:
-    heading: str
-    body: str
-    position: int | None  # where to move the section (1 = first); None keeps its place
-
-
-@dataclass(frozen=True, slots=True)
-class CommentInput:
-    body: str
-    parent_id: int | None
-    organisation_id: int | None
 
 
 # "1. Syfte", "2) Ansvar", "3.1 Mål": a number typed before the heading. The plan numbers its
@@ -54,9 +40,9 @@ def _multiline(form: Mapping[str, Any], name: str, max_length: int) -> str:
 def plan_title(form: Mapping[str, Any]) -> str:
     title = _line(form, "title", 200)
     if not title:
-        raise FormInvalid({"title": _("Ge planen en titel.")})
+        raise Invalid({"title": _("Ge planen en titel.")})
     if len(title) > 200:
-        raise FormInvalid({"title": _("Titeln får vara högst 200 tecken.")})
+        raise Invalid({"title": _("Titeln får vara högst 200 tecken.")})
     return title
 
 
@@ -75,23 +61,23 @@ def section(form: Mapping[str, Any]) -> SectionInput:
     if raw_position and position is None:
         errors["position"] = _("Ange plats som ett heltal, 1 eller större.")
     if errors:
-        raise FormInvalid(errors)
+        raise Invalid(errors)
     return SectionInput(heading, body, position)
 
 
 def publish_note(form: Mapping[str, Any]) -> str:
     note = _multiline(form, "note", 2000)
     if len(note) > 2000:
-        raise FormInvalid({"note": _("Beskrivningen får vara högst 2000 tecken.")})
+        raise Invalid({"note": _("Beskrivningen får vara högst 2000 tecken.")})
     return note
 
 
 def comment(form: Mapping[str, Any]) -> CommentInput:
     body = _multiline(form, "body", COMMENT_MAX)
     if not body:
-        raise FormInvalid({"body": _("Skriv en kommentar.")})
+        raise Invalid({"body": _("Skriv en kommentar.")})
     if len(body) > COMMENT_MAX:
-        raise FormInvalid(
+        raise Invalid(
             {"body": _("Kommentaren får vara högst %(max)s tecken.") % {"max": COMMENT_MAX}}
         )
     parent = forms.text(form, "parent_id", max_length=12)

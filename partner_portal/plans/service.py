@@ -4,6 +4,7 @@ sections. Each function owns its transaction and lists its side effects."""
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -14,13 +15,11 @@ from partner_portal import clock
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import NotFound
+from partner_portal.errors import Invalid, NotFound
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
-from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
 from partner_portal.plans.access import PlanAccess
-from partner_portal.plans.forms import CommentInput, SectionInput
 from partner_portal.plans.live import LiveHub
 from partner_portal.plans.models import (
     Plan,
@@ -30,6 +29,21 @@ from partner_portal.plans.models import (
     PlanVersionSection,
 )
 from partner_portal.rooms.access import RoomAccess
+
+
+@dataclass(frozen=True, slots=True)
+class SectionInput:
+    heading: str
+    body: str
+    position: int | None  # where to move the section (1 = first); None keeps its place
+
+
+@dataclass(frozen=True, slots=True)
+class CommentInput:
+    body: str
+    parent_id: int | None
+    organisation_id: int | None
+
 
 # How long the author may still change a comment; afterwards it stands as others read it.
 EDIT_WINDOW = timedelta(minutes=15)
@@ -56,7 +70,7 @@ def _editor(access: PlanAccess | RoomAccess) -> None:
     if not room.is_coordinator:
         raise NotFound()
     if room.room.is_closed:
-        raise FormInvalid({"title": _("Rummet är stängt.")})
+        raise Invalid({"title": _("Rummet är stängt.")})
 
 
 async def create_plan(
@@ -180,7 +194,7 @@ async def publish(db: AsyncSession, *, actor: CurrentPerson, access: PlanAccess,
     assert plan.id is not None
     sections = await _draft(db, plan.id)
     if not sections:
-        raise FormInvalid({"note": _("Utkastet har inga avsnitt att publicera.")})
+        raise Invalid({"note": _("Utkastet har inga avsnitt att publicera.")})
     previous: dict[int, PlanVersionSection] = {}
     if plan.latest_version:
         previous = {
@@ -204,7 +218,7 @@ async def publish(db: AsyncSession, *, actor: CurrentPerson, access: PlanAccess,
         p.section_id for p in sorted(previous.values(), key=lambda p: p.position)
     ]
     if not changed and not moved:
-        raise FormInvalid(
+        raise Invalid(
             {
                 "note": _("Utkastet är likadant som version %(number)s.")
                 % {"number": plan.latest_version}
@@ -282,11 +296,11 @@ async def add_comment(
     if data.parent_id is not None:
         parent = await db.get(PlanComment, data.parent_id)
         if parent is None or parent.plan_id != plan.id or parent.section_id != section_id:
-            raise FormInvalid({"body": _("Kommentaren du svarar på finns inte i avsnittet.")})
+            raise Invalid({"body": _("Kommentaren du svarar på finns inte i avsnittet.")})
         parent_id = parent.parent_id or parent.id  # one level of replies: the thread's start
     mine = access.comment_organisations()
     if data.organisation_id is not None and data.organisation_id not in mine:
-        raise FormInvalid({"organisation_id": _("Välj en organisation i listan.")})
+        raise Invalid({"organisation_id": _("Välj en organisation i listan.")})
     organisation_id = data.organisation_id or (mine[0] if mine else None)
     if organisation_id is None and not access.is_coordinator:
         raise NotFound()
@@ -340,7 +354,7 @@ async def edit_comment(
     if comment is None or comment.plan_id != access.plan.id or comment.author_id != actor.id:
         raise NotFound()
     if access.room.room.is_closed or not may_still_edit(comment.created_at, clock.now()):
-        raise FormInvalid({"body": _("En kommentar kan bara ändras de första 15 minuterna.")})
+        raise Invalid({"body": _("En kommentar kan bara ändras de första 15 minuterna.")})
     if body != comment.body:
         record(
             db,

@@ -10,8 +10,7 @@ from typing import Any
 from starlette.responses import Response, StreamingResponse
 
 from partner_portal import clock, htmx, tables
-from partner_portal.errors import NotFound, ServiceUnavailable
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid, NotFound, ServiceUnavailable
 from partner_portal.i18n import gettext as _
 from partner_portal.plans import exports, forms, overview, queries, service
 from partner_portal.plans.access import PlanAccess, plan_for, plan_page_for, plan_section_for
@@ -73,7 +72,7 @@ async def create(ctx: Ctx) -> Response:
         plan_id = await service.create_plan(
             ctx.db, actor=ctx.me, access=access, title=forms.plan_title(form)
         )
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         return await index(ctx, errors=invalid.errors, values=_values(form))
     return ctx.redirect(ctx.url("plan_draft", room_id=access.room.id, plan_id=plan_id))
 
@@ -117,7 +116,7 @@ async def add_section(ctx: Ctx) -> Response:
         section_id = await service.add_section(
             ctx.db, actor=ctx.me, access=access, data=forms.section(form)
         )
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         return await draft(ctx, errors=invalid.errors, values=_values(form), failed="new")
     url = ctx.url("plan_draft", room_id=access.room.room.id, plan_id=access.plan.id)
     return ctx.redirect(f"{url}#utkast-{section_id}")
@@ -131,7 +130,7 @@ async def save_section(ctx: Ctx) -> Response:
         await service.save_section(
             ctx.db, actor=ctx.me, access=access, section_id=section_id, data=forms.section(form)
         )
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         return await draft(ctx, errors=invalid.errors, values=_values(form), failed=str(section_id))
     url = ctx.url("plan_draft", room_id=access.room.room.id, plan_id=access.plan.id)
     return ctx.redirect(f"{url}#utkast-{section_id}")
@@ -150,7 +149,7 @@ async def publish(ctx: Ctx) -> Response:
     form = await ctx.request.form()
     try:
         await service.publish(ctx.db, actor=ctx.me, access=access, note=forms.publish_note(form))
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         return await draft(ctx, errors=invalid.errors, values=_values(form), failed="publish")
     return ctx.redirect(_plan_url(ctx, access))
 
@@ -285,7 +284,7 @@ async def comment(ctx: Ctx) -> Response:
             data=forms.comment(form),
             live=live_hub(ctx),
         )
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         if htmx.is_htmx(ctx.request):
             error = next(iter(invalid.errors.values()))
             return await threads(ctx, error=error, status=400, access=access)
@@ -318,7 +317,7 @@ async def edit_comment(ctx: Ctx) -> Response:
                 body=body,
                 live=live_hub(ctx),
             )
-        except FormInvalid as invalid:
+        except Invalid as invalid:
             errors = invalid.errors
         else:
             return ctx.redirect(_plan_url(ctx, access, f"kommentar-{comment_id}"))

@@ -25,9 +25,8 @@ from partner_portal.auth.models import LoginSession, Person, RoleGrant
 from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.consultations.models import Statement
 from partner_portal.db import forget_deleted
-from partner_portal.errors import NotFound
+from partner_portal.errors import Invalid, NotFound
 from partner_portal.followup.api_tokens import ApiToken
-from partner_portal.forms import FormInvalid
 from partner_portal.frg import privacy as frg_privacy
 from partner_portal.frg.models import FrgInvitation
 from partner_portal.i18n import gettext as _
@@ -107,9 +106,9 @@ async def confirm_removal(db: AsyncSession, *, actor: CurrentPerson, person_id: 
     Side effects: an audit event by the coordinator. One transaction; then, on SQLite, nothing
     of it is left in the database file or its write-ahead log."""
     if await queries.pending_request(db, person_id) is None:
-        raise FormInvalid({"person": _("Det finns ingen öppen begäran om radering för personen.")})
+        raise Invalid({"person": _("Det finns ingen öppen begäran om radering för personen.")})
     if person_id == actor.id:
-        raise FormInvalid(
+        raise Invalid(
             {"person": _("En annan samordnare får bekräfta raderingen av dina egna uppgifter.")}
         )
     await remove_person(db, person_id=person_id, actor_id=actor.id)

@@ -7,7 +7,7 @@ import json
 
 from starlette.responses import Response
 
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid
 from partner_portal.i18n import gettext as _
 from partner_portal.privacy import queries, service
 from partner_portal.web import Ctx
@@ -101,6 +101,6 @@ async def confirm_removal(ctx: Ctx) -> Response:
         )
     try:
         await service.confirm_removal(ctx.db, actor=ctx.me, person_id=person_id)
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         return await _removals_page(ctx, invalid.errors, status=400)
     return ctx.redirect(ctx.url("removals", query={"raderad": 1}))

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from partner_portal import forms
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid
 from partner_portal.i18n import gettext as _
 from partner_portal.rooms.lifecycle import PhaseInput, RoomInput
 from partner_portal.rooms.models import Classification, ItemKind, ProgressStatus
@@ -47,7 +47,7 @@ def room(form: Mapping[str, Any]) -> RoomInput:
     elif starts_on is not None and ends_on < starts_on:
         errors["ends_on"] = _("Slutdatum kan inte vara före startdatum.")
     if errors:
-        raise FormInvalid(errors)
+        raise Invalid(errors)
     assert template_id is not None
     assert starts_on is not None
     assert ends_on is not None
@@ -64,7 +64,7 @@ def phase(form: Mapping[str, Any]) -> PhaseInput:
     if raw_deadline and deadline is None:
         errors["deadline"] = _("Ange datum som ÅÅÅÅ-MM-DD, eller lämna tomt.")
     if errors:
-        raise FormInvalid(errors)
+        raise Invalid(errors)
     return PhaseInput(
         title,
         forms.text(form, "description", max_length=5000),
@@ -85,7 +85,7 @@ def progress(form: Mapping[str, Any]) -> ProgressInput:
     if len(note) > 2000:
         errors["note"] = _("Anteckningen får vara högst 2 000 tecken.")
     if errors:
-        raise FormInvalid(errors)
+        raise Invalid(errors)
     assert status is not None
     assert classification is not None
     return ProgressInput(status, classification, note)
@@ -94,7 +94,7 @@ def progress(form: Mapping[str, Any]) -> ProgressInput:
 def item_kind(form: Mapping[str, Any]) -> ItemKind:
     kind = {k.value: k for k in ItemKind}.get(forms.text(form, "item_kind", max_length=40))
     if kind is None:
-        raise FormInvalid({"item_kind": _("Välj vad organisationerna lämnar.")})
+        raise Invalid({"item_kind": _("Välj vad organisationerna lämnar.")})
     return kind
 
 
@@ -110,5 +110,5 @@ def organisation_ids(form: Any) -> list[int]:
     values = form.getlist("organisation") if hasattr(form, "getlist") else []
     ids = [forms.positive_int(v) for v in values if isinstance(v, str)]
     if not ids or any(i is None for i in ids) or len(ids) > 500:
-        raise FormInvalid({"organisations": _("Välj minst en organisation i listan.")})
+        raise Invalid({"organisations": _("Välj minst en organisation i listan.")})
     return [i for i in ids if i is not None]

@@ -14,8 +14,7 @@ from sqlmodel import col
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import NotFound
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid, NotFound
 from partner_portal.i18n import gettext as _
 from partner_portal.rooms.access import RoomAccess
 from partner_portal.rooms.models import (
@@ -116,7 +115,7 @@ async def open_room(
     require_coordinator(actor)
     template = await db.get(ProcessTemplate, data.template_id)
     if template is None or not template.is_current:
-        raise FormInvalid({"template_id": _("Välj en mall i listan.")})
+        raise Invalid({"template_id": _("Välj en mall i listan.")})
     if not allow_duplicate and (similar := await _similar_rooms(db, template, data)):
         raise LooksLikeADuplicate(similar)
     room = Room(
@@ -191,7 +190,7 @@ async def set_current_phase(
         sa.select(sa.func.count()).where(col(RoomPhase.room_id) == access.room.id)
     )
     if not 0 <= position <= int(count or 0):
-        raise FormInvalid({"position": _("Välj en fas i listan.")})
+        raise Invalid({"position": _("Välj en fas i listan.")})
     room = await db.get(Room, access.room.id)
     assert room is not None
     room.current_position = position
@@ -246,7 +245,7 @@ async def add_item(
     if phase is None or phase.room_id != access.room.id:
         raise NotFound()
     if not title or len(title) > 200:
-        raise FormInvalid({"item_title": _("Ange punktens namn (högst 200 tecken).")})
+        raise Invalid({"item_title": _("Ange punktens namn (högst 200 tecken).")})
     last = await db.scalar(
         sa.select(sa.func.max(col(RoomItem.position))).where(col(RoomItem.phase_id) == phase_id)
     )
@@ -281,7 +280,7 @@ async def remove_item(
         sa.select(sa.func.count()).where(col(ItemProgress.item_id) == item_id)
     )
     if worked_on:
-        raise FormInvalid(
+        raise Invalid(
             {
                 "item_title": _(
                     "Punkten kan inte tas bort: organisationer har redan arbetat med den."

@@ -16,10 +16,9 @@ from partner_portal import clock, i18n
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import Forbidden, NotFound
+from partner_portal.errors import Forbidden, Invalid, NotFound
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
-from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
 from partner_portal.mail.messages import build
 from partner_portal.mail.outbox import enqueue
@@ -70,7 +69,7 @@ async def invite_organisations(
     require_coordinator(actor)
     room = access.room
     if room.is_closed:
-        raise FormInvalid({"organisations": _("Rummet är stängt.")})
+        raise Invalid({"organisations": _("Rummet är stängt.")})
     organisations = list(
         await db.scalars(
             sa.select(Organisation)
@@ -81,7 +80,7 @@ async def invite_organisations(
         )
     )
     if len(organisations) != len(set(organisation_ids)) or not organisations:
-        raise FormInvalid({"organisations": _("Välj organisationer i listan.")})
+        raise Invalid({"organisations": _("Välj organisationer i listan.")})
     existing = {
         p.organisation_id: p
         for p in await db.scalars(
@@ -181,9 +180,9 @@ async def answer(
     if not access.may_answer_for(organisation_id):
         raise NotFound() if organisation_id not in access.my_organisations else Forbidden()
     if accept is None:
-        raise FormInvalid({"answer": _("Välj om organisationen deltar eller avstår.")})
+        raise Invalid({"answer": _("Välj om organisationen deltar eller avstår.")})
     if not accept and not reason:
-        raise FormInvalid({"reason": _("Skriv varför organisationen avstår.")})
+        raise Invalid({"reason": _("Skriv varför organisationen avstår.")})
     participation = await db.scalar(
         sa.select(Participation).where(
             col(Participation.room_id) == access.room.id,
@@ -191,7 +190,7 @@ async def answer(
         )
     )
     if participation is None or participation.status is not ParticipationStatus.INVITED:
-        raise FormInvalid({"reason": _("Organisationen har redan svarat på inbjudan.")})
+        raise Invalid({"reason": _("Organisationen har redan svarat på inbjudan.")})
     participation.status = ParticipationStatus.ACCEPTED if accept else ParticipationStatus.DECLINED
     participation.responded_at = clock.now()
     participation.responded_by = actor.id
@@ -233,7 +232,7 @@ async def withdraw(
     if not (access.is_coordinator or access.may_answer_for(organisation_id)):
         raise NotFound() if not access.may_see_organisation(organisation_id) else Forbidden()
     if not reason:
-        raise FormInvalid({"reason": _("Skriv varför organisationen lämnar rummet.")})
+        raise Invalid({"reason": _("Skriv varför organisationen lämnar rummet.")})
     participation = await db.scalar(
         sa.select(Participation).where(
             col(Participation.room_id) == access.room.id,
@@ -241,7 +240,7 @@ async def withdraw(
         )
     )
     if participation is None or participation.status is not ParticipationStatus.ACCEPTED:
-        raise FormInvalid({"reason": _("Bara en organisation som deltar kan lämna rummet.")})
+        raise Invalid({"reason": _("Bara en organisation som deltar kan lämna rummet.")})
     participation.status = ParticipationStatus.WITHDRAWN
     participation.responded_at = clock.now()
     participation.responded_by = actor.id

@@ -17,10 +17,9 @@ from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record, record_read
 from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.clock import TIMEZONE
-from partner_portal.errors import Forbidden, NotFound
+from partner_portal.errors import Forbidden, Invalid, NotFound
 from partner_portal.evidence.models import Evidence, EvidenceKind
 from partner_portal.evidence.service import record_evidence
-from partner_portal.forms import FormInvalid
 from partner_portal.i18n import gettext as _
 from partner_portal.rooms.access import RoomAccess
 from partner_portal.rooms.deliverable_rows import has_content
@@ -134,7 +133,7 @@ async def update_progress(
     the classification label and the note. Submitted or approved work is locked. Commits."""
     progress = await working_progress(db, actor, access, organisation_id, item_id)
     if progress.status in LOCKED:
-        raise FormInvalid(
+        raise Invalid(
             {
                 "status": _(
                     "Underlaget är inlämnat och kan inte ändras. Be samordnaren skicka "
@@ -143,12 +142,12 @@ async def update_progress(
             }
         )
     if data.status is ProgressStatus.NOT_APPLICABLE and not data.note:
-        raise FormInvalid({"note": _("Skriv varför punkten inte gäller er organisation.")})
+        raise Invalid({"note": _("Skriv varför punkten inte gäller er organisation.")})
     item = await item_in_room(db, access, item_id)
     if data.classification is Classification.CONFIDENTIAL_METADATA_ONLY and await has_content(
         db, item.kind, progress.id
     ):
-        raise FormInvalid(
+        raise Invalid(
             {
                 "classification": _(
                     "Ta bort innehållet först: med märkningen konfidentiellt – endast metadata "
@@ -221,10 +220,10 @@ async def submit(
     ``item submitted`` evidence, audited. Commits."""
     progress = await working_progress(db, actor, access, organisation_id, item_id)
     if progress.status in LOCKED or progress.status is ProgressStatus.NOT_APPLICABLE:
-        raise FormInvalid({"status": _("Punkten är redan inlämnad eller markerad som ej aktuell.")})
+        raise Invalid({"status": _("Punkten är redan inlämnad eller markerad som ej aktuell.")})
     item = await item_in_room(db, access, item_id)
     if progress.classification is Classification.CONFIDENTIAL_METADATA_ONLY and not progress.note:
-        raise FormInvalid(
+        raise Invalid(
             {
                 "note": _(
                     "Skriv hur och när innehållet lämnades till kommunen, till exempel "
@@ -237,7 +236,7 @@ async def submit(
         and item.kind is not ItemKind.CHECKLIST
         and not await has_content(db, item.kind, progress.id)
     ):
-        raise FormInvalid({"status": _("Lägg till minst en rad innan ni lämnar in.")})
+        raise Invalid({"status": _("Lägg till minst en rad innan ni lämnar in.")})
     now = clock.now()
     progress.status = ProgressStatus.SUBMITTED
     progress.submitted_at = now
@@ -285,9 +284,9 @@ async def review(
         db, access=access, organisation_id=organisation_id, item_id=item_id, create=False
     )
     if progress is None or progress.status is not ProgressStatus.SUBMITTED:
-        raise FormInvalid({"comment": _("Bara inlämnade underlag kan granskas.")})
+        raise Invalid({"comment": _("Bara inlämnade underlag kan granskas.")})
     if not approve and not comment:
-        raise FormInvalid({"comment": _("Skriv vad organisationen behöver ändra.")})
+        raise Invalid({"comment": _("Skriv vad organisationen behöver ändra.")})
     item = await item_in_room(db, access, item_id)
     now = clock.now()
     progress.status = ProgressStatus.APPROVED if approve else ProgressStatus.RETURNED

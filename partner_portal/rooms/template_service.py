@@ -12,8 +12,7 @@ from sqlmodel import col
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import NotFound
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid, NotFound
 from partner_portal.i18n import gettext as _
 from partner_portal.rooms import template_queries
 from partner_portal.rooms.models import ItemKind, ProcessTemplate, TemplateItem, TemplatePhase
@@ -46,7 +45,7 @@ _KINDS = {k.value for k in ItemKind}
 
 
 def validate(draft: TemplateDraft) -> None:
-    """Raise FormInvalid naming each field that cannot be saved."""
+    """Raise Invalid naming each field that cannot be saved."""
     errors: dict[str, str] = {}
     if not draft.name or len(draft.name) > 200:
         errors["name"] = _("Ange mallens namn (högst 200 tecken).")
@@ -65,7 +64,7 @@ def validate(draft: TemplateDraft) -> None:
             if item.kind not in _KINDS:
                 errors[f"p{n}-i{m}-kind"] = _("Välj vad organisationerna lämnar.")
     if errors:
-        raise FormInvalid(errors)
+        raise Invalid(errors)
 
 
 async def current_template(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid
 from partner_portal.rooms import template_forms, template_queries, template_service
 from partner_portal.rooms.models import ItemKind
 from partner_portal.web import Ctx
@@ -31,7 +31,7 @@ async def edit(ctx: Ctx) -> Response:
                 new_id = await template_service.save_new_version(
                     ctx.db, actor=ctx.me, template_id=template.id or 0, draft=draft
                 )
-            except FormInvalid as invalid:
+            except Invalid as invalid:
                 errors, status = invalid.errors, 400
             else:
                 return ctx.redirect(ctx.url("template", template_id=new_id))

@@ -7,8 +7,7 @@ from typing import Any
 from starlette.responses import Response
 
 from partner_portal import clock, confirm, htmx
-from partner_portal.errors import NotFound
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid, NotFound
 from partner_portal.i18n import gettext as _
 from partner_portal.organisations.queries import organisation_choices, unreachable
 from partner_portal.rooms import (
@@ -55,7 +54,7 @@ async def create(ctx: Ctx) -> Response:
                 # Confirmed for exactly what the warning was about: a changed name is checked.
                 allow_duplicate=form.get(confirm.FIELD) == _room_fingerprint(values),
             )
-        except FormInvalid as invalid:
+        except Invalid as invalid:
             errors, status = invalid.errors, 400
         except lifecycle.LooksLikeADuplicate as duplicate:
             similar = duplicate.rooms  # asked on the form itself: the values stay editable
@@ -124,7 +123,7 @@ async def show(
 
 async def _then_show(
     ctx: Ctx,
-    invalid: FormInvalid,
+    invalid: Invalid,
     targets: dict[str, str] | None = None,
     *,
     form: Any = None,
@@ -155,7 +154,7 @@ async def invite(ctx: Ctx) -> Response:
             settings=ctx.settings,
             env=ctx.portal.templates.env,
         )
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         return await _then_show(ctx, invalid)
     if outcome.not_reached or outcome.without_mail:  # the page says who, and why
         return await show(ctx, invite_outcome=outcome)
@@ -176,7 +175,7 @@ async def answer(ctx: Ctx) -> Response:
             accept=forms.accepts(form),
             reason=reason,
         )
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         targets = {"answer": f"ja-{organisation_id}", "reason": f"skal-{organisation_id}"}
         return await _then_show(ctx, invalid, targets, form=form, failed=f"svar-{organisation_id}")
     try:
@@ -199,7 +198,7 @@ async def withdraw(ctx: Ctx) -> Response:
             organisation_id=ctx.path_id("organisation_id"),
             reason=str(form.get("reason") or "").strip()[:1000],
         )
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         organisation_id = ctx.path_id("organisation_id")
         return await _then_show(
             ctx,
@@ -222,7 +221,7 @@ async def set_phase(ctx: Ctx) -> Response:
             access=access,
             position=int(raw) if raw.isdigit() and len(raw) < 4 else -1,
         )
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         return await _then_show(ctx, invalid, form=form, failed="fas")
     return ctx.redirect(ctx.url("room", room_id=access.room.id) + "#faser")
 
@@ -246,7 +245,7 @@ async def edit_phase(ctx: Ctx) -> Response:
             await lifecycle.edit_phase(
                 ctx.db, actor=ctx.me, access=access, phase_id=phase_id, data=forms.phase(form)
             )
-        except FormInvalid as invalid:
+        except Invalid as invalid:
             errors, status = invalid.errors, 400
         else:
             return ctx.redirect(ctx.url("room", room_id=access.room.id) + f"#fas-{phase_id}")
@@ -270,7 +269,7 @@ async def add_item(ctx: Ctx) -> Response:
             title=" ".join(str(form.get("item_title") or "").split())[:201],
             kind=forms.item_kind(form),
         )
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         targets = {"item_title": f"punkt-{phase_id}", "item_kind": f"sort-{phase_id}"}
         return await _then_show(ctx, invalid, targets, form=form, failed=f"punkt-{phase_id}")
     return ctx.redirect(ctx.url("room", room_id=access.room.id) + f"#fas-{phase_id}")
@@ -282,7 +281,7 @@ async def remove_item(ctx: Ctx) -> Response:
         await lifecycle.remove_item(
             ctx.db, actor=ctx.me, access=access, item_id=ctx.path_id("item_id")
         )
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         return await _then_show(ctx, invalid)
     return ctx.redirect(ctx.url("room", room_id=access.room.id) + "#faser")
 
@@ -358,7 +357,7 @@ async def _item_action(ctx: Ctx, work: Any) -> Response:
     form = await ctx.request.form()
     try:
         await work(access, form)
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         return await item(ctx, errors=invalid.errors, values=_form_values(form), status=400)
     if htmx.is_htmx(ctx.request):
         return await item(ctx, saved=True)  # htmx swaps the changed parts in place

@@ -12,7 +12,7 @@ from partner_portal.deliverables import forms
 from partner_portal.deliverables.models import WarOrganisation, WaterCategory
 from partner_portal.deliverables.queries import PointRow, StyrelUserRow
 from partner_portal.deliverables.service import PointInput, ReadinessInput
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid
 from tests.deliverables.factories import gsrn
 
 A, B, C = gsrn(1), gsrn(2), gsrn(3)
@@ -38,7 +38,7 @@ def styrel_form(points: Sequence[tuple[str, str]] = ((A, "1"),), **fields: str) 
 def errors_of(
     form: FormData, parse: Callable[[FormData], object] = forms.styrel_user
 ) -> dict[str, str]:
-    with pytest.raises(FormInvalid) as caught:
+    with pytest.raises(Invalid) as caught:
         parse(form)
     return caught.value.errors
 

@@ -25,8 +25,7 @@ from partner_portal.deliverables.service import (
     StyrelUserInput,
     WaterNeedInput,
 )
-from partner_portal.errors import NotFound
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid, NotFound
 from partner_portal.rooms.models import (
     Classification,
     ItemKind,
@@ -187,7 +186,7 @@ async def test_a_gsrn_another_organisation_gave_in_the_room_is_refused_and_nothi
         db, progress=other, user_id=None, data=user((B, 2)), actor_id=bob.id
     )
 
-    with pytest.raises(FormInvalid) as caught:
+    with pytest.raises(Invalid) as caught:
         await service.save_styrel_user(
             db, progress=byggen, user_id=None, data=user((A, 1), (B, 3)), actor_id=bob.id
         )
@@ -211,7 +210,7 @@ async def test_a_gsrn_of_another_own_user_names_that_user(
         db, progress=byggen, user_id=None, data=user((A, 1), name="Vattenverket"), actor_id=bob.id
     )
 
-    with pytest.raises(FormInvalid) as caught:
+    with pytest.raises(Invalid) as caught:
         await service.save_styrel_user(
             db, progress=byggen, user_id=None, data=user((A, 3)), actor_id=bob.id
         )
@@ -264,7 +263,7 @@ async def test_a_concurrent_save_of_the_same_gsrn_is_decided_by_the_unique_index
 
     monkeypatch.setattr(service, "_gsrn_conflicts", check_that_ran_before_the_other_commit)
 
-    with pytest.raises(FormInvalid) as caught:
+    with pytest.raises(Invalid) as caught:
         await service.save_styrel_user(
             db, progress=byggen, user_id=None, data=user((A, 1)), actor_id=bob.id
         )
@@ -316,7 +315,7 @@ async def test_a_handed_in_deliverable_cannot_change(
         service.delete_styrel_user(db, progress=progress, user_id=user_id, actor_id=bob.id),
     )
     for attempt in attempts:
-        with pytest.raises(FormInvalid) as caught:
+        with pytest.raises(Invalid) as caught:
             await attempt
         assert caught.value.errors == {"progress": SUBMITTED_MESSAGE}
 
@@ -359,7 +358,7 @@ async def test_nothing_is_stored_under_the_confidential_label(
         ),
     )
     for attempt in attempts:
-        with pytest.raises(FormInvalid) as caught:
+        with pytest.raises(Invalid) as caught:
             await attempt
         assert caught.value.errors == {"progress": CONFIDENTIAL_MESSAGE}
 

@@ -173,14 +173,14 @@ async def test_an_exercise_is_labelled_as_one(
 async def test_only_the_groups_callable_volunteers_can_be_sent_to(
     app: Starlette, db: AsyncSession, group: int, lead: Persona
 ) -> None:
-    from partner_portal.forms import FormInvalid
+    from partner_portal.errors import Invalid
     from tests.frg.factories import make_group
 
     other = await make_volunteer(db, await make_group(db, "FRG Huddinge"), "Hugo Huddinge")
     unregistered = await make_volunteer(db, group, "Ulf Oregistrerad", registered=False)
 
     for ids in ({other}, {unregistered}, set()):
-        with pytest.raises(FormInvalid):
+        with pytest.raises(Invalid):
             await send(app, db, group, lead, need(), ids)
         await db.rollback()
     assert await db.scalar(sa.select(sa.func.count()).select_from(Callout)) == 0

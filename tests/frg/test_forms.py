@@ -11,7 +11,7 @@ import pytest
 from starlette.datastructures import FormData
 
 from partner_portal import clock
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid
 from partner_portal.frg import forms
 
 
@@ -21,7 +21,7 @@ def _spring_2027() -> None:
 
 
 def test_a_time_the_clocks_skip_is_refused_with_a_reason() -> None:
-    with pytest.raises(FormInvalid) as refused:
+    with pytest.raises(Invalid) as refused:
         forms.search(
             FormData({"starts_at": "2027-03-28T02:30", "ends_at": "2027-03-28T06:00"}), skill_ids=[]
         )
@@ -42,7 +42,7 @@ def test_a_time_the_clocks_show_twice_is_the_first_of_them() -> None:
 
 @pytest.mark.parametrize("raw", ["2027-02-30T10:00", "2027-03-28 10:00", "1999-03-28T10:00"])
 def test_an_impossible_or_malformed_moment_is_refused(raw: str) -> None:
-    with pytest.raises(FormInvalid) as refused:
+    with pytest.raises(Invalid) as refused:
         forms.search(FormData({"starts_at": raw, "ends_at": "2027-03-28T12:00"}), skill_ids=[])
 
     assert refused.value.errors["starts_at"].startswith("Ange datum och klockslag")

@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
 from partner_portal import clock
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid
 from partner_portal.mail import sender
 from partner_portal.meetings import forms
 from tests.helpers import Persona
@@ -117,7 +117,7 @@ def test_a_time_skipped_when_summer_time_begins_is_refused() -> None:
         def getlist(self, name: str) -> list[str]:
             return ["1"] if name == "organisation" else []
 
-    with pytest.raises(FormInvalid) as refused:
+    with pytest.raises(Invalid) as refused:
         forms.meeting(Form(form))
     assert set(refused.value.errors) == {"start"}
 

@@ -7,7 +7,7 @@ from starlette.applications import Starlette
 
 from partner_portal.plans import service
 from partner_portal.plans.access import plan_for
-from partner_portal.plans.forms import CommentInput, SectionInput
+from partner_portal.plans.service import CommentInput, SectionInput
 from partner_portal.rooms.access import room_for
 from tests.helpers import Persona, as_current
 

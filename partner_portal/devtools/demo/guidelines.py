@@ -17,9 +17,9 @@ from partner_portal.devtools.demo.meetings import meeting_held
 from partner_portal.evidence.models import Process
 from partner_portal.plans import service as plans
 from partner_portal.plans.access import plan_for
-from partner_portal.plans.forms import CommentInput, SectionInput
 from partner_portal.plans.live import LiveHub
 from partner_portal.plans.models import PlanVersion
+from partner_portal.plans.service import CommentInput, SectionInput
 from partner_portal.rooms.access import room_for
 from partner_portal.rooms.models import Classification
 

@@ -7,7 +7,7 @@ from starlette.responses import Response
 from partner_portal import forms
 from partner_portal.auth import roles
 from partner_portal.auth.models import PortalRole
-from partner_portal.forms import FormInvalid
+from partner_portal.errors import Invalid
 from partner_portal.i18n import gettext as _
 from partner_portal.web import Ctx
 
@@ -40,11 +40,11 @@ async def grant(ctx: Ctx) -> Response:
         if role is None:
             errors["role"] = _("Välj en roll.")
         if errors:
-            raise FormInvalid(errors)
+            raise Invalid(errors)
         assert email is not None
         assert isinstance(role, PortalRole)
         await roles.grant(ctx.db, actor=ctx.me, role=role, email=email)
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         return await _page(ctx, values, invalid.errors, status=400)
     return ctx.redirect(ctx.url("roles"))
 
@@ -52,6 +52,6 @@ async def grant(ctx: Ctx) -> Response:
 async def revoke(ctx: Ctx) -> Response:
     try:
         await roles.revoke(ctx.db, actor=ctx.me, grant_id=ctx.path_id("grant_id"))
-    except FormInvalid as invalid:
+    except Invalid as invalid:
         return await _page(ctx, {}, invalid.errors, status=400)
     return ctx.redirect(ctx.url("roles"))

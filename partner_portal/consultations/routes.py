@@ -1,0 +1,67 @@
+"""Consultations (remisser) on plan versions (object access in rooms.access + service): this
+feature's part of the one route table (composed in partner_portal.routes). Every route names its
+access policy."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from partner_portal.auth.access import COORDINATOR, LOGGED_IN
+from partner_portal.consultations import views as consultations
+from partner_portal.paths import POST, REMISS, ROOM
+from partner_portal.web import route
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        # Consultations (remisser) on plan versions (object access in rooms.access + service)
+        route(f"{ROOM}/remisser", consultations.index, name="consultations", access=LOGGED_IN),
+        route(
+            f"{ROOM}/remisser",
+            consultations.open_consultation,
+            name="consultation_open",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        route(REMISS, consultations.show, name="consultation", access=LOGGED_IN),
+        route(
+            f"{REMISS}/inga-synpunkter",
+            consultations.confirm_no_objections,
+            name="statement_no_objections",
+            access=LOGGED_IN,
+        ),
+        route(
+            f"{REMISS}/yttranden",
+            consultations.submit,
+            name="statement_submit",
+            access=LOGGED_IN,
+            methods=POST,
+            uploads=True,
+        ),
+        route(
+            f"{REMISS}/sammanstallning",
+            consultations.compilation,
+            name="consultation_compilation",
+            access=COORDINATOR,
+        ),
+        route(
+            f"{REMISS}/sammanstallning.{{fmt}}",
+            consultations.export,
+            name="consultation_export",
+            access=COORDINATOR,
+        ),
+        route(
+            f"{REMISS}/yttranden/{{statement_id:id}}/svar",
+            consultations.respond_statement,
+            name="statement_respond",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        route(
+            f"{REMISS}/kommentarer/{{comment_id:id}}/svar",
+            consultations.respond_comment,
+            name="comment_respond",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+    ]

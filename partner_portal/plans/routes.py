@@ -1,0 +1,78 @@
+"""Plans in a room (object access is checked in plans.access, through rooms.access): this feature's
+part of the one route table (composed in partner_portal.routes). Every route names its access
+policy."""
+
+from __future__ import annotations
+
+from starlette.routing import BaseRoute
+
+from partner_portal.auth.access import COORDINATOR, LOGGED_IN
+from partner_portal.paths import GET_POST, PLAN, POST, ROOM
+from partner_portal.plans import views as plans
+from partner_portal.web import route
+
+
+def routes() -> list[BaseRoute]:
+    return [
+        # Plans in a room (object access is checked in plans.access, through rooms.access)
+        route(f"{ROOM}/planer", plans.index, name="plans", access=LOGGED_IN),
+        route(f"{ROOM}/planer", plans.create, name="plan_new", access=COORDINATOR, methods=POST),
+        route(PLAN, plans.show, name="plan", access=LOGGED_IN),
+        route(f"{PLAN}/jamfor", plans.compare, name="plan_compare", access=LOGGED_IN),
+        route(f"{PLAN}/utkast", plans.draft, name="plan_draft", access=COORDINATOR),
+        route(
+            f"{PLAN}/utkast/avsnitt",
+            plans.add_section,
+            name="plan_section_add",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        route(
+            f"{PLAN}/utkast/avsnitt/{{section_id:id}}",
+            plans.save_section,
+            name="plan_section_save",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        route(
+            f"{PLAN}/utkast/avsnitt/{{section_id:id}}/ta-bort",
+            plans.remove_section,
+            name="plan_section_remove",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        route(
+            f"{PLAN}/publicera",
+            plans.publish,
+            name="plan_publish",
+            access=COORDINATOR,
+            methods=POST,
+        ),
+        route(
+            f"{PLAN}/avsnitt/{{section_id:id}}/kommentarer",
+            plans.threads,
+            name="plan_threads",
+            access=LOGGED_IN,
+        ),
+        route(
+            f"{PLAN}/avsnitt/{{section_id:id}}/kommentarer",
+            plans.comment,
+            name="plan_comment",
+            access=LOGGED_IN,
+            methods=POST,
+        ),
+        route(
+            f"{PLAN}/kommentarer/{{comment_id:id}}/redigera",
+            plans.edit_comment,
+            name="plan_comment_edit",
+            access=LOGGED_IN,
+            methods=GET_POST,
+        ),
+        route(
+            f"{PLAN}/kommentarer.{{fmt}}",
+            plans.export_comments,
+            name="plan_comments_export",
+            access=LOGGED_IN,
+        ),
+        route(f"{PLAN}/handelser", plans.events, name="plan_events", access=LOGGED_IN),
+    ]
