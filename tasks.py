@@ -43,6 +43,7 @@ def main(argv: list[str]) -> int:
         [str(BIN / "ruff"), "check", "."],
         [str(BIN / "ruff"), "format", "--check", "."],
         [str(BIN / "mypy")],
+        [str(BIN / "lint-imports")],
         [str(BIN / "pytest"), *_parallel(rest), *rest],
     ):
         print(f"\n$ {' '.join(Path(step[0]).name if i == 0 else s for i, s in enumerate(step))}")
