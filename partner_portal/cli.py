@@ -17,7 +17,6 @@ import sys
 import warnings
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import replace
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import unquote, urlsplit
@@ -32,7 +31,7 @@ from partner_portal import clock, migrate
 from partner_portal.app import create_app
 from partner_portal.auth.models import PortalRole
 from partner_portal.db import create_engine, session_factory
-from partner_portal.settings import Settings, SettingsError, load_settings
+from partner_portal.settings import Settings, SettingsError, load_settings, replace
 
 T = TypeVar("T")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
