@@ -23,6 +23,7 @@ HEAVY = (
     "cryptography",
     "icalendar",
     "asyncpg",
+    "docx",
 )
 
 
