@@ -271,7 +271,8 @@ class _Variables(EnvSettingsSource):
         super().__init__(Settings)
 
     def _load_env_vars(self) -> Mapping[str, str | None]:
-        return {name.lower(): value for name, value in self._environ.items()}
+        # Names as pydantic-settings matches them (any case); values without surrounding blanks.
+        return {name.lower(): value.strip() for name, value in self._environ.items()}
 
 
 def load_settings(environ: Mapping[str, str] | None = None, *, dev_tools: bool = False) -> Settings:

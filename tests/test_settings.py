@@ -162,3 +162,18 @@ def test_a_changed_copy_is_checked_as_a_new_one_would_be() -> None:
     assert replace(settings, smtp_port=2525).smtp_port == 2525
     with pytest.raises(ValidationError, match="PORTAL_BASE_URL must use https in production"):
         replace(settings, base_url="http://partner.botkyrka.se")
+
+
+def test_values_are_read_without_surrounding_blanks(tmp_path: Path) -> None:
+    settings = load_settings(
+        {
+            "PORTAL_DATA_DIR": f" {tmp_path} ",
+            "PORTAL_SMTP_PORT": " 2525 ",
+            "PORTAL_SMTP_TLS": " STARTTLS ",
+            "PORTAL_BASE_URL": " https://partner.botkyrka.se/ ",
+        }
+    )
+
+    assert settings.data_dir == tmp_path
+    assert (settings.smtp_port, settings.smtp_tls) == (2525, SmtpTls.STARTTLS)
+    assert settings.base_url == "https://partner.botkyrka.se"

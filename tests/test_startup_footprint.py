@@ -24,6 +24,7 @@ HEAVY = (
     "icalendar",
     "asyncpg",
     "docx",
+    "lxml",
 )
 
 
