@@ -12,7 +12,6 @@ import subprocess
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import ExitStack
-from dataclasses import replace
 from typing import TypeVar
 
 import uvicorn
@@ -26,7 +25,7 @@ from partner_portal.app import create_app
 from partner_portal.auth.models import PortalRole
 from partner_portal.db import create_engine, session_factory
 from partner_portal.extras import missing_message, missing_packages
-from partner_portal.settings import Settings, SettingsError, load_settings
+from partner_portal.settings import Settings, SettingsError, load_settings, replace
 
 T = TypeVar("T")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

@@ -1,7 +1,8 @@
 """Typed settings from the ``PORTAL_*`` environment variables, validated once at start.
 
-Every problem is collected before anything starts, so an operator sees the whole list at once,
-each line naming the variable to fix.
+The fields of :class:`Settings` are the one source of names, defaults and limits: pydantic-settings
+reads ``PORTAL_<FIELD>`` for each, pydantic checks them all, and every problem is collected before
+anything starts, so an operator sees the whole list at once, each line naming the variable to fix.
 """
 
 from __future__ import annotations
@@ -10,12 +11,21 @@ import ipaddress
 import os
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
+from typing import Annotated, Any
 from urllib.parse import urlsplit
 
+from annotated_types import Ge, Le
+from pydantic import BeforeValidator, Field, ValidationError, ValidationInfo, field_validator
+from pydantic_core import ErrorDetails
+from pydantic_settings import (
+    BaseSettings,
+    EnvSettingsSource,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+)
 from starlette.datastructures import Secret
 
 from partner_portal import clock
@@ -40,42 +50,195 @@ class SettingsError(Exception):
         super().__init__("Invalid configuration:\n" + "\n".join(f"  - {p}" for p in problems))
 
 
-@dataclass(frozen=True, kw_only=True)
-class Settings:
-    env: Environment = Environment.DEVELOPMENT
+def _secret(value: object) -> object:
+    return Secret(value.strip()) if isinstance(value, str) else value
+
+
+def _lower(value: object) -> object:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _flag(value: object) -> object:
+    """An empty variable is false, as an unset one is."""
+    return False if isinstance(value, str) and not value.strip() else value
+
+
+def _instant(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    if not value.strip():
+        return None
+    try:
+        return clock.parse_instant(value.strip())
+    except ValueError as exc:
+        message = f"PORTAL_NOW must be an ISO 8601 instant with its offset: {exc}."
+        raise ValueError(message) from None
+
+
+def _host_list(value: object) -> object:
+    if not isinstance(value, str):
+        return value
+    return tuple(h.strip().lower() for h in value.split(",") if h.strip())
+
+
+# A secret is a starlette Secret (``str()`` gives the value) and never shows in a repr.
+SecretText = Annotated[Secret, BeforeValidator(_secret), Field(repr=False)]
+Flag = Annotated[bool, BeforeValidator(_flag)]
+
+
+class Settings(BaseSettings):
+    """The portal's settings; field ``x`` is read from ``PORTAL_X`` by :func:`load_settings`.
+
+    Built directly (``Settings(base_url=...)``), it takes only its arguments and the defaults:
+    the environment is read by :func:`load_settings` alone. The checks run either way.
+    """
+
+    model_config = SettingsConfigDict(
+        env_prefix="PORTAL_",
+        frozen=True,
+        extra="forbid",
+        str_strip_whitespace=True,
+        arbitrary_types_allowed=True,
+        validate_default=True,  # the defaults pass the same checks (production's, the derived URL)
+        hide_input_in_errors=True,  # a secret's value never reaches an error message
+        enable_decoding=False,  # PORTAL_ALLOWED_HOSTS is a comma-separated list, not JSON
+    )
+
+    # The order matters: a check reads the fields above it (``env`` first).
+    env: Annotated[Environment, BeforeValidator(_lower)] = Environment.DEVELOPMENT
     base_url: str = "http://127.0.0.1:8000"
-    secret_key: Secret = field(repr=False, default=Secret(""))
+    secret_key: SecretText = Secret("")
     data_dir: Path = Path("var")
+    # Empty: the SQLite file in the data directory.
     database_url: str = ""
-    oidc_issuer: str = ""
+    oidc_issuer: str = ""  # compared exactly with the discovered issuer: kept as given
     oidc_client_id: str = "partner-portal"
-    oidc_client_secret: Secret = field(repr=False, default=Secret(""))
+    oidc_client_secret: SecretText = Secret("")
     oidc_scopes: str = "openid profile email"
     # PORTAL_OIDC_TRUST_EMAIL: whether this provider's `email` claim counts as verified when
     # the provider sends no `email_verified` at all (Entra ID). False: only an explicit
     # `email_verified: true` does. An explicit `false` is never overridden.
-    oidc_trust_email: bool = False
+    oidc_trust_email: Flag = False
     smtp_host: str = "127.0.0.1"
-    smtp_port: int = 8025
+    smtp_port: Annotated[int, Ge(1), Le(65535)] = 8025
     smtp_username: str = ""
-    smtp_password: Secret = field(repr=False, default=Secret(""))
-    smtp_tls: SmtpTls = SmtpTls.NONE
+    smtp_password: SecretText = Secret("")
+    smtp_tls: Annotated[SmtpTls, BeforeValidator(_lower)] = SmtpTls.NONE
     mail_from: str = "Partnerportalen <noreply@partnerportalen.invalid>"
-    allowed_hosts: tuple[str, ...] = ()
-    session_idle_minutes: int = 30
-    session_max_hours: int = 12
-    invitation_days: int = 14
-    invitations_per_hour: int = 30
-    meeting_reminder_hours: int = 24
-    minutes_reminder_days: int = 3
-    frg_availability_mail_days: int = 28
-    frg_inactive_months: int = 12
-    upload_max_mb: int = 20
-    upload_max_files: int = 5
+    # Hosts answered besides the base URL's (load_settings adds that one, and loopback in
+    # development).
+    allowed_hosts: Annotated[tuple[str, ...], BeforeValidator(_host_list)] = ()
+    session_idle_minutes: Annotated[int, Ge(1), Le(24 * 60)] = 30
+    session_max_hours: Annotated[int, Ge(1), Le(24 * 7)] = 12
+    invitation_days: Annotated[int, Ge(1), Le(90)] = 14
+    invitations_per_hour: Annotated[int, Ge(1), Le(1000)] = 30
+    meeting_reminder_hours: Annotated[int, Ge(1), Le(24 * 14)] = 24
+    minutes_reminder_days: Annotated[int, Ge(1), Le(60)] = 3
+    frg_availability_mail_days: Annotated[int, Ge(1), Le(365)] = 28
+    frg_inactive_months: Annotated[int, Ge(1), Le(120)] = 12
+    upload_max_mb: Annotated[int, Ge(1), Le(500)] = 20
+    upload_max_files: Annotated[int, Ge(1), Le(50)] = 5
     # PORTAL_NOW: the instant the portal's clock starts at (exercises, demonstrations).
-    now: datetime | None = None
-    # Set by `partner-portal dev` only: the built-in development provider and mail catcher.
+    now: Annotated[datetime | None, BeforeValidator(_instant)] = None
+    # Set by `partner-portal dev` only (never read from the environment): the built-in
+    # development provider and mail catcher.
     dev_tools: bool = False
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)  # the environment: through load_settings only
+
+    @field_validator("base_url")
+    @classmethod
+    def _base_url(cls, value: str, info: ValidationInfo) -> str:
+        value = value.rstrip("/")
+        base = urlsplit(value)
+        if base.scheme not in ("http", "https") or not base.hostname:
+            raise ValueError(f"PORTAL_BASE_URL must be an absolute http(s) URL, got {value!r}.")
+        if base.path or base.query or base.fragment:
+            raise ValueError("PORTAL_BASE_URL must not have a path, query or fragment.")
+        if _production(info) and base.scheme != "https":
+            raise ValueError(f"PORTAL_BASE_URL must use https in production, got {value!r}.")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key(cls, value: Secret, info: ValidationInfo) -> Secret:
+        if _production(info) and len(str(value)) < 32:
+            raise ValueError(
+                "PORTAL_SECRET_KEY is missing or shorter than 32 characters; production needs a "
+                "long random secret (e.g. from `python -c 'import secrets; "
+                "print(secrets.token_urlsafe(48))'`)."
+            )
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str, info: ValidationInfo) -> str:
+        if not value:
+            data_dir = info.data.get("data_dir", Path("var"))
+            return f"sqlite+aiosqlite:///{data_dir.resolve()}/portal.db"
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "PORTAL_DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://."
+            )
+        return value
+
+    @field_validator("oidc_issuer")
+    @classmethod
+    def _oidc_issuer(cls, value: str, info: ValidationInfo) -> str:
+        parsed = urlsplit(value)
+        if value and (parsed.scheme not in ("http", "https") or not parsed.hostname):
+            raise ValueError(f"PORTAL_OIDC_ISSUER must be an absolute URL, got {value!r}.")
+        if not _production(info):
+            return value
+        if not value:
+            raise ValueError(
+                "PORTAL_OIDC_ISSUER is not set: production needs a real OpenID Provider."
+            )
+        if parsed.scheme != "https" or _is_loopback(parsed.hostname):
+            raise ValueError(
+                f"PORTAL_OIDC_ISSUER must be a real provider over https, got {value!r}."
+            )
+        return value
+
+    @field_validator("oidc_client_id")
+    @classmethod
+    def _oidc_client_id(cls, value: str, info: ValidationInfo) -> str:
+        if _production(info) and not value:
+            raise ValueError("PORTAL_OIDC_CLIENT_ID is not set.")
+        return value
+
+    @field_validator("oidc_scopes")
+    @classmethod
+    def _oidc_scopes(cls, value: str) -> str:
+        if "openid" not in value.split():
+            raise ValueError("PORTAL_OIDC_SCOPES must include 'openid'.")
+        return value
+
+    @field_validator("now")
+    @classmethod
+    def _now(cls, value: datetime | None, info: ValidationInfo) -> datetime | None:
+        if value is not None and _production(info):
+            raise ValueError(
+                "PORTAL_NOW is for exercises and demonstrations; production runs on the real "
+                "clock. Unset it."
+            )
+        return value
+
+    @field_validator("dev_tools")
+    @classmethod
+    def _dev_tools(cls, value: bool, info: ValidationInfo) -> bool:
+        if value and _production(info):
+            raise ValueError("The development login and mail catcher cannot run in production.")
+        return value
 
     @property
     def https(self) -> bool:
@@ -94,8 +257,22 @@ class Settings:
         return f"{self.base_url}{path}"
 
 
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+def _production(info: ValidationInfo) -> bool:
+    """Production's rules apply in production, and when PORTAL_ENV itself is wrong (the stricter
+    rules judge the rest)."""
+    return info.data.get("env") is not Environment.DEVELOPMENT
+
+
+class _Variables(EnvSettingsSource):
+    """The ``PORTAL_*`` variables of one mapping, read as pydantic-settings reads os.environ."""
+
+    def __init__(self, environ: Mapping[str, str]) -> None:
+        self._environ = environ
+        super().__init__(Settings)
+
+    def _load_env_vars(self) -> Mapping[str, str | None]:
+        # Names as pydantic-settings matches them (any case); values without surrounding blanks.
+        return {name.lower(): value.strip() for name, value in self._environ.items()}
 
 
 def load_settings(environ: Mapping[str, str] | None = None, *, dev_tools: bool = False) -> Settings:
@@ -103,145 +280,48 @@ def load_settings(environ: Mapping[str, str] | None = None, *, dev_tools: bool =
 
     In development a missing secret key is generated once into the data directory.
     """
-    env_vars = os.environ if environ is None else environ
-    problems: list[str] = []
-
-    def get(name: str, default: str = "") -> str:
-        return env_vars.get(f"PORTAL_{name}", default).strip()
-
-    def get_bool(name: str) -> bool:
-        raw = get(name).lower()
-        if raw in _TRUE:
-            return True
-        if raw not in _FALSE:
-            problems.append(f"PORTAL_{name} must be true or false, got {raw!r}.")
-        return False
-
-    def get_int(name: str, default: int, low: int, high: int) -> int:
-        raw = get(name, str(default))
-        try:
-            value = int(raw)
-        except ValueError:
-            problems.append(f"PORTAL_{name} must be a whole number, got {raw!r}.")
-            return default
-        if not low <= value <= high:
-            problems.append(f"PORTAL_{name} must be between {low} and {high}, got {value}.")
-        return value
-
-    env_raw = get("ENV", Environment.DEVELOPMENT).lower()
+    values = _Variables(os.environ if environ is None else environ)()
     try:
-        env = Environment(env_raw)
-    except ValueError:
-        problems.append(f"PORTAL_ENV must be 'development' or 'production', got {env_raw!r}.")
-        env = Environment.PRODUCTION  # judge the rest by the stricter rules
+        settings = Settings(**(values | {"dev_tools": dev_tools}))
+    except ValidationError as error:
+        raise SettingsError([_problem(e) for e in error.errors()]) from None
 
-    base_url = get("BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-    base = urlsplit(base_url)
-    if base.scheme not in ("http", "https") or not base.hostname:
-        problems.append(f"PORTAL_BASE_URL must be an absolute http(s) URL, got {base_url!r}.")
-    elif base.path or base.query or base.fragment:
-        problems.append("PORTAL_BASE_URL must not have a path, query or fragment.")
+    hosts = [*settings.allowed_hosts]
+    if hostname := urlsplit(settings.base_url).hostname:
+        hosts.append(hostname.lower())
+    derived: dict[str, Any] = {}
+    if settings.env is Environment.DEVELOPMENT:
+        hosts += ["127.0.0.1", "localhost"]
+        if not str(settings.secret_key):
+            derived["secret_key"] = Secret(_development_secret(settings.data_dir))
+    derived["allowed_hosts"] = tuple(dict.fromkeys(hosts))
+    return settings.model_copy(update=derived)
 
-    data_dir = Path(get("DATA_DIR", "var"))
-    database_url = get("DATABASE_URL") or f"sqlite+aiosqlite:///{data_dir.resolve()}/portal.db"
-    if not database_url.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
-        problems.append(
-            "PORTAL_DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://."
-        )
 
-    secret_raw = get("SECRET_KEY")
-    issuer = get("OIDC_ISSUER")  # compared exactly with the discovered issuer: keep as given
-    smtp_tls_raw = get("SMTP_TLS", SmtpTls.NONE).lower()
-    try:
-        smtp_tls = SmtpTls(smtp_tls_raw)
-    except ValueError:
-        problems.append(f"PORTAL_SMTP_TLS must be none, starttls or tls, got {smtp_tls_raw!r}.")
-        smtp_tls = SmtpTls.NONE
+def replace(settings: Settings, /, **changes: Any) -> Settings:
+    """A copy of ``settings`` with some fields changed, checked as a new one would be."""
+    return Settings(**(dict(settings) | changes))
 
-    now: datetime | None = None
-    if now_raw := get("NOW"):
-        try:
-            now = clock.parse_instant(now_raw)
-        except ValueError as exc:
-            problems.append(f"PORTAL_NOW must be an ISO 8601 instant with its offset: {exc}.")
 
-    if issuer:
-        parsed = urlsplit(issuer)
-        if parsed.scheme not in ("http", "https") or not parsed.hostname:
-            problems.append(f"PORTAL_OIDC_ISSUER must be an absolute URL, got {issuer!r}.")
-    scopes = get("OIDC_SCOPES", "openid profile email")
-    if "openid" not in scopes.split():
-        problems.append("PORTAL_OIDC_SCOPES must include 'openid'.")
-
-    if env is Environment.PRODUCTION:
-        if len(secret_raw) < 32:
-            problems.append(
-                "PORTAL_SECRET_KEY is missing or shorter than 32 characters; production needs a "
-                "long random secret (e.g. from `python -c 'import secrets; "
-                "print(secrets.token_urlsafe(48))'`)."
-            )
-        if base.scheme != "https":
-            problems.append(f"PORTAL_BASE_URL must use https in production, got {base_url!r}.")
-        if dev_tools:
-            problems.append("The development login and mail catcher cannot run in production.")
-        if not issuer:
-            problems.append(
-                "PORTAL_OIDC_ISSUER is not set: production needs a real OpenID Provider."
-            )
-        elif urlsplit(issuer).scheme != "https" or _is_loopback(urlsplit(issuer).hostname):
-            problems.append(
-                f"PORTAL_OIDC_ISSUER must be a real provider over https, got {issuer!r}."
-            )
-        if not get("OIDC_CLIENT_ID"):
-            problems.append("PORTAL_OIDC_CLIENT_ID is not set.")
-        if now_raw:
-            problems.append(
-                "PORTAL_NOW is for exercises and demonstrations; production runs on the real "
-                "clock. Unset it."
-            )
-    elif not secret_raw and not problems:
-        secret_raw = _development_secret(data_dir)
-
-    allowed = [h.strip().lower() for h in get("ALLOWED_HOSTS").split(",") if h.strip()]
-    if base.hostname:
-        allowed.append(base.hostname.lower())
-    if env is Environment.DEVELOPMENT:
-        allowed += ["127.0.0.1", "localhost"]
-
-    settings = Settings(
-        env=env,
-        base_url=base_url,
-        secret_key=Secret(secret_raw),
-        data_dir=data_dir,
-        database_url=database_url,
-        oidc_issuer=issuer,
-        oidc_client_id=get("OIDC_CLIENT_ID", "partner-portal"),
-        oidc_client_secret=Secret(get("OIDC_CLIENT_SECRET")),
-        oidc_scopes=scopes,
-        oidc_trust_email=get_bool("OIDC_TRUST_EMAIL"),
-        smtp_host=get("SMTP_HOST", "127.0.0.1"),
-        smtp_port=get_int("SMTP_PORT", 8025, 1, 65535),
-        smtp_username=get("SMTP_USERNAME"),
-        smtp_password=Secret(get("SMTP_PASSWORD")),
-        smtp_tls=smtp_tls,
-        mail_from=get("MAIL_FROM", "Partnerportalen <noreply@partnerportalen.invalid>"),
-        allowed_hosts=tuple(dict.fromkeys(allowed)),
-        session_idle_minutes=get_int("SESSION_IDLE_MINUTES", 30, 1, 24 * 60),
-        session_max_hours=get_int("SESSION_MAX_HOURS", 12, 1, 24 * 7),
-        invitation_days=get_int("INVITATION_DAYS", 14, 1, 90),
-        invitations_per_hour=get_int("INVITATIONS_PER_HOUR", 30, 1, 1000),
-        meeting_reminder_hours=get_int("MEETING_REMINDER_HOURS", 24, 1, 24 * 14),
-        minutes_reminder_days=get_int("MINUTES_REMINDER_DAYS", 3, 1, 60),
-        frg_availability_mail_days=get_int("FRG_AVAILABILITY_MAIL_DAYS", 28, 1, 365),
-        frg_inactive_months=get_int("FRG_INACTIVE_MONTHS", 12, 1, 120),
-        upload_max_mb=get_int("UPLOAD_MAX_MB", 20, 1, 500),
-        upload_max_files=get_int("UPLOAD_MAX_FILES", 5, 1, 50),
-        now=now,
-        dev_tools=dev_tools,
-    )
-    if problems:
-        raise SettingsError(problems)
-    return settings
+def _problem(error: ErrorDetails) -> str:
+    """One line naming the variable, for one of pydantic's errors."""
+    field = str(error["loc"][0])
+    variable = f"PORTAL_{field.upper()}"
+    context = error.get("ctx", {})
+    if error["type"] == "value_error":
+        return str(context["error"])  # our own checks say it all
+    if error["type"] in ("greater_than_equal", "less_than_equal"):
+        limits = Settings.model_fields[field].metadata
+        low = next(m.ge for m in limits if isinstance(m, Ge))
+        high = next(m.le for m in limits if isinstance(m, Le))
+        return f"{variable} must be between {low} and {high}, got {error['input']}."
+    if error["type"] == "int_parsing":
+        return f"{variable} must be a whole number, got {error['input']!r}."
+    if error["type"] == "bool_parsing":
+        return f"{variable} must be true or false, got {error['input']!r}."
+    if error["type"] == "enum":
+        return f"{variable} must be {context['expected']}, got {error['input']!r}."
+    return f"{variable}: {error['msg']}."
 
 
 def _is_loopback(host: str | None) -> bool:

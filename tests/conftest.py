@@ -20,7 +20,6 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import replace
 from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -39,7 +38,7 @@ from partner_portal.app import create_app
 from partner_portal.auth.models import PortalRole
 from partner_portal.db import create_engine, session_factory
 from partner_portal.migrate import upgrade
-from partner_portal.settings import Settings, load_settings
+from partner_portal.settings import Settings, load_settings, replace
 from tests.helpers import BASE_URL, Persona, make_person
 from tests.oidc_provider import ProviderControl, running_provider
 from tests.queries import QueryCounter

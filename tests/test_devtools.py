@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterator
-from dataclasses import replace
 from email.message import EmailMessage
 
 import aiosmtplib
@@ -13,7 +12,7 @@ import pytest
 
 from partner_portal.app import create_app
 from partner_portal.devtools.mailcatcher import MailCatcher
-from partner_portal.settings import Settings
+from partner_portal.settings import Settings, replace
 from tests.helpers import BASE_URL
 
 

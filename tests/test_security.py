@@ -147,10 +147,8 @@ async def test_security_headers_on_every_response(client: httpx.AsyncClient, pat
 
 
 async def test_https_adds_hsts(settings: object) -> None:
-    from dataclasses import replace
-
     from partner_portal.app import create_app
-    from partner_portal.settings import Settings
+    from partner_portal.settings import Settings, replace
 
     assert isinstance(settings, Settings)
     app = create_app(

@@ -6,8 +6,17 @@ import stat
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
+from starlette.datastructures import Secret
 
-from partner_portal.settings import Environment, SettingsError, SmtpTls, load_settings
+from partner_portal.settings import (
+    Environment,
+    Settings,
+    SettingsError,
+    SmtpTls,
+    load_settings,
+    replace,
+)
 
 GOOD_PRODUCTION = {
     "PORTAL_ENV": "production",
@@ -128,3 +137,43 @@ def test_a_trust_setting_that_is_neither_true_nor_false_is_named(tmp_path: Path)
     found = problems({"PORTAL_DATA_DIR": str(tmp_path), "PORTAL_OIDC_TRUST_EMAIL": "kanske"})
 
     assert any("PORTAL_OIDC_TRUST_EMAIL" in p for p in found), found
+
+
+def test_settings_built_directly_take_their_arguments_not_the_environment(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PORTAL_SMTP_PORT", "2525")
+    monkeypatch.setenv("PORTAL_DEV_TOOLS", "true")
+
+    settings = Settings(smtp_host="mail.botkyrka.se", smtp_password=Secret("hemligt"))
+
+    assert (settings.smtp_host, settings.smtp_port, settings.dev_tools) == (
+        "mail.botkyrka.se",
+        8025,
+        False,
+    )
+    assert "hemligt" not in repr(settings)
+    assert load_settings(GOOD_PRODUCTION).dev_tools is False  # only `partner-portal dev` sets it
+
+
+def test_a_changed_copy_is_checked_as_a_new_one_would_be() -> None:
+    settings = load_settings(GOOD_PRODUCTION)
+
+    assert replace(settings, smtp_port=2525).smtp_port == 2525
+    with pytest.raises(ValidationError, match="PORTAL_BASE_URL must use https in production"):
+        replace(settings, base_url="http://partner.botkyrka.se")
+
+
+def test_values_are_read_without_surrounding_blanks(tmp_path: Path) -> None:
+    settings = load_settings(
+        {
+            "PORTAL_DATA_DIR": f" {tmp_path} ",
+            "PORTAL_SMTP_PORT": " 2525 ",
+            "PORTAL_SMTP_TLS": " STARTTLS ",
+            "PORTAL_BASE_URL": " https://partner.botkyrka.se/ ",
+        }
+    )
+
+    assert settings.data_dir == tmp_path
+    assert (settings.smtp_port, settings.smtp_tls) == (2525, SmtpTls.STARTTLS)
+    assert settings.base_url == "https://partner.botkyrka.se"

@@ -23,6 +23,8 @@ HEAVY = (
     "cryptography",
     "icalendar",
     "asyncpg",
+    "docx",
+    "lxml",
 )
 
 

@@ -22,6 +22,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
 
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.config import JsonDict
+from pydantic.json_schema import SkipJsonSchema
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
@@ -55,6 +58,25 @@ _INTEGER = re.compile(r"^[0-9]{1,10}$")
 E = TypeVar("E", bound=enum.Enum)
 
 
+def _no_default(schema: JsonDict) -> None:
+    del schema["default"]
+
+
+class Error(BaseModel):
+    """Ett felsvar: en kod för program och ett meddelande på svenska."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    error: str = Field(description="Felets kod, för program.")
+    message: str = Field(description="Vad som blev fel, på svenska.")
+    # Left out of the answer when None, so the document says only "string, optional".
+    parameter: str | SkipJsonSchema[None] = Field(
+        default=None,
+        description="Parametern som inte kunde läsas (vid 400).",
+        json_schema_extra=_no_default,
+    )
+
+
 class ApiError(Exception):
     """An answer other than 200, as JSON: a machine-readable code and a Swedish message."""
 
@@ -75,10 +97,10 @@ class ApiError(Exception):
         self.headers = dict(headers or {})
 
     def response(self) -> Response:
-        body: dict[str, str] = {"error": self.error, "message": self.message}
-        if self.parameter is not None:
-            body["parameter"] = self.parameter
-        return JSONResponse(body, status_code=self.status, headers=self.headers)
+        body = Error(error=self.error, message=self.message, parameter=self.parameter)
+        return JSONResponse(
+            body.model_dump(exclude_none=True), status_code=self.status, headers=self.headers
+        )
 
 
 def _unauthorized(error: str | None, message: str) -> ApiError:
@@ -197,6 +219,10 @@ class ApiCtx:
 
     def json(self, body: Any) -> Response:
         return JSONResponse(body)
+
+    def answer(self, body: BaseModel) -> Response:
+        """A typed answer, as JSON by its model (partner_portal.followup.api_models)."""
+        return Response(body.model_dump_json(by_alias=True), media_type="application/json")
 
 
 ApiView = Callable[[ApiCtx], Awaitable[Response]]

@@ -1,4 +1,5 @@
-"""The follow-up API's OpenAPI 3.1 description, written by hand next to the code it describes.
+"""The follow-up API's OpenAPI 3.1 description: the answers' schemas generated from the models
+that write them (partner_portal.followup.api_models), the operations and parameters here.
 
 The values of processes, levels and kinds come from the enums themselves, and the limits from the
 constants the endpoints use, so the document cannot fall behind them; the tests
@@ -8,197 +9,55 @@ schemathesis. The text is Swedish, like the API's messages and the portal.
 
 from __future__ import annotations
 
-import enum
 from typing import Any
 
-from partner_portal.evidence.models import EvidenceKind, Process
+from pydantic import BaseModel
+from pydantic.json_schema import GenerateJsonSchema, models_json_schema
+from pydantic_core import CoreSchema
+
+from partner_portal.followup import api_models
 from partner_portal.followup.api import (
     API_REQUESTS_PER_MINUTE,
     DATE_PATTERN,
     EVIDENCE_LIMIT_DEFAULT,
     EVIDENCE_LIMIT_MAX,
     MAX_ID,
+    Error,
 )
-from partner_portal.followup.levels import Level
-from partner_portal.followup.service import PROCESSES
-from partner_portal.organisations.models import OrganisationKind
+from partner_portal.followup.api_models import ENUM_DESCRIPTIONS, MODELS, TIMEZONE_NAME
 
-TIMEZONE_NAME = "Europe/Stockholm"
 VERSION = "1.0.0"
+__all__ = ["TIMEZONE_NAME", "VERSION", "document"]
+
+_DATE = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
+_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
 
 
 def _ref(name: str) -> dict[str, str]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"anyOf": [schema, {"type": "null"}]}
+class _Untitled(GenerateJsonSchema):
+    """Properties without titles: the document names them once, by their key."""
+
+    def field_title_should_be_set(self, schema: CoreSchema) -> bool:
+        return False
 
 
-def _enum(members: type[enum.StrEnum], description: str) -> dict[str, Any]:
-    return {"type": "string", "enum": [m.value for m in members], "description": description}
+def _schemas() -> dict[str, Any]:
+    models: list[type[BaseModel]] = [Error, *MODELS]
+    _, generated = models_json_schema(
+        [(model, "serialization") for model in models],
+        ref_template=api_models.REF,
+        schema_generator=_Untitled,
+    )
+    schemas: dict[str, Any] = generated["$defs"]
+    for name, description in ENUM_DESCRIPTIONS.items():
+        schemas[name] = schemas[name] | {"description": description}
+    return schemas
 
 
-def _object(properties: dict[str, Any], description: str | None = None) -> dict[str, Any]:
-    """Every property required and no others: the answer is exactly this."""
-    schema: dict[str, Any] = {
-        "type": "object",
-        "required": list(properties),
-        "properties": properties,
-        "additionalProperties": False,
-    }
-    if description:
-        schema["description"] = description
-    return schema
-
-
-_COUNT = {"type": "integer", "minimum": 0}
-_MOMENT = {"type": "string", "format": "date-time"}
-_DATE = {"type": "string", "format": "date", "pattern": DATE_PATTERN}
-_ID = {"type": "integer", "minimum": 1, "maximum": MAX_ID}
-
-_ORGANISATION = {
-    "id": _ID,
-    "name": {"type": "string"},
-    "kind": _ref("OrganisationKind"),
-    "is_active": {"type": "boolean", "description": "Aktiv i portalen i dag."},
-    "deactivated_at": _nullable(_MOMENT | {"description": "När organisationen inaktiverades."}),
-}
-
-SCHEMAS: dict[str, Any] = {
-    "Error": {
-        "type": "object",
-        "required": ["error", "message"],
-        "properties": {
-            "error": {"type": "string", "description": "Felets kod, för program."},
-            "message": {"type": "string", "description": "Vad som blev fel, på svenska."},
-            "parameter": {
-                "type": "string",
-                "description": "Parametern som inte kunde läsas (vid 400).",
-            },
-        },
-        "additionalProperties": False,
-    },
-    "Process": _enum(Process, "Planeringsprocess."),
-    "Level": _enum(
-        Level,
-        "Deltagandenivå, från lägst till högst: not_invited, invited, declined, accepted, "
-        "active, contributed, completed. Nivån räknas fram ur underlaget (evidence) i perioden.",
-    ),
-    "OrganisationKind": _enum(OrganisationKind, "Organisationstyp."),
-    "EvidenceKind": _enum(EvidenceKind, "Slag av underlag."),
-    "Period": _object(
-        {
-            "from": _DATE | {"description": "Första dagen, inräknad."},
-            "to": _DATE | {"description": "Sista dagen, inräknad."},
-            "timezone": {"type": "string", "const": TIMEZONE_NAME},
-        },
-        "Perioden som svaret gäller, i kalenderdagar i svensk tid.",
-    ),
-    "Kinds": _nullable(
-        {"type": "array", "items": _ref("OrganisationKind")}
-        | {"description": "De organisationstyper som togs med; null betyder alla."}
-    ),
-    "Organisation": _object(_ORGANISATION),
-    "Counts": _object(
-        {
-            "active": _COUNT | {"description": "Deltagande i dialogen utan inlämning."},
-            "contributed": _COUNT | {"description": "Inlämnade underlag."},
-            "completed": _COUNT | {"description": "Rum där allt som ägdes är godkänt."},
-            "late": _COUNT | {"description": "Inlämningar efter fasens sista dag."},
-            "evidence": _COUNT | {"description": "Allt underlag i cellen."},
-        },
-        "Underlaget bakom nivån.",
-    ),
-    "Cell": _object(
-        {
-            "level": _ref("Level"),
-            "withdrew": {"type": "boolean", "description": "Lämnade ett rum under perioden."},
-            "invited_at": _nullable(_MOMENT),
-            "accepted_at": _nullable(_MOMENT),
-            "declined_at": _nullable(_MOMENT),
-            "withdrawn_at": _nullable(_MOMENT),
-            "counts": _ref("Counts"),
-        },
-        "En organisation i en process: nivån och underlaget bakom den (senaste tidpunkterna).",
-    ),
-    "MatrixRow": _object(
-        _ORGANISATION
-        | {
-            "cells": _object(
-                {p.value: _ref("Cell") for p in PROCESSES}, "En cell per process, efter process."
-            )
-        }
-    ),
-    "ProcessTotals": _object(
-        {
-            "organisations": _COUNT,
-            "invited": _COUNT | {"description": "Organisationer över nivån not_invited."},
-            "took_part": _COUNT
-            | {"description": "Organisationer på nivåerna accepted till completed."},
-            "levels": _object({level.value: _COUNT for level in Level}, "Antal per nivå."),
-            "absent": {
-                "type": "array",
-                "items": _ID,
-                "description": "Inbjudna som inte deltog (invited eller declined), som id.",
-            },
-        }
-    ),
-    "Matrix": _object(
-        {
-            "period": _ref("Period"),
-            "kinds": _ref("Kinds"),
-            "processes": {"type": "array", "items": _ref("Process")},
-            "organisations": {"type": "array", "items": _ref("MatrixRow")},
-            "totals": _object(
-                {p.value: _ref("ProcessTotals") for p in PROCESSES}, "Summor per process."
-            ),
-        }
-    ),
-    "Organisations": _object(
-        {
-            "period": _ref("Period"),
-            "kinds": _ref("Kinds"),
-            "organisations": {"type": "array", "items": _ref("Organisation")},
-        }
-    ),
-    "Evidence": _object(
-        {
-            "id": _ID,
-            "occurred_at": _MOMENT,
-            "kind": _ref("EvidenceKind"),
-            "process": _nullable(_ref("Process")),
-            "organisation_id": _ID,
-            "organisation_name": {"type": "string"},
-            "room_name": _nullable({"type": "string"}),
-            "phase_title": _nullable({"type": "string"}),
-            "url": {
-                "type": "string",
-                "description": "Sidan i portalen där det hände (kräver inloggning).",
-            },
-            "late": _nullable(
-                {"type": "boolean", "description": "För item_submitted: efter sista dagen."}
-            ),
-            "reason": _nullable(
-                {
-                    "type": "string",
-                    "description": "Skälet, när organisationen avstod eller lämnade.",
-                }
-            ),
-        },
-        "Ett underlag: vad en organisation gjorde och när.",
-    ),
-    "EvidencePage": _object(
-        {
-            "period": _ref("Period"),
-            "items": {"type": "array", "items": _ref("Evidence")},
-            "next_after": _nullable(
-                _ID
-                | {"description": "Värdet för after som hämtar nästa sida; null på sista sidan."}
-            ),
-        }
-    ),
-}
+SCHEMAS = _schemas()
 
 
 def _query(name: str, schema: dict[str, Any], description: str, **extra: Any) -> dict[str, Any]:

@@ -1,20 +1,18 @@
-"""The follow-up API's endpoints: parse the query, make one call into the follow-up, answer JSON.
-
-The shapes written here are the ones partner_portal.followup.api_schema describes; the tests check
-every answer against that document.
+"""The follow-up API's endpoints: parse the query, make one call into the follow-up, answer with
+the typed models of partner_portal.followup.api_models (from which the OpenAPI document's
+schemas are generated).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime
-from typing import Any, TypeVar
+from datetime import date
+from typing import TypeVar
 
 from starlette.responses import Response
 
-from partner_portal.clock import TIMEZONE
 from partner_portal.evidence.models import Process
-from partner_portal.followup import api_schema, queries, service
+from partner_portal.followup import api_models, api_schema, queries, service
 from partner_portal.followup.api import (
     EVIDENCE_LIMIT_DEFAULT,
     EVIDENCE_LIMIT_MAX,
@@ -41,18 +39,18 @@ async def openapi(api: ApiCtx) -> Response:
 
 async def matrix(api: ApiCtx) -> Response:
     chosen = _chosen(api.params(**_PERIOD, **_KINDS), api.today)
-    return api.json(matrix_json(await service.matrix(api.db, chosen)))
+    return api.answer(matrix_answer(await service.matrix(api.db, chosen)))
 
 
 async def organisations(api: ApiCtx) -> Response:
     chosen = _chosen(api.params(**_PERIOD, **_KINDS), api.today)
     rows = await queries.organisations(api.db, chosen.period, kinds=chosen.kinds)
-    return api.json(
-        {
-            "period": _period(chosen),
-            "kinds": _kinds(chosen),
-            "organisations": [_organisation(o) for o in rows],
-        }
+    return api.answer(
+        api_models.Organisations(
+            period=_period(chosen),
+            kinds=chosen.kinds,
+            organisations=[_organisation(o) for o in rows],
+        )
     )
 
 
@@ -70,12 +68,12 @@ async def evidence(api: ApiCtx) -> Response:
     )
     page = rows[:limit]
     base_url = api.settings.base_url.rstrip("/")
-    return api.json(
-        {
-            "period": _period(chosen),
-            "items": [_evidence(row, base_url) for row in page],
-            "next_after": page[-1].id if len(rows) > limit else None,
-        }
+    return api.answer(
+        api_models.EvidencePage(
+            period=_period(chosen),
+            items=[_evidence(row, base_url) for row in page],
+            next_after=page[-1].id if len(rows) > limit else None,
+        )
     )
 
 
@@ -110,94 +108,83 @@ def _unique(values: Iterable[T]) -> list[T]:
     return list(dict.fromkeys(values))
 
 
-# --- to JSON ----------------------------------------------------------------------------------
+# --- to the answers' models --------------------------------------------------------------------
 
 
-def matrix_json(found: Matrix) -> dict[str, Any]:
-    return {
-        "period": _period(found.chosen),
-        "kinds": _kinds(found.chosen),
-        "processes": [p.value for p in found.processes],
-        "organisations": [
-            {
-                **_organisation(o),
-                "cells": {p.value: _cell(found.cell(o.id, p)) for p in found.processes},
-            }
+def matrix_answer(found: Matrix) -> api_models.Matrix:
+    return api_models.Matrix(
+        period=_period(found.chosen),
+        kinds=found.chosen.kinds,
+        processes=list(found.processes),
+        organisations=[
+            api_models.MatrixRow(
+                **_organisation(o).model_dump(),
+                cells={p: _cell(found.cell(o.id, p)) for p in found.processes},
+            )
             for o in found.organisations
         ],
-        "totals": {
-            p.value: {
-                "organisations": len(found.organisations),
-                "invited": found.invited(p),
-                "took_part": found.took_part(p),
-                "levels": {level.value: found.totals[p][level] for level in Level},
-                "absent": [o.id for o in found.absent(p)],
-            }
+        totals={
+            p: api_models.ProcessTotals(
+                organisations=len(found.organisations),
+                invited=found.invited(p),
+                took_part=found.took_part(p),
+                levels={level: found.totals[p][level] for level in Level},
+                absent=[o.id for o in found.absent(p)],
+            )
             for p in found.processes
         },
-    }
+    )
 
 
-def _period(chosen: Chosen) -> dict[str, str]:
-    return {
-        "from": chosen.first.isoformat(),
-        "to": chosen.last.isoformat(),
-        "timezone": api_schema.TIMEZONE_NAME,
-    }
+def _period(chosen: Chosen) -> api_models.Period:
+    return api_models.Period(
+        first=chosen.first, last=chosen.last, timezone=api_models.TIMEZONE_NAME
+    )
 
 
-def _kinds(chosen: Chosen) -> list[str] | None:
-    return None if chosen.kinds is None else [k.value for k in chosen.kinds]
+def _organisation(row: OrganisationRow) -> api_models.Organisation:
+    return api_models.Organisation(
+        id=row.id,
+        name=row.name,
+        kind=row.kind,
+        is_active=row.is_active,
+        deactivated_at=row.deactivated_at,
+    )
 
 
-def _organisation(row: OrganisationRow) -> dict[str, Any]:
-    return {
-        "id": row.id,
-        "name": row.name,
-        "kind": row.kind.value,
-        "is_active": row.is_active,
-        "deactivated_at": _moment(row.deactivated_at),
-    }
-
-
-def _cell(cell: Cell) -> dict[str, Any]:
+def _cell(cell: Cell) -> api_models.Cell:
     facts = cell.facts
-    return {
-        "level": cell.level.value,
-        "withdrew": cell.withdrew,
-        "invited_at": _moment(facts.invited_at),
-        "accepted_at": _moment(facts.accepted_at),
-        "declined_at": _moment(facts.declined_at),
-        "withdrawn_at": _moment(facts.withdrawn_at),
-        "counts": {
-            "active": facts.active,
-            "contributed": facts.contributed,
-            "completed": facts.completed,
-            "late": facts.late,
-            "evidence": facts.evidence,
-        },
-    }
+    return api_models.Cell(
+        level=cell.level,
+        withdrew=cell.withdrew,
+        invited_at=facts.invited_at,
+        accepted_at=facts.accepted_at,
+        declined_at=facts.declined_at,
+        withdrawn_at=facts.withdrawn_at,
+        counts=api_models.Counts(
+            active=facts.active,
+            contributed=facts.contributed,
+            completed=facts.completed,
+            late=facts.late,
+            evidence=facts.evidence,
+        ),
+    )
 
 
-def _evidence(row: EvidenceRow, base_url: str) -> dict[str, Any]:
+def _evidence(row: EvidenceRow, base_url: str) -> api_models.Evidence:
     # Only the details the follow-up reads, by name: whatever else a later kind of evidence
     # records stays out of the API until the document describes it.
     late, reason = row.details.get("late"), row.details.get("reason")
-    return {
-        "id": row.id,
-        "occurred_at": _moment(row.occurred_at),
-        "kind": row.kind.value,
-        "process": row.process.value if row.process else None,
-        "organisation_id": row.organisation_id,
-        "organisation_name": row.organisation_name,
-        "room_name": row.room_name,
-        "phase_title": row.phase_title,
-        "url": f"{base_url}{row.link}",
-        "late": late if isinstance(late, bool) else None,
-        "reason": reason if isinstance(reason, str) else None,
-    }
-
-
-def _moment(value: datetime | None) -> str | None:
-    """ISO 8601 with the offset, in Swedish time (as the dates of the period are)."""
-    return None if value is None else value.astimezone(TIMEZONE).isoformat(timespec="seconds")
+    return api_models.Evidence(
+        id=row.id,
+        occurred_at=row.occurred_at,
+        kind=row.kind,
+        process=row.process,
+        organisation_id=row.organisation_id,
+        organisation_name=row.organisation_name,
+        room_name=row.room_name,
+        phase_title=row.phase_title,
+        url=f"{base_url}{row.link}",
+        late=late if isinstance(late, bool) else None,
+        reason=reason if isinstance(reason, str) else None,
+    )

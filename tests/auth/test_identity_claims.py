@@ -5,7 +5,6 @@ whether an email without ``email_verified`` (Entra ID) is trusted."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import replace
 
 import httpx
 import pytest
@@ -16,7 +15,7 @@ from sqlmodel import col
 from partner_portal.app import create_app
 from partner_portal.auth.models import Person, PortalRole
 from partner_portal.auth.service import grant_role_by_email
-from partner_portal.settings import Settings
+from partner_portal.settings import Settings, replace
 from tests.auth import flow
 from tests.helpers import BASE_URL
 from tests.oidc_provider import ProviderControl

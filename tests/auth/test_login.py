@@ -5,7 +5,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import time
-from dataclasses import replace
 from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
@@ -21,7 +20,7 @@ from partner_portal.app import create_app
 from partner_portal.audit.models import AuditEvent
 from partner_portal.auth.models import LoginAttempt, LoginSession, Person, PortalRole
 from partner_portal.auth.service import grant_role_by_email
-from partner_portal.settings import Settings
+from partner_portal.settings import Settings, replace
 from tests.auth import flow
 from tests.helpers import BASE_URL, Persona
 from tests.helpers import log_in as log_in_directly

@@ -9,6 +9,7 @@ import re
 import zipfile
 from xml.etree import ElementTree
 
+import docx
 import httpx
 import pytest
 import sqlalchemy as sa
@@ -286,6 +287,12 @@ async def test_hostile_content_is_neutralised_in_the_page_csv_and_docx(
     assert "Remissammanställning: Riktlinjer 2026, version 1" in text
     assert "Förtydliga syftet." in text
     assert not any(el.tag.endswith(("script", "img")) for el in document.iter())
+    opened = docx.Document(io.BytesIO(docx_response.content))  # an office suite's view of it
+    title = "Remissammanställning: Riktlinjer 2026, version 1"
+    assert opened.core_properties.title == title
+    assert (opened.paragraphs[0].style.name, opened.paragraphs[0].text) == ("Heading 1", title)
+    assert ("Heading 2", "Yttranden") in [(p.style.name, p.text) for p in opened.paragraphs]
+    assert any(HOSTILE in p.text for p in opened.paragraphs)
     await db.rollback()
     exports = (
         (

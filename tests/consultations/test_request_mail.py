@@ -4,7 +4,6 @@ the same transaction, delivered over real SMTP."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 
 import pytest
 import sqlalchemy as sa
@@ -15,7 +14,7 @@ from starlette.applications import Starlette
 from partner_portal.auth.models import Person
 from partner_portal.mail import sender
 from partner_portal.mail.models import OutboxMessage
-from partner_portal.settings import Settings
+from partner_portal.settings import Settings, replace
 from tests.consultations.factories import open_deadline
 from tests.helpers import Persona
 from tests.meetings.factories import long_date

@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import replace
 
 import jinja2
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from partner_portal.db import create_engine, session_factory
-from partner_portal.settings import Settings
+from partner_portal.settings import Settings, replace
 from tests.smtp import SmtpServer, running_smtp
 
 SENDER = "Partnerportalen <noreply@botkyrka.example>"

@@ -4,7 +4,6 @@ the daylight-saving changes (those of 2026, on a clock started that January)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import UTC, date, datetime, time
 
 import pytest
@@ -16,6 +15,7 @@ from partner_portal import clock
 from partner_portal.errors import Invalid
 from partner_portal.mail import sender
 from partner_portal.meetings import forms
+from partner_portal.settings import replace
 from tests.helpers import Persona
 from tests.meetings.conftest import World
 from tests.meetings.factories import (

@@ -4,7 +4,6 @@ each one is sent once, however many rounds run."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
 import pytest
@@ -21,7 +20,7 @@ from partner_portal.mail.models import OutboxMessage
 from partner_portal.meetings.access import meeting_for
 from partner_portal.meetings.minutes import save_minutes
 from partner_portal.meetings.models import Meeting, Rsvp
-from partner_portal.settings import Settings
+from partner_portal.settings import Settings, replace
 from tests.helpers import Persona, as_current
 from tests.meetings.conftest import World
 from tests.meetings.factories import (

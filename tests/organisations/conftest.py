@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import replace
 
 import httpx
 import pytest
 from starlette.applications import Starlette
 
 from partner_portal.app import create_app
-from partner_portal.settings import Settings
+from partner_portal.settings import Settings, replace
 from tests.helpers import BASE_URL
 from tests.smtp import SmtpServer, running_smtp
 
