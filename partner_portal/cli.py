@@ -12,7 +12,7 @@ import subprocess
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import ExitStack
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import uvicorn
 from sqlalchemy.exc import SQLAlchemyError
@@ -138,6 +138,24 @@ def _migrate(settings: Settings) -> None:
     _run_db(settings, install_standard_templates)
 
 
+# uvicorn's own limits under `serve`. Timeouts on slow request headers and bodies belong to the
+# reverse proxy in front (README: "Behind a reverse proxy"); these hold for the embedded default
+# too, where people reach uvicorn directly.
+SERVER_OPTIONS: dict[str, Any] = {
+    "log_level": "info",
+    # Idle keep-alive longer than a proxy's to its upstream (nginx: 60 s), so that the proxy,
+    # not uvicorn, closes an idle connection: never one the proxy is about to reuse.
+    "timeout_keep_alive": 75,
+    # Beyond this many connections at once, uvicorn answers 503 itself: a guard for memory, far
+    # above what the portal serves (requests beyond its database pool wait, then get the
+    # portal's own Swedish 503 page).
+    "limit_concurrency": 1000,
+    "backlog": 2048,
+    # On SIGTERM: finish what is in flight for up to 20 s, then close (live streams end).
+    "timeout_graceful_shutdown": 20,
+}
+
+
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     if not settings.oidc_issuer:
         print(
@@ -148,7 +166,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
         return 2
     if args.workers == 1:
         app = create_app(settings, run_jobs=not args.no_worker)
-        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+        uvicorn.run(app, host=args.host, port=args.port, **SERVER_OPTIONS)
         return 0
     # Several web processes: each builds its app from the environment (web_app); the
     # background jobs run once, in a process of their own beside them, stopped with them.
@@ -162,7 +180,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
             workers=args.workers,
             host=args.host,
             port=args.port,
-            log_level="info",
+            **SERVER_OPTIONS,
         )
     finally:
         if jobs is not None:

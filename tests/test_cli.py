@@ -565,3 +565,39 @@ def test_the_optional_parts_the_command_checks_are_those_of_pyproject() -> None:
     }
 
     assert {extra: set(packages) for extra, (_, packages) in EXTRAS.items()} == declared
+
+
+async def test_serve_keeps_an_idle_connection_open_longer_than_a_proxy_would(
+    tmp_path: Path, unused_port: int
+) -> None:
+    """uvicorn's default closes an idle keep-alive connection after 5 s; a proxy in front keeps
+    its upstream connections for 60 s and would then send a request into a closing socket."""
+    await run(["migrate"], _environment(tmp_path))
+    process = await asyncio.create_subprocess_exec(
+        COMMAND,
+        "serve",
+        "--no-worker",
+        "--port",
+        str(unused_port),
+        env=_environment(tmp_path) | {"PORTAL_OIDC_ISSUER": "http://127.0.0.1:9/unused"},
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    request = f"GET /healthz HTTP/1.1\r\nHost: 127.0.0.1:{unused_port}\r\n\r\n".encode()
+    writer = None
+    try:
+        await wait_until_answering(f"http://127.0.0.1:{unused_port}/healthz", process)
+        reader, writer = await asyncio.open_connection("127.0.0.1", unused_port)
+        writer.write(request)
+        first = await reader.readuntil(b"ok")
+        await asyncio.sleep(6.5)  # idle past uvicorn's default keep-alive
+        writer.write(request)
+        second = await asyncio.wait_for(reader.readuntil(b"ok"), timeout=5)
+    finally:
+        if writer is not None:
+            writer.close()
+        process.send_signal(signal.SIGINT)
+        await asyncio.wait_for(process.wait(), timeout=20)
+
+    assert first.startswith(b"HTTP/1.1 200")
+    assert second.startswith(b"HTTP/1.1 200")  # the same connection, still open
