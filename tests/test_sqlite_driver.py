@@ -19,7 +19,7 @@ from partner_portal.db import create_engine, request_session_options
 def thread_calls(monkeypatch: pytest.MonkeyPatch) -> Counter[str]:
     """What the event loop hands to aiosqlite's threads, by function name."""
     calls: Counter[str] = Counter()
-    original = aiosqlite.Connection._execute
+    original: Any = aiosqlite.Connection._execute
 
     async def counted(self: aiosqlite.Connection, fn: Any, *args: Any, **kwargs: Any) -> Any:
         calls[getattr(fn, "__name__", repr(fn))] += 1

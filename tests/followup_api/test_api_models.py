@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from partner_portal import clock
 from partner_portal.evidence.models import EvidenceKind
@@ -36,7 +36,11 @@ def evidence(**changes: Any) -> api_models.Evidence:
 def test_the_documents_schemas_are_the_models() -> None:
     schemas = document(BASE_URL)["components"]["schemas"]
 
-    for name, model in [("Evidence", api_models.Evidence), ("Matrix", api_models.Matrix)]:
+    models: list[tuple[str, type[BaseModel]]] = [
+        ("Evidence", api_models.Evidence),
+        ("Matrix", api_models.Matrix),
+    ]
+    for name, model in models:
         schema = schemas[name]
         assert list(schema["properties"]) == list(model.model_fields), name
         assert schema["required"] == list(model.model_fields), name
@@ -61,7 +65,7 @@ def test_a_moment_is_written_in_swedish_time_to_the_second() -> None:
 
 def test_every_level_must_be_counted() -> None:
     levels = dict.fromkeys(Level, 0)
-    totals = {"organisations": 1, "invited": 0, "took_part": 0, "absent": []}
+    totals: dict[str, Any] = {"organisations": 1, "invited": 0, "took_part": 0, "absent": []}
 
     assert api_models.ProcessTotals(**totals, levels=levels).levels == levels
     with pytest.raises(ValidationError, match="the keys must be"):

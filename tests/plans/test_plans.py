@@ -230,7 +230,7 @@ async def test_compare_marks_added_and_removed_sections(
     alice: Persona,
 ) -> None:
     from partner_portal.plans import service
-    from partner_portal.plans.forms import SectionInput
+    from partner_portal.plans.service import SectionInput
 
     actor = as_current(alice, coordinator=True)
     access = await plan_for(db, actor, world["room_id"], world["plan_id"])
