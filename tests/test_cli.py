@@ -120,9 +120,14 @@ async def test_add_coordinator_refuses_what_is_not_an_email(tmp_path: Path) -> N
     assert "is not an email address" in err
 
 
-async def wait_until_answering(url: str, process: asyncio.subprocess.Process) -> None:
+async def wait_until_answering(
+    url: str, process: asyncio.subprocess.Process, *, seconds: float = 60
+) -> None:
+    """Until ``url`` answers: a start-up (imports, migrations check, several workers) can take
+    many seconds on a loaded machine, and a test of it should not fail for that."""
+    deadline = asyncio.get_running_loop().time() + seconds
     async with httpx.AsyncClient() as client:
-        for _ in range(100):
+        while asyncio.get_running_loop().time() < deadline:
             if process.returncode is not None:
                 raise AssertionError(f"exited with {process.returncode}")
             try:
