@@ -114,3 +114,24 @@ async def organisation_names(db: AsyncSession, ids: Sequence[int]) -> dict[int, 
         )
     )
     return {row.id: row.name for row in rows}
+
+
+async def known_storage_keys(db: AsyncSession, keys: Sequence[str]) -> set[str]:
+    """Which of these storage keys an attachment row points to."""
+    found = await db.scalars(
+        sa.select(col(Attachment.storage_key)).where(col(Attachment.storage_key).in_(list(keys)))
+    )
+    return {key for key in found if key is not None}
+
+
+async def stored_files_after(
+    db: AsyncSession, after_id: int, *, limit: int
+) -> list[tuple[int, str]]:
+    """Attachments with a stored file, by id from ``after_id`` on: (id, storage key)."""
+    rows: Any = await db.execute(
+        sa.select(col(Attachment.id), col(Attachment.storage_key))
+        .where(col(Attachment.storage_key).is_not(None), col(Attachment.id) > after_id)
+        .order_by(col(Attachment.id))
+        .limit(limit)
+    )
+    return [(int(row_id), str(key)) for row_id, key in rows]

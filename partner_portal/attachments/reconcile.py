@@ -14,14 +14,10 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlmodel import col
 
-from partner_portal.attachments import storage
-from partner_portal.attachments.models import Attachment
+from partner_portal.attachments import queries, storage
 
 log = logging.getLogger(__name__)
 
@@ -58,15 +54,7 @@ async def reconcile(db: AsyncSession, data_dir: Path, *, older_than_seconds: flo
     orphans: list[str] = []
     for start in range(0, len(keys), _BATCH):
         batch = keys[start : start + _BATCH]
-        known = set(
-            (
-                await db.scalars(
-                    sa.select(col(Attachment.storage_key)).where(
-                        col(Attachment.storage_key).in_(batch)
-                    )
-                )
-            ).all()
-        )
+        known = await queries.known_storage_keys(db, batch)
         orphans.extend(key for key in batch if key not in known)
     await asyncio.to_thread(storage.discard, [storage.path_for(data_dir, k) for k in orphans])
     missing = await _missing(db, data_dir)
@@ -89,13 +77,7 @@ async def _missing(db: AsyncSession, data_dir: Path) -> list[int]:
     missing: list[int] = []
     after = 0
     while True:
-        found: Any = await db.execute(
-            sa.select(col(Attachment.id), col(Attachment.storage_key))
-            .where(col(Attachment.storage_key).is_not(None), col(Attachment.id) > after)
-            .order_by(col(Attachment.id))
-            .limit(_BATCH)
-        )
-        rows: list[tuple[int, str]] = [(int(row_id), str(key)) for row_id, key in found]
+        rows = await queries.stored_files_after(db, after, limit=_BATCH)
         if not rows:
             return missing
         missing.extend(await asyncio.to_thread(_absent, data_dir, rows))
