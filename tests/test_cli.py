@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from partner_portal import clock
 from partner_portal.auth.models import PortalRole, RoleGrant
 from partner_portal.db import create_engine
 from partner_portal.extras import EXTRAS, install_command
@@ -197,7 +198,9 @@ async def test_the_worker_runs_until_stopped(tmp_path: Path) -> None:
 
 async def test_worker_once_refuses_a_portal_now_without_its_offset(tmp_path: Path) -> None:
     status, out, err = await run(
-        ["worker", "--once"], _environment(tmp_path) | {"PORTAL_NOW": "2027-03-28T06:30"}
+        ["worker", "--once"],
+        # A Swedish wall-clock time without its offset (which instant is meant is ambiguous).
+        _environment(tmp_path) | {"PORTAL_NOW": clock.local_now().strftime("%Y-%m-%dT%H:%M")},
     )
 
     assert status == 2
