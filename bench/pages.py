@@ -1,7 +1,9 @@
 """The request path against the stack's limit: the portal's pages beside a bare baseline.
 
 For each database (SQLite, PostgreSQL) it builds a world (bench/world.py: the demo data, a
-published plan with 50 partner comments, a logged-in partner), starts `partner-portal serve`
+published plan with 50 partner comments, a logged-in partner, and another plan of 50 threads of
+10 comments each that the POSTs go round, so that each POST answers with a thread about the
+size of the fragment GET's however many are posted in a round), starts `partner-portal serve`
 and the bare baseline app (bench/baseline.py) on it, each one uvicorn process with the same
 options, and loads them with wrk in interleaved rounds (baseline, then each portal path, round
 after round), so that whatever else the machine is doing touches both alike. It prints:
@@ -61,14 +63,17 @@ class Target:
     path: str
     htmx_target: str | None = None
     body: str | None = None
+    # Under load, requests go round these (path, htmx target) pairs instead of ``path`` alone.
+    rotate: tuple[tuple[str, str], ...] = ()
 
 
 def paths(w: World) -> list[Target]:
     plan = f"/rum/{w.room_id}/planer/{w.plan_id}"
     section = w.section_ids[0]
     thread = f"{plan}/avsnitt/{section}/kommentarer"
-    post_thread = (
-        f"/rum/{w.room_id}/planer/{w.post_plan_id}/avsnitt/{w.post_section_id}/kommentarer"
+    post_threads = tuple(
+        (f"/rum/{w.room_id}/planer/{w.post_plan_id}/avsnitt/{s}/kommentarer", f"kommentarer-{s}")
+        for s in w.post_section_ids
     )
     return [
         Target("room page", "GET", f"/rum/{w.room_id}"),
@@ -77,9 +82,10 @@ def paths(w: World) -> list[Target]:
         Target(
             "htmx comment POST",
             "POST",
-            post_thread,
-            f"kommentarer-{w.post_section_id}",
+            post_threads[0][0],
+            post_threads[0][1],
             "body=Vi+ser+till+att+tankarna+finns+p%C3%A5+plats.",
+            rotate=post_threads,
         ),
     ]
 
@@ -204,6 +210,15 @@ def script_for(p: Target, w: World, origin: str) -> str:
         extra.append(f'wrk.headers["X-CSRF-Token"] = "{user.csrf}"')
         extra.append(f'wrk.headers["Origin"] = "{origin}"')
         extra.append(f'wrk.body = "{p.body}"')
+    if p.rotate:
+        pairs = ", ".join(f'{{"{path}", "{target}"}}' for path, target in p.rotate)
+        extra.append(f"local targets = {{{pairs}}}")
+        extra.append("local i = 0")
+        extra.append("request = function()")
+        extra.append("  i = i % #targets + 1")
+        extra.append('  wrk.headers["HX-Target"] = targets[i][2]')
+        extra.append("  return wrk.format(nil, targets[i][1])")
+        extra.append("end")
     return WRK_SCRIPT.format(method=p.method, token=user.token, extra="\n".join(extra))
 
 

@@ -43,6 +43,10 @@ POSTGRES_ADMIN = os.environ.get(
 ISSUER = "https://login.bench.invalid"
 SECRET = "bench-secret-" + "x" * 40
 
+# The POST plan: its threads, each as long as the fragment GET's (50 comments over 5 sections).
+POST_THREADS = 50
+COMMENTS_PER_POST_THREAD = 10
+
 SECTIONS = (
     ("Ansvar och mandat", "Kommunen leder arbetet med nödvatten. VA-huvudmannen levererar."),
     (
@@ -70,10 +74,14 @@ class World:
     plan_id: int
     section_ids: tuple[int, ...]
     post_plan_id: int
-    post_section_id: int
+    post_section_ids: tuple[int, ...]  # POST_THREADS threads of COMMENTS_PER_POST_THREAD each
     post_last_id: int  # the last comment on the POST plan as built
     organisation_id: int
     users: tuple[User, ...]
+
+    @property
+    def post_section_id(self) -> int:
+        return self.post_section_ids[0]
 
     def environ(self, base_url: str) -> dict[str, str]:
         """What `partner-portal serve` is started with against this world."""
@@ -149,9 +157,19 @@ async def build(database_url: str, data_dir: Path, *, users: int, comments: int)
             plan_id, section_ids = await _plan(
                 db, coordinator, partner, room_id, byggen, "Nödvattenplan", comments, live
             )
-            # Comments are posted to another plan, so the pages measured keep their size.
+            # Comments are posted to another plan, so the pages measured keep their size, and
+            # spread over many threads, so the thread a POST answers with keeps (nearly) the size
+            # of the fragment GET's while thousands of comments are posted in a round.
             post_plan_id, post_sections = await _plan(
-                db, coordinator, partner, room_id, byggen, "Reservvatten", 10, live
+                db,
+                coordinator,
+                partner,
+                room_id,
+                byggen,
+                "Reservvatten",
+                POST_THREADS * COMMENTS_PER_POST_THREAD,
+                live,
+                sections=POST_THREADS,
             )
             post_last_id = await db.scalar(
                 sa.select(sa.func.max(col(PlanComment.id))).where(
@@ -201,7 +219,7 @@ async def build(database_url: str, data_dir: Path, *, users: int, comments: int)
         plan_id=plan_id,
         section_ids=tuple(section_ids),
         post_plan_id=post_plan_id,
-        post_section_id=post_sections[0],
+        post_section_ids=tuple(post_sections),
         post_last_id=post_last_id,
         organisation_id=byggen,
         users=tuple(logged_in),
@@ -217,13 +235,19 @@ async def _plan(
     title: str,
     comments: int,
     live: LiveHub,
+    *,
+    sections: int = len(SECTIONS),
 ) -> tuple[int, list[int]]:
-    """A published plan of five sections and ``comments`` partner comments over them."""
+    """A published plan of ``sections`` sections (five unless asked) and ``comments`` partner
+    comments spread evenly over them."""
     plan_id = await plans.create_plan(
         db, actor=coordinator, access=await room_for(db, coordinator, room_id), title=title
     )
     section_ids = []
-    for heading, body in SECTIONS:
+    for number in range(sections):
+        heading, body = SECTIONS[number % len(SECTIONS)]
+        if number >= len(SECTIONS):
+            heading = f"{heading} ({number // len(SECTIONS) + 1})"
         section_ids.append(
             await plans.add_section(
                 db,

@@ -11,7 +11,7 @@ import io
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
-from functools import cache
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.dates import (
@@ -94,10 +94,21 @@ def _patterns(language: str, format: str, with_time: bool) -> _Patterns:
     )
 
 
+# A page writes the same moments again and again (every comment's time, on every request), and
+# the words for a moment depend only on the moment, the format and the language: remembered,
+# formatting costs a dictionary look-up. Bounded, so a long-running process keeps its memory.
+_REMEMBERED = 8192
+
+
 def format_datetime(value: datetime, format: str = "medium") -> str:
     """A moment in Europe/Stockholm time, in the reader's language (as babel's format_datetime
     would write it)."""
-    patterns = _patterns(current_language.get(), format, True)
+    return _format_datetime(value, format, current_language.get())
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def _format_datetime(value: datetime, format: str, language: str) -> str:
+    patterns = _patterns(language, format, True)
     local = value.astimezone(TIMEZONE)
     day = patterns.date.apply(local, patterns.locale)
     if patterns.time is None:
@@ -110,5 +121,10 @@ def format_datetime(value: datetime, format: str = "medium") -> str:
 def format_date(value: date, format: str = "long") -> str:
     """A calendar date; a moment is first turned into its date in Europe/Stockholm."""
     day = value.astimezone(TIMEZONE).date() if isinstance(value, datetime) else value
-    patterns = _patterns(current_language.get(), format, False)
+    return _format_date(day, format, current_language.get())
+
+
+@lru_cache(maxsize=_REMEMBERED)
+def _format_date(day: date, format: str, language: str) -> str:
+    patterns = _patterns(language, format, False)
     return patterns.date.apply(day, patterns.locale)

@@ -315,6 +315,7 @@ async def test_the_author_edits_a_comment_within_the_window_and_it_shows_as_edit
     )
     url = f"{plan_url(world)}/kommentarer/{comment_id}/redigera"
     await log_in(client, app, bob)
+    before = (await client.get(plan_url(world))).text  # the comment's article is now remembered
     form = await client.get(url)
     saved = await client.post(
         url, data={"csrf_token": await csrf_token(client, app), "body": "Andra"}
@@ -329,6 +330,7 @@ async def test_the_author_edits_a_comment_within_the_window_and_it_shows_as_edit
         )
     ).scalar_one()
 
+    assert "Första" in before
     assert form.status_code == 200
     assert saved.status_code == 303
     assert saved.headers["location"] == f"{plan_url(world)}#kommentar-{comment_id}"

@@ -1,0 +1,98 @@
+"""Remembered fragments (templating.Templates.fragment): rendered once per set of values and
+language, reused afterwards, and never holding another page's CSRF token."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from jinja2 import Template, UndefinedError
+from markupsafe import Markup
+
+from partner_portal import i18n
+from partner_portal.templating import Templates
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    id: int
+    body: str
+
+
+@pytest.fixture
+def templates(tmp_path: Path) -> Templates:
+    (tmp_path / "row.html").write_text(
+        '<p id="r-{{ row.id }}">{{ row.body }} · {{ _("redigerad") }}</p>'
+        '<input name="csrf_token" value="{{ csrf_token }}">'
+    )
+    (tmp_path / "plain.html").write_text("<p>{{ word }}</p>")
+    (tmp_path / "page.html").write_text(
+        '{{ fragment("row.html", csrf_token=csrf_token, row=row) }}'
+    )
+    return Templates(tmp_path)
+
+
+def test_a_fragment_is_rendered_once_for_the_same_values(
+    templates: Templates, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered: list[str] = []
+    original = templates.env.get_template
+
+    def counting(name: str) -> Template:
+        rendered.append(name)
+        return original(name)
+
+    monkeypatch.setattr(templates.env, "get_template", counting)
+    first = templates.fragment("plain.html", word="a")
+    again = templates.fragment("plain.html", word="a")
+    other = templates.fragment("plain.html", word="b")
+
+    assert first == again == Markup("<p>a</p>")
+    assert other == Markup("<p>b</p>")
+    assert rendered == ["plain.html", "plain.html"]
+
+
+def test_new_values_are_a_new_fragment_and_its_text_is_escaped(templates: Templates) -> None:
+    before = templates.fragment("row.html", row=Row(1, "Första"))
+    after = templates.fragment("row.html", row=Row(1, "<b>Andra</b>"))
+
+    assert "Första" in before
+    assert "&lt;b&gt;Andra&lt;/b&gt;" in after
+    assert "Första" not in after
+
+
+def test_each_language_has_its_own_fragment(templates: Templates) -> None:
+    swedish = templates.fragment("row.html", row=Row(1, "x"))
+    token = i18n.current_language.set("en")
+    try:
+        english = templates.fragment("row.html", row=Row(1, "x"))
+    finally:
+        i18n.current_language.reset(token)
+
+    assert "redigerad" in swedish
+    assert "edited" in english
+
+
+def test_each_page_fills_in_its_own_csrf_token_and_no_marker_is_left(
+    templates: Templates,
+) -> None:
+    page = templates.env.get_template("page.html")
+
+    one = page.render(csrf_token="token-one", row=Row(1, "x"))
+    two = page.render(csrf_token="token-two", row=Row(1, "x"))
+    anonymous = templates.fragment("row.html", row=Row(1, "x"))
+
+    assert 'value="token-one"' in one
+    assert 'value="token-two"' in two
+    assert "token-one" not in two
+    assert 'value=""' in anonymous
+    assert "csrf-" not in one + two + anonymous
+
+
+def test_a_fragment_cannot_read_the_page_it_is_put_into(tmp_path: Path) -> None:
+    (tmp_path / "leaky.html").write_text("{{ person }}")
+    templates = Templates(tmp_path)
+
+    with pytest.raises(UndefinedError, match="person"):
+        templates.fragment("leaky.html")
