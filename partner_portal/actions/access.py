@@ -18,7 +18,7 @@ from partner_portal.actions.models import Action
 from partner_portal.actions.queries import ActionRow
 from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.errors import NotFound
-from partner_portal.organisations.queries import my_organisation_ids
+from partner_portal.organisations.acting import organisation_ids_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,7 +40,7 @@ async def action_for(db: AsyncSession, person: CurrentPerson, action_id: int) ->
         await db.scalar(
             sa.select(sa.literal(True)).where(
                 col(Action.id) == action_id,
-                col(Action.organisation_id).in_(my_organisation_ids(person.id)),
+                col(Action.organisation_id).in_(organisation_ids_of(person.id)),
             )
         )
     ) is True

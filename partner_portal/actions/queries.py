@@ -12,8 +12,8 @@ from sqlmodel import col
 
 from partner_portal.actions.models import Action, ActionSource, ActionStatus
 from partner_portal.auth.models import Person
+from partner_portal.organisations.acting import organisation_ids_of
 from partner_portal.organisations.models import Organisation
-from partner_portal.organisations.queries import my_organisation_ids
 from partner_portal.rooms.models import Room, RoomPhase
 from partner_portal.rooms.visibility import my_room_ids
 
@@ -30,7 +30,7 @@ _MEETING_ORGANISATION = sa.table(
 def _my_invited_meeting_ids(person_id: int) -> Any:
     """The meetings the person's organisations are invited to, as a subquery."""
     return sa.select(_MEETING_ORGANISATION.c.meeting_id).where(
-        _MEETING_ORGANISATION.c.organisation_id.in_(my_organisation_ids(person_id))
+        _MEETING_ORGANISATION.c.organisation_id.in_(organisation_ids_of(person_id))
     )
 
 
@@ -60,7 +60,7 @@ class ActionRow:
 def visible_to(person_id: int) -> sa.ColumnElement[bool]:
     """Actions of the person's organisations, and those of the rooms and meetings they see."""
     return sa.or_(
-        col(Action.organisation_id).in_(my_organisation_ids(person_id)),
+        col(Action.organisation_id).in_(organisation_ids_of(person_id)),
         sa.and_(col(Action.room_id).is_not(None), col(Action.room_id).in_(my_room_ids(person_id))),
         sa.and_(
             col(Action.room_id).is_(None),
@@ -129,7 +129,7 @@ async def waiting_for(db: AsyncSession, person_id: int, *, limit: int = 100) -> 
     query = (
         _columns()
         .where(
-            col(Action.organisation_id).in_(my_organisation_ids(person_id)),
+            col(Action.organisation_id).in_(organisation_ids_of(person_id)),
             col(Action.status) != ActionStatus.DONE,
         )
         .order_by(col(Action.due_on), col(Action.id))

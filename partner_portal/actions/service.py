@@ -21,6 +21,7 @@ from partner_portal.errors import Forbidden, Invalid, NotFound
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
 from partner_portal.i18n import gettext as _
+from partner_portal.organisations.acting import current_membership
 from partner_portal.organisations.models import Membership
 from partner_portal.rooms.access import room_for
 from partner_portal.rooms.models import Participation, Room, RoomPhase
@@ -62,7 +63,7 @@ async def add_action(
             sa.select(col(Membership.id)).where(
                 col(Membership.person_id) == data.person_id,
                 col(Membership.organisation_id) == data.organisation_id,
-                col(Membership.ended_at).is_(None),
+                current_membership(),
             )
         )
         if member is None:

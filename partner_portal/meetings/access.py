@@ -18,7 +18,7 @@ from partner_portal.errors import NotFound
 from partner_portal.meetings import queries
 from partner_portal.meetings.models import MeetingOrganisation
 from partner_portal.meetings.queries import MeetingRow
-from partner_portal.organisations.queries import my_organisation_ids
+from partner_portal.organisations.acting import organisation_ids_of
 from partner_portal.rooms.access import room_for
 
 
@@ -49,7 +49,7 @@ async def meeting_for(db: AsyncSession, person: CurrentPerson, meeting_id: int) 
         await db.scalars(
             sa.select(col(MeetingOrganisation.organisation_id)).where(
                 col(MeetingOrganisation.meeting_id) == meeting_id,
-                col(MeetingOrganisation.organisation_id).in_(my_organisation_ids(person.id)),
+                col(MeetingOrganisation.organisation_id).in_(organisation_ids_of(person.id)),
             )
         )
     )

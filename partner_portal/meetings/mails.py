@@ -16,6 +16,7 @@ from partner_portal import i18n
 from partner_portal.auth.models import Person
 from partner_portal.mail.messages import build
 from partner_portal.mail.outbox import enqueue
+from partner_portal.organisations.acting import acting_for
 from partner_portal.organisations.models import Membership, MembershipRole, Organisation
 
 
@@ -42,8 +43,7 @@ async def people_of(
         .join(Organisation, col(Organisation.id) == col(Membership.organisation_id))
         .where(
             col(Membership.organisation_id).in_(ids),
-            col(Membership.ended_at).is_(None),
-            col(Organisation.is_active).is_(True),
+            acting_for(),
             col(Person.is_active).is_(True),
             col(Person.email).is_not(None),
         )

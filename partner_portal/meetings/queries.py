@@ -22,8 +22,8 @@ from partner_portal.meetings.models import (
     MeetingPerson,
     Rsvp,
 )
+from partner_portal.organisations.acting import acting_for, organisation_ids_of
 from partner_portal.organisations.models import Membership, Organisation
-from partner_portal.organisations.queries import my_organisation_ids
 from partner_portal.rooms.models import Participation, ParticipationStatus, Room, RoomPhase
 from partner_portal.rooms.visibility import my_room_ids
 
@@ -89,7 +89,7 @@ class DecisionRow:
 
 def my_invited_meeting_ids(person_id: int) -> Any:
     return sa.select(col(MeetingOrganisation.meeting_id)).where(
-        col(MeetingOrganisation.organisation_id).in_(my_organisation_ids(person_id))
+        col(MeetingOrganisation.organisation_id).in_(organisation_ids_of(person_id))
     )
 
 
@@ -221,8 +221,7 @@ async def invitees(db: AsyncSession, meeting_id: int) -> list[InviteeRow]:
         .outerjoin(MeetingPerson, answer)
         .where(
             col(MeetingOrganisation.meeting_id) == meeting_id,
-            col(Membership.ended_at).is_(None),
-            col(Organisation.is_active).is_(True),
+            acting_for(),
             col(Person.is_active).is_(True),
         )
         .order_by(col(Organisation.sort_key), col(Person.name), col(Person.id))
@@ -329,7 +328,7 @@ async def open_actions_of_my_organisations(
         )
         .join(Organisation, col(Organisation.id) == col(Action.organisation_id))
         .where(
-            col(Action.organisation_id).in_(my_organisation_ids(person_id)),
+            col(Action.organisation_id).in_(organisation_ids_of(person_id)),
             col(Action.status) != ActionStatus.DONE,
         )
         .order_by(col(Action.due_on))
@@ -365,7 +364,7 @@ async def phase_deadlines_of_my_rooms(
             col(Room.is_closed).is_(False),
             col(Room.id).in_(
                 sa.select(col(Participation.room_id)).where(
-                    col(Participation.organisation_id).in_(my_organisation_ids(person_id)),
+                    col(Participation.organisation_id).in_(organisation_ids_of(person_id)),
                     col(Participation.status) == ParticipationStatus.ACCEPTED,
                 )
             ),

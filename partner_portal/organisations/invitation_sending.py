@@ -28,6 +28,7 @@ from partner_portal.i18n import gettext as _
 from partner_portal.mail.messages import build
 from partner_portal.mail.outbox import enqueue
 from partner_portal.organisations import access as org_access
+from partner_portal.organisations.acting import current_membership
 from partner_portal.organisations.models import (
     Invitation,
     InvitationStatus,
@@ -195,7 +196,7 @@ async def _check_not_already_there(db: AsyncSession, organisation_id: int, email
         .join(Person, col(Person.id) == col(Membership.person_id))
         .where(
             col(Membership.organisation_id) == organisation_id,
-            col(Membership.ended_at).is_(None),
+            current_membership(),
             col(Person.email) == email,
         )
     )

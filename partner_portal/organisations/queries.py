@@ -15,6 +15,11 @@ from sqlmodel import col
 
 from partner_portal.auth.models import Person
 from partner_portal.mail.addresses import usable_address
+from partner_portal.organisations.acting import (
+    acting_for,
+    current_membership,
+    membership_organisation,
+)
 from partner_portal.organisations.models import (
     Invitation,
     InvitationStatus,
@@ -77,10 +82,7 @@ class InvitationRow:
 
 
 def _active_members() -> sa.ColumnElement[bool]:
-    return sa.and_(
-        col(Membership.organisation_id) == col(Organisation.id),
-        col(Membership.ended_at).is_(None),
-    )
+    return sa.and_(col(Membership.organisation_id) == col(Organisation.id), current_membership())
 
 
 def _organisation_columns() -> sa.Select[Any]:
@@ -173,38 +175,18 @@ async def members(db: AsyncSession, organisation_id: int) -> list[MemberRow]:
             col(Membership.created_at).label("since"),
         )
         .join(Person, col(Person.id) == col(Membership.person_id))
-        .where(
-            col(Membership.organisation_id) == organisation_id,
-            col(Membership.ended_at).is_(None),
-        )
+        .where(col(Membership.organisation_id) == organisation_id, current_membership())
         .order_by(col(Membership.role), col(Person.name))
     )
     return [MemberRow(**row._mapping) for row in await db.execute(query)]
-
-
-def my_organisation_ids(person_id: int) -> Any:
-    """The active organisations a person acts for, as a subquery."""
-    return (
-        sa.select(col(Membership.organisation_id))
-        .join(Organisation, col(Organisation.id) == col(Membership.organisation_id))
-        .where(
-            col(Membership.person_id) == person_id,
-            col(Membership.ended_at).is_(None),
-            col(Organisation.is_active).is_(True),
-        )
-    )
 
 
 async def active_roles(db: AsyncSession, person_id: int) -> dict[int, MembershipRole]:
     """The person's role in each active organisation they act for."""
     query = (
         sa.select(col(Membership.organisation_id), col(Membership.role))
-        .join(Organisation, col(Organisation.id) == col(Membership.organisation_id))
-        .where(
-            col(Membership.person_id) == person_id,
-            col(Membership.ended_at).is_(None),
-            col(Organisation.is_active).is_(True),
-        )
+        .join(Organisation, membership_organisation())
+        .where(col(Membership.person_id) == person_id, acting_for())
     )
     return {row.organisation_id: row.role for row in await db.execute(query)}
 
@@ -214,12 +196,8 @@ async def my_organisations(
 ) -> list[tuple[int, str, MembershipRole]]:
     query = (
         sa.select(col(Organisation.id), col(Organisation.name), col(Membership.role))
-        .join(Membership, col(Membership.organisation_id) == col(Organisation.id))
-        .where(
-            col(Membership.person_id) == person_id,
-            col(Membership.ended_at).is_(None),
-            col(Organisation.is_active).is_(True),
-        )
+        .join(Membership, membership_organisation())
+        .where(col(Membership.person_id) == person_id, acting_for())
         .order_by(col(Organisation.sort_key))
     )
     return [(row.id, row.name, row.role) for row in await db.execute(query)]
@@ -313,7 +291,7 @@ async def main_contact_reach(
             sa.and_(
                 col(Membership.organisation_id) == col(Organisation.id),
                 col(Membership.role) == MembershipRole.ADMIN,
-                col(Membership.ended_at).is_(None),
+                current_membership(),
             ),
         )
         .outerjoin(

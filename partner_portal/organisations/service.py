@@ -17,6 +17,7 @@ from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.errors import Forbidden, Invalid, NotFound
 from partner_portal.i18n import gettext as _
 from partner_portal.organisations.access import OrganisationAccess
+from partner_portal.organisations.acting import current_membership
 from partner_portal.organisations.models import (
     Membership,
     MembershipRole,
@@ -184,8 +185,7 @@ async def set_active(
     if not active:
         people = await db.scalars(
             sa.select(col(Membership.person_id)).where(
-                col(Membership.organisation_id) == organisation_id,
-                col(Membership.ended_at).is_(None),
+                col(Membership.organisation_id) == organisation_id, current_membership()
             )
         )
         for person_id in set(people):
@@ -291,7 +291,7 @@ async def add_membership(
         sa.select(Membership).where(
             col(Membership.person_id) == person_id,
             col(Membership.organisation_id) == organisation_id,
-            col(Membership.ended_at).is_(None),
+            current_membership(),
         )
     )
     if existing is None:

@@ -32,6 +32,7 @@ from partner_portal.frg.models import FrgInvitation
 from partner_portal.i18n import gettext as _
 from partner_portal.mail.models import OutboxMessage
 from partner_portal.meetings.models import CalendarFeed
+from partner_portal.organisations.acting import current_membership
 from partner_portal.organisations.models import Invitation, Membership
 from partner_portal.privacy import queries
 
@@ -146,7 +147,7 @@ async def remove_person(db: AsyncSession, *, person_id: int, actor_id: int) -> N
     )
     await db.execute(
         sa.update(Membership)
-        .where(col(Membership.person_id) == person_id, col(Membership.ended_at).is_(None))
+        .where(col(Membership.person_id) == person_id, current_membership())
         .values(ended_at=now)
     )
     if email:

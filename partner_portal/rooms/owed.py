@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
+from partner_portal.organisations.acting import acting_for
 from partner_portal.organisations.models import Membership, Organisation
 from partner_portal.rooms.models import (
     ItemProgress,
@@ -76,8 +77,7 @@ async def owed_by_person(db: AsyncSession, person_id: int) -> list[OwedRow]:
         )
         .where(
             col(Membership.person_id) == person_id,
-            col(Membership.ended_at).is_(None),
-            col(Organisation.is_active).is_(True),
+            acting_for(),
             col(Room.is_closed).is_(False),
             sa.or_(col(ItemProgress.status).is_(None), col(ItemProgress.status).not_in(_DONE)),
         )

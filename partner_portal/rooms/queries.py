@@ -14,6 +14,7 @@ from sqlmodel import col
 from partner_portal.auth.models import Person
 from partner_portal.beside import beside, split
 from partner_portal.evidence.models import Evidence, EvidenceKind, Process
+from partner_portal.organisations.acting import acting_for
 from partner_portal.organisations.models import (
     Membership,
     MembershipRole,
@@ -131,8 +132,7 @@ async def rooms_for(db: AsyncSession, person_id: int, *, everything: bool) -> li
             .join(Organisation, col(Organisation.id) == col(Participation.organisation_id))
             .where(
                 col(Membership.person_id) == person_id,
-                col(Membership.ended_at).is_(None),
-                col(Organisation.is_active).is_(True),
+                acting_for(),
                 col(Participation.status).in_(VISIBLE),
             )
         )
@@ -159,8 +159,7 @@ def _my_organisations_in(room_id: Any, person_id: Any) -> Any:
         .join(Organisation, col(Organisation.id) == col(Membership.organisation_id))
         .where(
             col(Membership.person_id) == person_id,
-            col(Membership.ended_at).is_(None),
-            col(Organisation.is_active).is_(True),
+            acting_for(),
             col(Participation.status).in_(VISIBLE),
         )
         .subquery("mine")

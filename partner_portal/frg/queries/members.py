@@ -19,6 +19,7 @@ from partner_portal.frg.models import (
     VolunteerSkill,
     VolunteerStatus,
 )
+from partner_portal.organisations.acting import acting_for, current_membership
 from partner_portal.organisations.models import (
     Membership,
     MembershipRole,
@@ -99,7 +100,7 @@ async def is_admin(db: AsyncSession, person_id: int, organisation_id: int) -> bo
             col(Membership.person_id) == person_id,
             col(Membership.organisation_id) == organisation_id,
             col(Membership.role) == MembershipRole.ADMIN,
-            col(Membership.ended_at).is_(None),
+            current_membership(),
         )
     )
     return found is not None
@@ -160,8 +161,7 @@ async def my_groups(db: AsyncSession, person_id: int, *, everything: bool) -> My
         led = led.join(Membership, col(Membership.organisation_id) == col(Organisation.id)).where(
             col(Membership.person_id) == person_id,
             col(Membership.role) == MembershipRole.ADMIN,
-            col(Membership.ended_at).is_(None),
-            col(Organisation.is_active).is_(True),
+            acting_for(),
         )
     leading = [GroupRow(**r._mapping) for r in await db.execute(led)]
     leading.sort(key=lambda g: swedish_sort_key(g.name))
