@@ -21,6 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 import partner_portal.models  # noqa: F401  (every table on the metadata)
+from partner_portal import links
 from partner_portal.auth import sessions
 from partner_portal.auth.models import LoginSession, Person, PortalRole
 from partner_portal.auth.sessions import CurrentPerson
@@ -204,7 +205,7 @@ async def build(database_url: str, data_dir: Path, *, users: int, comments: int)
                 await db.commit()
                 csrf = await db.scalar(
                     sa.select(col(LoginSession.csrf_token)).where(
-                        col(LoginSession.token_hash) == sessions.hash_token(token)
+                        col(LoginSession.token_hash) == links.digest(token)
                     )
                 )
                 assert csrf is not None

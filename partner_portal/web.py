@@ -23,7 +23,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
-from partner_portal import clock, htmx, i18n
+from partner_portal import clock, htmx, i18n, links
 from partner_portal.auth import sessions
 from partner_portal.auth.access import LoginRequired, Policy
 from partner_portal.auth.oidc import OidcClient
@@ -256,8 +256,9 @@ async def load_session(
     request: Request, db: AsyncSession, settings: Settings
 ) -> ActiveSession | None:
     token = request.cookies.get(sessions.cookie_name(settings))
-    if not token or len(token) > 100:
+    if not links.plausible(token):
         return None
+    assert token is not None
     return await sessions.load(db, token, settings)
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import httpx
 import pytest
 from starlette.applications import Starlette
 
+from partner_portal import links
 from partner_portal.resources import resource_dir
 from partner_portal.templating import create_environment
 from tests.helpers import Persona, csrf_token, log_in
@@ -214,3 +218,29 @@ def test_templates_have_no_inline_scripts_or_event_handlers() -> None:
     ]
 
     assert offenders == []
+
+
+def test_secret_tokens_are_made_and_hashed_in_one_place() -> None:
+    """Every link sent by mail, session and API token comes from partner_portal/links.py: 256
+    random bits, only the SHA-256 digest stored. No other module makes or hashes one itself."""
+    package = Path(__file__).resolve().parents[1] / "partner_portal"
+    elsewhere = [
+        str(path.relative_to(package))
+        for path in package.rglob("*.py")
+        if path.name != "links.py"
+        and re.search(r"token_urlsafe\((?!48\))|sha256\(token", path.read_text(encoding="utf-8"))
+    ]
+
+    assert elsewhere == []  # (settings.py suggests and generates the 48-byte secret key)
+
+
+def test_a_token_is_plausible_only_if_it_could_be_one_of_ours() -> None:
+    assert links.plausible(links.new_token())
+    assert links.plausible("pp_" + links.new_token())
+    assert not links.plausible("")
+    assert not links.plausible(None)
+    assert not links.plausible("x" * 101)
+    assert not links.plausible("abc def")
+    assert not links.plausible("abc%00")
+    assert links.digest("abc") != links.digest("abd")
+    assert len(links.digest(links.new_token())) == 64

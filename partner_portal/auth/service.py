@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock
+from partner_portal import clock, links
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth import queries, sessions
@@ -96,12 +96,12 @@ async def begin_login(
     except (ProviderUnavailable, ProviderMisconfigured) as exc:
         log.warning("login not started: %s", exc)
         raise _provider_down() from exc
-    browser_token = browser_token or sessions.new_token()
+    browser_token = browser_token or links.new_token()
     async with writing(db):
         db.add(
             LoginAttempt(
-                state_hash=sessions.hash_token(request.state),
-                browser_hash=sessions.hash_token(browser_token),
+                state_hash=links.digest(request.state),
+                browser_hash=links.digest(browser_token),
                 nonce=request.nonce,
                 code_verifier=request.code_verifier,
                 return_to=safe_return_to(return_to),
@@ -137,7 +137,7 @@ async def complete_login(
             attempt = (
                 await db.execute(
                     sa.delete(LoginAttempt)
-                    .where(col(LoginAttempt.state_hash) == sessions.hash_token(state))
+                    .where(col(LoginAttempt.state_hash) == links.digest(state))
                     .returning(
                         col(LoginAttempt.browser_hash),
                         col(LoginAttempt.nonce),
@@ -160,7 +160,7 @@ async def complete_login(
     if attempt is None:
         raise await refuse("unknown or already used state")
     if not browser_token or not hmac.compare_digest(
-        attempt.browser_hash, sessions.hash_token(browser_token)
+        attempt.browser_hash, links.digest(browser_token)
     ):
         raise await refuse("state belongs to another browser")
     if clock.now() - attempt.created_at > LOGIN_ATTEMPT_MAX_AGE:
@@ -189,7 +189,7 @@ async def complete_login(
     if previous_session_token:
         await db.execute(
             sa.delete(LoginSession).where(
-                col(LoginSession.token_hash) == sessions.hash_token(previous_session_token)
+                col(LoginSession.token_hash) == links.digest(previous_session_token)
             )
         )
     token = await sessions.create(

@@ -6,8 +6,6 @@ replayed cookie gives nothing.
 
 from __future__ import annotations
 
-import hashlib
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -16,7 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock
+from partner_portal import clock, links
 from partner_portal.auth.models import LoginSession, Person, PortalRole, RoleGrant
 from partner_portal.db import writing
 from partner_portal.settings import Settings
@@ -56,25 +54,17 @@ def cookie_name(settings: Settings) -> str:
     return "__Host-pp_session" if settings.https else "pp_session"
 
 
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def new_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
 async def create(
     db: AsyncSession, *, person_id: int, id_token: str | None, settings: Settings
 ) -> str:
     """Start a session for ``person_id``; returns the token for the cookie (not committed)."""
-    token = new_token()
+    token = links.new_token()
     now = clock.now()
     db.add(
         LoginSession(
-            token_hash=hash_token(token),
+            token_hash=links.digest(token),
             person_id=person_id,
-            csrf_token=secrets.token_urlsafe(32),
+            csrf_token=links.new_token(),
             created_at=now,
             last_seen_at=now,
             expires_at=now + timedelta(hours=settings.session_max_hours),
@@ -117,7 +107,7 @@ async def load(
     one query. Ends a session found expired, and notes that one is still in use (at most every
     few minutes), each in a short write of its own."""
     now = now or clock.now()
-    rows: Any = (await db.execute(_BY_TOKEN, {"token_hash": hash_token(token)})).all()
+    rows: Any = (await db.execute(_BY_TOKEN, {"token_hash": links.digest(token)})).all()
     if not rows:
         return None
     row = rows[0]

@@ -10,7 +10,6 @@ deactivating the person, stops every token of theirs without anyone having to re
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -20,17 +19,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import Field, SQLModel, col
 
-from partner_portal import clock
+from partner_portal import clock, links
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.models import Person, PortalRole, RoleGrant
-from partner_portal.auth.sessions import CurrentPerson, hash_token
+from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.db import UTCDateTime
 from partner_portal.errors import Invalid, NotFound
 from partner_portal.i18n import gettext as _
 
 TOKEN_PREFIX = "pp_"  # noqa: S105 (a prefix that marks our tokens, not a secret)
-# token_urlsafe(32) gives 43 characters of [A-Za-z0-9_-].
+# links.new_token() gives 43 characters of [A-Za-z0-9_-].
 TOKEN_PATTERN = re.compile(r"pp_[A-Za-z0-9_-]{43}")
 NAME_MAX_LENGTH = 100
 # The roles that may read the follow-up; a token stops working when its person holds neither.
@@ -99,7 +98,7 @@ class IssuedToken:
 
 
 def new_token() -> str:
-    return TOKEN_PREFIX + secrets.token_urlsafe(32)
+    return TOKEN_PREFIX + links.new_token()
 
 
 def contains_token(text: str) -> bool:
@@ -194,7 +193,7 @@ async def issue(
     assert reader is not None
     token = new_token()
     row = ApiToken(
-        token_hash=hash_token(token), name=name, person_id=reader.id, created_by=actor.id
+        token_hash=links.digest(token), name=name, person_id=reader.id, created_by=actor.id
     )
     db.add(row)
     await db.flush()
@@ -280,7 +279,7 @@ async def authenticate(
             )
             .join(Person, col(Person.id) == col(ApiToken.person_id))
             .where(
-                col(ApiToken.token_hash) == hash_token(token),
+                links.matching(col(ApiToken.token_hash), token),
                 col(ApiToken.revoked_at).is_(None),
                 col(Person.is_active).is_(True),
                 _holds_followup_role(col(ApiToken.person_id)),

@@ -8,7 +8,6 @@ so mail scanners that follow links answer nothing.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -18,11 +17,11 @@ from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock
+from partner_portal import clock, links
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.queries import count_recent
 from partner_portal.audit.service import record
-from partner_portal.auth.sessions import CurrentPerson, hash_token
+from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.errors import Gone, Invalid, NotFound, TooManyRequests
 from partner_portal.evidence.models import EvidenceKind, Process
 from partner_portal.evidence.service import record_evidence
@@ -174,9 +173,9 @@ async def send(
             None,
         )
     for volunteer_id, email in sorted(chosen.items()):
-        token = secrets.token_urlsafe(32)
+        token = links.new_token()
         recipient = Recipient(
-            callout_id=callout.id, volunteer_id=volunteer_id, token_hash=hash_token(token)
+            callout_id=callout.id, volunteer_id=volunteer_id, token_hash=links.digest(token)
         )
         db.add(recipient)
         await db.flush()
@@ -245,7 +244,7 @@ def _unknown() -> Gone:
 
 
 async def _recipient_by_token(db: AsyncSession, token: str) -> Any:
-    if not token or len(token) > 100:
+    if not links.plausible(token):
         raise _unknown()
     row: Any = (
         await db.execute(
@@ -254,7 +253,7 @@ async def _recipient_by_token(db: AsyncSession, token: str) -> Any:
                 col(Recipient.callout_id),
                 col(Recipient.volunteer_id),
                 col(Recipient.answer),
-            ).where(col(Recipient.token_hash) == hash_token(token))
+            ).where(links.matching(col(Recipient.token_hash), token))
         )
     ).one_or_none()
     if row is None or row.volunteer_id is None:
@@ -284,7 +283,7 @@ async def answer(db: AsyncSession, *, token: str, yes: bool) -> AnswerPage:
     changed: Any = await db.execute(
         sa.update(Recipient)
         .where(
-            col(Recipient.token_hash) == hash_token(token),
+            links.matching(col(Recipient.token_hash), token),
             col(Recipient.callout_id).in_(
                 sa.select(col(Callout.id)).where(
                     col(Callout.status) == CalloutStatus.OPEN, col(Callout.ends_at) > now

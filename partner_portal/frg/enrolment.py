@@ -6,7 +6,6 @@ Each function owns its transaction and its docstring lists its side effects.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -16,11 +15,11 @@ from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock
+from partner_portal import clock, links
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.queries import count_recent
 from partner_portal.audit.service import record
-from partner_portal.auth.sessions import CurrentPerson, hash_token
+from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.errors import Gone, NotFound, TooManyRequests
 from partner_portal.frg.groups import ensure_group
 from partner_portal.frg.mails import mail
@@ -83,11 +82,11 @@ async def invite(
         raise TooManyRequests(retry_after=600)
     await ensure_group(db, group.id)
     now = clock.now()
-    token = secrets.token_urlsafe(32)
+    token = links.new_token()
     invitation = FrgInvitation(
         organisation_id=group.id,
         email=email,
-        token_hash=hash_token(token),
+        token_hash=links.digest(token),
         status=FrgInvitationStatus.PENDING,
         invited_by=actor.id,
         created_at=now,
@@ -134,7 +133,7 @@ def _link_gone() -> Gone:
 
 async def open_invitation(db: AsyncSession, token: str) -> OpenLink:
     """The invitation behind a link if it can still be accepted, else Gone."""
-    if not token or len(token) > 100:
+    if not links.plausible(token):
         raise _link_gone()
     row: Any = (
         await db.execute(
@@ -145,7 +144,7 @@ async def open_invitation(db: AsyncSession, token: str) -> OpenLink:
                 col(FrgInvitation.expires_at),
             )
             .join(Organisation, col(Organisation.id) == col(FrgInvitation.organisation_id))
-            .where(col(FrgInvitation.token_hash) == hash_token(token))
+            .where(links.matching(col(FrgInvitation.token_hash), token))
         )
     ).one_or_none()
     if (
@@ -197,7 +196,7 @@ async def accept_invitation(db: AsyncSession, *, person: CurrentPerson, token: s
         await db.execute(
             sa.update(FrgInvitation)
             .where(
-                col(FrgInvitation.token_hash) == hash_token(token),
+                links.matching(col(FrgInvitation.token_hash), token),
                 col(FrgInvitation.status) == FrgInvitationStatus.PENDING,
                 col(FrgInvitation.expires_at) > clock.now(),
             )
@@ -221,11 +220,11 @@ async def create_signup_link(db: AsyncSession, *, actor: CurrentPerson, group: G
     """A new open sign-up link for the group (the old one stops working); shown once. Side
     effects: its hash on the group, an audit event. Commits. Returns the token."""
     await ensure_group(db, group.id)
-    token = secrets.token_urlsafe(24)
+    token = links.new_token()
     await db.execute(
         sa.update(FrgGroup)
         .where(col(FrgGroup.organisation_id) == group.id)
-        .values(signup_token_hash=hash_token(token), signup_created_at=clock.now())
+        .values(signup_token_hash=links.digest(token), signup_created_at=clock.now())
     )
     record(
         db,
@@ -240,11 +239,11 @@ async def create_signup_link(db: AsyncSession, *, actor: CurrentPerson, group: G
 
 
 async def open_signup(db: AsyncSession, token: str) -> GroupRow:
-    if not token or len(token) > 100:
+    if not links.plausible(token):
         raise _link_gone()
     organisation_id = await db.scalar(
         sa.select(col(FrgGroup.organisation_id)).where(
-            col(FrgGroup.signup_token_hash) == hash_token(token)
+            links.matching(col(FrgGroup.signup_token_hash), token)
         )
     )
     group = None if organisation_id is None else await members.frg_organisation(db, organisation_id)

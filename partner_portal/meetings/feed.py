@@ -9,7 +9,6 @@ a revoked token (or one whose person was deactivated) answers 404.
 from __future__ import annotations
 
 import re
-import secrets
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
@@ -17,11 +16,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock
+from partner_portal import clock, links
 from partner_portal.actions.service import action_path
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
-from partner_portal.auth.sessions import CurrentPerson, hash_token
+from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.errors import NotFound
 from partner_portal.i18n import gettext as _
 from partner_portal.meetings import ics, queries
@@ -61,8 +60,8 @@ async def create(db: AsyncSession, *, actor: CurrentPerson, ip_address: str | No
     Returns the token, which exists in plain text only here."""
     now = clock.now()
     await _revoke_all(db, actor.id, now)
-    token = secrets.token_urlsafe(32)
-    db.add(CalendarFeed(person_id=actor.id, token_hash=hash_token(token), created_at=now))
+    token = links.new_token()
+    db.add(CalendarFeed(person_id=actor.id, token_hash=links.digest(token), created_at=now))
     record(
         db,
         AuditAction.CALENDAR_FEED_CREATED,
@@ -94,7 +93,7 @@ async def calendar(db: AsyncSession, token: str, *, settings: Settings, now: dat
     """The feed behind a token, or NotFound (unknown, revoked, or its person deactivated)."""
     if not TOKEN_PATTERN.fullmatch(token):
         raise NotFound()
-    person_id = await queries.feed_owner(db, hash_token(token))
+    person_id = await queries.feed_owner(db, links.digest(token))
     if person_id is None:
         raise NotFound()
     meeting_ids = await queries.feed_meeting_ids(db, person_id, now - PAST)

@@ -16,11 +16,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock
+from partner_portal import clock, links
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.models import Person
-from partner_portal.auth.sessions import CurrentPerson, hash_token
+from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.db import writing
 from partner_portal.errors import Forbidden, Gone
 from partner_portal.evidence.models import EvidenceKind
@@ -97,7 +97,7 @@ def _gone_because(status: InvitationStatus | None, expired: bool) -> Gone:
 
 async def open_invitation(db: AsyncSession, token: str) -> OpenInvitation:
     """The invitation behind a link, if it can still be accepted; otherwise Gone (410)."""
-    if not token or len(token) > 100:
+    if not links.plausible(token):
         raise _gone_because(None, False)
     row: Any = (
         await db.execute(
@@ -114,7 +114,7 @@ async def open_invitation(db: AsyncSession, token: str) -> OpenInvitation:
             )
             .join(Organisation, col(Organisation.id) == col(Invitation.organisation_id))
             .outerjoin(Person, col(Person.id) == col(Invitation.invited_by))
-            .where(col(Invitation.token_hash) == hash_token(token))
+            .where(links.matching(col(Invitation.token_hash), token))
         )
     ).one_or_none()
     if row is None or not row.is_active:
@@ -184,7 +184,7 @@ async def accept(
         await db.execute(
             sa.update(Invitation)
             .where(
-                col(Invitation.token_hash) == hash_token(token),
+                links.matching(col(Invitation.token_hash), token),
                 col(Invitation.status) == InvitationStatus.PENDING,
                 col(Invitation.expires_at) > now,
             )

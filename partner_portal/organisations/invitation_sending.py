@@ -6,7 +6,6 @@ and role and expires; resending makes a new one, so the old link stops working.
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -15,12 +14,12 @@ from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock, i18n
+from partner_portal import clock, i18n, links
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.queries import count_recent
 from partner_portal.audit.service import record
 from partner_portal.auth.models import Person
-from partner_portal.auth.sessions import CurrentPerson, hash_token
+from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.errors import Forbidden, Gone, Invalid, NotFound, TooManyRequests
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
@@ -126,12 +125,12 @@ async def invite(
     await _check_rate(db, actor, settings)
     await _check_not_already_there(db, organisation_id, data.email)
     now = clock.now()
-    token = secrets.token_urlsafe(32)
+    token = links.new_token()
     invitation = Invitation(
         organisation_id=organisation_id,
         email=data.email,
         role=data.role,
-        token_hash=hash_token(token),
+        token_hash=links.digest(token),
         status=InvitationStatus.PENDING,
         invited_by=actor.id,
         created_at=now,
@@ -232,8 +231,8 @@ async def resend(
         raise Gone(_("Inbjudan har redan accepterats eller återkallats och kan inte skickas igen."))
     await _check_rate(db, actor, settings)
     now = clock.now()
-    token = secrets.token_urlsafe(32)
-    invitation.token_hash = hash_token(token)
+    token = links.new_token()
+    invitation.token_hash = links.digest(token)
     invitation.sent_at = now
     invitation.expires_at = now + timedelta(days=settings.invitation_days)
     _queue_mail(

@@ -10,8 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.applications import Starlette
 
-from partner_portal import clock
-from partner_portal.auth import sessions
+from partner_portal import clock, links
 from partner_portal.auth.models import LoginSession, Person
 from partner_portal.jobs import housekeeping
 from partner_portal.settings import Settings
@@ -35,7 +34,7 @@ async def test_the_cookie_holds_only_an_opaque_token_whose_hash_is_stored(
     stored = await db.scalar(sa.select(col(LoginSession.token_hash)))
 
     assert len(token) >= 40
-    assert stored == sessions.hash_token(token)
+    assert stored == links.digest(token)
     assert stored != token
 
 

@@ -204,15 +204,15 @@ async def fresh_token_for(
     db: AsyncSession, organisation_id: int, email: str, inviter: Persona, role: str = "member"
 ) -> str:
     """An invitation whose token the test knows (the real one only travels by mail)."""
-    from partner_portal.auth.sessions import hash_token
+    from partner_portal.links import digest, new_token
 
-    token = f"test-token-{email}-{clock.now().timestamp()}"
+    token = new_token()
     db.add(
         Invitation(
             organisation_id=organisation_id,
             email=email,
             role=MembershipRole(role),
-            token_hash=hash_token(token),
+            token_hash=digest(token),
             status=InvitationStatus.PENDING,
             invited_by=inviter.id,
             expires_at=clock.now() + timedelta(days=14),
