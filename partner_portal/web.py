@@ -14,7 +14,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, overload
 from urllib.parse import urlencode, urlsplit
 
 from sqlalchemy.exc import DBAPIError
@@ -126,10 +126,16 @@ class Ctx:
 
 
 View = Callable[[Ctx], Awaitable[Response]]
+T = TypeVar("T")
+# Loads the object a route's path names and checks that the person may have it (else NotFound):
+# declared in the route table, run after the policy (and, on a POST, after the CSRF check).
+Loader = Callable[[Ctx], Awaitable[T]]
+ObjectView = Callable[[Ctx, T], Awaitable[Response]]
 
 
 class PortalRoute(Route):
-    """A route with its access policy attached, so the route table can be checked as a whole."""
+    """A route with its access policy — and, for a path that names an object, the loader that
+    checks the object access — attached, so the route table can be checked as a whole."""
 
     def __init__(
         self,
@@ -140,10 +146,12 @@ class PortalRoute(Route):
         access: Policy,
         methods: Sequence[str],
         uploads: bool = False,
+        load: Loader[Any] | None = None,
     ) -> None:
         self.access = access
         self.view = view
         self.uploads = uploads
+        self.load = load
 
         async def endpoint(request: Request) -> Response:
             return await _handle(request, view, access, uploads=uploads)
@@ -159,6 +167,7 @@ class PublicMount(Mount):
         super().__init__(path, app=VersionedStaticFiles(directory=directory), name=name)
 
 
+@overload
 def route(
     path: str,
     view: View,
@@ -167,10 +176,51 @@ def route(
     access: Policy,
     methods: Sequence[str] = ("GET",),
     uploads: bool = False,
+) -> PortalRoute: ...
+
+
+@overload
+def route(
+    path: str,
+    view: ObjectView[T],
+    *,
+    name: str,
+    access: Policy,
+    load: Loader[T],
+    methods: Sequence[str] = ("GET",),
+    uploads: bool = False,
+) -> PortalRoute: ...
+
+
+def route(
+    path: str,
+    view: Callable[..., Awaitable[Response]],
+    *,
+    name: str,
+    access: Policy,
+    load: Loader[Any] | None = None,
+    methods: Sequence[str] = ("GET",),
+    uploads: bool = False,
 ) -> PortalRoute:
-    """``uploads=True``: the form may carry files; it is read within the upload limits before
-    the view runs, and the view takes it from ``ctx.upload_form()``."""
-    return PortalRoute(path, view, name=name, access=access, methods=methods, uploads=uploads)
+    """One row of the route table. ``access``: who may use the route at all. ``load``: for a
+    path that names an object (``{room_id:id}`` …), the function that loads it and checks this
+    person's access to it (NotFound otherwise); the view is then called with what it returns,
+    ``view(ctx, loaded)``, so no view loads its own object. ``uploads=True``: the form may
+    carry files; it is read within the upload limits before the view runs, and the view takes
+    it from ``ctx.upload_form()``."""
+    if load is None:
+        return PortalRoute(path, view, name=name, access=access, methods=methods, uploads=uploads)
+    loader = load
+
+    async def loaded(ctx: Ctx) -> Response:
+        response: Response = await view(ctx, await loader(ctx))
+        return response
+
+    loaded.__name__ = getattr(view, "__name__", "view")
+    loaded.__module__ = getattr(view, "__module__", __name__)
+    return PortalRoute(
+        path, loaded, name=name, access=access, methods=methods, uploads=uploads, load=load
+    )
 
 
 def upload_limits(settings: Settings) -> UploadLimits:

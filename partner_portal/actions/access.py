@@ -19,6 +19,7 @@ from partner_portal.actions.queries import ActionRow
 from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.errors import NotFound
 from partner_portal.organisations.acting import organisation_ids_of
+from partner_portal.web import Ctx
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,3 +54,8 @@ async def action_for(db: AsyncSession, person: CurrentPerson, action_id: int) ->
         if visible is not True:
             raise NotFound()
     return ActionAccess(row, person.is_coordinator, is_owner)
+
+
+async def action(ctx: Ctx) -> ActionAccess:
+    """The route table's loader for ``{action_id}``: the action, if this person may see it."""
+    return await action_for(ctx.db, ctx.me, ctx.path_id("action_id"))

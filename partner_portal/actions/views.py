@@ -9,7 +9,7 @@ from starlette.responses import Response
 
 from partner_portal import clock
 from partner_portal.actions import forms, queries, service
-from partner_portal.actions.access import action_for
+from partner_portal.actions.access import ActionAccess
 from partner_portal.errors import Invalid
 from partner_portal.organisations.queries import organisation_choices
 from partner_portal.web import Ctx
@@ -27,8 +27,9 @@ async def index(ctx: Ctx) -> Response:
     )
 
 
-async def show(ctx: Ctx, *, errors: dict[str, str] | None = None, status: int = 200) -> Response:
-    access = await action_for(ctx.db, ctx.me, ctx.path_id("action_id"))
+async def show(
+    ctx: Ctx, access: ActionAccess, *, errors: dict[str, str] | None = None, status: int = 200
+) -> Response:
     return ctx.render(
         "actions/show.html",
         {
@@ -41,13 +42,12 @@ async def show(ctx: Ctx, *, errors: dict[str, str] | None = None, status: int = 
     )
 
 
-async def set_status(ctx: Ctx) -> Response:
-    access = await action_for(ctx.db, ctx.me, ctx.path_id("action_id"))
+async def set_status(ctx: Ctx, access: ActionAccess) -> Response:
     form = await ctx.request.form()
     try:
         await service.set_status(ctx.db, actor=ctx.me, access=access, status=forms.status(form))
     except Invalid as invalid:
-        return await show(ctx, errors=invalid.errors, status=400)
+        return await show(ctx, access, errors=invalid.errors, status=400)
     return ctx.redirect(ctx.url("action", action_id=access.action.id))
 
 

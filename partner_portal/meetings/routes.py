@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
+from partner_portal.actions import access as action_access
 from partner_portal.actions import views as actions
 from partner_portal.auth.access import COORDINATOR, LOGGED_IN, PUBLIC
 from partner_portal.meetings import views as meetings
@@ -79,12 +80,13 @@ def routes() -> list[BaseRoute]:
         route(
             "/atgarder/ny", actions.create, name="action_new", access=COORDINATOR, methods=GET_POST
         ),
-        route(ACTION, actions.show, name="action", access=LOGGED_IN),
+        route(ACTION, actions.show, name="action", access=LOGGED_IN, load=action_access.action),
         route(
             f"{ACTION}/lage",
             actions.set_status,
             name="action_status",
             access=LOGGED_IN,
+            load=action_access.action,
             methods=POST,
         ),
         # The person's calendar feed: the secret token in the URL is the access.
