@@ -11,6 +11,7 @@ import jinja2
 import pytest
 
 from partner_portal.mail.messages import Message, build, to_email
+from partner_portal.resources import resource_dir
 
 HOSTILE = "O'Brien & Co <script>alert(1)</script>"
 
@@ -84,3 +85,17 @@ def test_mime_has_text_then_html_in_utf8_with_date_and_message_id() -> None:
     assert text.get_content() == "Hej Åsa!\nVälkommen.\n"
     assert html is not None
     assert html.get_content().strip() == "<p>Hej Åsa!</p>"
+
+
+def test_every_email_has_the_one_layout() -> None:
+    """Each email's HTML part extends emails/_layout.html (one doctype, language, viewport and
+    type size) and writes no page of its own."""
+    emails = resource_dir("templates") / "emails"
+    bodies = sorted(emails.glob("*-body.html"))
+
+    assert bodies
+    for body in bodies:
+        source = body.read_text(encoding="utf-8")
+        assert source.startswith('{% extends "emails/_layout.html" %}'), body.name
+        assert "<html" not in source, body.name
+        assert "<body" not in source, body.name
