@@ -3,6 +3,9 @@
 Volunteer data is seen by the volunteer themself, by the leads of their FRG organisation (its
 admins) and by coordinators — by nobody else: partner organisations, and members of the FRG
 organisation who are not its leads, get 404 on every FRG lead page.
+
+The route table's loaders: ``volunteer`` for the volunteer's own pages (``{FRG}/…``),
+``group_lead`` for the lead's pages (``{LEAD}/…``).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ from partner_portal.frg.queries import callouts as callout_queries
 from partner_portal.frg.queries import members
 from partner_portal.frg.queries.callouts import CalloutRow
 from partner_portal.frg.queries.members import GroupRow, VolunteerRow
+from partner_portal.web import Ctx
 
 
 async def lead_for(db: AsyncSession, person: CurrentPerson, organisation_id: int) -> GroupRow:
@@ -47,3 +51,15 @@ async def callout_for(db: AsyncSession, group: GroupRow, callout_id: int) -> Cal
     if callout is None or callout.organisation_id != group.id:
         raise NotFound()
     return callout
+
+
+async def volunteer(ctx: Ctx) -> VolunteerRow:
+    """The route table's loader for the volunteer's pages: the logged-in person's own
+    registration in the ``{organisation_id}`` FRG organisation."""
+    return await volunteer_for(ctx.db, ctx.me, ctx.path_id("organisation_id"))
+
+
+async def group_lead(ctx: Ctx) -> GroupRow:
+    """The route table's loader for the lead's pages: the ``{organisation_id}`` FRG
+    organisation, if this person leads it (or coordinates)."""
+    return await lead_for(ctx.db, ctx.me, ctx.path_id("organisation_id"))

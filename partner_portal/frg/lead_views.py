@@ -1,4 +1,6 @@
-"""The FRG lead's pages: the register, the skills list, availability, and call-outs."""
+"""The FRG lead's pages: the register, the skills list, availability, and call-outs. Each
+receives the FRG organisation, loaded by the route for its leads and coordinators
+(frg.access.group_lead); a call-out's pages go on to check that the call-out is the group's."""
 
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ from starlette.responses import Response
 from partner_portal import clock, confirm
 from partner_portal.errors import Invalid
 from partner_portal.frg import callouts, enrolment, forms, groups, privacy
-from partner_portal.frg.access import callout_for, lead_for
+from partner_portal.frg.access import callout_for
 from partner_portal.frg.queries import availability as availability_queries
 from partner_portal.frg.queries import callouts as callout_queries
 from partner_portal.frg.queries import members
@@ -27,19 +29,15 @@ def _values(form: Any) -> dict[str, str]:
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
-async def _group(ctx: Ctx) -> GroupRow:
-    return await lead_for(ctx.db, ctx.me, ctx.path_id("organisation_id"))
-
-
 async def dashboard(
     ctx: Ctx,
+    group: GroupRow,
     *,
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
     signup_url: str | None = None,
     status: int = 200,
 ) -> Response:
-    group = await _group(ctx)
     now = clock.now()
     inactive_before = now - timedelta(days=DAYS_PER_MONTH * ctx.settings.frg_inactive_months)
     roster = await members.roster(ctx.db, group.id)
@@ -62,8 +60,7 @@ async def dashboard(
     )
 
 
-async def invite(ctx: Ctx) -> Response:
-    group = await _group(ctx)
+async def invite(ctx: Ctx, group: GroupRow) -> Response:
     form = await ctx.request.form()
     try:
         await enrolment.invite(
@@ -75,28 +72,27 @@ async def invite(ctx: Ctx) -> Response:
             env=ctx.portal.templates.env,
         )
     except Invalid as invalid:
-        return await dashboard(ctx, errors=invalid.errors, values=_values(form), status=400)
+        return await dashboard(ctx, group, errors=invalid.errors, values=_values(form), status=400)
     return ctx.redirect(
         ctx.url("frg_lead", organisation_id=group.id, query={"inbjuden": 1}) + "#bjud-in"
     )
 
 
-async def signup_link(ctx: Ctx) -> Response:
-    group = await _group(ctx)
+async def signup_link(ctx: Ctx, group: GroupRow) -> Response:
     token = await enrolment.create_signup_link(ctx.db, actor=ctx.me, group=group)
-    return await dashboard(ctx, signup_url=ctx.settings.absolute_url(enrolment.signup_path(token)))
+    return await dashboard(
+        ctx, group, signup_url=ctx.settings.absolute_url(enrolment.signup_path(token))
+    )
 
 
-async def approve(ctx: Ctx) -> Response:
-    group = await _group(ctx)
+async def approve(ctx: Ctx, group: GroupRow) -> Response:
     await enrolment.approve(
         ctx.db, actor=ctx.me, group=group, volunteer_id=ctx.path_id("volunteer_id")
     )
     return ctx.redirect(ctx.url("frg_lead", organisation_id=group.id) + "#medlemmar")
 
 
-async def remove(ctx: Ctx) -> Response:
-    group = await _group(ctx)
+async def remove(ctx: Ctx, group: GroupRow) -> Response:
     volunteer = await members.volunteer(ctx.db, ctx.path_id("volunteer_id"))
     form = await ctx.request.form()
     if volunteer and volunteer.organisation_id == group.id and not confirm.confirmed(form):
@@ -124,8 +120,7 @@ async def remove(ctx: Ctx) -> Response:
     return ctx.redirect(ctx.url("frg_lead", organisation_id=group.id) + "#medlemmar")
 
 
-async def skills(ctx: Ctx) -> Response:
-    group = await _group(ctx)
+async def skills(ctx: Ctx, group: GroupRow) -> Response:
     errors: dict[str, str] = {}
     values: dict[str, str] = {}
     status = 200
@@ -152,8 +147,7 @@ async def skills(ctx: Ctx) -> Response:
     )
 
 
-async def skill_active(ctx: Ctx) -> Response:
-    group = await _group(ctx)
+async def skill_active(ctx: Ctx, group: GroupRow) -> Response:
     form = await ctx.request.form()
     await groups.set_skill_active(
         ctx.db, group=group, skill_id=ctx.path_id("skill_id"), active=form.get("active") == "ja"
@@ -161,8 +155,7 @@ async def skill_active(ctx: Ctx) -> Response:
     return ctx.redirect(ctx.url("frg_skills", organisation_id=group.id))
 
 
-async def search(ctx: Ctx) -> Response:
-    group = await _group(ctx)
+async def search(ctx: Ctx, group: GroupRow) -> Response:
     skills = await members.skills(ctx.db, group.id, active_only=True)
     params = ctx.request.query_params
     values = {k: v for k, v in params.items() if k != "skill"}
@@ -193,17 +186,15 @@ async def search(ctx: Ctx) -> Response:
     )
 
 
-async def overview(ctx: Ctx) -> Response:
-    group = await _group(ctx)
+async def overview(ctx: Ctx, group: GroupRow) -> Response:
     first_day = clock.today()
     days = await availability_queries.overview(ctx.db, group.id, first_day, OVERVIEW_DAYS)
     return ctx.render("frg/overview.html", {"group": group, "days": days, "parts": READING_ORDER})
 
 
-async def new_callout(ctx: Ctx) -> Response:
+async def new_callout(ctx: Ctx, group: GroupRow) -> Response:
     """Describe the need, see the proposal (about 3 × N), adjust it, send. Without a draft:
     the form carries everything until it is sent."""
-    group = await _group(ctx)
     skills = await members.skills(ctx.db, group.id, active_only=True)
     values: dict[str, str] = {"kind": "ovning", "people_needed": "1"}
     errors: dict[str, str] = {}
@@ -250,8 +241,7 @@ async def new_callout(ctx: Ctx) -> Response:
     )
 
 
-async def show_callout(ctx: Ctx) -> Response:
-    group = await _group(ctx)
+async def show_callout(ctx: Ctx, group: GroupRow) -> Response:
     callout = await callout_for(ctx.db, group, ctx.path_id("callout_id"))
     recipients = await callout_queries.recipients(ctx.db, callout.id)
     counts = {"yes": 0, "no": 0, "none": 0}
@@ -271,8 +261,7 @@ async def show_callout(ctx: Ctx) -> Response:
     )
 
 
-async def update_recipient(ctx: Ctx) -> Response:
-    group = await _group(ctx)
+async def update_recipient(ctx: Ctx, group: GroupRow) -> Response:
     callout = await callout_for(ctx.db, group, ctx.path_id("callout_id"))
     form = await ctx.request.form()
     recipient_id = ctx.path_id("recipient_id")
@@ -289,8 +278,7 @@ async def update_recipient(ctx: Ctx) -> Response:
     )
 
 
-async def close_callout(ctx: Ctx) -> Response:
-    group = await _group(ctx)
+async def close_callout(ctx: Ctx, group: GroupRow) -> Response:
     callout = await callout_for(ctx.db, group, ctx.path_id("callout_id"))
     page = ctx.url("frg_callout", organisation_id=group.id, callout_id=callout.id)
     if callouts.is_open(callout) and not confirm.confirmed(await ctx.request.form()):

@@ -1,12 +1,15 @@
-"""FRG volunteers (own registration: frg.access.volunteer_for; leads: frg.access.lead_for): this
-feature's part of the one route table (composed in partner_portal.routes). Every route names its
-access policy."""
+"""FRG volunteers: this feature's part of the one route table (composed in
+partner_portal.routes). Every route names its access policy; a route under an FRG organisation
+also names its loader — the volunteer's own registration (frg.access.volunteer) on the
+volunteer's pages, the organisation for its leads and coordinators (frg.access.group_lead) on
+the lead's pages."""
 
 from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
 from partner_portal.auth.access import LINK_TOKEN, LOGGED_IN, PUBLIC
+from partner_portal.frg import access as frg_access
 from partner_portal.frg import lead_views as frg_lead
 from partner_portal.frg import link_views as frg_links
 from partner_portal.frg import views as frg
@@ -16,7 +19,7 @@ from partner_portal.web import route
 
 def routes() -> list[BaseRoute]:
     return [
-        # FRG volunteers (own registration: frg.access.volunteer_for; leads: frg.access.lead_for)
+        # FRG volunteers (own registration: frg.access.volunteer; leads: frg.access.group_lead)
         route("/frg", frg.index, name="frg", access=LOGGED_IN),
         route(
             "/frg/inbjudan/{token}", frg_links.invitation_open, name="frg_invitation", access=PUBLIC
@@ -51,23 +54,35 @@ def routes() -> list[BaseRoute]:
             methods=GET_POST,
         ),
         route(
-            f"{FRG}/uppgifter", frg.profile, name="frg_profile", access=LOGGED_IN, methods=GET_POST
+            f"{FRG}/uppgifter",
+            frg.profile,
+            name="frg_profile",
+            access=LOGGED_IN,
+            load=frg_access.volunteer,
+            methods=GET_POST,
         ),
         route(
             f"{FRG}/tillganglighet",
             frg.availability,
             name="frg_availability",
             access=LOGGED_IN,
+            load=frg_access.volunteer,
             methods=GET_POST,
         ),
         route(
-            f"{FRG}/tillganglighet/vecka", frg.week, name="frg_week", access=LOGGED_IN, methods=POST
+            f"{FRG}/tillganglighet/vecka",
+            frg.week,
+            name="frg_week",
+            access=LOGGED_IN,
+            load=frg_access.volunteer,
+            methods=POST,
         ),
         route(
             f"{FRG}/franvaro",
             frg.add_absence,
             name="frg_absence_add",
             access=LOGGED_IN,
+            load=frg_access.volunteer,
             methods=POST,
         ),
         route(
@@ -75,23 +90,40 @@ def routes() -> list[BaseRoute]:
             frg.remove_absence,
             name="frg_absence_remove",
             access=LOGGED_IN,
+            load=frg_access.volunteer,
             methods=POST,
         ),
-        route(f"{FRG}/mina-uppgifter", frg.my_data, name="frg_my_data", access=LOGGED_IN),
-        route(f"{FRG}/mina-uppgifter.{{fmt}}", frg.export, name="frg_export", access=LOGGED_IN),
+        route(
+            f"{FRG}/mina-uppgifter",
+            frg.my_data,
+            name="frg_my_data",
+            access=LOGGED_IN,
+            load=frg_access.volunteer,
+        ),
+        route(
+            f"{FRG}/mina-uppgifter.{{fmt}}",
+            frg.export,
+            name="frg_export",
+            access=LOGGED_IN,
+            load=frg_access.volunteer,
+        ),
         route(
             f"{FRG}/mina-uppgifter/radera",
             frg.delete,
             name="frg_delete",
             access=LOGGED_IN,
+            load=frg_access.volunteer,
             methods=POST,
         ),
-        route(LEAD, frg_lead.dashboard, name="frg_lead", access=LOGGED_IN),
+        route(
+            LEAD, frg_lead.dashboard, name="frg_lead", access=LOGGED_IN, load=frg_access.group_lead
+        ),
         route(
             f"{LEAD}/inbjudningar",
             frg_lead.invite,
             name="frg_invite",
             access=LOGGED_IN,
+            load=frg_access.group_lead,
             methods=POST,
         ),
         route(
@@ -99,6 +131,7 @@ def routes() -> list[BaseRoute]:
             frg_lead.signup_link,
             name="frg_signup_link",
             access=LOGGED_IN,
+            load=frg_access.group_lead,
             methods=POST,
         ),
         route(
@@ -106,6 +139,7 @@ def routes() -> list[BaseRoute]:
             frg_lead.approve,
             name="frg_approve",
             access=LOGGED_IN,
+            load=frg_access.group_lead,
             methods=POST,
         ),
         route(
@@ -113,6 +147,7 @@ def routes() -> list[BaseRoute]:
             frg_lead.remove,
             name="frg_remove",
             access=LOGGED_IN,
+            load=frg_access.group_lead,
             methods=POST,
         ),
         route(
@@ -120,6 +155,7 @@ def routes() -> list[BaseRoute]:
             frg_lead.skills,
             name="frg_skills",
             access=LOGGED_IN,
+            load=frg_access.group_lead,
             methods=GET_POST,
         ),
         route(
@@ -127,15 +163,29 @@ def routes() -> list[BaseRoute]:
             frg_lead.skill_active,
             name="frg_skill_active",
             access=LOGGED_IN,
+            load=frg_access.group_lead,
             methods=POST,
         ),
-        route(f"{LEAD}/sok", frg_lead.search, name="frg_search", access=LOGGED_IN),
-        route(f"{LEAD}/oversikt", frg_lead.overview, name="frg_overview", access=LOGGED_IN),
+        route(
+            f"{LEAD}/sok",
+            frg_lead.search,
+            name="frg_search",
+            access=LOGGED_IN,
+            load=frg_access.group_lead,
+        ),
+        route(
+            f"{LEAD}/oversikt",
+            frg_lead.overview,
+            name="frg_overview",
+            access=LOGGED_IN,
+            load=frg_access.group_lead,
+        ),
         route(
             f"{LEAD}/utlarmningar/ny",
             frg_lead.new_callout,
             name="frg_callout_new",
             access=LOGGED_IN,
+            load=frg_access.group_lead,
             methods=GET_POST,
         ),
         route(
@@ -143,12 +193,14 @@ def routes() -> list[BaseRoute]:
             frg_lead.show_callout,
             name="frg_callout",
             access=LOGGED_IN,
+            load=frg_access.group_lead,
         ),
         route(
             f"{LEAD}/utlarmningar/{{callout_id:id}}/mottagare/{{recipient_id:id}}",
             frg_lead.update_recipient,
             name="frg_recipient",
             access=LOGGED_IN,
+            load=frg_access.group_lead,
             methods=POST,
         ),
         route(
@@ -156,6 +208,7 @@ def routes() -> list[BaseRoute]:
             frg_lead.close_callout,
             name="frg_callout_close",
             access=LOGGED_IN,
+            load=frg_access.group_lead,
             methods=POST,
         ),
     ]

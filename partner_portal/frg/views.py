@@ -1,4 +1,5 @@
-"""The volunteer's own pages: registration, availability, absences, and their data."""
+"""The volunteer's own pages: registration, availability, absences, and their data. Each
+receives the person's own registration, loaded by the route (frg.access.volunteer)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,6 @@ from partner_portal import clock
 from partner_portal.errors import BadRequest, Invalid, NotFound
 from partner_portal.frg import availability as availability_service
 from partner_portal.frg import enrolment, forms, privacy
-from partner_portal.frg.access import volunteer_for
 from partner_portal.frg.queries import availability as availability_queries
 from partner_portal.frg.queries import members
 from partner_portal.frg.queries.held import held_about
@@ -28,10 +28,6 @@ def _values(form: Any) -> dict[str, str]:
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
-async def _mine(ctx: Ctx) -> VolunteerRow:
-    return await volunteer_for(ctx.db, ctx.me, ctx.path_id("organisation_id"))
-
-
 async def _group_name(ctx: Ctx, organisation_id: int) -> str:
     group = await members.frg_organisation(ctx.db, organisation_id)
     if group is None:
@@ -44,8 +40,7 @@ async def index(ctx: Ctx) -> Response:
     return ctx.render("frg/index.html", {"groups": groups})
 
 
-async def profile(ctx: Ctx) -> Response:
-    volunteer = await _mine(ctx)
+async def profile(ctx: Ctx, volunteer: VolunteerRow) -> Response:
     skills = await members.skills(ctx.db, volunteer.organisation_id, active_only=True)
     errors: dict[str, str] = {}
     status = 200
@@ -88,8 +83,7 @@ async def profile(ctx: Ctx) -> Response:
     )
 
 
-async def availability(ctx: Ctx) -> Response:
-    volunteer = await _mine(ctx)
+async def availability(ctx: Ctx, volunteer: VolunteerRow) -> Response:
     if ctx.request.method == "POST":
         form = await ctx.request.form()
         await availability_service.save_pattern(
@@ -143,8 +137,7 @@ async def _availability_page(
     )
 
 
-async def week(ctx: Ctx) -> Response:
-    volunteer = await _mine(ctx)
+async def week(ctx: Ctx, volunteer: VolunteerRow) -> Response:
     form = await ctx.request.form()
     choice = form.get("available")
     if choice not in ("ja", "nej"):
@@ -175,8 +168,7 @@ async def week(ctx: Ctx) -> Response:
     )
 
 
-async def add_absence(ctx: Ctx) -> Response:
-    volunteer = await _mine(ctx)
+async def add_absence(ctx: Ctx, volunteer: VolunteerRow) -> Response:
     form = await ctx.request.form()
     try:
         starts_on, ends_on = forms.absence(form)
@@ -192,8 +184,7 @@ async def add_absence(ctx: Ctx) -> Response:
     )
 
 
-async def remove_absence(ctx: Ctx) -> Response:
-    volunteer = await _mine(ctx)
+async def remove_absence(ctx: Ctx, volunteer: VolunteerRow) -> Response:
     await availability_service.remove_absence(
         ctx.db, volunteer=volunteer, absence_id=ctx.path_id("absence_id")
     )
@@ -202,8 +193,7 @@ async def remove_absence(ctx: Ctx) -> Response:
     )
 
 
-async def my_data(ctx: Ctx) -> Response:
-    volunteer = await _mine(ctx)
+async def my_data(ctx: Ctx, volunteer: VolunteerRow) -> Response:
     held = await held_about(ctx.db, volunteer)
     pattern_days = [
         (d, [p for p in READING_ORDER if slot(d, p) in held.slots])
@@ -223,8 +213,7 @@ async def my_data(ctx: Ctx) -> Response:
     )
 
 
-async def export(ctx: Ctx) -> Response:
-    volunteer = await _mine(ctx)
+async def export(ctx: Ctx, volunteer: VolunteerRow) -> Response:
     fmt = ctx.request.path_params["fmt"]
     if fmt not in ("json", "csv"):
         raise NotFound()
@@ -243,8 +232,7 @@ async def export(ctx: Ctx) -> Response:
     )
 
 
-async def delete(ctx: Ctx) -> Response:
-    volunteer = await _mine(ctx)
+async def delete(ctx: Ctx, volunteer: VolunteerRow) -> Response:
     form = await ctx.request.form()
     if form.get("confirm") != "ja":
         return ctx.redirect(
