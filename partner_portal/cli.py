@@ -373,12 +373,10 @@ def _worker_once(settings: Settings) -> int:
     if isinstance(done, str):
         print(f"partner-portal: worker --once: {done}", file=sys.stderr)
         return 2
-    sent = done.reminders
+    lines = "".join(f"  {line}\n" for line in done.lines)
     print(
         f"Due jobs run once at {when}{' (PORTAL_NOW)' if settings.now else ''}:\n"
-        f"  reminders: {sent.meetings} meeting(s), {sent.minutes} late minutes, "
-        f"{sent.actions} overdue action(s)\n"
-        f"  FRG volunteers asked to confirm their availability: {done.availability_asked}\n"
+        f"{lines}"
         f"  emails sent: {done.delivered}",
         flush=True,
     )

@@ -1,31 +1,32 @@
-"""Background work: run in-process by `serve`/`dev`, or on its own by `partner-portal worker`."""
+"""Background work: run in-process by `serve`/`dev`, or on its own by `partner-portal worker`.
+
+The one list of periodic jobs (:data:`SCHEDULE`): each feature declares its own in its
+``jobs.py`` (partner_portal/schedule.py says what a job is), and a new one is one line here.
+The outbox is not in the list: it runs every few seconds, the list every few minutes.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from functools import cache
+from dataclasses import dataclass
+from datetime import timedelta
+from functools import cache, partial
 from typing import TypeVar
 
-import sqlalchemy as sa
 from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
-from sqlmodel import col
 
 from partner_portal import clock
-from partner_portal.attachments.reconcile import reconcile
-from partner_portal.attachments.storage import sweep_abandoned
-from partner_portal.auth import sessions
-from partner_portal.auth.models import LoginAttempt
-from partner_portal.auth.service import LOGIN_ATTEMPT_MAX_AGE
+from partner_portal.attachments import jobs as attachments
+from partner_portal.auth import jobs as identity
 from partner_portal.db import retry_forget
-from partner_portal.frg import availability as frg_availability
+from partner_portal.frg import jobs as frg
 from partner_portal.mail import sender
-from partner_portal.meetings import reminders
+from partner_portal.meetings import jobs as meetings
 from partner_portal.resources import resource_dir
+from partner_portal.schedule import Done, Job, JobContext
 from partner_portal.settings import Settings
 from partner_portal.templating import create_environment
 
@@ -33,37 +34,27 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 HOUSEKEEPING_INTERVAL = timedelta(minutes=5)
-ABANDONED_UPLOAD_AGE = timedelta(hours=1)
 OUTBOX_INTERVAL = timedelta(seconds=2)
 OUTBOX_BATCH = 20
 
 
-async def housekeeping(db: AsyncSession, settings: Settings) -> int:
-    """Delete expired login sessions and abandoned login attempts, and upload directories and
-    stored files a killed process left behind (reporting attachments whose file is missing);
-    finish emptying SQLite's write-ahead log after a deletion if a reader held it up; ask FRG
-    volunteers whose availability is due to confirm it (partner_portal.frg.availability).
-    Commits. Returns how many volunteers were asked."""
-    ended = await sessions.purge_expired(db, settings)
-    cutoff = clock.now() - LOGIN_ATTEMPT_MAX_AGE
-    await db.execute(sa.delete(LoginAttempt).where(col(LoginAttempt.created_at) < cutoff))
-    await db.commit()
-    if ended:
-        log.info("housekeeping: ended %d expired sessions", ended)
-    swept = await asyncio.to_thread(
-        sweep_abandoned, settings.data_dir, ABANDONED_UPLOAD_AGE.total_seconds()
-    )
-    if swept:
-        log.info("housekeeping: removed %d abandoned upload directories", swept)
-    await reconcile(db, settings.data_dir, older_than_seconds=ABANDONED_UPLOAD_AGE.total_seconds())
-    await db.commit()
-    await retry_forget(db)  # a deletion's checkpoint a reader held up (see partner_portal.db)
-    asked = await frg_availability.send_availability_mails(
-        db, settings=settings, env=_mail_templates()
-    )
-    if asked:
-        log.info("housekeeping: asked %d FRG volunteers to confirm their availability", asked)
-    return asked
+async def _finish_forgetting(db: AsyncSession, ctx: JobContext) -> Done:
+    """Finish emptying SQLite's write-ahead log after a deletion a reader held up (see
+    partner_portal.db): what was deleted is then gone from the disk too."""
+    await retry_forget(db)
+    return Done(0)
+
+
+FINISH_FORGETTING = Job("finish-forgetting", _finish_forgetting)
+
+# Every periodic job, in the order a round runs them (housekeeping first, then what mails).
+HOUSEKEEPING: tuple[Job, ...] = (
+    identity.ENDED_LOGINS,
+    attachments.ABANDONED_UPLOADS,
+    FINISH_FORGETTING,
+    frg.AVAILABILITY_REQUESTS,
+)
+SCHEDULE: tuple[Job, ...] = (*HOUSEKEEPING, meetings.REMINDERS)
 
 
 @cache
@@ -71,16 +62,22 @@ def _mail_templates() -> Environment:
     return create_environment(resource_dir("templates"))
 
 
-async def send_reminders(
-    db: AsyncSession, settings: Settings, *, now: datetime | None = None
-) -> reminders.Sent:
-    """Meeting, minutes and overdue-action reminders that are due, each sent once."""
-    sent = await reminders.send_due(
-        db, settings=settings, env=_mail_templates(), now=now or clock.now()
-    )
-    if sent != reminders.Sent():
-        log.info("reminders: %s", sent)
-    return sent
+def context(settings: Settings) -> JobContext:
+    return JobContext(settings=settings, mail=_mail_templates(), now=clock.now())
+
+
+async def run_job(job: Job, db: AsyncSession, settings: Settings) -> Done:
+    done = await job.run(db, context(settings))
+    if done.count:
+        log.info("%s: %s", job.name, done.line or done.count)
+    return done
+
+
+async def housekeeping(db: AsyncSession, settings: Settings) -> None:
+    """The housekeeping jobs, one after the other in ``db`` (tests and the development server
+    ask for a round at once)."""
+    for job in HOUSEKEEPING:
+        await run_job(job, db, settings)
 
 
 async def deliver_outbox(
@@ -108,19 +105,18 @@ async def deliver_all_due(
 class Once:
     """What :func:`run_once` did."""
 
-    availability_asked: int = 0
-    reminders: reminders.Sent = field(default_factory=reminders.Sent)
+    lines: tuple[str, ...] = ()  # each job's line, in the schedule's order
     delivered: int = 0
     failed: tuple[str, ...] = ()  # the jobs that raised (each logged with its traceback)
 
 
 async def run_once(sessions_factory: async_sessionmaker[AsyncSession], settings: Settings) -> Once:
-    """Every job once, at the clock's current instant (``partner-portal worker --once``):
-    housekeeping (which also queues the FRG availability mails that are due), the reminders
-    that are due, then the outbox until nothing due is left, so that what the first two
-    queued goes out in the same run. Each job is independent: one that fails is logged and the
-    others still run. Returns what was done and which jobs failed."""
+    """Every job of the schedule once, at the clock's current instant (``partner-portal worker
+    --once``), then the outbox until nothing due is left, so that what the jobs queued goes out
+    in the same run. Each job is independent: one that fails is logged and the others still
+    run. Returns what was done and which jobs failed."""
     failed: list[str] = []
+    lines: list[str] = []
 
     async def attempt(name: str, job: Callable[[], Awaitable[T]], otherwise: T) -> T:
         try:
@@ -130,38 +126,50 @@ async def run_once(sessions_factory: async_sessionmaker[AsyncSession], settings:
             failed.append(name)
             return otherwise
 
-    async def housekeeping_job() -> int:
+    async def one(job: Job) -> Done:
         async with sessions_factory() as db:
-            return await housekeeping(db, settings)
+            return await run_job(job, db, settings)
 
-    async def reminders_job() -> reminders.Sent:
-        async with sessions_factory() as db:
-            return await send_reminders(db, settings)
-
-    asked = await attempt("housekeeping", housekeeping_job, 0)
-    sent = await attempt("reminders", reminders_job, reminders.Sent())
+    for job in SCHEDULE:
+        done = await attempt(job.name, partial(one, job), Done(0))
+        if done.line:
+            lines.append(done.line)
     delivered = await attempt("outbox", lambda: deliver_all_due(sessions_factory, settings), 0)
-    return Once(asked, sent, delivered, tuple(failed))
+    return Once(tuple(lines), delivered, tuple(failed))
 
 
 async def run_forever(
     sessions_factory: async_sessionmaker[AsyncSession], settings: Settings
 ) -> None:
-    """The worker loop: the outbox every few seconds, housekeeping every few minutes.
+    """The worker loop: the outbox every few seconds, the schedule every few minutes.
 
-    Each job runs on its own schedule, so slow housekeeping never holds mail back. Each round is
-    independent: a failed round is logged and retried next time. A job added here belongs in
-    :func:`run_once` too (``worker --once``, and exercises with PORTAL_NOW, rely on it).
+    Each runs on its own timer, so a slow job never holds mail back; each job of a round runs
+    in its own session, and one that fails is logged and tried again next round while the
+    others go on.
     """
 
-    async def housekeeping_round() -> None:
-        async with sessions_factory() as db:
-            await housekeeping(db, settings)
-        async with sessions_factory() as db:
-            await send_reminders(db, settings)
+    failing: set[str] = set()
+
+    async def schedule_round() -> None:
+        for job in SCHEDULE:
+            try:
+                async with sessions_factory() as db:
+                    await run_job(job, db, settings)
+            except Exception:
+                # The whole traceback once, then one line a round until the job works again.
+                if job.name in failing:
+                    log.warning("%s failed again; trying again next round", job.name)
+                else:
+                    log.exception("%s failed; trying again next round", job.name)
+                failing.add(job.name)
+            else:
+                if job.name in failing:
+                    log.info("%s works again", job.name)
+                failing.discard(job.name)
+            _honour_cancellation()
 
     async with asyncio.TaskGroup() as group:
-        group.create_task(_every(HOUSEKEEPING_INTERVAL, "housekeeping", housekeeping_round))
+        group.create_task(_every(HOUSEKEEPING_INTERVAL, "housekeeping", schedule_round))
         group.create_task(
             _every(OUTBOX_INTERVAL, "outbox", lambda: deliver_outbox(sessions_factory, settings))
         )

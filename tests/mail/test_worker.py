@@ -17,6 +17,7 @@ from partner_portal.mail.messages import Message
 from partner_portal.mail.models import OutboxMessage, OutboxStatus
 from partner_portal.mail.outbox import enqueue
 from partner_portal.mail.sender import deliver_due
+from partner_portal.schedule import Done, Job, JobContext
 from partner_portal.settings import Settings
 from tests.smtp import SmtpServer
 
@@ -76,10 +77,12 @@ async def test_worker_once_drains_the_outbox_and_runs_the_other_jobs_when_one_fa
     smtp: SmtpServer,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    async def broken(db: AsyncSession, settings: Settings) -> int:
+    async def broken(db: AsyncSession, ctx: JobContext) -> Done:
         raise RuntimeError("the disk is full")
 
-    monkeypatch.setattr(jobs, "housekeeping", broken)
+    schedule = list(jobs.SCHEDULE)
+    schedule.insert(1, Job("broken", broken))  # between two that work
+    monkeypatch.setattr(jobs, "SCHEDULE", tuple(schedule))
     waiting = jobs.OUTBOX_BATCH + 3  # more than one batch: `--once` leaves none of it behind
     async with transaction(sessions) as db:
         for step in range(waiting):
@@ -87,7 +90,12 @@ async def test_worker_once_drains_the_outbox_and_runs_the_other_jobs_when_one_fa
 
     done = await jobs.run_once(sessions, mail_settings)
 
-    assert done.failed == ("housekeeping",)
+    again = await jobs.run_once(sessions, mail_settings)
+
+    assert done.failed == ("broken",)
     assert done.delivered == waiting
     assert len(await smtp.wait_for(waiting)) == waiting
-    assert await jobs.run_once(sessions, mail_settings) == jobs.Once(failed=("housekeeping",))
+    assert len(done.lines) == len(jobs.SCHEDULE) - 1 - 1  # the broken one, and one with no line
+    assert "reminders: 0 meeting(s), 0 late minutes, 0 overdue action(s)" in done.lines
+    assert again.failed == ("broken",)
+    assert again.delivered == 0

@@ -14,9 +14,9 @@ from starlette.applications import Starlette
 
 from partner_portal.actions.models import Action, ActionStatus
 from partner_portal.actions.service import ActionInput
-from partner_portal.jobs import send_reminders
 from partner_portal.mail import sender
 from partner_portal.mail.models import OutboxMessage
+from partner_portal.meetings import reminders
 from partner_portal.meetings.access import meeting_for
 from partner_portal.meetings.minutes import save_minutes
 from partner_portal.meetings.models import Meeting, Rsvp
@@ -80,7 +80,9 @@ async def clear_outbox(db: AsyncSession) -> None:
 async def round_at(app: Starlette, settings: Settings, now: datetime) -> tuple[int, int, int, int]:
     """One housekeeping round of reminders at ``now``, then the outbox delivered."""
     async with app.state.portal.sessions() as db:
-        sent = await send_reminders(db, settings, now=now)
+        sent = await reminders.send_due(
+            db, settings=settings, env=app.state.portal.templates.env, now=now
+        )
     delivered = await sender.deliver_due(app.state.portal.sessions, settings, now=now)
     return sent.meetings, sent.minutes, sent.actions, delivered
 
