@@ -9,13 +9,9 @@ from starlette.responses import FileResponse, Response
 from partner_portal.attachments import forms, queries, service, storage
 from partner_portal.attachments.access import file_for
 from partner_portal.errors import Invalid, NotFound
-from partner_portal.rooms.access import RoomAccess, room_for
+from partner_portal.rooms.access import RoomAccess
 from partner_portal.rooms.models import Classification
 from partner_portal.web import Ctx, upload_limits
-
-
-async def _access(ctx: Ctx) -> RoomAccess:
-    return await room_for(ctx.db, ctx.me, ctx.path_id("room_id"))
 
 
 async def upload_context(ctx: Ctx, access: RoomAccess) -> dict[str, Any]:
@@ -35,13 +31,12 @@ async def upload_context(ctx: Ctx, access: RoomAccess) -> dict[str, Any]:
 
 async def index(
     ctx: Ctx,
+    access: RoomAccess,
     *,
-    access: RoomAccess | None = None,
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    access = access or await _access(ctx)
     files = await queries.room_files(ctx.db, access.room.id)
     return ctx.render(
         "attachments/index.html",
@@ -58,8 +53,7 @@ async def index(
     )
 
 
-async def upload(ctx: Ctx) -> Response:
-    access = await _access(ctx)
+async def upload(ctx: Ctx, access: RoomAccess) -> Response:
     form = ctx.upload_form()
     mine = service.uploader_organisations(access)
     try:
@@ -74,12 +68,11 @@ async def upload(ctx: Ctx) -> Response:
         )
     except Invalid as invalid:
         values = {k: v for k, v in form.fields.items() if isinstance(v, str)}
-        return await index(ctx, access=access, errors=invalid.errors, values=values, status=400)
+        return await index(ctx, access, errors=invalid.errors, values=values, status=400)
     return ctx.redirect(ctx.url("room_files", {"sparat": "1"}, room_id=access.room.id))
 
 
-async def download(ctx: Ctx) -> Response:
-    access = await _access(ctx)
+async def download(ctx: Ctx, access: RoomAccess) -> Response:
     row = await file_for(ctx.db, access, ctx.path_id("file_id"))
     assert row.storage_key is not None
     path = storage.path_for(ctx.settings.data_dir, row.storage_key)

@@ -187,16 +187,6 @@ async def _ask_for_statements(
         i18n.current_language.reset(language)
 
 
-async def consultation_for(
-    db: AsyncSession, access: RoomAccess, consultation_id: int
-) -> ConsultationRow:
-    """The consultation if it is in the room, or NotFound (the room is already checked)."""
-    row = await queries.consultation_in_room(db, access.room.id, consultation_id)
-    if row is None:
-        raise NotFound()
-    return row
-
-
 async def pending_recipient(
     db: AsyncSession, access: RoomAccess, consultation: ConsultationRow, organisation_id: int
 ) -> queries.RecipientRow | None:

@@ -9,21 +9,12 @@ from starlette.responses import Response
 from partner_portal import clock
 from partner_portal.attachments import queries as attachment_queries
 from partner_portal.consultations import exports, forms, queries, service
-from partner_portal.consultations.queries import ConsultationRow
+from partner_portal.consultations.access import InRoom
 from partner_portal.documents import DOCX_MEDIA_TYPE
 from partner_portal.errors import Invalid, NotFound
-from partner_portal.rooms.access import RoomAccess, room_for
+from partner_portal.rooms.access import RoomAccess
 from partner_portal.tables import CSV_MEDIA_TYPE
 from partner_portal.web import Ctx, upload_limits
-
-
-async def _access(ctx: Ctx) -> RoomAccess:
-    return await room_for(ctx.db, ctx.me, ctx.path_id("room_id"))
-
-
-async def _consultation(ctx: Ctx) -> tuple[RoomAccess, ConsultationRow]:
-    access = await _access(ctx)
-    return access, await service.consultation_for(ctx.db, access, ctx.path_id("consultation_id"))
 
 
 def _values(form: Any) -> dict[str, str]:
@@ -32,12 +23,12 @@ def _values(form: Any) -> dict[str, str]:
 
 async def index(
     ctx: Ctx,
+    access: RoomAccess,
     *,
     errors: dict[str, str] | None = None,
     values: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Response:
-    access = await _access(ctx)
     opening = access.is_coordinator and not access.room.is_closed
     return ctx.render(
         "consultations/index.html",
@@ -57,8 +48,7 @@ async def index(
     )
 
 
-async def open_consultation(ctx: Ctx) -> Response:
-    access = await _access(ctx)
+async def open_consultation(ctx: Ctx, access: RoomAccess) -> Response:
     form = await ctx.request.form()
     try:
         consultation_id = await service.open_consultation(
@@ -72,7 +62,7 @@ async def open_consultation(ctx: Ctx) -> Response:
     except Invalid as invalid:
         values: dict[str, Any] = _values(form)
         values["organisations"] = [v for v in form.getlist("organisations") if isinstance(v, str)]
-        return await index(ctx, errors=invalid.errors, values=values, status=400)
+        return await index(ctx, access, errors=invalid.errors, values=values, status=400)
     return ctx.redirect(
         ctx.url("consultation", room_id=access.room.id, consultation_id=consultation_id)
     )
@@ -80,12 +70,13 @@ async def open_consultation(ctx: Ctx) -> Response:
 
 async def show(
     ctx: Ctx,
+    loaded: InRoom,
     *,
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    access, consultation = await _consultation(ctx)
+    access, consultation = loaded
     recipients = await queries.recipients(ctx.db, consultation.id)
     mine = set(access.my_organisations)
     if not access.is_coordinator:
@@ -124,11 +115,11 @@ async def show(
     )
 
 
-async def confirm_no_objections(ctx: Ctx) -> Response:
+async def confirm_no_objections(ctx: Ctx, loaded: InRoom) -> Response:
     """What "Inga synpunkter" signs, shown before it is sent: the consultation, the
     organisation, the statement and the signer, with "Skicka och signera" and "Avbryt". A page
     of its own, so the step works without JavaScript."""
-    access, consultation = await _consultation(ctx)
+    access, consultation = loaded
     raw = ctx.request.query_params.get("organisation", "")
     organisation_id = int(raw) if raw.isdigit() and 0 < len(raw) < 10 else 0
     back = ctx.url("consultation", room_id=access.room.id, consultation_id=consultation.id)
@@ -149,8 +140,8 @@ async def confirm_no_objections(ctx: Ctx) -> Response:
     )
 
 
-async def submit(ctx: Ctx) -> Response:
-    access, consultation = await _consultation(ctx)
+async def submit(ctx: Ctx, loaded: InRoom) -> Response:
+    access, consultation = loaded
     form = ctx.upload_form()
     organisation = forms.unconfirmed_no_objections(form.fields)
     if organisation is not None:
@@ -175,7 +166,9 @@ async def submit(ctx: Ctx) -> Response:
             env=ctx.portal.templates.env,
         )
     except Invalid as invalid:
-        return await show(ctx, errors=invalid.errors, values=_values(form.fields), status=400)
+        return await show(
+            ctx, loaded, errors=invalid.errors, values=_values(form.fields), status=400
+        )
     return ctx.redirect(
         ctx.url(
             "consultation", {"lamnat": "1"}, room_id=access.room.id, consultation_id=consultation.id
@@ -185,6 +178,7 @@ async def submit(ctx: Ctx) -> Response:
 
 async def compilation(
     ctx: Ctx,
+    loaded: InRoom,
     *,
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
@@ -193,7 +187,7 @@ async def compilation(
 ) -> Response:
     """The compilation. ``failed`` names the response form that was refused (``y<statement>``
     or ``k<comment>``); it comes back with ``values``, the choice as it was posted."""
-    access, consultation = await _consultation(ctx)
+    access, consultation = loaded
     statements = await queries.statements(ctx.db, consultation.id)
     comments = await queries.comments_for_consultation(
         ctx.db,
@@ -222,8 +216,8 @@ async def compilation(
     )
 
 
-async def _respond(ctx: Ctx, **subject: int) -> Response:
-    access, consultation = await _consultation(ctx)
+async def _respond(ctx: Ctx, loaded: InRoom, **subject: int) -> Response:
+    access, consultation = loaded
     form = await ctx.request.form()
     decision, reason = forms.response_input(form)
     try:
@@ -240,6 +234,7 @@ async def _respond(ctx: Ctx, **subject: int) -> Response:
         [(kind, subject_id)] = subject.items()
         return await compilation(
             ctx,
+            loaded,
             errors=invalid.errors,
             values=_values(form),
             failed=f"{'y' if kind == 'statement_id' else 'k'}{subject_id}",
@@ -258,19 +253,19 @@ async def _respond(ctx: Ctx, **subject: int) -> Response:
     )
 
 
-async def respond_statement(ctx: Ctx) -> Response:
-    return await _respond(ctx, statement_id=ctx.path_id("statement_id"))
+async def respond_statement(ctx: Ctx, loaded: InRoom) -> Response:
+    return await _respond(ctx, loaded, statement_id=ctx.path_id("statement_id"))
 
 
-async def respond_comment(ctx: Ctx) -> Response:
-    return await _respond(ctx, comment_id=ctx.path_id("comment_id"))
+async def respond_comment(ctx: Ctx, loaded: InRoom) -> Response:
+    return await _respond(ctx, loaded, comment_id=ctx.path_id("comment_id"))
 
 
-async def export(ctx: Ctx) -> Response:
+async def export(ctx: Ctx, loaded: InRoom) -> Response:
     fmt = ctx.request.path_params["fmt"]
     if fmt not in ("csv", "docx"):
         raise NotFound()
-    _access_checked, consultation = await _consultation(ctx)
+    _room, consultation = loaded
     statements = await queries.statements(ctx.db, consultation.id)
     comments = await queries.comments_for_consultation(
         ctx.db,

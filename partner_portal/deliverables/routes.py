@@ -1,6 +1,6 @@
 """Structured deliverables on an item (who may act is checked in rooms.progress): this feature's
 part of the one route table (composed in partner_portal.routes). Every route names its access
-policy."""
+policy, and loads the room it is in (``rooms.access.room``)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from starlette.routing import BaseRoute
 from partner_portal.auth.access import LOGGED_IN
 from partner_portal.deliverables import views as deliverables
 from partner_portal.paths import ITEM, POST, ROOM
+from partner_portal.rooms import access as room_access
 from partner_portal.web import route
 
 
@@ -20,6 +21,7 @@ def routes() -> list[BaseRoute]:
             deliverables.save_styrel,
             name="styrel_add",
             access=LOGGED_IN,
+            load=room_access.room,
             methods=POST,
         ),
         route(
@@ -27,12 +29,14 @@ def routes() -> list[BaseRoute]:
             deliverables.edit_styrel,
             name="styrel_edit",
             access=LOGGED_IN,
+            load=room_access.room,
         ),
         route(
             f"{ITEM}/styrel/{{row_id:id}}",
             deliverables.save_styrel,
             name="styrel_save",
             access=LOGGED_IN,
+            load=room_access.room,
             methods=POST,
         ),
         route(
@@ -40,6 +44,7 @@ def routes() -> list[BaseRoute]:
             deliverables.delete_styrel,
             name="styrel_delete",
             access=LOGGED_IN,
+            load=room_access.room,
             methods=POST,
         ),
         route(
@@ -47,6 +52,7 @@ def routes() -> list[BaseRoute]:
             deliverables.save_water,
             name="water_add",
             access=LOGGED_IN,
+            load=room_access.room,
             methods=POST,
         ),
         route(
@@ -54,12 +60,14 @@ def routes() -> list[BaseRoute]:
             deliverables.edit_water,
             name="water_edit",
             access=LOGGED_IN,
+            load=room_access.room,
         ),
         route(
             f"{ITEM}/vatten/{{row_id:id}}",
             deliverables.save_water,
             name="water_save",
             access=LOGGED_IN,
+            load=room_access.room,
             methods=POST,
         ),
         route(
@@ -67,6 +75,7 @@ def routes() -> list[BaseRoute]:
             deliverables.delete_water,
             name="water_delete",
             access=LOGGED_IN,
+            load=room_access.room,
             methods=POST,
         ),
         route(
@@ -74,6 +83,7 @@ def routes() -> list[BaseRoute]:
             deliverables.save_readiness,
             name="readiness_save",
             access=LOGGED_IN,
+            load=room_access.room,
             methods=POST,
         ),
         route(
@@ -81,5 +91,6 @@ def routes() -> list[BaseRoute]:
             deliverables.export,
             name="room_export",
             access=LOGGED_IN,
+            load=room_access.room,
         ),
     ]

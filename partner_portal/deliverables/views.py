@@ -15,7 +15,7 @@ from partner_portal.deliverables import forms as dforms
 from partner_portal.deliverables import queries as dqueries
 from partner_portal.errors import Invalid, NotFound
 from partner_portal.rooms import views as room_views
-from partner_portal.rooms.access import room_for
+from partner_portal.rooms.access import RoomAccess
 from partner_portal.rooms.models import ItemKind, ItemProgress
 from partner_portal.rooms.progress import audit_export, working_progress
 from partner_portal.web import Ctx
@@ -23,8 +23,7 @@ from partner_portal.web import Ctx
 Work = Callable[[ItemProgress, Any], Awaitable[object]]
 
 
-async def _act(ctx: Ctx, kind: ItemKind, work: Work) -> Response:
-    access = await room_for(ctx.db, ctx.me, ctx.path_id("room_id"))
+async def _act(ctx: Ctx, access: RoomAccess, kind: ItemKind, work: Work) -> Response:
     progress = await working_progress(
         ctx.db,
         ctx.me,
@@ -37,16 +36,21 @@ async def _act(ctx: Ctx, kind: ItemKind, work: Work) -> Response:
     if kind is ItemKind.STYREL_USERS and dforms.adds_point(form):
         # One more empty connection point, without JavaScript: nothing is saved yet.
         return await room_views.item(
-            ctx, values=dforms.refill(form, add_point=True), deliverable=True
+            ctx, access, values=dforms.refill(form, add_point=True), deliverable=True
         )
     try:
         await work(progress, form)
     except Invalid as invalid:
         return await room_views.item(
-            ctx, errors=invalid.errors, values=dforms.refill(form), status=400, deliverable=True
+            ctx,
+            access,
+            errors=invalid.errors,
+            values=dforms.refill(form),
+            status=400,
+            deliverable=True,
         )
     if htmx.is_htmx(ctx.request):
-        return await room_views.item(ctx, saved=True, deliverable=True)  # swapped in place
+        return await room_views.item(ctx, access, saved=True, deliverable=True)  # swapped in place
     return ctx.redirect(
         ctx.url(
             "room_item",
@@ -61,7 +65,7 @@ def _row_id(ctx: Ctx) -> int | None:
     return ctx.path_id("row_id") if "row_id" in ctx.request.path_params else None
 
 
-async def save_styrel(ctx: Ctx) -> Response:
+async def save_styrel(ctx: Ctx, access: RoomAccess) -> Response:
     async def work(progress: ItemProgress, form: Any) -> object:
         return await service.save_styrel_user(
             ctx.db,
@@ -71,20 +75,20 @@ async def save_styrel(ctx: Ctx) -> Response:
             actor_id=ctx.me.id,
         )
 
-    return await _act(ctx, ItemKind.STYREL_USERS, work)
+    return await _act(ctx, access, ItemKind.STYREL_USERS, work)
 
 
-async def delete_styrel(ctx: Ctx) -> Response:
+async def delete_styrel(ctx: Ctx, access: RoomAccess) -> Response:
     async def work(progress: ItemProgress, form: Any) -> object:
         await service.delete_styrel_user(
             ctx.db, progress=progress, user_id=ctx.path_id("row_id"), actor_id=ctx.me.id
         )
         return None
 
-    return await _act(ctx, ItemKind.STYREL_USERS, work)
+    return await _act(ctx, access, ItemKind.STYREL_USERS, work)
 
 
-async def save_water(ctx: Ctx) -> Response:
+async def save_water(ctx: Ctx, access: RoomAccess) -> Response:
     async def work(progress: ItemProgress, form: Any) -> object:
         return await service.save_water_need(
             ctx.db,
@@ -94,42 +98,41 @@ async def save_water(ctx: Ctx) -> Response:
             actor_id=ctx.me.id,
         )
 
-    return await _act(ctx, ItemKind.WATER_NEEDS, work)
+    return await _act(ctx, access, ItemKind.WATER_NEEDS, work)
 
 
-async def delete_water(ctx: Ctx) -> Response:
+async def delete_water(ctx: Ctx, access: RoomAccess) -> Response:
     async def work(progress: ItemProgress, form: Any) -> object:
         await service.delete_water_need(
             ctx.db, progress=progress, need_id=ctx.path_id("row_id"), actor_id=ctx.me.id
         )
         return None
 
-    return await _act(ctx, ItemKind.WATER_NEEDS, work)
+    return await _act(ctx, access, ItemKind.WATER_NEEDS, work)
 
 
-async def save_readiness(ctx: Ctx) -> Response:
+async def save_readiness(ctx: Ctx, access: RoomAccess) -> Response:
     async def work(progress: ItemProgress, form: Any) -> object:
         await service.save_readiness(
             ctx.db, progress=progress, data=dforms.readiness(form), actor_id=ctx.me.id
         )
         return None
 
-    return await _act(ctx, ItemKind.READINESS_STATUS, work)
+    return await _act(ctx, access, ItemKind.READINESS_STATUS, work)
 
 
-async def edit_styrel(ctx: Ctx) -> Response:
+async def edit_styrel(ctx: Ctx, access: RoomAccess) -> Response:
     """The item page with one electricity user in the form, for changing."""
-    row = await _row_for_edit(ctx, ItemKind.STYREL_USERS)
-    return await room_views.item(ctx, values=dforms.styrel_values(row), deliverable=True)
+    row = await _row_for_edit(ctx, access, ItemKind.STYREL_USERS)
+    return await room_views.item(ctx, access, values=dforms.styrel_values(row), deliverable=True)
 
 
-async def edit_water(ctx: Ctx) -> Response:
-    row = await _row_for_edit(ctx, ItemKind.WATER_NEEDS)
-    return await room_views.item(ctx, values=dforms.water_values(row), deliverable=True)
+async def edit_water(ctx: Ctx, access: RoomAccess) -> Response:
+    row = await _row_for_edit(ctx, access, ItemKind.WATER_NEEDS)
+    return await room_views.item(ctx, access, values=dforms.water_values(row), deliverable=True)
 
 
-async def _row_for_edit(ctx: Ctx, kind: ItemKind) -> Any:
-    access = await room_for(ctx.db, ctx.me, ctx.path_id("room_id"))
+async def _row_for_edit(ctx: Ctx, access: RoomAccess, kind: ItemKind) -> Any:
     progress = await working_progress(
         ctx.db,
         ctx.me,
@@ -150,10 +153,9 @@ async def _row_for_edit(ctx: Ctx, kind: ItemKind) -> Any:
     return row
 
 
-async def export(ctx: Ctx) -> Response:
+async def export(ctx: Ctx, access: RoomAccess) -> Response:
     """The room's STYREL or water rows as CSV or XLSX. The coordinator gets what organisations
     have handed in; anyone else only their own organisation's rows (``?organisation=``)."""
-    access = await room_for(ctx.db, ctx.me, ctx.path_id("room_id"))
     what, fmt = ctx.request.path_params["what"], ctx.request.path_params["fmt"]
     if what not in ("styrel", "vatten") or fmt not in ("csv", "xlsx"):
         raise NotFound()

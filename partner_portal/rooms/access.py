@@ -16,6 +16,7 @@ from partner_portal.organisations.models import MembershipRole
 from partner_portal.rooms import queries
 from partner_portal.rooms.models import ParticipationStatus
 from partner_portal.rooms.queries import RoomRow
+from partner_portal.web import Ctx
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,18 @@ async def room_page_for(
     """:func:`room_for`, and every organisation invited to the room, in one query."""
     room, mine, participants = await queries.room_access_and_participants(db, person.id, room_id)
     return access_from(person, room, mine), participants
+
+
+async def room(ctx: Ctx) -> RoomAccess:
+    """The route table's loader for ``{room_id}``: the room, if this person may see it. Routes
+    whose path goes on to something in the room (an item, a phase, a file …) load the room with
+    it; the view then checks that the rest of the path is in the room."""
+    return await room_for(ctx.db, ctx.me, ctx.path_id("room_id"))
+
+
+async def room_page(ctx: Ctx) -> tuple[RoomAccess, list[queries.ParticipantRow]]:
+    """The room page's loader: :func:`room_page_for`, access and participants in one query."""
+    return await room_page_for(ctx.db, ctx.me, ctx.path_id("room_id"))
 
 
 def access_from(

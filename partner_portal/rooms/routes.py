@@ -1,6 +1,6 @@
 """Planning rooms (object access is checked in rooms.access) and process templates: this feature's
 part of the one route table (composed in partner_portal.routes). Every route names its access
-policy."""
+policy; a route under a room names its loader (``rooms.access.room`` or ``room_page``)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from starlette.routing import BaseRoute
 
 from partner_portal.auth.access import COORDINATOR, LOGGED_IN
 from partner_portal.paths import GET_POST, ITEM, POST, ROOM
+from partner_portal.rooms import access as room_access
 from partner_portal.rooms import template_views as templates
 from partner_portal.rooms import views as rooms
 from partner_portal.web import route
@@ -15,18 +16,24 @@ from partner_portal.web import route
 
 def routes() -> list[BaseRoute]:
     return [
-        # Planning rooms (object access is checked in rooms.access)
+        # Planning rooms (object access is checked by the loaders in rooms.access)
         route("/rum", rooms.index, name="rooms", access=LOGGED_IN),
         route("/rum/ny", rooms.create, name="room_new", access=COORDINATOR, methods=GET_POST),
-        route(ROOM, rooms.show, name="room", access=LOGGED_IN),
+        route(ROOM, rooms.show, name="room", access=LOGGED_IN, load=room_access.room_page),
         route(
-            f"{ROOM}/deltagare", rooms.invite, name="room_invite", access=COORDINATOR, methods=POST
+            f"{ROOM}/deltagare",
+            rooms.invite,
+            name="room_invite",
+            access=COORDINATOR,
+            load=room_access.room,
+            methods=POST,
         ),
         route(
             f"{ROOM}/organisationer/{{organisation_id:id}}/svar",
             rooms.answer,
             name="room_answer",
             access=LOGGED_IN,
+            load=room_access.room,
             methods=POST,
         ),
         route(
@@ -34,6 +41,7 @@ def routes() -> list[BaseRoute]:
             rooms.withdraw,
             name="room_withdraw",
             access=LOGGED_IN,
+            load=room_access.room,
             methods=POST,
         ),
         route(
@@ -41,6 +49,7 @@ def routes() -> list[BaseRoute]:
             rooms.set_phase,
             name="room_current_phase",
             access=COORDINATOR,
+            load=room_access.room,
             methods=POST,
         ),
         route(
@@ -48,6 +57,7 @@ def routes() -> list[BaseRoute]:
             rooms.edit_phase,
             name="room_phase",
             access=COORDINATOR,
+            load=room_access.room,
             methods=GET_POST,
         ),
         route(
@@ -55,6 +65,7 @@ def routes() -> list[BaseRoute]:
             rooms.add_item,
             name="room_item_add",
             access=COORDINATOR,
+            load=room_access.room,
             methods=POST,
         ),
         route(
@@ -62,15 +73,24 @@ def routes() -> list[BaseRoute]:
             rooms.remove_item,
             name="room_item_remove",
             access=COORDINATOR,
+            load=room_access.room,
             methods=POST,
         ),
-        route(f"{ROOM}/stang", rooms.close, name="room_close", access=COORDINATOR, methods=POST),
-        route(ITEM, rooms.item, name="room_item", access=LOGGED_IN),
+        route(
+            f"{ROOM}/stang",
+            rooms.close,
+            name="room_close",
+            access=COORDINATOR,
+            load=room_access.room,
+            methods=POST,
+        ),
+        route(ITEM, rooms.item, name="room_item", access=LOGGED_IN, load=room_access.room),
         route(
             f"{ITEM}/lage",
             rooms.update_progress,
             name="room_item_progress",
             access=LOGGED_IN,
+            load=room_access.room,
             methods=POST,
         ),
         route(
@@ -78,6 +98,7 @@ def routes() -> list[BaseRoute]:
             rooms.submit,
             name="room_item_submit",
             access=LOGGED_IN,
+            load=room_access.room,
             methods=POST,
         ),
         route(
@@ -85,6 +106,7 @@ def routes() -> list[BaseRoute]:
             rooms.review,
             name="room_item_review",
             access=COORDINATOR,
+            load=room_access.room,
             methods=POST,
         ),
     ]

@@ -27,10 +27,6 @@ def _form_values(form: Any) -> dict[str, str]:
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
-async def _access(ctx: Ctx) -> RoomAccess:
-    return await room_for(ctx.db, ctx.me, ctx.path_id("room_id"))
-
-
 async def index(ctx: Ctx) -> Response:
     rooms = await queries.rooms_for(ctx.db, ctx.me.id, everything=ctx.me.is_coordinator)
     declined = ctx.request.query_params.get("svar") == "avstar"
@@ -83,6 +79,7 @@ def _room_fingerprint(values: dict[str, str]) -> str:
 
 async def show(
     ctx: Ctx,
+    loaded: tuple[RoomAccess, list[queries.ParticipantRow]],
     *,
     errors: dict[str, str] | None = None,
     error_targets: dict[str, str] | None = None,
@@ -92,8 +89,9 @@ async def show(
     invite_outcome: participation.Invited | None = None,
 ) -> Response:
     """The room page. ``values`` and ``failed`` (which form: ``svar-<org>``, ``lamna-<org>``,
-    ``punkt-<phase>``, ``fas``) refill the one form that was refused, choices included."""
-    access, participants = await room_page_for(ctx.db, ctx.me, ctx.path_id("room_id"))
+    ``punkt-<phase>``, ``fas``) refill the one form that was refused, choices included.
+    ``loaded``: the room and its participants, in one query (``rooms.access.room_page``)."""
+    access, participants = loaded
     page = await overview.room_overview(ctx.db, access, participants, now=clock.now())
     choices = (
         await organisation_choices(ctx.db)
@@ -121,8 +119,17 @@ async def show(
     )
 
 
+async def _page_again(
+    ctx: Ctx, access: RoomAccess
+) -> tuple[RoomAccess, list[queries.ParticipantRow]]:
+    """What the room page shows after a form on it, read afresh (an invitation may have added
+    organisations) in the one query the page reads it with."""
+    return await room_page_for(ctx.db, ctx.me, access.room.id)
+
+
 async def _then_show(
     ctx: Ctx,
+    access: RoomAccess,
     invalid: Invalid,
     targets: dict[str, str] | None = None,
     *,
@@ -134,6 +141,7 @@ async def _then_show(
     ``form`` (named by ``failed``) comes back as it was posted."""
     return await show(
         ctx,
+        await _page_again(ctx, access),
         errors=invalid.errors,
         error_targets=targets,
         values=_form_values(form) if form is not None else None,
@@ -142,8 +150,7 @@ async def _then_show(
     )
 
 
-async def invite(ctx: Ctx) -> Response:
-    access = await _access(ctx)
+async def invite(ctx: Ctx, access: RoomAccess) -> Response:
     form = await ctx.request.form()
     try:
         outcome = await participation.invite_organisations(
@@ -155,14 +162,13 @@ async def invite(ctx: Ctx) -> Response:
             env=ctx.portal.templates.env,
         )
     except Invalid as invalid:
-        return await _then_show(ctx, invalid)
+        return await _then_show(ctx, access, invalid)
     if outcome.not_reached or outcome.without_mail:  # the page says who, and why
-        return await show(ctx, invite_outcome=outcome)
+        return await show(ctx, await _page_again(ctx, access), invite_outcome=outcome)
     return ctx.redirect(ctx.url("room", room_id=access.room.id) + "#deltagare")
 
 
-async def answer(ctx: Ctx) -> Response:
-    access = await _access(ctx)
+async def answer(ctx: Ctx, access: RoomAccess) -> Response:
     form = await ctx.request.form()
     reason = str(form.get("reason") or "").strip()[:1000]
     organisation_id = ctx.path_id("organisation_id")
@@ -177,7 +183,9 @@ async def answer(ctx: Ctx) -> Response:
         )
     except Invalid as invalid:
         targets = {"answer": f"ja-{organisation_id}", "reason": f"skal-{organisation_id}"}
-        return await _then_show(ctx, invalid, targets, form=form, failed=f"svar-{organisation_id}")
+        return await _then_show(
+            ctx, access, invalid, targets, form=form, failed=f"svar-{organisation_id}"
+        )
     try:
         await room_for(ctx.db, ctx.me, access.room.id)
     except NotFound:
@@ -187,8 +195,7 @@ async def answer(ctx: Ctx) -> Response:
     return ctx.redirect(ctx.url("room", room_id=access.room.id))
 
 
-async def withdraw(ctx: Ctx) -> Response:
-    access = await _access(ctx)
+async def withdraw(ctx: Ctx, access: RoomAccess) -> Response:
     form = await ctx.request.form()
     try:
         await participation.withdraw(
@@ -202,6 +209,7 @@ async def withdraw(ctx: Ctx) -> Response:
         organisation_id = ctx.path_id("organisation_id")
         return await _then_show(
             ctx,
+            access,
             invalid,
             {"reason": f"lamna-{organisation_id}"},
             form=form,
@@ -210,8 +218,7 @@ async def withdraw(ctx: Ctx) -> Response:
     return ctx.redirect(ctx.url("room", room_id=access.room.id) + "#deltagare")
 
 
-async def set_phase(ctx: Ctx) -> Response:
-    access = await _access(ctx)
+async def set_phase(ctx: Ctx, access: RoomAccess) -> Response:
     form = await ctx.request.form()
     raw = str(form.get("position") or "")
     try:
@@ -222,12 +229,11 @@ async def set_phase(ctx: Ctx) -> Response:
             position=int(raw) if raw.isdigit() and len(raw) < 4 else -1,
         )
     except Invalid as invalid:
-        return await _then_show(ctx, invalid, form=form, failed="fas")
+        return await _then_show(ctx, access, invalid, form=form, failed="fas")
     return ctx.redirect(ctx.url("room", room_id=access.room.id) + "#faser")
 
 
-async def edit_phase(ctx: Ctx) -> Response:
-    access = await _access(ctx)
+async def edit_phase(ctx: Ctx, access: RoomAccess) -> Response:
     phase_id = ctx.path_id("phase_id")
     phase = await overview.phase_of(ctx.db, access, phase_id)
     values = {
@@ -256,8 +262,7 @@ async def edit_phase(ctx: Ctx) -> Response:
     )
 
 
-async def add_item(ctx: Ctx) -> Response:
-    access = await _access(ctx)
+async def add_item(ctx: Ctx, access: RoomAccess) -> Response:
     form = await ctx.request.form()
     phase_id = ctx.path_id("phase_id")
     try:
@@ -271,23 +276,23 @@ async def add_item(ctx: Ctx) -> Response:
         )
     except Invalid as invalid:
         targets = {"item_title": f"punkt-{phase_id}", "item_kind": f"sort-{phase_id}"}
-        return await _then_show(ctx, invalid, targets, form=form, failed=f"punkt-{phase_id}")
+        return await _then_show(
+            ctx, access, invalid, targets, form=form, failed=f"punkt-{phase_id}"
+        )
     return ctx.redirect(ctx.url("room", room_id=access.room.id) + f"#fas-{phase_id}")
 
 
-async def remove_item(ctx: Ctx) -> Response:
-    access = await _access(ctx)
+async def remove_item(ctx: Ctx, access: RoomAccess) -> Response:
     try:
         await lifecycle.remove_item(
             ctx.db, actor=ctx.me, access=access, item_id=ctx.path_id("item_id")
         )
     except Invalid as invalid:
-        return await _then_show(ctx, invalid)
+        return await _then_show(ctx, access, invalid)
     return ctx.redirect(ctx.url("room", room_id=access.room.id) + "#faser")
 
 
-async def close(ctx: Ctx) -> Response:
-    access = await _access(ctx)
+async def close(ctx: Ctx, access: RoomAccess) -> Response:
     form = await ctx.request.form()
     room = access.room
     if access.is_coordinator and not room.is_closed and not confirm.confirmed(form):
@@ -313,6 +318,7 @@ async def close(ctx: Ctx) -> Response:
 
 async def item(
     ctx: Ctx,
+    access: RoomAccess,
     *,
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
@@ -322,7 +328,6 @@ async def item(
 ) -> Response:
     """The item page. ``errors``/``values`` belong to the form that failed: the status form,
     or (``deliverable``) the structured deliverable's form, which has its own summary."""
-    access = await _access(ctx)
     page = await overview.item_page(
         ctx.db,
         access,
@@ -352,15 +357,14 @@ async def item(
     )
 
 
-async def _item_action(ctx: Ctx, work: Any) -> Response:
-    access = await _access(ctx)
+async def _item_action(ctx: Ctx, access: RoomAccess, work: Any) -> Response:
     form = await ctx.request.form()
     try:
-        await work(access, form)
+        await work(form)
     except Invalid as invalid:
-        return await item(ctx, errors=invalid.errors, values=_form_values(form), status=400)
+        return await item(ctx, access, errors=invalid.errors, values=_form_values(form), status=400)
     if htmx.is_htmx(ctx.request):
-        return await item(ctx, saved=True)  # htmx swaps the changed parts in place
+        return await item(ctx, access, saved=True)  # htmx swaps the changed parts in place
     return ctx.redirect(
         ctx.url(
             "room_item",
@@ -371,8 +375,8 @@ async def _item_action(ctx: Ctx, work: Any) -> Response:
     )
 
 
-async def update_progress(ctx: Ctx) -> Response:
-    async def work(access: RoomAccess, form: Any) -> None:
+async def update_progress(ctx: Ctx, access: RoomAccess) -> Response:
+    async def work(form: Any) -> None:
         await progress.update_progress(
             ctx.db,
             actor=ctx.me,
@@ -382,11 +386,11 @@ async def update_progress(ctx: Ctx) -> Response:
             data=forms.progress(form),
         )
 
-    return await _item_action(ctx, work)
+    return await _item_action(ctx, access, work)
 
 
-async def submit(ctx: Ctx) -> Response:
-    async def work(access: RoomAccess, form: Any) -> None:
+async def submit(ctx: Ctx, access: RoomAccess) -> Response:
+    async def work(form: Any) -> None:
         await progress.submit(
             ctx.db,
             actor=ctx.me,
@@ -395,11 +399,11 @@ async def submit(ctx: Ctx) -> Response:
             item_id=ctx.path_id("item_id"),
         )
 
-    return await _item_action(ctx, work)
+    return await _item_action(ctx, access, work)
 
 
-async def review(ctx: Ctx) -> Response:
-    async def work(access: RoomAccess, form: Any) -> None:
+async def review(ctx: Ctx, access: RoomAccess) -> Response:
+    async def work(form: Any) -> None:
         await progress.review(
             ctx.db,
             actor=ctx.me,
@@ -410,4 +414,4 @@ async def review(ctx: Ctx) -> Response:
             comment=str(form.get("comment") or "").strip()[:2000],
         )
 
-    return await _item_action(ctx, work)
+    return await _item_action(ctx, access, work)

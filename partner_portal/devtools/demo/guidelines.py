@@ -11,6 +11,7 @@ from sqlmodel import col
 from partner_portal import clock
 from partner_portal.auth.models import PortalRole
 from partner_portal.consultations import service as consultations
+from partner_portal.consultations.access import consultation_for
 from partner_portal.consultations.models import Decision
 from partner_portal.devtools.demo.actors import BYGGEN, SBFF, UPPLEV, Demo, guidelines_room_name
 from partner_portal.devtools.demo.meetings import meeting_held
@@ -142,7 +143,7 @@ async def guidelines(demo: Demo) -> None:
         db,
         actor=erik,
         access=access,
-        consultation=await consultations.consultation_for(db, access, consultation_id),
+        consultation=await consultation_for(db, access, consultation_id),
         data=consultations.StatementInput(
             demo.organisations[BYGGEN],
             False,
@@ -159,7 +160,7 @@ async def guidelines(demo: Demo) -> None:
         db,
         actor=anna,
         access=access,
-        consultation=await consultations.consultation_for(db, access, consultation_id),
+        consultation=await consultation_for(db, access, consultation_id),
         statement_id=statement_id,
         decision=Decision.ACCEPTED,
         reason="",
