@@ -10,6 +10,7 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import NoMatchFound, Route
 
+from partner_portal import paths
 from partner_portal.resources import resource_dir
 from partner_portal.routes import routes
 from partner_portal.urls import IMMUTABLE, UrlTable
@@ -62,3 +63,31 @@ async def test_pages_link_versioned_static_files_which_may_be_cached_for_a_year(
     assert versioned.headers["cache-control"] == IMMUTABLE
     assert plain.status_code == 200
     assert "immutable" not in plain.headers.get("cache-control", "")
+
+
+def test_fill_writes_a_pattern_with_exactly_its_parameters() -> None:
+    assert paths.fill(paths.ITEM, room_id=7, organisation_id=3, item_id=12) == (
+        "/rum/7/organisationer/3/punkter/12"
+    )
+    assert paths.fill(paths.CALLOUT_ANSWER_LINK, token="abc") == "/frg/svar/abc"
+    with pytest.raises(ValueError, match="room_id"):
+        paths.fill(paths.ROOM)
+    with pytest.raises(ValueError, match="plan_id"):
+        paths.fill(paths.ROOM, room_id=1, plan_id=2)
+
+
+def test_every_page_links_point_to_is_a_route_of_the_table() -> None:
+    """The patterns services fill in for mail, evidence and feeds are the route table's own
+    paths, so a link cannot point where no page is."""
+    table = {r.path for r in routes(dev_tools=False) if isinstance(r, Route)}
+    patterns = {
+        name: value
+        for name, value in vars(paths).items()
+        if name.isupper()
+        and isinstance(value, str)
+        and value.startswith("/")
+        and name != "FRG"  # only a prefix: a group has no page of its own at /frg/{id}
+    }
+
+    assert patterns
+    assert {name for name, pattern in patterns.items() if pattern not in table} == set()

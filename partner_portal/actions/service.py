@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock
+from partner_portal import clock, paths
 from partner_portal.actions.access import ActionAccess
 from partner_portal.actions.models import Action, ActionSource, ActionStatus
 from partner_portal.audit.models import AuditAction
@@ -38,7 +38,7 @@ class ActionInput:
 
 
 def action_path(action_id: int) -> str:
-    return f"/atgarder/{action_id}"
+    return paths.fill(paths.ACTION, action_id=action_id)
 
 
 async def add_action(
@@ -126,7 +126,7 @@ async def create_phase_action(
         data=data,
         source_type=ActionSource.ROOM_PHASE,
         source_id=phase_id,
-        source_link=f"/rum/{access.room.id}#fas-{phase_id}",
+        source_link=f"{paths.fill(paths.ROOM, room_id=access.room.id)}#fas-{phase_id}",
         allowed_organisations=participants,
         room_id=access.room.id,
     )

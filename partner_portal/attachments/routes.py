@@ -8,7 +8,7 @@ from starlette.routing import BaseRoute
 
 from partner_portal.attachments import views as files
 from partner_portal.auth.access import LOGGED_IN
-from partner_portal.paths import POST, ROOM
+from partner_portal.paths import FILES, POST, ROOM
 from partner_portal.rooms import access as room_access
 from partner_portal.web import route
 
@@ -17,14 +17,14 @@ def routes() -> list[BaseRoute]:
     return [
         # Files in a room (who sees which file is checked in attachments.access)
         route(
-            f"{ROOM}/filer",
+            FILES,
             files.index,
             name="room_files",
             access=LOGGED_IN,
             load=room_access.room,
         ),
         route(
-            f"{ROOM}/filer",
+            FILES,
             files.upload,
             name="room_files_upload",
             access=LOGGED_IN,

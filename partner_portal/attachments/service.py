@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from partner_portal import paths
 from partner_portal.attachments import storage
 from partner_portal.attachments.models import Attachment
 from partner_portal.audit.models import AuditAction
@@ -24,7 +25,7 @@ from partner_portal.uploads import ReceivedFile, UploadRefused
 
 
 def files_path(room_id: int) -> str:
-    return f"/rum/{room_id}/filer"
+    return paths.fill(paths.FILES, room_id=room_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock, i18n
+from partner_portal import clock, i18n, paths
 from partner_portal.attachments import service as attachments
 from partner_portal.attachments import storage
 from partner_portal.attachments.service import FilesInput
@@ -61,7 +61,7 @@ class AlreadySubmitted(PortalError):
 
 
 def consultation_path(room_id: int, consultation_id: int) -> str:
-    return f"/rum/{room_id}/remisser/{consultation_id}"
+    return paths.fill(paths.REMISS, room_id=room_id, consultation_id=consultation_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock
+from partner_portal import clock, paths
 from partner_portal.errors import Gone, Invalid, NotFound
 from partner_portal.frg import tokens
 from partner_portal.frg.mails import mail
@@ -169,7 +169,7 @@ async def send_availability_mails(
 
         def link(action: str, volunteer_id: int = volunteer_id) -> str:
             token = tokens.sign(secret, volunteer_id, action, expires)
-            return settings.absolute_url(f"/frg/tillganglighet/{token}")
+            return settings.absolute_url(paths.fill(paths.AVAILABILITY_LINK, token=token))
 
         message = mail(
             env,
@@ -180,7 +180,9 @@ async def send_availability_mails(
                 "confirm_url": link("stammer"),
                 "yes_url": link("ja"),
                 "no_url": link("nej"),
-                "change_url": settings.absolute_url(f"/frg/{organisation_id}/tillganglighet"),
+                "change_url": settings.absolute_url(
+                    paths.fill(paths.AVAILABILITY, organisation_id=organisation_id)
+                ),
                 "expires_at": expires,
             },
         )

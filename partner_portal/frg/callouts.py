@@ -17,7 +17,7 @@ from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock, links
+from partner_portal import clock, links, paths
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.queries import count_recent
 from partner_portal.audit.service import record
@@ -72,11 +72,11 @@ CALLOUTS_PER_HOUR = 20  # per person sending: a slip of the finger must not mail
 
 
 def answer_path(token: str) -> str:
-    return f"/frg/svar/{token}"
+    return paths.fill(paths.CALLOUT_ANSWER_LINK, token=token)
 
 
 def callout_path(organisation_id: int, callout_id: int) -> str:
-    return f"/frg/{organisation_id}/ledning/utlarmningar/{callout_id}"
+    return paths.fill(paths.CALLOUT, organisation_id=organisation_id, callout_id=callout_id)
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,7 +15,7 @@ from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock, links
+from partner_portal import clock, links, paths
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.queries import count_recent
 from partner_portal.audit.service import record
@@ -49,11 +49,11 @@ class RegistrationInput:
 
 
 def invitation_path(token: str) -> str:
-    return f"/frg/inbjudan/{token}"
+    return paths.fill(paths.FRG_INVITATION_LINK, token=token)
 
 
 def signup_path(token: str) -> str:
-    return f"/frg/anmalan/{token}"
+    return paths.fill(paths.FRG_SIGNUP_LINK, token=token)
 
 
 async def invite(

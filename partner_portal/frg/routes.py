@@ -13,7 +13,18 @@ from partner_portal.frg import access as frg_access
 from partner_portal.frg import lead_views as frg_lead
 from partner_portal.frg import link_views as frg_links
 from partner_portal.frg import views as frg
-from partner_portal.paths import FRG, GET_POST, LEAD, POST
+from partner_portal.paths import (
+    AVAILABILITY,
+    AVAILABILITY_LINK,
+    CALLOUT,
+    CALLOUT_ANSWER_LINK,
+    FRG,
+    FRG_INVITATION_LINK,
+    FRG_SIGNUP_LINK,
+    GET_POST,
+    LEAD,
+    POST,
+)
 from partner_portal.web import route
 
 
@@ -21,33 +32,31 @@ def routes() -> list[BaseRoute]:
     return [
         # FRG volunteers (own registration: frg.access.volunteer; leads: frg.access.group_lead)
         route("/frg", frg.index, name="frg", access=LOGGED_IN),
+        route(FRG_INVITATION_LINK, frg_links.invitation_open, name="frg_invitation", access=PUBLIC),
         route(
-            "/frg/inbjudan/{token}", frg_links.invitation_open, name="frg_invitation", access=PUBLIC
-        ),
-        route(
-            "/frg/inbjudan/{token}",
+            FRG_INVITATION_LINK,
             frg_links.invitation_accept,
             name="frg_invitation_accept",
             access=LOGGED_IN,
             methods=POST,
         ),
-        route("/frg/anmalan/{token}", frg_links.signup_open, name="frg_signup_open", access=PUBLIC),
+        route(FRG_SIGNUP_LINK, frg_links.signup_open, name="frg_signup_open", access=PUBLIC),
         route(
-            "/frg/anmalan/{token}",
+            FRG_SIGNUP_LINK,
             frg_links.signup,
             name="frg_signup",
             access=LOGGED_IN,
             methods=POST,
         ),
         route(
-            "/frg/svar/{token}",
+            CALLOUT_ANSWER_LINK,
             frg_links.answer,
             name="frg_answer",
             access=LINK_TOKEN,
             methods=GET_POST,
         ),
         route(
-            "/frg/tillganglighet/{token}",
+            AVAILABILITY_LINK,
             frg_links.confirm_availability,
             name="frg_confirm_availability",
             access=LINK_TOKEN,
@@ -62,7 +71,7 @@ def routes() -> list[BaseRoute]:
             methods=GET_POST,
         ),
         route(
-            f"{FRG}/tillganglighet",
+            AVAILABILITY,
             frg.availability,
             name="frg_availability",
             access=LOGGED_IN,
@@ -189,14 +198,14 @@ def routes() -> list[BaseRoute]:
             methods=GET_POST,
         ),
         route(
-            f"{LEAD}/utlarmningar/{{callout_id:id}}",
+            CALLOUT,
             frg_lead.show_callout,
             name="frg_callout",
             access=LOGGED_IN,
             load=frg_access.group_lead,
         ),
         route(
-            f"{LEAD}/utlarmningar/{{callout_id:id}}/mottagare/{{recipient_id:id}}",
+            f"{CALLOUT}/mottagare/{{recipient_id:id}}",
             frg_lead.update_recipient,
             name="frg_recipient",
             access=LOGGED_IN,
@@ -204,7 +213,7 @@ def routes() -> list[BaseRoute]:
             methods=POST,
         ),
         route(
-            f"{LEAD}/utlarmningar/{{callout_id:id}}/stang",
+            f"{CALLOUT}/stang",
             frg_lead.close_callout,
             name="frg_callout_close",
             access=LOGGED_IN,

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from partner_portal import paths
+
 
 def room_path(room_id: int) -> str:
-    return f"/rum/{room_id}"
+    return paths.fill(paths.ROOM, room_id=room_id)
 
 
 def item_path(room_id: int, organisation_id: int, item_id: int) -> str:
-    return f"/rum/{room_id}/organisationer/{organisation_id}/punkter/{item_id}"
+    return paths.fill(paths.ITEM, room_id=room_id, organisation_id=organisation_id, item_id=item_id)
