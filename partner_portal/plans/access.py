@@ -16,8 +16,9 @@ from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.errors import NotFound
 from partner_portal.plans import queries
 from partner_portal.plans.queries import PlanRow
-from partner_portal.rooms.access import RoomAccess, access_from
+from partner_portal.rooms.access import RoomAccess, access_from, room_for
 from partner_portal.rooms.models import ParticipationStatus
+from partner_portal.web import Ctx
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,6 +72,39 @@ async def plan_section_for(
         db, person.id, room_id, plan_id, section_id
     )
     return _decide(person, rows), section
+
+
+# The route table's loaders (``route(..., load=...)``): each loads what its path names and checks
+# this person's access to it, as the functions above do.
+
+
+async def room(ctx: Ctx) -> RoomAccess:
+    """The loader for ``{room_id}`` on the room's list of plans: the room, if this person may
+    see it."""
+    return await room_for(ctx.db, ctx.me, ctx.path_id("room_id"))
+
+
+async def plan(ctx: Ctx) -> PlanAccess:
+    """The loader for ``{plan_id}``: :func:`plan_for`. Routes whose path goes on to a section or
+    a comment load the plan; the view then checks that the rest of the path is in the plan."""
+    return await plan_for(ctx.db, ctx.me, ctx.path_id("room_id"), ctx.path_id("plan_id"))
+
+
+async def plan_page(ctx: Ctx) -> tuple[PlanAccess, list[queries.VersionRow]]:
+    """The plan page's loader: :func:`plan_page_for`, access and versions in one query."""
+    return await plan_page_for(ctx.db, ctx.me, ctx.path_id("room_id"), ctx.path_id("plan_id"))
+
+
+async def plan_section(ctx: Ctx) -> tuple[PlanAccess, queries.PublishedSection | None]:
+    """The comments fragment's loader: :func:`plan_section_for`, access and the section as
+    published with its comments in one query (None: no such section; the view answers 404)."""
+    return await plan_section_for(
+        ctx.db,
+        ctx.me,
+        ctx.path_id("room_id"),
+        ctx.path_id("plan_id"),
+        ctx.path_id("section_id"),
+    )
 
 
 def _decide(person: CurrentPerson, rows: queries.PlanAccessRows) -> PlanAccess:

@@ -1,6 +1,7 @@
-"""Plans in a room (object access is checked in plans.access, through rooms.access): this feature's
-part of the one route table (composed in partner_portal.routes). Every route names its access
-policy."""
+"""Plans in a room: this feature's part of the one route table (composed in
+partner_portal.routes). Every route names its access policy, and every route whose path names a
+room or a plan its loader (plans.access, through rooms.access), which checks the object access
+before the view runs."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from starlette.routing import BaseRoute
 
 from partner_portal.auth.access import COORDINATOR, LOGGED_IN
 from partner_portal.paths import GET_POST, PLAN, POST, ROOM
+from partner_portal.plans import access as plan_access
 from partner_portal.plans import views as plans
 from partner_portal.web import route
 
@@ -15,16 +17,36 @@ from partner_portal.web import route
 def routes() -> list[BaseRoute]:
     return [
         # Plans in a room (object access is checked in plans.access, through rooms.access)
-        route(f"{ROOM}/planer", plans.index, name="plans", access=LOGGED_IN),
-        route(f"{ROOM}/planer", plans.create, name="plan_new", access=COORDINATOR, methods=POST),
-        route(PLAN, plans.show, name="plan", access=LOGGED_IN),
-        route(f"{PLAN}/jamfor", plans.compare, name="plan_compare", access=LOGGED_IN),
-        route(f"{PLAN}/utkast", plans.draft, name="plan_draft", access=COORDINATOR),
+        route(f"{ROOM}/planer", plans.index, name="plans", access=LOGGED_IN, load=plan_access.room),
+        route(
+            f"{ROOM}/planer",
+            plans.create,
+            name="plan_new",
+            access=COORDINATOR,
+            load=plan_access.room,
+            methods=POST,
+        ),
+        route(PLAN, plans.show, name="plan", access=LOGGED_IN, load=plan_access.plan_page),
+        route(
+            f"{PLAN}/jamfor",
+            plans.compare,
+            name="plan_compare",
+            access=LOGGED_IN,
+            load=plan_access.plan,
+        ),
+        route(
+            f"{PLAN}/utkast",
+            plans.draft,
+            name="plan_draft",
+            access=COORDINATOR,
+            load=plan_access.plan,
+        ),
         route(
             f"{PLAN}/utkast/avsnitt",
             plans.add_section,
             name="plan_section_add",
             access=COORDINATOR,
+            load=plan_access.plan,
             methods=POST,
         ),
         route(
@@ -32,6 +54,7 @@ def routes() -> list[BaseRoute]:
             plans.save_section,
             name="plan_section_save",
             access=COORDINATOR,
+            load=plan_access.plan,
             methods=POST,
         ),
         route(
@@ -39,6 +62,7 @@ def routes() -> list[BaseRoute]:
             plans.remove_section,
             name="plan_section_remove",
             access=COORDINATOR,
+            load=plan_access.plan,
             methods=POST,
         ),
         route(
@@ -46,6 +70,7 @@ def routes() -> list[BaseRoute]:
             plans.publish,
             name="plan_publish",
             access=COORDINATOR,
+            load=plan_access.plan,
             methods=POST,
         ),
         route(
@@ -53,12 +78,14 @@ def routes() -> list[BaseRoute]:
             plans.threads,
             name="plan_threads",
             access=LOGGED_IN,
+            load=plan_access.plan_section,
         ),
         route(
             f"{PLAN}/avsnitt/{{section_id:id}}/kommentarer",
             plans.comment,
             name="plan_comment",
             access=LOGGED_IN,
+            load=plan_access.plan,
             methods=POST,
         ),
         route(
@@ -66,6 +93,7 @@ def routes() -> list[BaseRoute]:
             plans.edit_comment,
             name="plan_comment_edit",
             access=LOGGED_IN,
+            load=plan_access.plan,
             methods=GET_POST,
         ),
         route(
@@ -73,6 +101,13 @@ def routes() -> list[BaseRoute]:
             plans.export_comments,
             name="plan_comments_export",
             access=LOGGED_IN,
+            load=plan_access.plan,
         ),
-        route(f"{PLAN}/handelser", plans.events, name="plan_events", access=LOGGED_IN),
+        route(
+            f"{PLAN}/handelser",
+            plans.events,
+            name="plan_events",
+            access=LOGGED_IN,
+            load=plan_access.plan,
+        ),
     ]

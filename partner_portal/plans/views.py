@@ -13,10 +13,10 @@ from partner_portal import clock, htmx, tables
 from partner_portal.errors import Invalid, NotFound, ServiceUnavailable
 from partner_portal.i18n import gettext as _
 from partner_portal.plans import exports, forms, overview, queries, service
-from partner_portal.plans.access import PlanAccess, plan_for, plan_page_for, plan_section_for
+from partner_portal.plans.access import PlanAccess
 from partner_portal.plans.live import LiveHub, LiveUnavailable
 from partner_portal.plans.markdown import render as markdown
-from partner_portal.rooms.access import room_for
+from partner_portal.rooms.access import RoomAccess
 from partner_portal.rooms.progress import audit_export
 from partner_portal.web import Ctx
 
@@ -35,10 +35,6 @@ def _values(form: Any) -> dict[str, str]:
     return {k: v for k, v in form.items() if isinstance(v, str)}
 
 
-async def _access(ctx: Ctx) -> PlanAccess:
-    return await plan_for(ctx.db, ctx.me, ctx.path_id("room_id"), ctx.path_id("plan_id"))
-
-
 def _plan_url(ctx: Ctx, access: PlanAccess, anchor: str = "") -> str:
     url = ctx.url("plan", room_id=access.room.room.id, plan_id=access.plan.id)
     return url + (f"#{anchor}" if anchor else "")
@@ -48,9 +44,12 @@ def _plan_url(ctx: Ctx, access: PlanAccess, anchor: str = "") -> str:
 
 
 async def index(
-    ctx: Ctx, *, errors: dict[str, str] | None = None, values: dict[str, str] | None = None
+    ctx: Ctx,
+    access: RoomAccess,
+    *,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
 ) -> Response:
-    access = await room_for(ctx.db, ctx.me, ctx.path_id("room_id"))
     plans = await queries.plans_in_room(ctx.db, access.room.id, drafts=access.is_coordinator)
     return ctx.render(
         "plans/index.html",
@@ -65,15 +64,14 @@ async def index(
     )
 
 
-async def create(ctx: Ctx) -> Response:
-    access = await room_for(ctx.db, ctx.me, ctx.path_id("room_id"))
+async def create(ctx: Ctx, access: RoomAccess) -> Response:
     form = await ctx.request.form()
     try:
         plan_id = await service.create_plan(
             ctx.db, actor=ctx.me, access=access, title=forms.plan_title(form)
         )
     except Invalid as invalid:
-        return await index(ctx, errors=invalid.errors, values=_values(form))
+        return await index(ctx, access, errors=invalid.errors, values=_values(form))
     return ctx.redirect(ctx.url("plan_draft", room_id=access.room.id, plan_id=plan_id))
 
 
@@ -82,13 +80,13 @@ async def create(ctx: Ctx) -> Response:
 
 async def draft(
     ctx: Ctx,
+    access: PlanAccess,
     *,
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
     failed: str = "",
 ) -> Response:
     """``failed`` names the form the errors belong to: "new", "publish" or a section id."""
-    access = await _access(ctx)
     if not access.is_coordinator:
         raise NotFound()
     sections = await queries.draft_sections(ctx.db, access.plan.id)
@@ -109,21 +107,19 @@ async def draft(
     )
 
 
-async def add_section(ctx: Ctx) -> Response:
-    access = await _access(ctx)
+async def add_section(ctx: Ctx, access: PlanAccess) -> Response:
     form = await ctx.request.form()
     try:
         section_id = await service.add_section(
             ctx.db, actor=ctx.me, access=access, data=forms.section(form)
         )
     except Invalid as invalid:
-        return await draft(ctx, errors=invalid.errors, values=_values(form), failed="new")
+        return await draft(ctx, access, errors=invalid.errors, values=_values(form), failed="new")
     url = ctx.url("plan_draft", room_id=access.room.room.id, plan_id=access.plan.id)
     return ctx.redirect(f"{url}#utkast-{section_id}")
 
 
-async def save_section(ctx: Ctx) -> Response:
-    access = await _access(ctx)
+async def save_section(ctx: Ctx, access: PlanAccess) -> Response:
     form = await ctx.request.form()
     section_id = ctx.path_id("section_id")
     try:
@@ -131,26 +127,28 @@ async def save_section(ctx: Ctx) -> Response:
             ctx.db, actor=ctx.me, access=access, section_id=section_id, data=forms.section(form)
         )
     except Invalid as invalid:
-        return await draft(ctx, errors=invalid.errors, values=_values(form), failed=str(section_id))
+        return await draft(
+            ctx, access, errors=invalid.errors, values=_values(form), failed=str(section_id)
+        )
     url = ctx.url("plan_draft", room_id=access.room.room.id, plan_id=access.plan.id)
     return ctx.redirect(f"{url}#utkast-{section_id}")
 
 
-async def remove_section(ctx: Ctx) -> Response:
-    access = await _access(ctx)
+async def remove_section(ctx: Ctx, access: PlanAccess) -> Response:
     await service.remove_section(
         ctx.db, actor=ctx.me, access=access, section_id=ctx.path_id("section_id")
     )
     return ctx.redirect(ctx.url("plan_draft", room_id=access.room.room.id, plan_id=access.plan.id))
 
 
-async def publish(ctx: Ctx) -> Response:
-    access = await _access(ctx)
+async def publish(ctx: Ctx, access: PlanAccess) -> Response:
     form = await ctx.request.form()
     try:
         await service.publish(ctx.db, actor=ctx.me, access=access, note=forms.publish_note(form))
     except Invalid as invalid:
-        return await draft(ctx, errors=invalid.errors, values=_values(form), failed="publish")
+        return await draft(
+            ctx, access, errors=invalid.errors, values=_values(form), failed="publish"
+        )
     return ctx.redirect(_plan_url(ctx, access))
 
 
@@ -168,14 +166,15 @@ def _version_param(ctx: Ctx, name: str) -> int | None:
 
 async def show(
     ctx: Ctx,
+    page_access: tuple[PlanAccess, list[queries.VersionRow]],
     *,
     errors: dict[str, str] | None = None,
     values: dict[str, str] | None = None,
     failed_section: int | None = None,
 ) -> Response:
-    access, versions = await plan_page_for(
-        ctx.db, ctx.me, ctx.path_id("room_id"), ctx.path_id("plan_id")
-    )
+    """The plan as published; ``page_access``: its access and published versions, read
+    together (plans.access.plan_page)."""
+    access, versions = page_access
     if access.plan.latest_version == 0:
         return ctx.redirect(
             ctx.url("plan_draft", room_id=access.room.room.id, plan_id=access.plan.id)
@@ -214,8 +213,7 @@ async def _comment_context(ctx: Ctx, access: PlanAccess) -> dict[str, Any]:
     }
 
 
-async def compare(ctx: Ctx) -> Response:
-    access = await _access(ctx)
+async def compare(ctx: Ctx, access: PlanAccess) -> Response:
     if access.plan.latest_version < 2:
         raise NotFound()
     new = _version_param(ctx, "till") or access.plan.latest_version
@@ -240,23 +238,19 @@ async def compare(ctx: Ctx) -> Response:
 
 async def threads(
     ctx: Ctx,
+    section_access: tuple[PlanAccess, queries.PublishedSection | None],
     *,
     error: str = "",
     status: int = 200,
     focus: int = 0,
-    access: PlanAccess | None = None,
 ) -> Response:
-    """One section's comments: the fragment a live update or an htmx comment swaps in (after a
-    comment, with the access the request was just checked for)."""
-    section_id = ctx.path_id("section_id")
-    if access is None:
-        access, published = await plan_section_for(
-            ctx.db, ctx.me, ctx.path_id("room_id"), ctx.path_id("plan_id"), section_id
-        )
-    else:
-        published = await queries.published_section(ctx.db, access.plan.id, section_id)
+    """One section's comments: the fragment a live update or an htmx comment swaps in.
+    ``section_access``: the plan's access and the section as published, read together
+    (plans.access.plan_section) — or, after a comment, the access the request was just
+    checked for and the section read again."""
+    access, published = section_access
     section = overview.section_threads(
-        access, section_id, published, reader_id=ctx.me.id, now=clock.now()
+        access, ctx.path_id("section_id"), published, reader_id=ctx.me.id, now=clock.now()
     )
     return ctx.render(
         "plans/_threads.html",
@@ -271,8 +265,14 @@ async def threads(
     )
 
 
-async def comment(ctx: Ctx) -> Response:
-    access = await _access(ctx)
+async def _section(
+    ctx: Ctx, access: PlanAccess, section_id: int
+) -> tuple[PlanAccess, queries.PublishedSection | None]:
+    """After a comment: the section as published, for the access already checked."""
+    return access, await queries.published_section(ctx.db, access.plan.id, section_id)
+
+
+async def comment(ctx: Ctx, access: PlanAccess) -> Response:
     form = await ctx.request.form()
     section_id = ctx.path_id("section_id")
     try:
@@ -287,17 +287,22 @@ async def comment(ctx: Ctx) -> Response:
     except Invalid as invalid:
         if htmx.is_htmx(ctx.request):
             error = next(iter(invalid.errors.values()))
-            return await threads(ctx, error=error, status=400, access=access)
+            return await threads(
+                ctx, await _section(ctx, access, section_id), error=error, status=400
+            )
         return await show(
-            ctx, errors=invalid.errors, values=_values(form), failed_section=section_id
+            ctx,
+            (access, await queries.versions(ctx.db, access.plan.id)),
+            errors=invalid.errors,
+            values=_values(form),
+            failed_section=section_id,
         )
-    if htmx.is_htmx(ctx.request):
-        return await threads(ctx, focus=comment_id, access=access)  # focus on the new comment
+    if htmx.is_htmx(ctx.request):  # the section's comments, with focus on the new one
+        return await threads(ctx, await _section(ctx, access, section_id), focus=comment_id)
     return ctx.redirect(_plan_url(ctx, access, f"kommentar-{comment_id}"))
 
 
-async def edit_comment(ctx: Ctx) -> Response:
-    access = await _access(ctx)
+async def edit_comment(ctx: Ctx, access: PlanAccess) -> Response:
     comment_id = ctx.path_id("comment_id")
     found = await queries.comment(ctx.db, access.plan.id, comment_id)
     if found is None or found.author_id != ctx.me.id:
@@ -337,8 +342,7 @@ async def edit_comment(ctx: Ctx) -> Response:
     )
 
 
-async def export_comments(ctx: Ctx) -> Response:
-    access = await _access(ctx)
+async def export_comments(ctx: Ctx, access: PlanAccess) -> Response:
     fmt = ctx.request.path_params["fmt"]
     if fmt not in ("csv", "xlsx"):
         raise NotFound()
@@ -371,9 +375,8 @@ async def export_comments(ctx: Ctx) -> Response:
 # --- live ------------------------------------------------------------------------------------
 
 
-async def events(ctx: Ctx) -> Response:
+async def events(ctx: Ctx, access: PlanAccess) -> Response:
     """Server-sent events: ids of new and changed comments on this plan, as they happen."""
-    access = await _access(ctx)
     if access.plan.latest_version == 0:
         raise NotFound()
     hub = live_hub(ctx)
