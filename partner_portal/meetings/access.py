@@ -20,6 +20,7 @@ from partner_portal.meetings.models import MeetingOrganisation
 from partner_portal.meetings.queries import MeetingRow
 from partner_portal.organisations.acting import organisation_ids_of
 from partner_portal.rooms.access import room_for
+from partner_portal.web import Ctx
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,3 +63,11 @@ async def meeting_for(db: AsyncSession, person: CurrentPerson, meeting_id: int) 
     return MeetingAccess(
         meeting, person.is_coordinator, tuple(i for i in invited if i in set(mine))
     )
+
+
+async def meeting(ctx: Ctx) -> MeetingAccess:
+    """The route table's loader for ``{meeting_id}``: the meeting, if this person may see it.
+    Whether they may manage it (coordinators) is the view's and the service's to check; a route
+    whose path goes on to a decision loads the meeting, and the view checks the decision is in
+    it."""
+    return await meeting_for(ctx.db, ctx.me, ctx.path_id("meeting_id"))

@@ -1,6 +1,7 @@
 """Meetings (object access in meetings.access), actions (actions.access) and the calendar feed:
 this feature's part of the one route table (composed in partner_portal.routes). Every route
-names its access policy."""
+names its access policy, and every route whose path names a meeting or an action the loader that
+checks this person's access to it before the view runs."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from starlette.routing import BaseRoute
 from partner_portal.actions import access as action_access
 from partner_portal.actions import views as actions
 from partner_portal.auth.access import COORDINATOR, LOGGED_IN, PUBLIC
+from partner_portal.meetings import access as meeting_access
 from partner_portal.meetings import views as meetings
 from partner_portal.paths import ACTION, GET_POST, MEETING, POST
 from partner_portal.web import route
@@ -25,12 +27,15 @@ def routes() -> list[BaseRoute]:
             access=COORDINATOR,
             methods=GET_POST,
         ),
-        route(MEETING, meetings.show, name="meeting", access=LOGGED_IN),
+        route(
+            MEETING, meetings.show, name="meeting", access=LOGGED_IN, load=meeting_access.meeting
+        ),
         route(
             f"{MEETING}/andra",
             meetings.edit,
             name="meeting_edit",
             access=COORDINATOR,
+            load=meeting_access.meeting,
             methods=GET_POST,
         ),
         route(
@@ -38,6 +43,7 @@ def routes() -> list[BaseRoute]:
             meetings.cancel,
             name="meeting_cancel",
             access=COORDINATOR,
+            load=meeting_access.meeting,
             methods=POST,
         ),
         route(
@@ -45,6 +51,7 @@ def routes() -> list[BaseRoute]:
             meetings.answer,
             name="meeting_answer",
             access=LOGGED_IN,
+            load=meeting_access.meeting,
             methods=POST,
         ),
         route(
@@ -52,6 +59,7 @@ def routes() -> list[BaseRoute]:
             meetings.attendance,
             name="meeting_attendance",
             access=COORDINATOR,
+            load=meeting_access.meeting,
             methods=POST,
         ),
         route(
@@ -59,6 +67,7 @@ def routes() -> list[BaseRoute]:
             meetings.minutes,
             name="meeting_minutes",
             access=COORDINATOR,
+            load=meeting_access.meeting,
             methods=POST,
         ),
         route(
@@ -66,6 +75,7 @@ def routes() -> list[BaseRoute]:
             meetings.decision,
             name="meeting_decision",
             access=COORDINATOR,
+            load=meeting_access.meeting,
             methods=POST,
         ),
         route(
@@ -73,9 +83,16 @@ def routes() -> list[BaseRoute]:
             meetings.decision_action,
             name="meeting_decision_action",
             access=COORDINATOR,
+            load=meeting_access.meeting,
             methods=GET_POST,
         ),
-        route(f"{MEETING}/mote.ics", meetings.download, name="meeting_ics", access=LOGGED_IN),
+        route(
+            f"{MEETING}/mote.ics",
+            meetings.download,
+            name="meeting_ics",
+            access=LOGGED_IN,
+            load=meeting_access.meeting,
+        ),
         route("/atgarder", actions.index, name="actions", access=LOGGED_IN),
         route(
             "/atgarder/ny", actions.create, name="action_new", access=COORDINATOR, methods=GET_POST

@@ -15,7 +15,7 @@ from partner_portal.errors import Invalid, NotFound
 from partner_portal.i18n import gettext as _
 from partner_portal.meetings import feed, forms, ics, queries, scheduling
 from partner_portal.meetings import minutes as minutes_service
-from partner_portal.meetings.access import MeetingAccess, meeting_for
+from partner_portal.meetings.access import MeetingAccess
 from partner_portal.meetings.wording import when
 from partner_portal.organisations.queries import organisation_choices
 from partner_portal.rooms import queries as room_queries
@@ -26,10 +26,6 @@ def _form_values(form: Any) -> dict[str, Any]:
     values: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
     values["organisation"] = [v for v in form.getlist("organisation") if isinstance(v, str)]
     return values
-
-
-async def _access(ctx: Ctx) -> MeetingAccess:
-    return await meeting_for(ctx.db, ctx.me, ctx.path_id("meeting_id"))
 
 
 def room_filter(ctx: Ctx) -> int | None:
@@ -111,8 +107,7 @@ async def create(ctx: Ctx) -> Response:
     )
 
 
-async def edit(ctx: Ctx) -> Response:
-    access = await _access(ctx)
+async def edit(ctx: Ctx, access: MeetingAccess) -> Response:
     meeting = access.meeting
     start = meeting.starts_at.astimezone(TIMEZONE)
     values: dict[str, Any] = {
@@ -160,12 +155,12 @@ async def edit(ctx: Ctx) -> Response:
 
 async def show(
     ctx: Ctx,
+    access: MeetingAccess,
     *,
     errors: dict[str, str] | None = None,
     values: dict[str, Any] | None = None,
     status: int = 200,
 ) -> Response:
-    access = await _access(ctx)
     meeting = access.meeting
     invitees = await queries.invitees(ctx.db, meeting.id)
     return ctx.render(
@@ -188,10 +183,11 @@ async def show(
     )
 
 
-async def _then(ctx: Ctx, work: Any, anchor: str, *, lists: tuple[str, ...] = ()) -> Response:
+async def _then(
+    ctx: Ctx, access: MeetingAccess, work: Any, anchor: str, *, lists: tuple[str, ...] = ()
+) -> Response:
     """Do ``work`` with the posted form, or show the page again with the refused form as it
     was posted (``lists``: its fields with several values, such as ticked boxes)."""
-    access = await _access(ctx)
     form = await ctx.request.form()
     try:
         await work(access, form)
@@ -199,36 +195,36 @@ async def _then(ctx: Ctx, work: Any, anchor: str, *, lists: tuple[str, ...] = ()
         values: dict[str, Any] = {k: v for k, v in form.items() if isinstance(v, str)}
         for name in lists:
             values[name] = [v for v in form.getlist(name) if isinstance(v, str)]
-        return await show(ctx, errors=invalid.errors, values=values, status=400)
+        return await show(ctx, access, errors=invalid.errors, values=values, status=400)
     return ctx.redirect(ctx.url("meeting", meeting_id=access.meeting.id) + anchor)
 
 
-async def answer(ctx: Ctx) -> Response:
+async def answer(ctx: Ctx, access: MeetingAccess) -> Response:
     async def work(access: MeetingAccess, form: Any) -> None:
         await scheduling.answer(ctx.db, actor=ctx.me, access=access, rsvp=forms.rsvp(form))
 
-    return await _then(ctx, work, "#svar")
+    return await _then(ctx, access, work, "#svar")
 
 
-async def attendance(ctx: Ctx) -> Response:
+async def attendance(ctx: Ctx, access: MeetingAccess) -> Response:
     async def work(access: MeetingAccess, form: Any) -> None:
         await minutes_service.record_attendance(
             ctx.db, actor=ctx.me, access=access, present=forms.present_people(form)
         )
 
-    return await _then(ctx, work, "#narvaro", lists=("present",))
+    return await _then(ctx, access, work, "#narvaro", lists=("present",))
 
 
-async def minutes(ctx: Ctx) -> Response:
+async def minutes(ctx: Ctx, access: MeetingAccess) -> Response:
     async def work(access: MeetingAccess, form: Any) -> None:
         await minutes_service.save_minutes(
             ctx.db, actor=ctx.me, access=access, minutes=forms.minutes(form)
         )
 
-    return await _then(ctx, work, "#protokoll")
+    return await _then(ctx, access, work, "#protokoll")
 
 
-async def decision(ctx: Ctx) -> Response:
+async def decision(ctx: Ctx, access: MeetingAccess) -> Response:
     async def work(access: MeetingAccess, form: Any) -> None:
         errors: dict[str, str] = {}
         text = action = None
@@ -248,13 +244,12 @@ async def decision(ctx: Ctx) -> Response:
             ctx.db, actor=ctx.me, access=access, text=text, action=action
         )
 
-    return await _then(ctx, work, "#beslut")
+    return await _then(ctx, access, work, "#beslut")
 
 
-async def decision_action(ctx: Ctx) -> Response:
+async def decision_action(ctx: Ctx, access: MeetingAccess) -> Response:
     """Another action from a decision: its own small page, so a refused form is shown with its
     errors beside its fields."""
-    access = await _access(ctx)
     meeting = access.meeting
     found = await queries.decision(ctx.db, meeting.id, ctx.path_id("decision_id"))
     if found is None or not access.may_manage:
@@ -291,8 +286,7 @@ async def decision_action(ctx: Ctx) -> Response:
     )
 
 
-async def cancel(ctx: Ctx) -> Response:
-    access = await _access(ctx)
+async def cancel(ctx: Ctx, access: MeetingAccess) -> Response:
     meeting = access.meeting
     form = await ctx.request.form()
     if access.may_manage and not meeting.cancelled and not confirm.confirmed(form):
@@ -331,8 +325,7 @@ def _calendar_response(text: str, filename: str) -> Response:
     )
 
 
-async def download(ctx: Ctx) -> Response:
-    access = await _access(ctx)
+async def download(ctx: Ctx, access: MeetingAccess) -> Response:
     m = access.meeting
     event = ics.MeetingEvent(
         uid=m.uid,
