@@ -20,7 +20,7 @@ from partner_portal.audit.queries import count_recent
 from partner_portal.audit.service import record
 from partner_portal.auth.models import Person
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import Forbidden, Gone, Invalid, NotFound, TooManyRequests
+from partner_portal.errors import Forbidden, Gone, Invalid, TooManyRequests
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
 from partner_portal.i18n import gettext as _
@@ -104,12 +104,13 @@ async def invite(
     db: AsyncSession,
     *,
     actor: CurrentPerson,
-    organisation_id: int,
+    access: org_access.OrganisationAccess,
     data: InvitationInput,
     settings: Settings,
     env: Environment,
 ) -> int:
-    """Invite someone by email to act for the organisation in ``data.role``.
+    """Invite someone by email to act for the organisation in ``data.role`` (``access``: the
+    organisation as the actor may see it, from ``access.organisation_for``).
 
     The coordinator may invite to any organisation, an organisation's admin to their own.
     Side effects: the invitation (token stored hashed), its email in the outbox, an
@@ -117,9 +118,9 @@ async def invite(
     invited`` evidence; all in one transaction. Raises Invalid for a second pending
     invitation to the same address, TooManyRequests beyond the hourly cap.
     """
-    access = await org_access.organisation_for(db, actor, organisation_id)
     if not access.can_manage:
         raise Forbidden()
+    organisation_id = access.organisation.id
     if not access.organisation.is_active:
         raise Invalid({"email": _("Organisationen är inaktiverad och kan inte bjuda in.")})
     await _check_rate(db, actor, settings)
@@ -203,30 +204,19 @@ async def _check_not_already_there(db: AsyncSession, organisation_id: int, email
         raise Invalid({"email": _("Personen med den adressen är redan med i organisationen.")})
 
 
-async def _managed_invitation(
-    db: AsyncSession, actor: CurrentPerson, invitation_id: int
-) -> tuple[Invitation, org_access.OrganisationAccess]:
-    invitation = await db.get(Invitation, invitation_id)
-    if invitation is None:
-        raise NotFound()
-    access = await org_access.organisation_for(db, actor, invitation.organisation_id)
-    if not access.can_manage:
-        raise NotFound()
-    return invitation, access
-
-
 async def resend(
     db: AsyncSession,
     *,
     actor: CurrentPerson,
-    invitation_id: int,
+    managed: org_access.InvitationAccess,
     settings: Settings,
     env: Environment,
 ) -> int:
     """Send a pending (or expired) invitation again with a new link; the old link stops
-    working. Side effects: new token and expiry, a new email in the outbox, an
-    ``invitation_resent`` audit event. Commits. Returns the organisation's id."""
-    invitation, access = await _managed_invitation(db, actor, invitation_id)
+    working. ``managed``: from ``access.invitation_for`` (the actor manages its organisation).
+    Side effects: new token and expiry, a new email in the outbox, an ``invitation_resent``
+    audit event. Commits. Returns the organisation's id."""
+    invitation, access = managed.invitation, managed.organisation
     if invitation.status is not InvitationStatus.PENDING:
         raise Gone(_("Inbjudan har redan accepterats eller återkallats och kan inte skickas igen."))
     await _check_rate(db, actor, settings)
@@ -249,7 +239,7 @@ async def resend(
         AuditAction.INVITATION_RESENT,
         actor_id=actor.id,
         object_type="invitation",
-        object_id=invitation_id,
+        object_id=invitation.id,
         organisation_id=invitation.organisation_id,
         email=invitation.email,
     )
@@ -257,10 +247,13 @@ async def resend(
     return invitation.organisation_id
 
 
-async def revoke(db: AsyncSession, *, actor: CurrentPerson, invitation_id: int) -> int:
-    """Withdraw a pending invitation; its link then answers 410. Side effects: status and an
+async def revoke(
+    db: AsyncSession, *, actor: CurrentPerson, managed: org_access.InvitationAccess
+) -> int:
+    """Withdraw a pending invitation; its link then answers 410. ``managed``: from
+    ``access.invitation_for`` (the actor manages its organisation). Side effects: status and an
     ``invitation_revoked`` audit event. Commits. Returns the organisation's id."""
-    invitation, _access = await _managed_invitation(db, actor, invitation_id)
+    invitation = managed.invitation
     if invitation.status is InvitationStatus.PENDING:
         invitation.status = InvitationStatus.REVOKED
         invitation.revoked_at = clock.now()
@@ -269,7 +262,7 @@ async def revoke(db: AsyncSession, *, actor: CurrentPerson, invitation_id: int) 
             AuditAction.INVITATION_REVOKED,
             actor_id=actor.id,
             object_type="invitation",
-            object_id=invitation_id,
+            object_id=invitation.id,
             organisation_id=invitation.organisation_id,
             email=invitation.email,
         )

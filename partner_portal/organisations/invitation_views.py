@@ -11,26 +11,30 @@ from partner_portal.organisations import (
     invitation_sending,
     invitation_states,
 )
+from partner_portal.organisations.access import InvitationAccess, OrganisationAccess
 from partner_portal.organisations.views import show
 from partner_portal.web import Ctx
 
 
-async def invite(ctx: Ctx) -> Response:
+async def invite(ctx: Ctx, access: OrganisationAccess) -> Response:
     form = await ctx.request.form()
-    organisation_id = ctx.path_id("organisation_id")
     try:
         await invitation_sending.invite(
             ctx.db,
             actor=ctx.me,
-            organisation_id=organisation_id,
+            access=access,
             data=forms.invitation(form),
             settings=ctx.settings,
             env=ctx.portal.templates.env,
         )
     except Invalid as invalid:
         values = {k: v for k, v in form.items() if isinstance(v, str)}
-        return await show(ctx, invite_errors=invalid.errors, invite_values=values, status=400)
-    return ctx.redirect(ctx.url("organisation", organisation_id=organisation_id) + "#inbjudningar")
+        return await show(
+            ctx, access, invite_errors=invalid.errors, invite_values=values, status=400
+        )
+    return ctx.redirect(
+        ctx.url("organisation", organisation_id=access.organisation.id) + "#inbjudningar"
+    )
 
 
 async def index(ctx: Ctx) -> Response:
@@ -39,21 +43,19 @@ async def index(ctx: Ctx) -> Response:
     return ctx.render("invitations/index.html", {"items": items, "pending_only": pending_only})
 
 
-async def resend(ctx: Ctx) -> Response:
+async def resend(ctx: Ctx, managed: InvitationAccess) -> Response:
     organisation_id = await invitation_sending.resend(
         ctx.db,
         actor=ctx.me,
-        invitation_id=ctx.path_id("invitation_id"),
+        managed=managed,
         settings=ctx.settings,
         env=ctx.portal.templates.env,
     )
     return ctx.redirect(_back(ctx, organisation_id))
 
 
-async def revoke(ctx: Ctx) -> Response:
-    organisation_id = await invitation_sending.revoke(
-        ctx.db, actor=ctx.me, invitation_id=ctx.path_id("invitation_id")
-    )
+async def revoke(ctx: Ctx, managed: InvitationAccess) -> Response:
+    organisation_id = await invitation_sending.revoke(ctx.db, actor=ctx.me, managed=managed)
     return ctx.redirect(_back(ctx, organisation_id))
 
 

@@ -1,11 +1,14 @@
 """Organisations, their people, and invitations to them: this feature's part of the one route table
-(composed in partner_portal.routes). Every route names its access policy."""
+(composed in partner_portal.routes). Every route names its access policy, and every route whose
+path names an organisation or an invitation the loader (organisations.access) that checks this
+person's access to it before the view runs."""
 
 from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
 from partner_portal.auth.access import COORDINATOR, LOGGED_IN, PUBLIC
+from partner_portal.organisations import access as organisation_access
 from partner_portal.organisations import invitation_views as invitations
 from partner_portal.organisations import views as organisations
 from partner_portal.paths import GET_POST, ORG, POST
@@ -23,12 +26,19 @@ def routes() -> list[BaseRoute]:
             access=COORDINATOR,
             methods=GET_POST,
         ),
-        route(ORG, organisations.show, name="organisation", access=LOGGED_IN),
+        route(
+            ORG,
+            organisations.show,
+            name="organisation",
+            access=LOGGED_IN,
+            load=organisation_access.organisation,
+        ),
         route(
             f"{ORG}/redigera",
             organisations.edit,
             name="organisation_edit",
             access=COORDINATOR,
+            load=organisation_access.organisation,
             methods=GET_POST,
         ),
         route(
@@ -36,6 +46,7 @@ def routes() -> list[BaseRoute]:
             organisations.set_active,
             name="organisation_active",
             access=COORDINATOR,
+            load=organisation_access.organisation,
             methods=POST,
         ),
         route(
@@ -43,6 +54,7 @@ def routes() -> list[BaseRoute]:
             organisations.change_membership,
             name="membership",
             access=LOGGED_IN,
+            load=organisation_access.organisation,
             methods=POST,
         ),
         route(
@@ -50,6 +62,7 @@ def routes() -> list[BaseRoute]:
             organisations.end_membership,
             name="membership_end",
             access=LOGGED_IN,
+            load=organisation_access.organisation,
             methods=POST,
         ),
         # Invitations
@@ -58,6 +71,7 @@ def routes() -> list[BaseRoute]:
             invitations.invite,
             name="organisation_invite",
             access=LOGGED_IN,
+            load=organisation_access.organisation,
             methods=POST,
         ),
         route("/inbjudningar", invitations.index, name="invitations", access=COORDINATOR),
@@ -66,6 +80,7 @@ def routes() -> list[BaseRoute]:
             invitations.resend,
             name="invitation_resend",
             access=LOGGED_IN,
+            load=organisation_access.invitation,
             methods=POST,
         ),
         route(
@@ -73,6 +88,7 @@ def routes() -> list[BaseRoute]:
             invitations.revoke,
             name="invitation_revoke",
             access=LOGGED_IN,
+            load=organisation_access.invitation,
             methods=POST,
         ),
         route("/inbjudan/{token}", invitations.open_link, name="invitation_open", access=PUBLIC),

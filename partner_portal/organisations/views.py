@@ -9,7 +9,7 @@ from partner_portal.errors import Invalid
 from partner_portal.i18n import gettext as _
 from partner_portal.i18n import ngettext
 from partner_portal.organisations import forms, invitation_states, queries, service
-from partner_portal.organisations.access import OrganisationAccess, organisation_for
+from partner_portal.organisations.access import OrganisationAccess
 from partner_portal.organisations.models import MembershipRole, OrganisationKind
 from partner_portal.web import Ctx
 
@@ -50,8 +50,7 @@ async def create(ctx: Ctx) -> Response:
     return await _form(ctx, values, {})
 
 
-async def edit(ctx: Ctx) -> Response:
-    access = await organisation_for(ctx.db, ctx.me, ctx.path_id("organisation_id"))
+async def edit(ctx: Ctx, access: OrganisationAccess) -> Response:
     if ctx.request.method == "POST":
         form = await ctx.request.form()
         values = {k: v for k, v in form.items() if isinstance(v, str)}
@@ -103,12 +102,12 @@ async def _form(
 
 async def show(
     ctx: Ctx,
+    access: OrganisationAccess,
     *,
     invite_errors: dict[str, str] | None = None,
     invite_values: dict[str, str] | None = None,
     status: int = 200,
 ) -> Response:
-    access = await organisation_for(ctx.db, ctx.me, ctx.path_id("organisation_id"))
     organisation_id = access.organisation.id
     return ctx.render(
         "organisations/show.html",
@@ -135,13 +134,12 @@ async def show(
     )
 
 
-async def set_active(ctx: Ctx) -> Response:
+async def set_active(ctx: Ctx, access: OrganisationAccess) -> Response:
     form = await ctx.request.form()
-    organisation_id = ctx.path_id("organisation_id")
-    if form.get("active") != "1" and not confirm.confirmed(form):
-        access = await organisation_for(ctx.db, ctx.me, organisation_id)
-        if access.is_coordinator and access.organisation.is_active:
-            return confirm.ask(ctx, _deactivation(ctx, access))
+    organisation_id = access.organisation.id
+    deactivating = form.get("active") != "1" and access.organisation.is_active
+    if deactivating and access.is_coordinator and not confirm.confirmed(form):
+        return confirm.ask(ctx, _deactivation(ctx, access))
     await service.set_active(
         ctx.db,
         actor=ctx.me,
@@ -151,8 +149,7 @@ async def set_active(ctx: Ctx) -> Response:
     return ctx.redirect(ctx.url("organisation", organisation_id=organisation_id))
 
 
-async def change_membership(ctx: Ctx) -> Response:
-    access = await organisation_for(ctx.db, ctx.me, ctx.path_id("organisation_id"))
+async def change_membership(ctx: Ctx, access: OrganisationAccess) -> Response:
     form = await ctx.request.form()
     await service.change_membership(
         ctx.db,
@@ -164,8 +161,7 @@ async def change_membership(ctx: Ctx) -> Response:
     return ctx.redirect(ctx.url("organisation", organisation_id=access.organisation.id))
 
 
-async def end_membership(ctx: Ctx) -> Response:
-    access = await organisation_for(ctx.db, ctx.me, ctx.path_id("organisation_id"))
+async def end_membership(ctx: Ctx, access: OrganisationAccess) -> Response:
     membership_id = ctx.path_id("membership_id")
     member = next(
         (

@@ -20,6 +20,7 @@ from partner_portal.errors import Gone
 from partner_portal.evidence.models import Evidence
 from partner_portal.mail.sender import backoff, claim_due, deliver_due
 from partner_portal.organisations import invitation_acceptance, invitation_sending
+from partner_portal.organisations.access import invitation_for
 from partner_portal.organisations.models import (
     Invitation,
     InvitationStatus,
@@ -255,8 +256,9 @@ async def test_a_link_that_no_longer_works_gets_a_clear_410(
     elif spoil == "revoke":
         invitation_id = await db.scalar(sa.select(col(Invitation.id)))
         assert invitation_id is not None
+        coordinator = as_current(alice, coordinator=True)
         await invitation_sending.revoke(
-            db, actor=as_current(alice, coordinator=True), invitation_id=invitation_id
+            db, actor=coordinator, managed=await invitation_for(db, coordinator, invitation_id)
         )
     else:
         await invitation_acceptance.accept(db, person=as_current(bob), token=token, ip_address=None)
