@@ -278,6 +278,12 @@ def _audit_about(person_id: int) -> Any:
     )
 
 
+async def is_person(db: AsyncSession, person_id: int) -> bool:
+    """Whether there is a person with this id (removed people stay, anonymised)."""
+    found = await db.scalar(sa.select(col(Person.id)).where(col(Person.id) == person_id))
+    return found is not None
+
+
 async def pending_request(db: AsyncSession, person_id: int) -> datetime | None:
     """When the person asked for removal, if the request is still open."""
     last = (

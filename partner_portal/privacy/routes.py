@@ -1,6 +1,6 @@
 """Personal data: the privacy information, one's own data, removal (the coordinator confirms): this
 feature's part of the one route table (composed in partner_portal.routes). Every route names its
-access policy."""
+access policy, and the route that names a person its loader (privacy.access)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from starlette.routing import BaseRoute
 
 from partner_portal.auth.access import COORDINATOR, LOGGED_IN, PUBLIC
 from partner_portal.paths import POST
+from partner_portal.privacy import access as privacy_access
 from partner_portal.privacy import views as privacy
 from partner_portal.web import route
 
@@ -38,6 +39,7 @@ def routes() -> list[BaseRoute]:
             privacy.confirm_removal,
             name="removal_confirm",
             access=COORDINATOR,
+            load=privacy_access.removal_subject,
             methods=POST,
         ),
     ]

@@ -10,6 +10,7 @@ from starlette.responses import Response
 from partner_portal.errors import Invalid
 from partner_portal.i18n import gettext as _
 from partner_portal.privacy import queries, service
+from partner_portal.privacy.access import RemovalSubject
 from partner_portal.web import Ctx
 
 PAGE_LOG_ROWS = 200
@@ -90,9 +91,9 @@ async def _removals_page(
     )
 
 
-async def confirm_removal(ctx: Ctx) -> Response:
+async def confirm_removal(ctx: Ctx, subject: RemovalSubject) -> Response:
     form = await ctx.request.form()
-    person_id = ctx.path_id("person_id")
+    person_id = subject.person_id
     if form.get("confirm") != "ja":
         return await _removals_page(
             ctx,
