@@ -6,7 +6,7 @@ from starlette.responses import Response
 
 from partner_portal import forms
 from partner_portal.auth import roles
-from partner_portal.auth.models import PortalRole
+from partner_portal.auth.models import PortalRole, RoleGrant
 from partner_portal.errors import Invalid
 from partner_portal.i18n import gettext as _
 from partner_portal.web import Ctx
@@ -49,9 +49,10 @@ async def grant(ctx: Ctx) -> Response:
     return ctx.redirect(ctx.url("roles"))
 
 
-async def revoke(ctx: Ctx) -> Response:
+async def revoke(ctx: Ctx, role_grant: RoleGrant) -> Response:
+    assert role_grant.id is not None
     try:
-        await roles.revoke(ctx.db, actor=ctx.me, grant_id=ctx.path_id("grant_id"))
+        await roles.revoke(ctx.db, actor=ctx.me, grant_id=role_grant.id)
     except Invalid as invalid:
         return await _page(ctx, {}, invalid.errors, status=400)
     return ctx.redirect(ctx.url("roles"))

@@ -1,11 +1,13 @@
 """Login and logout, and portal-wide roles: this feature's part of the one route table (composed in
-partner_portal.routes). Every route names its access policy."""
+partner_portal.routes). Every route names its access policy, and the route that names a role
+grant its loader (login.access)."""
 
 from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
 from partner_portal.auth.access import COORDINATOR, LOGGED_IN, PUBLIC
+from partner_portal.login import access as login_access
 from partner_portal.login import role_views as roles
 from partner_portal.login import views as auth
 from partner_portal.paths import POST
@@ -31,6 +33,7 @@ def portal_roles() -> list[BaseRoute]:
             roles.revoke,
             name="role_revoke",
             access=COORDINATOR,
+            load=login_access.role_grant,
             methods=POST,
         ),
     ]
