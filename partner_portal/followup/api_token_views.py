@@ -7,7 +7,7 @@ from starlette.responses import Response
 from partner_portal import confirm, forms
 from partner_portal.errors import Invalid
 from partner_portal.followup import api_tokens
-from partner_portal.followup.api_tokens import NAME_MAX_LENGTH, IssuedToken
+from partner_portal.followup.api_tokens import NAME_MAX_LENGTH, ApiToken, IssuedToken
 from partner_portal.i18n import gettext as _
 from partner_portal.web import Ctx
 
@@ -34,8 +34,8 @@ async def issue(ctx: Ctx) -> Response:
     return await _page(ctx, issued=issued)
 
 
-async def revoke(ctx: Ctx) -> Response:
-    token = await api_tokens.token_to_revoke(ctx.db, actor=ctx.me, token_id=ctx.path_id("token_id"))
+async def revoke(ctx: Ctx, token: ApiToken | None) -> Response:
+    """``token``: None when it is already revoked (revoking it again changes nothing)."""
     if token is not None and not confirm.confirmed(await ctx.request.form()):
         return confirm.ask(
             ctx,

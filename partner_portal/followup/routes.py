@@ -1,11 +1,13 @@
 """Follow-up for the municipal board, and its API for reporting tools: this feature's part of the
-one route table (composed in partner_portal.routes). Every route names its access policy."""
+one route table (composed in partner_portal.routes). Every route names its access policy, and the
+route that names an API token its loader (followup.access)."""
 
 from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
 from partner_portal.auth.access import COORDINATOR, FOLLOWUP, FOLLOWUP_API, PUBLIC
+from partner_portal.followup import access as followup_access
 from partner_portal.followup import api_token_views as api_tokens
 from partner_portal.followup import api_views as followup_api
 from partner_portal.followup import views as followup
@@ -59,6 +61,7 @@ def api() -> list[BaseRoute]:
             api_tokens.revoke,
             name="api_token_revoke",
             access=COORDINATOR,
+            load=followup_access.token_to_revoke,
             methods=POST,
         ),
         api_route("/api/v1/openapi.json", followup_api.openapi, name="api_openapi", access=PUBLIC),
