@@ -11,6 +11,7 @@ from partner_portal.paths import GET_POST, ITEM, POST, ROOM
 from partner_portal.rooms import access as room_access
 from partner_portal.rooms import template_views as templates
 from partner_portal.rooms import views as rooms
+from partner_portal.rooms.template_access import template as template_loader
 from partner_portal.web import route
 
 
@@ -120,6 +121,7 @@ def process_templates() -> list[BaseRoute]:
             templates.edit,
             name="template",
             access=COORDINATOR,
+            load=template_loader,
             methods=GET_POST,
         ),
     ]

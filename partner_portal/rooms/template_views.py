@@ -6,7 +6,7 @@ from starlette.responses import Response
 
 from partner_portal.errors import Invalid
 from partner_portal.rooms import template_forms, template_queries, template_service
-from partner_portal.rooms.models import ItemKind
+from partner_portal.rooms.models import ItemKind, ProcessTemplate
 from partner_portal.web import Ctx
 
 
@@ -16,8 +16,8 @@ async def index(ctx: Ctx) -> Response:
     )
 
 
-async def edit(ctx: Ctx) -> Response:
-    template = await template_service.current_template(ctx.db, ctx.me, ctx.path_id("template_id"))
+async def edit(ctx: Ctx, template: ProcessTemplate) -> Response:
+    """``template``: the current version (rooms.template_access); a save makes a new one."""
     errors: dict[str, str] = {}
     status = 200
     if ctx.request.method == "POST":
