@@ -16,7 +16,7 @@ from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.errors import NotFound
 from partner_portal.plans import queries
 from partner_portal.plans.queries import PlanRow
-from partner_portal.rooms.access import RoomAccess, access_from, room_for
+from partner_portal.rooms.access import RoomAccess, access_from
 from partner_portal.rooms.models import ParticipationStatus
 from partner_portal.web import Ctx
 
@@ -76,12 +76,6 @@ async def plan_section_for(
 
 # The route table's loaders (``route(..., load=...)``): each loads what its path names and checks
 # this person's access to it, as the functions above do.
-
-
-async def room(ctx: Ctx) -> RoomAccess:
-    """The loader for ``{room_id}`` on the room's list of plans: the room, if this person may
-    see it."""
-    return await room_for(ctx.db, ctx.me, ctx.path_id("room_id"))
 
 
 async def plan(ctx: Ctx) -> PlanAccess:

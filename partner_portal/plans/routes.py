@@ -1,7 +1,7 @@
 """Plans in a room: this feature's part of the one route table (composed in
 partner_portal.routes). Every route names its access policy, and every route whose path names a
-room or a plan its loader (plans.access, through rooms.access), which checks the object access
-before the view runs."""
+room or a plan its loader (rooms.access.room; plans.access, through rooms.access), which checks
+the object access before the view runs."""
 
 from __future__ import annotations
 
@@ -11,19 +11,20 @@ from partner_portal.auth.access import COORDINATOR, LOGGED_IN
 from partner_portal.paths import GET_POST, PLAN, POST, ROOM
 from partner_portal.plans import access as plan_access
 from partner_portal.plans import views as plans
+from partner_portal.rooms import access as room_access
 from partner_portal.web import route
 
 
 def routes() -> list[BaseRoute]:
     return [
         # Plans in a room (object access is checked in plans.access, through rooms.access)
-        route(f"{ROOM}/planer", plans.index, name="plans", access=LOGGED_IN, load=plan_access.room),
+        route(f"{ROOM}/planer", plans.index, name="plans", access=LOGGED_IN, load=room_access.room),
         route(
             f"{ROOM}/planer",
             plans.create,
             name="plan_new",
             access=COORDINATOR,
-            load=plan_access.room,
+            load=room_access.room,
             methods=POST,
         ),
         route(PLAN, plans.show, name="plan", access=LOGGED_IN, load=plan_access.plan_page),
