@@ -1,11 +1,15 @@
-"""Deny by default: every route in the one route table declares who may use it."""
+"""Deny by default: every route in the one route table declares who may use it, and every
+route whose path names an object declares the loader that checks the person may have it."""
 
 from __future__ import annotations
+
+import re
 
 from starlette.routing import Mount, Route
 
 from partner_portal.auth.access import Policy
 from partner_portal.routes import routes
+from partner_portal.web import PortalRoute
 
 
 def test_every_route_declares_an_access_policy() -> None:
@@ -14,6 +18,21 @@ def test_every_route_declares_an_access_policy() -> None:
             assert isinstance(entry, Route | Mount)
             assert isinstance(getattr(entry, "access", None), Policy), entry.path
             assert entry.name, entry.path
+
+
+def test_every_route_that_names_an_object_declares_its_object_access() -> None:
+    """A path with an ``{…:id}`` names an object: the route table says which loader loads it
+    and checks access (``route(…, load=…)``), so no view can forget to. What a loader checks
+    is tested per feature (the outsider tests in tests/*/test_access.py)."""
+    undeclared = [
+        f"{'/'.join(sorted(entry.methods or []))} {entry.path}"
+        for entry in routes(dev_tools=True)
+        if isinstance(entry, PortalRoute)
+        and re.search(r"\{\w+:id\}", entry.path)
+        and entry.load is None
+    ]
+
+    assert undeclared == []
 
 
 def test_route_names_are_unique() -> None:
