@@ -39,15 +39,15 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 import partner_portal.models  # noqa: F401  (every table on the metadata)
-from partner_portal.db import UTCDateTime, create_engine, session_factory
 from partner_portal.evidence.models import EvidenceKind, Process
 from partner_portal.followup import levels, queries, report, service
 from partner_portal.followup.levels import Facts
 from partner_portal.followup.queries import Period
-from partner_portal.migrate import upgrade
 from partner_portal.organisations.models import OrganisationKind
+from partner_portal.platform.db import UTCDateTime, create_engine, session_factory
+from partner_portal.platform.migrate import upgrade
+from partner_portal.platform.text import swedish_sort_key
 from partner_portal.rooms.paths import item_path, room_path
-from partner_portal.text import swedish_sort_key
 
 POSTGRES_ADMIN = os.environ.get(
     "PORTAL_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -554,7 +554,8 @@ def _evidence_chunks(
 
 
 def _sqlite_moment(epoch: int) -> str:
-    # SQLAlchemy's SQLite DATETIME storage format, naive UTC (partner_portal.db.UTCDateTime).
+    # SQLAlchemy's SQLite DATETIME storage format, naive UTC
+    # (partner_portal.platform.db.UTCDateTime).
     return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M:%S.000000")
 
 

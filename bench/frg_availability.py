@@ -45,11 +45,11 @@ import asyncpg  # type: ignore[import-untyped]
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 import partner_portal.models  # noqa: F401  (every table on the metadata)
-from partner_portal.db import create_engine, session_factory
 from partner_portal.frg.groups import DEFAULT_SKILLS
 from partner_portal.frg.queries import availability as availability_queries
 from partner_portal.frg.slots import Window, is_available, local_moment, week_start, window
-from partner_portal.migrate import upgrade
+from partner_portal.platform.db import create_engine, session_factory
+from partner_portal.platform.migrate import upgrade
 
 POSTGRES_ADMIN = os.environ.get(
     "PORTAL_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"

@@ -49,8 +49,8 @@ from bench import world as worlds
 from bench.world import World
 from partner_portal.app import create_app
 from partner_portal.auth import sessions
-from partner_portal.db import create_engine
 from partner_portal.plans.models import PlanComment
+from partner_portal.platform.db import create_engine
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

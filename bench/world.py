@@ -21,22 +21,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 import partner_portal.models  # noqa: F401  (every table on the metadata)
-from partner_portal import links
 from partner_portal.auth import sessions
 from partner_portal.auth.models import LoginSession, Person, PortalRole
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.db import create_engine, session_factory
 from partner_portal.devtools.seed import demo_room_name, seed_demo
-from partner_portal.migrate import upgrade
 from partner_portal.organisations.models import Membership, MembershipRole, Organisation
 from partner_portal.plans import service as plans
 from partner_portal.plans.access import plan_for
 from partner_portal.plans.forms import CommentInput, SectionInput
-from partner_portal.plans.live import LiveHub
 from partner_portal.plans.models import PlanComment
+from partner_portal.platform import links
+from partner_portal.platform.db import create_engine, session_factory
+from partner_portal.platform.live import LiveHub
+from partner_portal.platform.migrate import upgrade
+from partner_portal.platform.settings import Settings, load_settings
 from partner_portal.rooms.access import room_for
 from partner_portal.rooms.models import Room
-from partner_portal.settings import Settings, load_settings
 
 POSTGRES_ADMIN = os.environ.get(
     "PORTAL_BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"

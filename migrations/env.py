@@ -13,7 +13,7 @@ from sqlalchemy import Connection, pool
 from sqlmodel import SQLModel
 
 import partner_portal.models  # noqa: F401  (registers every table on the metadata)
-from partner_portal.db import create_engine
+from partner_portal.platform.db import create_engine
 
 config = context.config
 target_metadata = SQLModel.metadata
@@ -23,7 +23,7 @@ def _database_url() -> str:
     url = config.attributes.get("database_url") or config.get_main_option("sqlalchemy.url")
     if url:
         return str(url)
-    from partner_portal.settings import load_settings
+    from partner_portal.platform.settings import load_settings
 
     return load_settings().database_url
 

@@ -17,21 +17,21 @@ from starlette.requests import ClientDisconnect
 
 from partner_portal import error_pages, jobs
 from partner_portal.auth.oidc import OidcClient
-from partner_portal.compression import CompressionMiddleware
-from partner_portal.db import create_engine, session_factory
-from partner_portal.errors import PortalError
-from partner_portal.middleware import (
+from partner_portal.platform.compression import CompressionMiddleware
+from partner_portal.platform.db import create_engine, session_factory
+from partner_portal.platform.errors import PortalError
+from partner_portal.platform.live import LiveHub
+from partner_portal.platform.middleware import (
     AllowedHostsMiddleware,
     LanguageMiddleware,
     SecurityHeadersMiddleware,
 )
-from partner_portal.migrate import head_revision
-from partner_portal.plans.live import LiveHub
-from partner_portal.resources import resource_dir
+from partner_portal.platform.migrate import head_revision
+from partner_portal.platform.resources import resource_dir
+from partner_portal.platform.settings import Settings
+from partner_portal.platform.templating import Templates
+from partner_portal.platform.urls import UrlTable
 from partner_portal.routes import routes
-from partner_portal.settings import Settings
-from partner_portal.templating import Templates
-from partner_portal.urls import UrlTable
 from partner_portal.web import Portal
 
 

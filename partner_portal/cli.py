@@ -20,12 +20,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 from starlette.datastructures import Secret
 
-from partner_portal import clock, migrate
 from partner_portal.app import create_app
 from partner_portal.auth.models import PortalRole
-from partner_portal.db import create_engine, session_factory
-from partner_portal.extras import missing_message, missing_packages
-from partner_portal.settings import Settings, SettingsError, load_settings, replace
+from partner_portal.platform import clock, migrate
+from partner_portal.platform.db import create_engine, session_factory
+from partner_portal.platform.extras import missing_message, missing_packages
+from partner_portal.platform.settings import Settings, SettingsError, load_settings, replace
 
 T = TypeVar("T")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")

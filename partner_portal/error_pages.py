@@ -14,10 +14,10 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 
-from partner_portal import htmx
 from partner_portal.auth.access import LoginRequired
-from partner_portal.db import connection_lost
-from partner_portal.errors import (
+from partner_portal.platform import htmx
+from partner_portal.platform.db import connection_lost
+from partner_portal.platform.errors import (
     BadRequest,
     Forbidden,
     Gone,
@@ -27,8 +27,8 @@ from partner_portal.errors import (
     StorageUnavailable,
     TooManyRequests,
 )
-from partner_portal.i18n import gettext as _
-from partner_portal.middleware import security_headers
+from partner_portal.platform.i18n import gettext as _
+from partner_portal.platform.middleware import security_headers
 from partner_portal.web import load_session, page_context, portal_of, url_path
 
 log = logging.getLogger(__name__)

@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from partner_portal.attachments import storage
-from partner_portal.migrate import current_revision
+from partner_portal.platform.migrate import current_revision
 from partner_portal.web import Ctx
 
 log = logging.getLogger(__name__)

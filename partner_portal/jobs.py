@@ -1,7 +1,8 @@
 """Background work: run in-process by `serve`/`dev`, or on its own by `partner-portal worker`.
 
 The one list of periodic jobs (:data:`SCHEDULE`): each feature declares its own in its
-``jobs.py`` (partner_portal/schedule.py says what a job is), and a new one is one line here.
+``jobs.py`` (partner_portal/platform/schedule.py says what a job is), and a new one is one
+line here.
 The outbox is not in the list: it runs every few seconds, the list every few minutes.
 """
 
@@ -18,17 +19,17 @@ from typing import TypeVar
 from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from partner_portal import clock
 from partner_portal.attachments import jobs as attachments
 from partner_portal.auth import jobs as identity
-from partner_portal.db import retry_forget
 from partner_portal.frg import jobs as frg
 from partner_portal.mail import sender
 from partner_portal.meetings import jobs as meetings
-from partner_portal.resources import resource_dir
-from partner_portal.schedule import Done, Job, JobContext
-from partner_portal.settings import Settings
-from partner_portal.templating import create_environment
+from partner_portal.platform import clock
+from partner_portal.platform.db import retry_forget
+from partner_portal.platform.resources import resource_dir
+from partner_portal.platform.schedule import Done, Job, JobContext
+from partner_portal.platform.settings import Settings
+from partner_portal.platform.templating import create_environment
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -40,7 +41,7 @@ OUTBOX_BATCH = 20
 
 async def _finish_forgetting(db: AsyncSession, ctx: JobContext) -> Done:
     """Finish emptying SQLite's write-ahead log after a deletion a reader held up (see
-    partner_portal.db): what was deleted is then gone from the disk too."""
+    partner_portal.platform.db): what was deleted is then gone from the disk too."""
     await retry_forget(db)
     return Done(0)
 

@@ -20,8 +20,8 @@ from partner_portal.meetings import routes as meetings
 from partner_portal.organisations import routes as organisations
 from partner_portal.pages import routes as pages
 from partner_portal.plans import routes as plans
+from partner_portal.platform.resources import resource_dir
 from partner_portal.privacy import routes as privacy
-from partner_portal.resources import resource_dir
 from partner_portal.rooms import routes as rooms
 from partner_portal.web import PublicMount, route
 

@@ -23,23 +23,23 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
-from partner_portal import clock, htmx, i18n, links
 from partner_portal.auth import sessions
 from partner_portal.auth.access import LoginRequired, Policy
 from partner_portal.auth.oidc import OidcClient
 from partner_portal.auth.sessions import ActiveSession, CurrentPerson
-from partner_portal.db import (
+from partner_portal.platform import clock, htmx, i18n, links
+from partner_portal.platform.db import (
     MAY_HAVE_WRITTEN,
     begin_write,
     connection_lost,
     request_session_options,
 )
-from partner_portal.errors import CsrfFailure
-from partner_portal.ratelimit import RateLimiter
-from partner_portal.settings import Settings
-from partner_portal.templating import Templates
-from partner_portal.uploads import ReceivedForm, UploadLimits, receive
-from partner_portal.urls import UrlTable, VersionedStaticFiles
+from partner_portal.platform.errors import CsrfFailure
+from partner_portal.platform.ratelimit import RateLimiter
+from partner_portal.platform.settings import Settings
+from partner_portal.platform.templating import Templates
+from partner_portal.platform.uploads import ReceivedForm, UploadLimits, receive
+from partner_portal.platform.urls import UrlTable, VersionedStaticFiles
 
 log = logging.getLogger(__name__)
 

@@ -4,11 +4,11 @@ Every test that asks for ``database_url`` (directly or through ``app``/``client`
 SQLite and once on PostgreSQL. ``PORTAL_TEST_DATABASES=sqlite`` narrows that on a laptop
 without PostgreSQL; CI always runs both.
 
-Every test runs on the portal's one clock (:mod:`partner_portal.clock`), started at the same
-instant for each test: now, or the day ``PORTAL_TEST_TODAY`` names (``YYYY-MM-DD``, at the time
-of day the run started, or an exact ``YYYY-MM-DDTHH:MM``, Swedish time unless an offset is
-given). Tests build their dates from ``clock.today()``/``clock.now()``, so the suite means the
-same whichever day it runs; the header of the run prints the instant, to repeat a run exactly.
+Every test runs on the portal's one clock (:mod:`partner_portal.platform.clock`), started at the
+same instant for each test: now, or the day ``PORTAL_TEST_TODAY`` names (``YYYY-MM-DD``, at the time
+of day the run started, or an exact ``YYYY-MM-DDTHH:MM``, Swedish time unless an offset is given).
+Tests build their dates from ``clock.today()``/``clock.now()``, so the suite means the same
+whichever day it runs; the header of the run prints the instant, to repeat a run exactly.
 """
 
 from __future__ import annotations
@@ -33,12 +33,12 @@ from starlette.applications import Starlette
 from starlette.datastructures import Secret
 
 import partner_portal.models  # noqa: F401
-from partner_portal import clock
 from partner_portal.app import create_app
 from partner_portal.auth.models import PortalRole
-from partner_portal.db import create_engine, session_factory
-from partner_portal.migrate import upgrade
-from partner_portal.settings import Settings, load_settings, replace
+from partner_portal.platform import clock
+from partner_portal.platform.db import create_engine, session_factory
+from partner_portal.platform.migrate import upgrade
+from partner_portal.platform.settings import Settings, load_settings, replace
 from tests.helpers import BASE_URL, Persona, make_person
 from tests.oidc_provider import ProviderControl, running_provider
 from tests.queries import QueryCounter
@@ -83,7 +83,7 @@ def pytest_report_header(config: pytest.Config) -> str:
 @pytest.fixture(autouse=True)
 def portal_clock() -> Iterator[datetime]:
     """Every test starts on the same instant (see the module's docstring), running from there;
-    a test may freeze or move it through :mod:`partner_portal.clock`. Yields the start."""
+    a test may freeze or move it through :mod:`partner_portal.platform.clock`. Yields the start."""
     start = datetime.fromisoformat(os.environ["PORTAL_TEST_CLOCK_START"])
     clock.start_at(start)
     yield start

@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from partner_portal.auth import sessions
 from partner_portal.auth.models import Person, PortalRole, RoleGrant
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.settings import Settings
+from partner_portal.platform.settings import Settings
 
 BASE_URL = "http://127.0.0.1:8000"
 

@@ -9,9 +9,9 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
-from partner_portal import clock
 from partner_portal.audit.models import AuditAction, AuditEvent
-from partner_portal.clock import TIMEZONE
+from partner_portal.platform import clock
+from partner_portal.platform.clock import TIMEZONE
 from tests.helpers import Persona, log_in
 from tests.organisations.factories import make_organisation
 

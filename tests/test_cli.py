@@ -21,11 +21,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock
 from partner_portal.auth.models import PortalRole, RoleGrant
-from partner_portal.db import create_engine
-from partner_portal.extras import EXTRAS, install_command
-from partner_portal.migrate import head_revision
+from partner_portal.platform import clock
+from partner_portal.platform.db import create_engine
+from partner_portal.platform.extras import EXTRAS, install_command
+from partner_portal.platform.migrate import head_revision
 from tests.helpers import make_person
 from tests.oidc_provider import running_provider
 

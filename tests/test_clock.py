@@ -13,8 +13,8 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from partner_portal import clock
-from partner_portal.settings import load_settings
+from partner_portal.platform import clock
+from partner_portal.platform.settings import load_settings
 from tests.conftest import app_with
 
 SUMMER = timedelta(hours=2)
@@ -119,7 +119,7 @@ def test_portal_now_is_read_into_the_settings(tmp_path: Path) -> None:
 def test_a_malformed_portal_now_stops_start_up_with_a_clear_message(
     value: str, tmp_path: Path
 ) -> None:
-    from partner_portal.settings import SettingsError
+    from partner_portal.platform.settings import SettingsError
 
     with pytest.raises(SettingsError) as raised:
         load_settings({"PORTAL_DATA_DIR": str(tmp_path), "PORTAL_NOW": value})
@@ -129,7 +129,7 @@ def test_a_malformed_portal_now_stops_start_up_with_a_clear_message(
 
 
 def test_production_refuses_portal_now() -> None:
-    from partner_portal.settings import SettingsError
+    from partner_portal.platform.settings import SettingsError
     from tests.test_settings import GOOD_PRODUCTION
 
     with pytest.raises(SettingsError) as raised:

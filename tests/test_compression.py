@@ -13,7 +13,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from partner_portal.compression import CompressionMiddleware, _window_bits, accepted
+from partner_portal.platform.compression import CompressionMiddleware, _window_bits, accepted
 from partner_portal.web import csrf_matches, masked_csrf_token
 from tests.helpers import Persona, log_in
 

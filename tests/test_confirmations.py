@@ -14,11 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.applications import Starlette
 
-from partner_portal import clock
 from partner_portal.evidence.models import Process
 from partner_portal.followup.api_tokens import ApiToken
 from partner_portal.meetings.models import Meeting
 from partner_portal.organisations.models import MembershipRole, Organisation
+from partner_portal.platform import clock
 from partner_portal.rooms.catalogue import install_standard_templates
 from partner_portal.rooms.models import ProcessTemplate, Room
 from tests.helpers import Persona, csrf_token, log_in, make_person

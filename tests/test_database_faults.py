@@ -21,7 +21,7 @@ from starlette.responses import PlainTextResponse, Response
 
 from partner_portal.auth import sessions
 from partner_portal.auth.access import LOGGED_IN
-from partner_portal.db import writing
+from partner_portal.platform.db import writing
 from partner_portal.web import Ctx, route
 from tests.helpers import Persona, csrf_token, log_in
 from tests.test_cli import wait_until_answering

@@ -12,7 +12,7 @@ import pytest
 
 from partner_portal.app import create_app
 from partner_portal.devtools.mailcatcher import MailCatcher
-from partner_portal.settings import Settings, replace
+from partner_portal.platform.settings import Settings, replace
 from tests.helpers import BASE_URL
 
 

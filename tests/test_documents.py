@@ -8,8 +8,8 @@ from typing import Any
 
 import docx
 
-from partner_portal import clock
-from partner_portal.documents import Heading, Paragraph, docx_bytes
+from partner_portal.platform import clock
+from partner_portal.platform.documents import Heading, Paragraph, docx_bytes
 
 
 def test_a_document_opens_with_its_headings_paragraphs_and_title() -> None:

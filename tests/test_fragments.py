@@ -10,8 +10,8 @@ import pytest
 from jinja2 import Template, UndefinedError
 from markupsafe import Markup
 
-from partner_portal import i18n
-from partner_portal.templating import Templates
+from partner_portal.platform import i18n
+from partner_portal.platform.templating import Templates
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,8 +8,8 @@ import httpx
 from starlette.applications import Starlette
 
 from partner_portal.app import create_app
-from partner_portal.migrate import head_revision
-from partner_portal.settings import load_settings
+from partner_portal.platform.migrate import head_revision
+from partner_portal.platform.settings import load_settings
 from tests.helpers import BASE_URL
 
 

@@ -6,7 +6,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 
-from partner_portal.resources import PACKAGE_DIR
+from partner_portal.platform.resources import PACKAGE_DIR
 
 ROOT = PACKAGE_DIR.parent
 

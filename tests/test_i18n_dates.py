@@ -8,8 +8,8 @@ import pytest
 from babel.dates import format_date as babel_date
 from babel.dates import format_datetime as babel_datetime
 
-from partner_portal import clock, i18n
-from partner_portal.clock import TIMEZONE
+from partner_portal.platform import clock, i18n
+from partner_portal.platform.clock import TIMEZONE
 
 # Around the spring and autumn changes, New Year's Eve in UTC and a leap day.
 MOMENTS = [

@@ -12,8 +12,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import SQLModel, col
 
 from partner_portal.audit.models import AuditAction, AuditEvent
-from partner_portal.db import create_engine
-from partner_portal.migrate import head_revision
+from partner_portal.platform.db import create_engine
+from partner_portal.platform.migrate import head_revision
 
 
 async def test_the_database_is_at_the_latest_migration(database_url: str) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from partner_portal.resources import PACKAGE_DIR
+from partner_portal.platform.resources import PACKAGE_DIR
 
 pytestmark = pytest.mark.slow
 
@@ -58,9 +58,9 @@ def test_an_installed_wheel_renders_pages_and_migrates(wheel: Path, tmp_path: Pa
     zipfile.ZipFile(wheel).extractall(site)
     script = f"""
 import asyncio, httpx
-from partner_portal.resources import resource_dir
-from partner_portal.migrate import upgrade
-from partner_portal.settings import load_settings
+from partner_portal.platform.resources import resource_dir
+from partner_portal.platform.migrate import upgrade
+from partner_portal.platform.settings import load_settings
 from partner_portal.app import create_app
 assert str(resource_dir("templates")).startswith({str(site)!r}), resource_dir("templates")
 settings = load_settings({{"PORTAL_DATA_DIR": {str(tmp_path)!r}}})

@@ -11,14 +11,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 from starlette.responses import Response
 
-from partner_portal import clock
 from partner_portal.auth.access import PUBLIC
 from partner_portal.auth.models import PortalRole
-from partner_portal.i18n import format_date
 from partner_portal.pages.views import (
     ACCESSIBILITY_ASSESSED_ON,
     ACCESSIBILITY_STATEMENT_UPDATED_ON,
 )
+from partner_portal.platform import clock
+from partner_portal.platform.i18n import format_date
 from partner_portal.web import Ctx, route
 from tests.helpers import BASE_URL, Persona, log_in, make_person
 

@@ -21,8 +21,8 @@ from partner_portal.frg.models import Volunteer
 from partner_portal.meetings.models import Meeting, MeetingPerson, Rsvp
 from partner_portal.organisations.models import Membership, Organisation
 from partner_portal.plans.models import PlanComment
+from partner_portal.platform.settings import Settings
 from partner_portal.privacy.service import REMOVED_NAME
-from partner_portal.settings import Settings
 from tests.frg.factories import make_volunteer
 from tests.helpers import Persona, csrf_token, log_in, make_person
 

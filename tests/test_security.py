@@ -9,9 +9,9 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from partner_portal import links
-from partner_portal.resources import resource_dir
-from partner_portal.templating import create_environment
+from partner_portal.platform import links
+from partner_portal.platform.resources import resource_dir
+from partner_portal.platform.templating import create_environment
 from tests.helpers import Persona, csrf_token, log_in
 
 # --- CSRF ----------------------------------------------------------------------------------
@@ -152,7 +152,7 @@ async def test_security_headers_on_every_response(client: httpx.AsyncClient, pat
 
 async def test_https_adds_hsts(settings: object) -> None:
     from partner_portal.app import create_app
-    from partner_portal.settings import Settings, replace
+    from partner_portal.platform.settings import Settings, replace
 
     assert isinstance(settings, Settings)
     app = create_app(
@@ -221,8 +221,9 @@ def test_templates_have_no_inline_scripts_or_event_handlers() -> None:
 
 
 def test_secret_tokens_are_made_and_hashed_in_one_place() -> None:
-    """Every link sent by mail, session and API token comes from partner_portal/links.py: 256
-    random bits, only the SHA-256 digest stored. No other module makes or hashes one itself."""
+    """Every link sent by mail, session and API token comes from
+    partner_portal/platform/links.py: 256 random bits, only the SHA-256 digest stored. No other
+    module makes or hashes one itself."""
     package = Path(__file__).resolve().parents[1] / "partner_portal"
     elsewhere = [
         str(path.relative_to(package))

@@ -6,9 +6,9 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from partner_portal import clock
 from partner_portal.devtools.seed import seed_demo
-from partner_portal.settings import Settings
+from partner_portal.platform import clock
+from partner_portal.platform.settings import Settings
 
 ISSUER = "http://127.0.0.1:9"
 COUNTED = (

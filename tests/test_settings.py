@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 from starlette.datastructures import Secret
 
-from partner_portal.settings import (
+from partner_portal.platform.settings import (
     Environment,
     Settings,
     SettingsError,

@@ -12,7 +12,7 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from partner_portal.db import create_engine, request_session_options
+from partner_portal.platform.db import create_engine, request_session_options
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import sys
 
 from alembic.script import ScriptDirectory
 
-from partner_portal.migrate import alembic_config, head_revision
+from partner_portal.platform.migrate import alembic_config, head_revision
 
 HEAVY = (
     "alembic",
@@ -36,7 +36,7 @@ def test_a_web_process_on_sqlite_imports_none_of_them_until_used() -> None:
     probe = (
         "import json, sys\n"
         "from partner_portal.app import create_app\n"
-        "from partner_portal.settings import load_settings\n"
+        "from partner_portal.platform.settings import load_settings\n"
         "create_app(load_settings())\n"
         f"print(json.dumps(sorted({{m.split('.')[0] for m in sys.modules}} & set({HEAVY!r}))))\n"
     )

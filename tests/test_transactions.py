@@ -20,10 +20,10 @@ from sqlmodel import col
 from starlette.applications import Starlette
 from starlette.types import Message
 
-from partner_portal import db as portal_db
 from partner_portal.auth import sessions
 from partner_portal.auth.models import LoginSession
 from partner_portal.organisations.models import Organisation
+from partner_portal.platform import db as portal_db
 from tests.conftest import app_with
 from tests.helpers import BASE_URL, Persona, csrf_token, log_in
 from tests.queries import QueryCounter

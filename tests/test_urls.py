@@ -10,10 +10,10 @@ import pytest
 from starlette.applications import Starlette
 from starlette.routing import NoMatchFound, Route
 
-from partner_portal import paths
-from partner_portal.resources import resource_dir
+from partner_portal.platform import paths
+from partner_portal.platform.resources import resource_dir
+from partner_portal.platform.urls import IMMUTABLE, UrlTable
 from partner_portal.routes import routes
-from partner_portal.urls import IMMUTABLE, UrlTable
 
 
 def table() -> UrlTable:

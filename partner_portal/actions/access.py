@@ -17,8 +17,8 @@ from partner_portal.actions import queries
 from partner_portal.actions.models import Action
 from partner_portal.actions.queries import ActionRow
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import NotFound
 from partner_portal.organisations.acting import organisation_ids_of
+from partner_portal.platform.errors import NotFound
 from partner_portal.web import Ctx
 
 

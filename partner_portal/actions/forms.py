@@ -6,11 +6,12 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from partner_portal import clock, forms
+from partner_portal import forms
 from partner_portal.actions.models import ActionStatus
 from partner_portal.actions.service import ActionInput
-from partner_portal.errors import Invalid
-from partner_portal.i18n import gettext as _
+from partner_portal.platform import clock
+from partner_portal.platform.errors import Invalid
+from partner_portal.platform.i18n import gettext as _
 
 
 def action(form: Mapping[str, Any], *, prefix: str = "action_") -> ActionInput:

@@ -11,18 +11,18 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock, paths
 from partner_portal.actions.access import ActionAccess
 from partner_portal.actions.models import Action, ActionSource, ActionStatus
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import Forbidden, Invalid, NotFound
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
-from partner_portal.i18n import gettext as _
 from partner_portal.organisations.acting import current_membership
 from partner_portal.organisations.models import Membership
+from partner_portal.platform import clock, paths
+from partner_portal.platform.errors import Forbidden, Invalid, NotFound
+from partner_portal.platform.i18n import gettext as _
 from partner_portal.rooms.access import room_for
 from partner_portal.rooms.models import Participation, Room, RoomPhase
 from partner_portal.rooms.queries import VISIBLE

@@ -7,11 +7,11 @@ from typing import Any
 
 from starlette.responses import Response
 
-from partner_portal import clock
 from partner_portal.actions import forms, queries, service
 from partner_portal.actions.access import ActionAccess
-from partner_portal.errors import Invalid
 from partner_portal.organisations.queries import organisation_choices
+from partner_portal.platform import clock
+from partner_portal.platform.errors import Invalid
 from partner_portal.web import Ctx
 
 

@@ -7,7 +7,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from partner_portal.attachments import queries
 from partner_portal.attachments.queries import AttachmentRow
-from partner_portal.errors import NotFound
+from partner_portal.platform.errors import NotFound
 from partner_portal.rooms.access import RoomAccess
 
 

@@ -6,9 +6,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from partner_portal.attachments.service import FilesInput
-from partner_portal.errors import Invalid
 from partner_portal.forms import choice, positive_int, text
-from partner_portal.i18n import gettext as _
+from partner_portal.platform.errors import Invalid
+from partner_portal.platform.i18n import gettext as _
 from partner_portal.rooms.models import Classification
 
 _CLASSIFICATIONS = {c.value: c for c in Classification}

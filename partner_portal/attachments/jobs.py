@@ -1,5 +1,5 @@
 """Files' background job: what a killed process left behind is cleared (the registry is
-partner_portal/schedule.py)."""
+partner_portal/platform/schedule.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from partner_portal.attachments.reconcile import reconcile
 from partner_portal.attachments.storage import sweep_abandoned
-from partner_portal.schedule import Done, Job, JobContext
+from partner_portal.platform.schedule import Done, Job, JobContext
 
 # A request may still own a directory or a stored file this young.
 ABANDONED_UPLOAD_AGE = timedelta(hours=1)

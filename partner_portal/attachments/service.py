@@ -9,19 +9,19 @@ from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from partner_portal import paths
 from partner_portal.attachments import storage
 from partner_portal.attachments.models import Attachment
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record, record_read
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import Invalid, StorageUnavailable, is_storage_error
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
-from partner_portal.i18n import gettext as _
+from partner_portal.platform import paths
+from partner_portal.platform.errors import Invalid, StorageUnavailable, is_storage_error
+from partner_portal.platform.i18n import gettext as _
+from partner_portal.platform.uploads import ReceivedFile, UploadRefused
 from partner_portal.rooms.access import RoomAccess
 from partner_portal.rooms.models import Classification
-from partner_portal.uploads import ReceivedFile, UploadRefused
 
 
 def files_path(room_id: int) -> str:

@@ -8,7 +8,7 @@ from starlette.responses import FileResponse, Response
 
 from partner_portal.attachments import forms, queries, service, storage
 from partner_portal.attachments.access import file_for
-from partner_portal.errors import Invalid, NotFound
+from partner_portal.platform.errors import Invalid, NotFound
 from partner_portal.rooms.access import RoomAccess
 from partner_portal.rooms.models import Classification
 from partner_portal.web import Ctx, upload_limits

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from partner_portal.audit.models import AuditAction, AuditEvent
-from partner_portal.db import writing
+from partner_portal.platform.db import writing
 
 
 async def record_read(

@@ -8,8 +8,8 @@ from starlette.responses import Response
 
 from partner_portal import forms
 from partner_portal.audit_log import queries
-from partner_portal.clock import TIMEZONE
 from partner_portal.organisations.queries import organisation_choices
+from partner_portal.platform.clock import TIMEZONE
 from partner_portal.web import Ctx
 
 PAGE_SIZE = 100

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import NotFound, PortalError
-from partner_portal.settings import Settings
+from partner_portal.platform.errors import NotFound, PortalError
+from partner_portal.platform.settings import Settings
 
 
 class LoginRequired(PortalError):

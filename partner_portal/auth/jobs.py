@@ -1,4 +1,5 @@
-"""Identity's background job: ended logins are forgotten (see partner_portal/schedule.py)."""
+"""Identity's background job: ended logins are forgotten (the registry is
+partner_portal/platform/schedule.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from sqlmodel import col
 from partner_portal.auth import sessions
 from partner_portal.auth.models import LoginAttempt
 from partner_portal.auth.service import LOGIN_ATTEMPT_MAX_AGE
-from partner_portal.schedule import Done, Job, JobContext
+from partner_portal.platform.schedule import Done, Job, JobContext
 
 
 async def _forget_ended_logins(db: AsyncSession, ctx: JobContext) -> Done:

@@ -8,8 +8,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from partner_portal import clock
-from partner_portal.db import UTCDateTime, enum_column_type
+from partner_portal.platform import clock
+from partner_portal.platform.db import UTCDateTime, enum_column_type
 
 
 class PortalRole(enum.StrEnum):

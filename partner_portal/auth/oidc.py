@@ -15,7 +15,7 @@ from types import SimpleNamespace
 from typing import Any
 
 from partner_portal.mail.addresses import usable_address
-from partner_portal.settings import Settings
+from partner_portal.platform.settings import Settings
 
 log = logging.getLogger(__name__)
 # Authlib logs the PKCE verifier at DEBUG: never let that reach a log file.

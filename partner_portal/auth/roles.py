@@ -15,8 +15,8 @@ from partner_portal.audit.service import record
 from partner_portal.auth.models import Person, PortalRole, RoleGrant
 from partner_portal.auth.service import grant_role_by_email
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import Invalid, NotFound
-from partner_portal.i18n import gettext as _
+from partner_portal.platform.errors import Invalid, NotFound
+from partner_portal.platform.i18n import gettext as _
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock, links
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth import queries, sessions
@@ -23,11 +22,12 @@ from partner_portal.auth.oidc import (
     ProviderMisconfigured,
     ProviderUnavailable,
 )
-from partner_portal.db import begin_write, writing
-from partner_portal.errors import BadRequest, ServiceUnavailable
-from partner_portal.i18n import gettext as _
 from partner_portal.mail.addresses import usable_address
-from partner_portal.settings import Settings
+from partner_portal.platform import clock, links
+from partner_portal.platform.db import begin_write, writing
+from partner_portal.platform.errors import BadRequest, ServiceUnavailable
+from partner_portal.platform.i18n import gettext as _
+from partner_portal.platform.settings import Settings
 
 log = logging.getLogger(__name__)
 

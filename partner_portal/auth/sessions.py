@@ -14,10 +14,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock, links
 from partner_portal.auth.models import LoginSession, Person, PortalRole, RoleGrant
-from partner_portal.db import writing
-from partner_portal.settings import Settings
+from partner_portal.platform import clock, links
+from partner_portal.platform.db import writing
+from partner_portal.platform.settings import Settings
 
 # Writing last_seen_at on every request would turn every page view into a write: it is noted
 # at most every five minutes (so the idle limit holds to within five minutes).

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from partner_portal.consultations import queries
 from partner_portal.consultations.queries import ConsultationRow
-from partner_portal.errors import NotFound
+from partner_portal.platform.errors import NotFound
 from partner_portal.rooms.access import RoomAccess, room_for
 from partner_portal.web import Ctx
 

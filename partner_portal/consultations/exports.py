@@ -1,19 +1,19 @@
 """The compilation (sammanställning) as files: CSV for spreadsheets, DOCX for the office suite.
 
 Everything partners wrote is data here: CSV cells that a spreadsheet would take for a formula
-are neutralised (partner_portal.tables), and the DOCX holds only escaped text.
+are neutralised (partner_portal.platform.tables), and the DOCX holds only escaped text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from partner_portal import i18n
 from partner_portal.consultations.queries import CommentRow, ConsultationRow, StatementRow
-from partner_portal.documents import Block, Heading, Paragraph, docx_bytes
-from partner_portal.i18n import gettext as _
-from partner_portal.labels import LABELS
-from partner_portal.tables import csv_bytes
+from partner_portal.platform import i18n
+from partner_portal.platform.documents import Block, Heading, Paragraph, docx_bytes
+from partner_portal.platform.i18n import gettext as _
+from partner_portal.platform.labels import LABELS
+from partner_portal.platform.tables import csv_bytes
 
 
 def _decision(decision: object | None) -> str:

@@ -8,9 +8,9 @@ from typing import Any
 
 from partner_portal.consultations.models import Decision
 from partner_portal.consultations.service import OpenInput, StatementInput
-from partner_portal.errors import Invalid
 from partner_portal.forms import positive_int, text
-from partner_portal.i18n import gettext as _
+from partner_portal.platform.errors import Invalid
+from partner_portal.platform.i18n import gettext as _
 from partner_portal.rooms.models import Classification
 
 MAX_STATEMENT = 20_000

@@ -9,7 +9,7 @@ from starlette.routing import BaseRoute
 from partner_portal.auth.access import COORDINATOR, LOGGED_IN
 from partner_portal.consultations import access as consultation_access
 from partner_portal.consultations import views as consultations
-from partner_portal.paths import POST, REMISS, ROOM
+from partner_portal.platform.paths import POST, REMISS, ROOM
 from partner_portal.rooms import access as room_access
 from partner_portal.web import route
 

@@ -14,7 +14,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock, i18n, paths
 from partner_portal.attachments import service as attachments
 from partner_portal.attachments import storage
 from partner_portal.attachments.service import FilesInput
@@ -30,19 +29,20 @@ from partner_portal.consultations.models import (
     Statement,
 )
 from partner_portal.consultations.queries import ConsultationRow
-from partner_portal.errors import Invalid, NotFound, PortalError
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
-from partner_portal.i18n import gettext as _
 from partner_portal.mail.messages import build
 from partner_portal.mail.outbox import enqueue
 from partner_portal.organisations.models import Organisation
 from partner_portal.organisations.queries import main_contact_addresses
+from partner_portal.platform import clock, i18n, paths
+from partner_portal.platform.errors import Invalid, NotFound, PortalError
+from partner_portal.platform.i18n import gettext as _
+from partner_portal.platform.settings import Settings
+from partner_portal.platform.uploads import ReceivedFile
 from partner_portal.rooms import queries as room_queries
 from partner_portal.rooms.access import RoomAccess
 from partner_portal.rooms.models import Classification, ParticipationStatus
-from partner_portal.settings import Settings
-from partner_portal.uploads import ReceivedFile
 
 _ASKABLE = (ParticipationStatus.INVITED, ParticipationStatus.ACCEPTED)
 

@@ -6,14 +6,14 @@ from typing import Any
 
 from starlette.responses import Response
 
-from partner_portal import clock
 from partner_portal.attachments import queries as attachment_queries
 from partner_portal.consultations import exports, forms, queries, service
 from partner_portal.consultations.access import InRoom
-from partner_portal.documents import DOCX_MEDIA_TYPE
-from partner_portal.errors import Invalid, NotFound
+from partner_portal.platform import clock
+from partner_portal.platform.documents import DOCX_MEDIA_TYPE
+from partner_portal.platform.errors import Invalid, NotFound
+from partner_portal.platform.tables import CSV_MEDIA_TYPE
 from partner_portal.rooms.access import RoomAccess
-from partner_portal.tables import CSV_MEDIA_TYPE
 from partner_portal.web import Ctx, upload_limits
 
 

@@ -2,7 +2,7 @@
 
 The headers and words in the files are Swedish whatever the reader's language: the STYREL file
 goes on to the grid company and the county board, and both files may be archived as public
-records, in Swedish. The file formats themselves live in partner_portal.tables.
+records, in Swedish. The file formats themselves live in partner_portal.platform.tables.
 """
 
 from __future__ import annotations
@@ -10,7 +10,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from partner_portal.deliverables.queries import StyrelExportRow, WaterExportRow
-from partner_portal.tables import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE, Cell, csv_bytes, xlsx_bytes
+from partner_portal.platform.tables import (
+    CSV_MEDIA_TYPE,
+    XLSX_MEDIA_TYPE,
+    Cell,
+    csv_bytes,
+    xlsx_bytes,
+)
 
 __all__ = ["CSV_MEDIA_TYPE", "XLSX_MEDIA_TYPE"]
 

@@ -20,8 +20,8 @@ from partner_portal.deliverables.service import (
     StyrelUserInput,
     WaterNeedInput,
 )
-from partner_portal.errors import Invalid
-from partner_portal.i18n import gettext as _
+from partner_portal.platform.errors import Invalid
+from partner_portal.platform.i18n import gettext as _
 
 MAX_POINTS = 50
 _MAX_COUNT = 10_000_000

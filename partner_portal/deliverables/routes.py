@@ -8,7 +8,7 @@ from starlette.routing import BaseRoute
 
 from partner_portal.auth.access import LOGGED_IN
 from partner_portal.deliverables import views as deliverables
-from partner_portal.paths import ITEM, POST, ROOM
+from partner_portal.platform.paths import ITEM, POST, ROOM
 from partner_portal.rooms import access as room_access
 from partner_portal.web import route
 

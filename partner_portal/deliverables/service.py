@@ -17,7 +17,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Mapped
 from sqlmodel import col
 
-from partner_portal import clock
 from partner_portal.deliverables.models import (
     ConnectionPoint,
     ReadinessStatus,
@@ -27,8 +26,9 @@ from partner_portal.deliverables.models import (
     WaterNeed,
 )
 from partner_portal.deliverables.queries import MIN_LITRES_PER_PERSON
-from partner_portal.errors import Invalid, NotFound
-from partner_portal.i18n import gettext as _
+from partner_portal.platform import clock
+from partner_portal.platform.errors import Invalid, NotFound
+from partner_portal.platform.i18n import gettext as _
 from partner_portal.rooms.models import (
     Classification,
     ItemKind,

@@ -9,11 +9,11 @@ from typing import Any
 
 from starlette.responses import Response
 
-from partner_portal import htmx
 from partner_portal.deliverables import exports, service
 from partner_portal.deliverables import forms as dforms
 from partner_portal.deliverables import queries as dqueries
-from partner_portal.errors import Invalid, NotFound
+from partner_portal.platform import htmx
+from partner_portal.platform.errors import Invalid, NotFound
 from partner_portal.rooms import views as room_views
 from partner_portal.rooms.access import RoomAccess
 from partner_portal.rooms.models import ItemKind, ItemProgress

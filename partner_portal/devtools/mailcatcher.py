@@ -13,7 +13,7 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
-from partner_portal import clock
+from partner_portal.platform import clock
 
 
 @dataclass(frozen=True, slots=True)

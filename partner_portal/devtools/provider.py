@@ -11,7 +11,7 @@ import werkzeug.serving
 from jinja2 import ChoiceLoader, FileSystemLoader
 
 from partner_portal.devtools.people import DEMO_PEOPLE, DemoPerson
-from partner_portal.resources import resource_dir
+from partner_portal.platform.resources import resource_dir
 
 with warnings.catch_warnings():
     # The package still imports authlib.jose, which Authlib has deprecated; not our concern here.

@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock
 from partner_portal.auth import queries
 from partner_portal.auth.models import Person, PortalRole
 from partner_portal.auth.service import grant_role_by_email
@@ -35,16 +34,17 @@ from partner_portal.organisations.models import (
     Organisation,
     OrganisationKind,
 )
-from partner_portal.resources import resource_dir
+from partner_portal.platform import clock
+from partner_portal.platform.resources import resource_dir
+from partner_portal.platform.settings import Settings
+from partner_portal.platform.templating import Templates
+from partner_portal.platform.text import swedish_sort_key
 from partner_portal.rooms import lifecycle as room_lifecycle
 from partner_portal.rooms import participation as room_participation
 from partner_portal.rooms.access import room_for
 from partner_portal.rooms.catalogue import install_standard_templates
 from partner_portal.rooms.lifecycle import RoomInput
 from partner_portal.rooms.models import ProcessTemplate, Room
-from partner_portal.settings import Settings
-from partner_portal.templating import Templates
-from partner_portal.text import swedish_sort_key
 
 K = OrganisationKind
 MUNICIPALITY = "Botkyrka kommun"

@@ -32,14 +32,14 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from partner_portal import clock
 from partner_portal.auth.access import PUBLIC, Policy
-from partner_portal.errors import PortalError, TooManyRequests
 from partner_portal.followup import api_tokens
 from partner_portal.followup.api_tokens import ApiReader
-from partner_portal.i18n import gettext as _
-from partner_portal.ratelimit import RateLimiter
-from partner_portal.settings import Settings
+from partner_portal.platform import clock
+from partner_portal.platform.errors import PortalError, TooManyRequests
+from partner_portal.platform.i18n import gettext as _
+from partner_portal.platform.ratelimit import RateLimiter
+from partner_portal.platform.settings import Settings
 from partner_portal.web import Portal, portal_of
 
 API_REQUESTS_PER_MINUTE = 120

@@ -24,12 +24,12 @@ from pydantic import (
 )
 from pydantic_core import CoreSchema, core_schema
 
-from partner_portal.clock import TIMEZONE
 from partner_portal.evidence.models import EvidenceKind, Process
 from partner_portal.followup.api import DATE_PATTERN, MAX_ID
 from partner_portal.followup.levels import Level
 from partner_portal.followup.service import PROCESSES
 from partner_portal.organisations.models import OrganisationKind
+from partner_portal.platform.clock import TIMEZONE
 
 TIMEZONE_NAME: Final = "Europe/Stockholm"
 REF = "#/components/schemas/{model}"

@@ -5,10 +5,10 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from partner_portal import confirm, forms
-from partner_portal.errors import Invalid
 from partner_portal.followup import api_tokens
 from partner_portal.followup.api_tokens import NAME_MAX_LENGTH, ApiToken, IssuedToken
-from partner_portal.i18n import gettext as _
+from partner_portal.platform.errors import Invalid
+from partner_portal.platform.i18n import gettext as _
 from partner_portal.web import Ctx
 
 

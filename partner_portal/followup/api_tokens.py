@@ -19,14 +19,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlmodel import Field, SQLModel, col
 
-from partner_portal import clock, links
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.models import Person, PortalRole, RoleGrant
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.db import UTCDateTime
-from partner_portal.errors import Invalid, NotFound
-from partner_portal.i18n import gettext as _
+from partner_portal.platform import clock, links
+from partner_portal.platform.db import UTCDateTime
+from partner_portal.platform.errors import Invalid, NotFound
+from partner_portal.platform.i18n import gettext as _
 
 TOKEN_PREFIX = "pp_"  # noqa: S105 (a prefix that marks our tokens, not a secret)
 # links.new_token() gives 43 characters of [A-Za-z0-9_-].

@@ -24,8 +24,8 @@ from partner_portal.followup.api import (
 from partner_portal.followup.levels import Level
 from partner_portal.followup.queries import EvidenceRow, OrganisationRow
 from partner_portal.followup.service import Cell, Chosen, Matrix
-from partner_portal.i18n import gettext as _
 from partner_portal.organisations.models import OrganisationKind
+from partner_portal.platform.i18n import gettext as _
 
 _PERIOD = {"from": False, "to": False}
 _KINDS = {"kind": True, "all_kinds": False}

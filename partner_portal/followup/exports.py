@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from partner_portal import i18n
 from partner_portal.followup.queries import EvidenceRow
 from partner_portal.followup.service import Matrix
-from partner_portal.labels import LABELS
-from partner_portal.tables import Cell, csv_bytes, xlsx_bytes
+from partner_portal.platform import i18n
+from partner_portal.platform.labels import LABELS
+from partner_portal.platform.tables import Cell, csv_bytes, xlsx_bytes
 
 # An evidence export is for a period; past this many rows, narrow the period.
 EVIDENCE_LIMIT = 100_000

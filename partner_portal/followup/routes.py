@@ -12,7 +12,7 @@ from partner_portal.followup import api_token_views as api_tokens
 from partner_portal.followup import api_views as followup_api
 from partner_portal.followup import views as followup
 from partner_portal.followup.api import api_route
-from partner_portal.paths import POST
+from partner_portal.platform.paths import POST
 from partner_portal.web import route
 
 

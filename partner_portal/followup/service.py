@@ -13,12 +13,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record_read
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.clock import TIMEZONE
 from partner_portal.evidence.models import Process
 from partner_portal.followup import queries
 from partner_portal.followup.levels import NO_FACTS, Facts, Level, level
 from partner_portal.followup.queries import OrganisationRow, Period, PhaseFacts
 from partner_portal.organisations.models import OrganisationKind
+from partner_portal.platform.clock import TIMEZONE
 
 # The programme asks about the municipality's companies, foundations and collaboration bodies.
 DEFAULT_KINDS: tuple[OrganisationKind, ...] = (

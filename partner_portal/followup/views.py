@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from partner_portal import clock
-from partner_portal.errors import NotFound
 from partner_portal.followup import exports, forms, pdf, queries, report, service, wording
 from partner_portal.followup.service import Chosen
-from partner_portal.i18n import gettext as _
-from partner_portal.labels import LABELS
-from partner_portal.tables import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
+from partner_portal.platform import clock
+from partner_portal.platform.errors import NotFound
+from partner_portal.platform.i18n import gettext as _
+from partner_portal.platform.labels import LABELS
+from partner_portal.platform.tables import CSV_MEDIA_TYPE, XLSX_MEDIA_TYPE
 from partner_portal.web import Ctx
 
 EVIDENCE_PAGE = 200

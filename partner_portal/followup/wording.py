@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from partner_portal.evidence.models import Process
 from partner_portal.followup.report import Answer
-from partner_portal.i18n import gettext as _
+from partner_portal.platform.i18n import gettext as _
 
 
 def heading(answer: Answer) -> str:

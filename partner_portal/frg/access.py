@@ -13,11 +13,11 @@ from __future__ import annotations
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import NotFound
 from partner_portal.frg.queries import callouts as callout_queries
 from partner_portal.frg.queries import members
 from partner_portal.frg.queries.callouts import CalloutRow
 from partner_portal.frg.queries.members import GroupRow, VolunteerRow
+from partner_portal.platform.errors import NotFound
 from partner_portal.web import Ctx
 
 

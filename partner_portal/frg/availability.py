@@ -15,17 +15,17 @@ from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock, paths
-from partner_portal.errors import Gone, Invalid, NotFound
 from partner_portal.frg import tokens
 from partner_portal.frg.mails import mail
 from partner_portal.frg.models import Absence, Volunteer, VolunteerStatus, WeeklySlot
 from partner_portal.frg.queries.members import VolunteerRow
 from partner_portal.frg.slots import offered_weeks
-from partner_portal.i18n import gettext as _
 from partner_portal.mail.outbox import enqueue
 from partner_portal.organisations.models import Organisation
-from partner_portal.settings import Settings
+from partner_portal.platform import clock, paths
+from partner_portal.platform.errors import Gone, Invalid, NotFound
+from partner_portal.platform.i18n import gettext as _
+from partner_portal.platform.settings import Settings
 
 
 async def _own(db: AsyncSession, volunteer: VolunteerRow) -> Volunteer:

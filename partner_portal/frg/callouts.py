@@ -17,12 +17,10 @@ from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock, links, paths
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.queries import count_recent
 from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import Gone, Invalid, NotFound, TooManyRequests
 from partner_portal.evidence.models import EvidenceKind, Process
 from partner_portal.evidence.service import record_evidence
 from partner_portal.frg.mails import mail
@@ -41,9 +39,11 @@ from partner_portal.frg.queries.availability import AvailableRow
 from partner_portal.frg.queries.callouts import CalloutRow, RecipientRow
 from partner_portal.frg.queries.members import GroupRow
 from partner_portal.frg.slots import window
-from partner_portal.i18n import gettext as _
 from partner_portal.mail.outbox import enqueue
-from partner_portal.settings import Settings
+from partner_portal.platform import clock, links, paths
+from partner_portal.platform.errors import Gone, Invalid, NotFound, TooManyRequests
+from partner_portal.platform.i18n import gettext as _
+from partner_portal.platform.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)

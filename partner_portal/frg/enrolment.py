@@ -15,12 +15,10 @@ from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock, links, paths
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.queries import count_recent
 from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import Gone, NotFound, TooManyRequests
 from partner_portal.frg.groups import ensure_group
 from partner_portal.frg.mails import mail
 from partner_portal.frg.models import (
@@ -33,10 +31,12 @@ from partner_portal.frg.models import (
 )
 from partner_portal.frg.queries import members
 from partner_portal.frg.queries.members import GroupRow, VolunteerRow
-from partner_portal.i18n import gettext as _
 from partner_portal.mail.outbox import enqueue
 from partner_portal.organisations.models import Organisation
-from partner_portal.settings import Settings
+from partner_portal.platform import clock, links, paths
+from partner_portal.platform.errors import Gone, NotFound, TooManyRequests
+from partner_portal.platform.i18n import gettext as _
+from partner_portal.platform.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
-from partner_portal import clock
-from partner_portal.errors import Invalid
 from partner_portal.forms import email_address, positive_int, text
 from partner_portal.frg.callouts import CalloutInput, RecipientUpdate
 from partner_portal.frg.enrolment import RegistrationInput
-from partner_portal.i18n import gettext as _
+from partner_portal.platform import clock
+from partner_portal.platform.errors import Invalid
+from partner_portal.platform.i18n import gettext as _
 
 _PHONE = re.compile(r"^\+?[0-9 ()-]{6,24}$")
 _LOCAL = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$")

@@ -9,11 +9,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal.errors import Invalid, NotFound
 from partner_portal.frg.models import FrgGroup, FrgSkill
 from partner_portal.frg.queries.members import GroupRow
-from partner_portal.i18n import gettext as _
-from partner_portal.text import swedish_sort_key
+from partner_portal.platform.errors import Invalid, NotFound
+from partner_portal.platform.i18n import gettext as _
+from partner_portal.platform.text import swedish_sort_key
 
 # The list a new FRG group starts from; the lead changes it.
 DEFAULT_SKILLS = (

@@ -1,12 +1,12 @@
 """FRG's background job: volunteers are asked to confirm their availability
-(partner_portal/frg/availability.py; the registry is partner_portal/schedule.py)."""
+(partner_portal/frg/availability.py; the registry is partner_portal/platform/schedule.py)."""
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from partner_portal.frg.availability import send_availability_mails
-from partner_portal.schedule import Done, Job, JobContext
+from partner_portal.platform.schedule import Done, Job, JobContext
 
 
 async def _ask_for_availability(db: AsyncSession, ctx: JobContext) -> Done:

@@ -9,8 +9,7 @@ from typing import Any
 
 from starlette.responses import Response
 
-from partner_portal import clock, confirm
-from partner_portal.errors import Invalid
+from partner_portal import confirm
 from partner_portal.frg import callouts, enrolment, forms, groups, privacy
 from partner_portal.frg.access import callout_for
 from partner_portal.frg.queries import availability as availability_queries
@@ -18,7 +17,9 @@ from partner_portal.frg.queries import callouts as callout_queries
 from partner_portal.frg.queries import members
 from partner_portal.frg.queries.members import GroupRow
 from partner_portal.frg.slots import READING_ORDER, window
-from partner_portal.i18n import gettext as _
+from partner_portal.platform import clock
+from partner_portal.platform.errors import Invalid
+from partner_portal.platform.i18n import gettext as _
 from partner_portal.web import Ctx
 
 OVERVIEW_DAYS = 28

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from partner_portal.errors import BadRequest
 from partner_portal.frg import availability, callouts, enrolment
+from partner_portal.platform.errors import BadRequest
 from partner_portal.web import Ctx
 
 

@@ -7,8 +7,8 @@ from typing import Any
 
 from jinja2 import Environment
 
-from partner_portal import i18n
 from partner_portal.mail.messages import build
+from partner_portal.platform import i18n
 
 
 def mail(env: Environment, name: str, to: str, context: dict[str, Any]) -> Any:

@@ -17,8 +17,6 @@ from sqlmodel import col
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record, record_read
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.db import forget_deleted
-from partner_portal.errors import NotFound
 from partner_portal.frg.models import (
     Absence,
     FrgInvitation,
@@ -31,7 +29,9 @@ from partner_portal.frg.queries import members
 from partner_portal.frg.queries.held import held_about, volunteer_data
 from partner_portal.frg.queries.members import GroupRow, VolunteerRow
 from partner_portal.mail.models import OutboxMessage
-from partner_portal.tables import csv_bytes
+from partner_portal.platform.db import forget_deleted
+from partner_portal.platform.errors import NotFound
+from partner_portal.platform.tables import csv_bytes
 
 
 async def export_data(

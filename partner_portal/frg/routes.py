@@ -13,7 +13,7 @@ from partner_portal.frg import access as frg_access
 from partner_portal.frg import lead_views as frg_lead
 from partner_portal.frg import link_views as frg_links
 from partner_portal.frg import views as frg
-from partner_portal.paths import (
+from partner_portal.platform.paths import (
     AVAILABILITY,
     AVAILABILITY_LINK,
     CALLOUT,

@@ -14,7 +14,7 @@ import enum
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
-from partner_portal.clock import TIMEZONE
+from partner_portal.platform.clock import TIMEZONE
 
 
 class Part(enum.IntEnum):

@@ -9,8 +9,6 @@ from typing import Any
 
 from starlette.responses import Response
 
-from partner_portal import clock
-from partner_portal.errors import BadRequest, Invalid, NotFound
 from partner_portal.frg import availability as availability_service
 from partner_portal.frg import enrolment, forms, privacy
 from partner_portal.frg.queries import availability as availability_queries
@@ -18,7 +16,9 @@ from partner_portal.frg.queries import members
 from partner_portal.frg.queries.held import held_about
 from partner_portal.frg.queries.members import VolunteerRow
 from partner_portal.frg.slots import READING_ORDER, offered_weeks, slot
-from partner_portal.tables import CSV_MEDIA_TYPE
+from partner_portal.platform import clock
+from partner_portal.platform.errors import BadRequest, Invalid, NotFound
+from partner_portal.platform.tables import CSV_MEDIA_TYPE
 from partner_portal.web import Ctx
 
 WEEKDAYS = range(7)

@@ -10,7 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from partner_portal.auth.models import RoleGrant
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import NotFound
+from partner_portal.platform.errors import NotFound
 from partner_portal.web import Ctx
 
 

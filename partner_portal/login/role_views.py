@@ -7,8 +7,8 @@ from starlette.responses import Response
 from partner_portal import forms
 from partner_portal.auth import roles
 from partner_portal.auth.models import PortalRole, RoleGrant
-from partner_portal.errors import Invalid
-from partner_portal.i18n import gettext as _
+from partner_portal.platform.errors import Invalid
+from partner_portal.platform.i18n import gettext as _
 from partner_portal.web import Ctx
 
 _ROLES = {r.value: r for r in PortalRole}

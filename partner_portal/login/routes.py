@@ -10,7 +10,7 @@ from partner_portal.auth.access import COORDINATOR, LOGGED_IN, PUBLIC
 from partner_portal.login import access as login_access
 from partner_portal.login import role_views as roles
 from partner_portal.login import views as auth
-from partner_portal.paths import POST
+from partner_portal.platform.paths import POST
 from partner_portal.web import route
 
 

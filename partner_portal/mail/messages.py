@@ -17,7 +17,7 @@ from typing import Any
 
 import jinja2
 
-from partner_portal import clock
+from partner_portal.platform import clock
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock
 from partner_portal.mail.addresses import MAX_LENGTH as _ADDRESS_MAX
 from partner_portal.mail.addresses import usable_address
 from partner_portal.mail.messages import Message
 from partner_portal.mail.models import OutboxMessage, OutboxStatus
+from partner_portal.platform import clock
 
 _SUBJECT_MAX = 300
 log = logging.getLogger(__name__)

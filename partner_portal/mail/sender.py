@@ -28,11 +28,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlmodel import col
 
-from partner_portal import clock
-from partner_portal.db import transaction
 from partner_portal.mail.messages import Message, to_email
 from partner_portal.mail.models import OutboxMessage, OutboxStatus
-from partner_portal.settings import Settings, SmtpTls
+from partner_portal.platform import clock
+from partner_portal.platform.db import transaction
+from partner_portal.platform.settings import Settings, SmtpTls
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")

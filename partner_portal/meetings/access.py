@@ -14,11 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import NotFound
 from partner_portal.meetings import queries
 from partner_portal.meetings.models import MeetingOrganisation
 from partner_portal.meetings.queries import MeetingRow
 from partner_portal.organisations.acting import organisation_ids_of
+from partner_portal.platform.errors import NotFound
 from partner_portal.rooms.access import room_for
 from partner_portal.web import Ctx
 

@@ -16,18 +16,18 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock, links
 from partner_portal.actions.service import action_path
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import NotFound
-from partner_portal.i18n import gettext as _
 from partner_portal.meetings import ics, queries
 from partner_portal.meetings.models import CalendarFeed
 from partner_portal.meetings.scheduling import meeting_path
+from partner_portal.platform import clock, links
+from partner_portal.platform.errors import NotFound
+from partner_portal.platform.i18n import gettext as _
+from partner_portal.platform.settings import Settings
 from partner_portal.rooms.paths import room_path
-from partner_portal.settings import Settings
 
 TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{43}")
 # Meetings that ended longer ago than this drop out of the feed.

@@ -12,11 +12,12 @@ from datetime import date, time
 from typing import Any
 from urllib.parse import urlsplit
 
-from partner_portal import clock, forms
-from partner_portal.errors import Invalid
-from partner_portal.i18n import gettext as _
+from partner_portal import forms
 from partner_portal.meetings.models import Rsvp
 from partner_portal.meetings.scheduling import MeetingInput
+from partner_portal.platform import clock
+from partner_portal.platform.errors import Invalid
+from partner_portal.platform.i18n import gettext as _
 
 
 def valid_video_url(value: str) -> bool:

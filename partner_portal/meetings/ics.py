@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from icalendar import Calendar, Event, Timezone, vCalAddress
 
-from partner_portal.clock import TIMEZONE
+from partner_portal.platform.clock import TIMEZONE
 
 PRODID = "-//Botkyrka kommun//Partnerportalen//SV"
 TZID = "Europe/Stockholm"

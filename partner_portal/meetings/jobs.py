@@ -1,12 +1,12 @@
 """Meetings' background job: the reminders that are due, each sent once
-(partner_portal/meetings/reminders.py; the registry is partner_portal/schedule.py)."""
+(partner_portal/meetings/reminders.py; the registry is partner_portal/platform/schedule.py)."""
 
 from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from partner_portal.meetings import reminders
-from partner_portal.schedule import Done, Job, JobContext
+from partner_portal.platform.schedule import Done, Job, JobContext
 
 
 async def _send_reminders(db: AsyncSession, ctx: JobContext) -> Done:

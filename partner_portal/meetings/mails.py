@@ -12,12 +12,12 @@ from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import i18n
 from partner_portal.auth.models import Person
 from partner_portal.mail.messages import build
 from partner_portal.mail.outbox import enqueue
 from partner_portal.organisations.acting import acting_for
 from partner_portal.organisations.models import Membership, MembershipRole, Organisation
+from partner_portal.platform import i18n
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,20 +9,20 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock
 from partner_portal.actions.models import ActionSource
 from partner_portal.actions.service import ActionInput, add_action
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import Invalid, NotFound
 from partner_portal.evidence.models import Evidence, EvidenceKind
 from partner_portal.evidence.service import record_evidence
-from partner_portal.i18n import gettext as _
 from partner_portal.meetings import queries
 from partner_portal.meetings.access import MeetingAccess
 from partner_portal.meetings.models import Meeting, MeetingDecision, MeetingPerson
 from partner_portal.meetings.scheduling import meeting_path
+from partner_portal.platform import clock
+from partner_portal.platform.errors import Invalid, NotFound
+from partner_portal.platform.i18n import gettext as _
 
 
 def has_started(meeting: queries.MeetingRow, now: datetime | None = None) -> bool:

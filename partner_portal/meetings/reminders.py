@@ -20,14 +20,14 @@ from sqlmodel import col
 from partner_portal.actions.models import Action, ActionStatus
 from partner_portal.actions.service import action_path
 from partner_portal.auth.models import Person
-from partner_portal.clock import TIMEZONE
-from partner_portal.i18n import format_date
 from partner_portal.meetings import queries
 from partner_portal.meetings.mails import Recipient, people_of, send
 from partner_portal.meetings.models import Meeting, MeetingPerson, Rsvp
 from partner_portal.meetings.scheduling import mail_context
 from partner_portal.organisations.models import Organisation
-from partner_portal.settings import Settings
+from partner_portal.platform.clock import TIMEZONE
+from partner_portal.platform.i18n import format_date
+from partner_portal.platform.settings import Settings
 
 BATCH = 50
 

@@ -12,7 +12,7 @@ from partner_portal.actions import views as actions
 from partner_portal.auth.access import COORDINATOR, LOGGED_IN, PUBLIC
 from partner_portal.meetings import access as meeting_access
 from partner_portal.meetings import views as meetings
-from partner_portal.paths import ACTION, GET_POST, MEETING, POST
+from partner_portal.platform.paths import ACTION, GET_POST, MEETING, POST
 from partner_portal.web import route
 
 

@@ -18,24 +18,24 @@ from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.models import Person
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import Forbidden, Invalid, NotFound
 from partner_portal.evidence.models import EvidenceKind, Process
 from partner_portal.evidence.service import record_evidence
-from partner_portal.i18n import gettext as _
 from partner_portal.meetings import ics, queries
 from partner_portal.meetings.access import MeetingAccess
 from partner_portal.meetings.mails import Recipient, people_of, send
 from partner_portal.meetings.models import Meeting, MeetingOrganisation, MeetingPerson, Rsvp
 from partner_portal.meetings.wording import when
 from partner_portal.organisations.models import Organisation
+from partner_portal.platform import clock
+from partner_portal.platform.errors import Forbidden, Invalid, NotFound
+from partner_portal.platform.i18n import gettext as _
+from partner_portal.platform.settings import Settings
 from partner_portal.rooms.models import Participation, Room
 from partner_portal.rooms.queries import VISIBLE
-from partner_portal.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)

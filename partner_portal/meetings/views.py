@@ -7,17 +7,18 @@ from typing import Any
 
 from starlette.responses import Response
 
-from partner_portal import clock, confirm
+from partner_portal import confirm
 from partner_portal.actions import forms as action_forms
 from partner_portal.actions import queries as action_queries
-from partner_portal.clock import TIMEZONE
-from partner_portal.errors import Invalid, NotFound
-from partner_portal.i18n import gettext as _
 from partner_portal.meetings import feed, forms, ics, queries, scheduling
 from partner_portal.meetings import minutes as minutes_service
 from partner_portal.meetings.access import MeetingAccess
 from partner_portal.meetings.wording import when
 from partner_portal.organisations.queries import organisation_choices
+from partner_portal.platform import clock
+from partner_portal.platform.clock import TIMEZONE
+from partner_portal.platform.errors import Invalid, NotFound
+from partner_portal.platform.i18n import gettext as _
 from partner_portal.rooms import queries as room_queries
 from partner_portal.web import Ctx
 

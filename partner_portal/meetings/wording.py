@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from partner_portal.clock import TIMEZONE
-from partner_portal.i18n import format_date, format_datetime
+from partner_portal.platform.clock import TIMEZONE
+from partner_portal.platform.i18n import format_date, format_datetime
 
 
 def when(starts_at: datetime, ends_at: datetime) -> str:

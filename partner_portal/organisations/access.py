@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import NotFound
 from partner_portal.organisations import queries
 from partner_portal.organisations.models import Invitation, MembershipRole
 from partner_portal.organisations.queries import OrganisationRow
+from partner_portal.platform.errors import NotFound
 from partner_portal.web import Ctx
 
 

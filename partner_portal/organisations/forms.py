@@ -6,12 +6,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from partner_portal import forms
-from partner_portal.errors import Invalid
-from partner_portal.i18n import gettext as _
 from partner_portal.organisations.invitation_sending import InvitationInput
 from partner_portal.organisations.models import MembershipRole, OrganisationKind
 from partner_portal.organisations.service import MembershipInput, OrganisationInput
-from partner_portal.text import normalise_org_number
+from partner_portal.platform.errors import Invalid
+from partner_portal.platform.i18n import gettext as _
+from partner_portal.platform.text import normalise_org_number
 
 _KINDS = {k.value: k for k in OrganisationKind}
 _ROLES = {r.value: r for r in MembershipRole}

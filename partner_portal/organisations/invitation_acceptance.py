@@ -16,16 +16,12 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock, links
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.models import Person
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.db import writing
-from partner_portal.errors import Forbidden, Gone
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
-from partner_portal.i18n import gettext as _
 from partner_portal.organisations.models import (
     Invitation,
     InvitationStatus,
@@ -33,6 +29,10 @@ from partner_portal.organisations.models import (
     Organisation,
 )
 from partner_portal.organisations.service import add_membership
+from partner_portal.platform import clock, links
+from partner_portal.platform.db import writing
+from partner_portal.platform.errors import Forbidden, Gone
+from partner_portal.platform.i18n import gettext as _
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,16 +14,13 @@ from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock, i18n, links
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.queries import count_recent
 from partner_portal.audit.service import record
 from partner_portal.auth.models import Person
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import Forbidden, Gone, Invalid, TooManyRequests
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
-from partner_portal.i18n import gettext as _
 from partner_portal.mail.messages import build
 from partner_portal.mail.outbox import enqueue
 from partner_portal.organisations import access as org_access
@@ -34,7 +31,10 @@ from partner_portal.organisations.models import (
     Membership,
     MembershipRole,
 )
-from partner_portal.settings import Settings
+from partner_portal.platform import clock, i18n, links
+from partner_portal.platform.errors import Forbidden, Gone, Invalid, TooManyRequests
+from partner_portal.platform.i18n import gettext as _
+from partner_portal.platform.settings import Settings
 
 _SENDING = (AuditAction.INVITATION_SENT, AuditAction.INVITATION_RESENT)
 

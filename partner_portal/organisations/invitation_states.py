@@ -9,12 +9,12 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from partner_portal import clock
 from partner_portal.mail.models import OutboxStatus
 from partner_portal.mail.outbox import OutboxState, latest_for
 from partner_portal.organisations import queries
 from partner_portal.organisations.models import InvitationStatus
 from partner_portal.organisations.queries import InvitationRow
+from partner_portal.platform import clock
 
 
 class InvitationState(enum.StrEnum):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from partner_portal.errors import Invalid
 from partner_portal.organisations import (
     forms,
     invitation_acceptance,
@@ -13,6 +12,7 @@ from partner_portal.organisations import (
 )
 from partner_portal.organisations.access import InvitationAccess, OrganisationAccess
 from partner_portal.organisations.views import show
+from partner_portal.platform.errors import Invalid
 from partner_portal.web import Ctx
 
 

@@ -8,8 +8,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from partner_portal import clock
-from partner_portal.db import UTCDateTime, enum_column_type
+from partner_portal.platform import clock
+from partner_portal.platform.db import UTCDateTime, enum_column_type
 
 
 class OrganisationKind(enum.StrEnum):
@@ -45,7 +45,7 @@ class Organisation(SQLModel, table=True):
     name: str = Field(max_length=200)
     # Lower-cased name: two organisations may not share a name, whatever the case.
     name_key: str = Field(max_length=200, unique=True)
-    # Digits only, in Swedish alphabetical order (partner_portal.text.swedish_sort_key).
+    # Digits only, in Swedish alphabetical order (partner_portal.platform.text.swedish_sort_key).
     sort_key: str = Field(max_length=600, index=True)
     kind: OrganisationKind = Field(sa_type=enum_column_type(OrganisationKind), index=True)
     org_number: str | None = Field(default=None, max_length=11, unique=True)

@@ -11,7 +11,7 @@ from partner_portal.auth.access import COORDINATOR, LOGGED_IN, PUBLIC
 from partner_portal.organisations import access as organisation_access
 from partner_portal.organisations import invitation_views as invitations
 from partner_portal.organisations import views as organisations
-from partner_portal.paths import GET_POST, ORG, POST
+from partner_portal.platform.paths import GET_POST, ORG, POST
 from partner_portal.web import route
 
 

@@ -9,13 +9,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth import sessions
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import Forbidden, Invalid, NotFound
-from partner_portal.i18n import gettext as _
 from partner_portal.organisations.access import OrganisationAccess
 from partner_portal.organisations.acting import current_membership
 from partner_portal.organisations.models import (
@@ -24,7 +21,10 @@ from partner_portal.organisations.models import (
     Organisation,
     OrganisationKind,
 )
-from partner_portal.text import swedish_sort_key
+from partner_portal.platform import clock
+from partner_portal.platform.errors import Forbidden, Invalid, NotFound
+from partner_portal.platform.i18n import gettext as _
+from partner_portal.platform.text import swedish_sort_key
 
 
 @dataclass(frozen=True, slots=True)

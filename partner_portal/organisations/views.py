@@ -5,12 +5,12 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from partner_portal import confirm
-from partner_portal.errors import Invalid
-from partner_portal.i18n import gettext as _
-from partner_portal.i18n import ngettext
 from partner_portal.organisations import forms, invitation_states, queries, service
 from partner_portal.organisations.access import OrganisationAccess
 from partner_portal.organisations.models import MembershipRole, OrganisationKind
+from partner_portal.platform.errors import Invalid
+from partner_portal.platform.i18n import gettext as _
+from partner_portal.platform.i18n import ngettext
 from partner_portal.web import Ctx
 
 

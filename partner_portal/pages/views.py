@@ -6,11 +6,11 @@ from datetime import date
 
 from starlette.responses import RedirectResponse, Response
 
-from partner_portal import clock, i18n
 from partner_portal.actions.queries import waiting_for
 from partner_portal.auth.service import safe_return_to
-from partner_portal.errors import NotFound
 from partner_portal.organisations.queries import my_organisations
+from partner_portal.platform import clock, i18n
+from partner_portal.platform.errors import NotFound
 from partner_portal.privacy.queries import count_pending
 from partner_portal.rooms.owed import owed_by_person
 from partner_portal.web import Ctx

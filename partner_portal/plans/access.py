@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import NotFound
 from partner_portal.plans import queries
 from partner_portal.plans.queries import PlanRow
+from partner_portal.platform.errors import NotFound
 from partner_portal.rooms.access import RoomAccess, access_from
 from partner_portal.rooms.models import ParticipationStatus
 from partner_portal.web import Ctx

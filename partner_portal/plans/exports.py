@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from partner_portal import tables
-from partner_portal.clock import TIMEZONE
-from partner_portal.i18n import gettext as _
 from partner_portal.plans.queries import CommentRow
+from partner_portal.platform import tables
+from partner_portal.platform.clock import TIMEZONE
+from partner_portal.platform.i18n import gettext as _
 
 _WIDTHS = (30, 10, 10, 24, 30, 9, 18, 18, 80)
 

@@ -7,9 +7,9 @@ from collections.abc import Mapping
 from typing import Any
 
 from partner_portal import forms
-from partner_portal.errors import Invalid
-from partner_portal.i18n import gettext as _
 from partner_portal.plans.service import CommentInput, SectionInput
+from partner_portal.platform.errors import Invalid
+from partner_portal.platform.i18n import gettext as _
 
 SECTION_BODY_MAX = 20_000
 COMMENT_MAX = 4_000

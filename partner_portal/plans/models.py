@@ -13,8 +13,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from partner_portal import clock
-from partner_portal.db import UTCDateTime
+from partner_portal.platform import clock
+from partner_portal.platform.db import UTCDateTime
 
 
 class Plan(SQLModel, table=True):

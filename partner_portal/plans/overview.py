@@ -8,13 +8,13 @@ from datetime import datetime
 from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from partner_portal.errors import NotFound
-from partner_portal.i18n import gettext as _
 from partner_portal.plans import markdown, queries
 from partner_portal.plans.access import PlanAccess
 from partner_portal.plans.diff import Marks, Piece, word_diff
 from partner_portal.plans.queries import CommentRow, SectionRow, VersionRow
 from partner_portal.plans.service import may_still_edit
+from partner_portal.platform.errors import NotFound
+from partner_portal.platform.i18n import gettext as _
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from partner_portal.auth.models import Person
-from partner_portal.beside import beside, split
 from partner_portal.organisations.models import MembershipRole, Organisation
 from partner_portal.plans.models import (
     Plan,
@@ -21,6 +20,7 @@ from partner_portal.plans.models import (
     PlanVersion,
     PlanVersionSection,
 )
+from partner_portal.platform.beside import beside, split
 from partner_portal.rooms.models import ParticipationStatus, Room
 from partner_portal.rooms.queries import ROOM_ACCESS, RoomRow, room_access_rows
 

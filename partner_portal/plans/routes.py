@@ -8,9 +8,9 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from partner_portal.auth.access import COORDINATOR, LOGGED_IN
-from partner_portal.paths import GET_POST, PLAN, POST, ROOM
 from partner_portal.plans import access as plan_access
 from partner_portal.plans import views as plans
+from partner_portal.platform.paths import GET_POST, PLAN, POST, ROOM
 from partner_portal.rooms import access as room_access
 from partner_portal.web import route
 

@@ -11,16 +11,12 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import Invalid, NotFound
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
-from partner_portal.i18n import gettext as _
 from partner_portal.plans.access import PlanAccess
-from partner_portal.plans.live import LiveHub
 from partner_portal.plans.models import (
     Plan,
     PlanComment,
@@ -28,6 +24,10 @@ from partner_portal.plans.models import (
     PlanVersion,
     PlanVersionSection,
 )
+from partner_portal.platform import clock
+from partner_portal.platform.errors import Invalid, NotFound
+from partner_portal.platform.i18n import gettext as _
+from partner_portal.platform.live import LiveHub
 from partner_portal.rooms.access import RoomAccess
 
 

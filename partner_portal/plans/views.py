@@ -9,13 +9,13 @@ from typing import Any
 
 from starlette.responses import Response, StreamingResponse
 
-from partner_portal import clock, htmx, tables
-from partner_portal.errors import Invalid, NotFound, ServiceUnavailable
-from partner_portal.i18n import gettext as _
 from partner_portal.plans import exports, forms, overview, queries, service
 from partner_portal.plans.access import PlanAccess
-from partner_portal.plans.live import LiveHub, LiveUnavailable
 from partner_portal.plans.markdown import render as markdown
+from partner_portal.platform import clock, htmx, tables
+from partner_portal.platform.errors import Invalid, NotFound, ServiceUnavailable
+from partner_portal.platform.i18n import gettext as _
+from partner_portal.platform.live import LiveHub, LiveUnavailable
 from partner_portal.rooms.access import RoomAccess
 from partner_portal.rooms.progress import audit_export
 from partner_portal.web import Ctx

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import NotFound
+from partner_portal.platform.errors import NotFound
 from partner_portal.privacy import queries
 from partner_portal.web import Ctx
 

@@ -16,7 +16,6 @@ from partner_portal.attachments.models import Attachment
 from partner_portal.audit.models import AuditAction, AuditEvent
 from partner_portal.auth.models import Person, RoleGrant
 from partner_portal.consultations.models import Consultation, Statement
-from partner_portal.errors import NotFound
 from partner_portal.followup.api_tokens import ApiToken
 from partner_portal.frg.models import Volunteer
 from partner_portal.frg.queries import held as frg_held
@@ -24,6 +23,7 @@ from partner_portal.frg.queries import members as frg_members
 from partner_portal.meetings.models import CalendarFeed, Meeting, MeetingPerson
 from partner_portal.organisations.models import Membership, Organisation
 from partner_portal.plans.models import Plan, PlanComment
+from partner_portal.platform.errors import NotFound
 
 _REQUEST_STEPS = (
     AuditAction.REMOVAL_REQUESTED,

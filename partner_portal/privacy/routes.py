@@ -7,7 +7,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from partner_portal.auth.access import COORDINATOR, LOGGED_IN, PUBLIC
-from partner_portal.paths import POST
+from partner_portal.platform.paths import POST
 from partner_portal.privacy import access as privacy_access
 from partner_portal.privacy import views as privacy
 from partner_portal.web import route

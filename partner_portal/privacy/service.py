@@ -18,22 +18,22 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record, record_read
 from partner_portal.auth.models import LoginSession, Person, RoleGrant
 from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.consultations.models import Statement
-from partner_portal.db import forget_deleted
-from partner_portal.errors import Invalid, NotFound
 from partner_portal.followup.api_tokens import ApiToken
 from partner_portal.frg import privacy as frg_privacy
 from partner_portal.frg.models import FrgInvitation
-from partner_portal.i18n import gettext as _
 from partner_portal.mail.models import OutboxMessage
 from partner_portal.meetings.models import CalendarFeed
 from partner_portal.organisations.acting import current_membership
 from partner_portal.organisations.models import Invitation, Membership
+from partner_portal.platform import clock
+from partner_portal.platform.db import forget_deleted
+from partner_portal.platform.errors import Invalid, NotFound
+from partner_portal.platform.i18n import gettext as _
 from partner_portal.privacy import queries
 
 REMOVED_NAME = "Borttagen person"

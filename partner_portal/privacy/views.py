@@ -7,8 +7,8 @@ import json
 
 from starlette.responses import Response
 
-from partner_portal.errors import Invalid
-from partner_portal.i18n import gettext as _
+from partner_portal.platform.errors import Invalid
+from partner_portal.platform.i18n import gettext as _
 from partner_portal.privacy import queries, service
 from partner_portal.privacy.access import RemovalSubject
 from partner_portal.web import Ctx

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import NotFound
 from partner_portal.organisations.models import MembershipRole
+from partner_portal.platform.errors import NotFound
 from partner_portal.rooms import queries
 from partner_portal.rooms.models import ParticipationStatus
 from partner_portal.rooms.queries import RoomRow

@@ -7,8 +7,8 @@ from datetime import date
 from typing import Any
 
 from partner_portal import forms
-from partner_portal.errors import Invalid
-from partner_portal.i18n import gettext as _
+from partner_portal.platform.errors import Invalid
+from partner_portal.platform.i18n import gettext as _
 from partner_portal.rooms.lifecycle import PhaseInput, RoomInput
 from partner_portal.rooms.models import Classification, ItemKind, ProgressStatus
 from partner_portal.rooms.progress import ProgressInput

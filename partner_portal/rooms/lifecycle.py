@@ -14,8 +14,8 @@ from sqlmodel import col
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import Invalid, NotFound
-from partner_portal.i18n import gettext as _
+from partner_portal.platform.errors import Invalid, NotFound
+from partner_portal.platform.i18n import gettext as _
 from partner_portal.rooms.access import RoomAccess
 from partner_portal.rooms.models import (
     ItemKind,

@@ -8,8 +8,8 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from partner_portal import clock
-from partner_portal.errors import NotFound
+from partner_portal.platform import clock
+from partner_portal.platform.errors import NotFound
 from partner_portal.rooms import queries, status
 from partner_portal.rooms.access import RoomAccess
 from partner_portal.rooms.deliverable_rows import rows_for

@@ -12,23 +12,23 @@ from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock, i18n
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.errors import Forbidden, Invalid, NotFound
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
-from partner_portal.i18n import gettext as _
 from partner_portal.mail.messages import build
 from partner_portal.mail.outbox import enqueue
 from partner_portal.organisations.models import Organisation
 from partner_portal.organisations.queries import Reach, main_contact_reach
+from partner_portal.platform import clock, i18n
+from partner_portal.platform.errors import Forbidden, Invalid, NotFound
+from partner_portal.platform.i18n import gettext as _
+from partner_portal.platform.settings import Settings
 from partner_portal.rooms.access import RoomAccess
 from partner_portal.rooms.lifecycle import require_coordinator
 from partner_portal.rooms.models import Participation, ParticipationStatus
 from partner_portal.rooms.paths import room_path
-from partner_portal.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from partner_portal import paths
+from partner_portal.platform import paths
 
 
 def room_path(room_id: int) -> str:

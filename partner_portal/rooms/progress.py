@@ -12,15 +12,15 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record, record_read
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.clock import TIMEZONE
-from partner_portal.errors import Forbidden, Invalid, NotFound
 from partner_portal.evidence.models import Evidence, EvidenceKind
 from partner_portal.evidence.service import record_evidence
-from partner_portal.i18n import gettext as _
+from partner_portal.platform import clock
+from partner_portal.platform.clock import TIMEZONE
+from partner_portal.platform.errors import Forbidden, Invalid, NotFound
+from partner_portal.platform.i18n import gettext as _
 from partner_portal.rooms.access import RoomAccess
 from partner_portal.rooms.deliverable_rows import has_content
 from partner_portal.rooms.lifecycle import item_in_room, require_coordinator

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from partner_portal.auth.models import Person
-from partner_portal.beside import beside, split
 from partner_portal.evidence.models import Evidence, EvidenceKind, Process
 from partner_portal.organisations.acting import acting_for
 from partner_portal.organisations.models import (
@@ -21,6 +20,7 @@ from partner_portal.organisations.models import (
     Organisation,
     OrganisationKind,
 )
+from partner_portal.platform.beside import beside, split
 from partner_portal.rooms.models import (
     Classification,
     ItemKind,

@@ -7,7 +7,7 @@ from __future__ import annotations
 from starlette.routing import BaseRoute
 
 from partner_portal.auth.access import COORDINATOR, LOGGED_IN
-from partner_portal.paths import GET_POST, ITEM, POST, ROOM
+from partner_portal.platform.paths import GET_POST, ITEM, POST, ROOM
 from partner_portal.rooms import access as room_access
 from partner_portal.rooms import template_views as templates
 from partner_portal.rooms import views as rooms

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from partner_portal.errors import Invalid
+from partner_portal.platform.errors import Invalid
 from partner_portal.rooms import template_forms, template_queries, template_service
 from partner_portal.rooms.models import ItemKind, ProcessTemplate
 from partner_portal.web import Ctx

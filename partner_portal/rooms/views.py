@@ -6,10 +6,11 @@ from typing import Any
 
 from starlette.responses import Response
 
-from partner_portal import clock, confirm, htmx
-from partner_portal.errors import Invalid, NotFound
-from partner_portal.i18n import gettext as _
+from partner_portal import confirm
 from partner_portal.organisations.queries import organisation_choices, unreachable
+from partner_portal.platform import clock, htmx
+from partner_portal.platform.errors import Invalid, NotFound
+from partner_portal.platform.i18n import gettext as _
 from partner_portal.rooms import (
     forms,
     lifecycle,

@@ -114,7 +114,7 @@ _KILLED_UPLOAD = textwrap.dedent(
     from sqlalchemy import event
     from sqlalchemy.orm import Session
     from partner_portal.app import create_app
-    from partner_portal.settings import load_settings
+    from partner_portal.platform.settings import load_settings
 
     settings = load_settings()
     store = settings.data_dir / "uploads" / "files"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from partner_portal import filetypes
-from partner_portal.filetypes import FileRefused, FileType
+from partner_portal.platform import filetypes
+from partner_portal.platform.filetypes import FileRefused, FileType
 from tests.attachments import files
 
 

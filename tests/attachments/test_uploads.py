@@ -20,7 +20,7 @@ from partner_portal.audit.models import AuditEvent
 from partner_portal.evidence.models import Evidence, EvidenceKind
 from partner_portal.jobs import housekeeping
 from partner_portal.organisations.models import MembershipRole
-from partner_portal.ratelimit import RateLimiter
+from partner_portal.platform.ratelimit import RateLimiter
 from tests.attachments import files
 from tests.conftest import app_with
 from tests.helpers import BASE_URL, Persona, csrf_token, log_in, make_person

@@ -15,7 +15,7 @@ from sqlmodel import col
 from partner_portal.app import create_app
 from partner_portal.auth.models import Person, PortalRole
 from partner_portal.auth.service import grant_role_by_email
-from partner_portal.settings import Settings, replace
+from partner_portal.platform.settings import Settings, replace
 from tests.auth import flow
 from tests.helpers import BASE_URL
 from tests.oidc_provider import ProviderControl

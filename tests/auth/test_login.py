@@ -15,12 +15,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.applications import Starlette
 
-from partner_portal import clock
 from partner_portal.app import create_app
 from partner_portal.audit.models import AuditEvent
 from partner_portal.auth.models import LoginAttempt, LoginSession, Person, PortalRole
 from partner_portal.auth.service import grant_role_by_email
-from partner_portal.settings import Settings, replace
+from partner_portal.platform import clock
+from partner_portal.platform.settings import Settings, replace
 from tests.auth import flow
 from tests.helpers import BASE_URL, Persona
 from tests.helpers import log_in as log_in_directly

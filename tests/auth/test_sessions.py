@@ -10,10 +10,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.applications import Starlette
 
-from partner_portal import clock, links
 from partner_portal.auth.models import LoginSession, Person
 from partner_portal.jobs import housekeeping
-from partner_portal.settings import Settings
+from partner_portal.platform import clock, links
+from partner_portal.platform.settings import Settings
 from tests.helpers import Persona, log_in
 
 

@@ -14,7 +14,7 @@ from starlette.applications import Starlette
 from partner_portal.auth.models import Person
 from partner_portal.mail import sender
 from partner_portal.mail.models import OutboxMessage
-from partner_portal.settings import Settings, replace
+from partner_portal.platform.settings import Settings, replace
 from tests.consultations.factories import open_deadline
 from tests.helpers import Persona
 from tests.meetings.factories import long_date

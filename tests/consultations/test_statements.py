@@ -12,12 +12,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.applications import Starlette
 
-from partner_portal import clock
 from partner_portal.attachments.models import Attachment
 from partner_portal.consultations.models import Statement
 from partner_portal.consultations.service import is_late
 from partner_portal.evidence.models import Evidence, EvidenceKind
 from partner_portal.mail.models import OutboxMessage
+from partner_portal.platform import clock
 from tests.attachments import files
 from tests.attachments.test_uploads import leftovers
 from tests.consultations.factories import past_consultation

@@ -8,10 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock
 from partner_portal.deliverables.gsrn import gs1_check_digit
 from partner_portal.evidence.models import Process
 from partner_portal.organisations.models import OrganisationKind
+from partner_portal.platform import clock
 from partner_portal.rooms.models import (
     Classification,
     ItemKind,

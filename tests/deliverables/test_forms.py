@@ -7,12 +7,12 @@ from collections.abc import Callable, Sequence
 import pytest
 from starlette.datastructures import FormData, UploadFile
 
-from partner_portal import clock
 from partner_portal.deliverables import forms
 from partner_portal.deliverables.models import WarOrganisation, WaterCategory
 from partner_portal.deliverables.queries import PointRow, StyrelUserRow
 from partner_portal.deliverables.service import PointInput, ReadinessInput
-from partner_portal.errors import Invalid
+from partner_portal.platform import clock
+from partner_portal.platform.errors import Invalid
 from tests.deliverables.factories import gsrn
 
 A, B, C = gsrn(1), gsrn(2), gsrn(3)

@@ -25,7 +25,7 @@ from partner_portal.deliverables.service import (
     StyrelUserInput,
     WaterNeedInput,
 )
-from partner_portal.errors import Invalid, NotFound
+from partner_portal.platform.errors import Invalid, NotFound
 from partner_portal.rooms.models import (
     Classification,
     ItemKind,

@@ -11,7 +11,6 @@ from typing import Any
 import pytest
 from jinja2 import Environment
 
-from partner_portal import clock
 from partner_portal.deliverables import forms
 from partner_portal.deliverables.models import WarOrganisation, WaterCategory
 from partner_portal.deliverables.queries import (
@@ -20,9 +19,10 @@ from partner_portal.deliverables.queries import (
     StyrelUserRow,
     WaterNeedRow,
 )
-from partner_portal.resources import resource_dir
+from partner_portal.platform import clock
+from partner_portal.platform.resources import resource_dir
+from partner_portal.platform.templating import create_environment
 from partner_portal.rooms.models import Classification, ItemProgress, ProgressStatus
-from partner_portal.templating import create_environment
 from tests.deliverables.factories import gsrn
 
 A, B = gsrn(1), gsrn(2)

@@ -21,7 +21,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, sync_playwright
 
-from partner_portal import clock
+from partner_portal.platform import clock
 
 CHROMIUM = "/usr/bin/chromium"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]

@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Page, expect
 
-from partner_portal import clock
+from partner_portal.platform import clock
 from tests.e2e.conftest import CheckedPage
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -28,8 +28,8 @@ from playwright.sync_api import Browser, expect
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from partner_portal import clock
 from partner_portal.auth.access import PUBLIC
+from partner_portal.platform import clock
 from partner_portal.routes import routes
 from partner_portal.web import Ctx, PortalRoute
 from tests.e2e.world import (

@@ -12,7 +12,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, expect
 
-from partner_portal import clock
+from partner_portal.platform import clock
 from tests.e2e.conftest import CheckedPage
 from tests.e2e.world import menu_link
 

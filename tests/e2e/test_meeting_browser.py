@@ -11,7 +11,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from partner_portal import clock
+from partner_portal.platform import clock
 from tests.e2e.conftest import CheckedPage
 from tests.e2e.test_room_browser import log_in_as, log_out
 

@@ -17,7 +17,7 @@ import httpx
 from playwright.sync_api import Browser, Locator, Page, ViewportSize, expect
 from starlette.routing import BaseRoute
 
-from partner_portal import clock
+from partner_portal.platform import clock
 from tests.e2e.conftest import DATA_DIRS, CheckedPage
 
 # The demo people (partner_portal/devtools/people.py), by what they do in the portal.

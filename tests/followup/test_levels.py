@@ -6,8 +6,8 @@ from datetime import timedelta
 
 import pytest
 
-from partner_portal import clock
 from partner_portal.followup.levels import Facts, Level, level
+from partner_portal.platform import clock
 
 # Two moments of the period, a month apart: only their order matters to the rules.
 T1 = clock.now() - timedelta(days=60)

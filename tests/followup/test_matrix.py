@@ -16,12 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.applications import Starlette
 
-from partner_portal import clock
 from partner_portal.auth.models import PortalRole
 from partner_portal.evidence.models import Evidence, EvidenceKind, Process
 from partner_portal.followup import service
 from partner_portal.followup.levels import Level
 from partner_portal.organisations.models import Organisation, OrganisationKind
+from partner_portal.platform import clock
 from tests.helpers import Persona, log_in, make_person
 from tests.organisations.factories import make_organisation
 from tests.queries import QueryCounter

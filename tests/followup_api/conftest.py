@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from partner_portal import clock
 from partner_portal.auth.models import PortalRole
 from partner_portal.evidence.models import Evidence, EvidenceKind, Process
 from partner_portal.followup import api_tokens
 from partner_portal.organisations.models import OrganisationKind
+from partner_portal.platform import clock
 from tests.helpers import Persona, as_current, make_person
 from tests.organisations.factories import make_organisation
 

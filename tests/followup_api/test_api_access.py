@@ -11,12 +11,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.applications import Starlette
 
-from partner_portal import clock
 from partner_portal.auth import roles
 from partner_portal.auth.models import Person, PortalRole, RoleGrant
 from partner_portal.followup import api_tokens
 from partner_portal.followup.api import API_REQUESTS_PER_MINUTE
 from partner_portal.followup.api_tokens import ApiToken
+from partner_portal.platform import clock
 from tests.followup_api.conftest import bearer, issue_token
 from tests.helpers import Persona, as_current, log_in, make_person
 

@@ -12,10 +12,10 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock
 from partner_portal.evidence.models import EvidenceKind, Process
 from partner_portal.followup import service
 from partner_portal.organisations.models import Organisation, OrganisationKind
+from partner_portal.platform import clock
 from tests.followup_api.conftest import Landscape, add_evidence, bearer, this_year
 
 

@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ValidationError
 
-from partner_portal import clock
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.followup import api_models
 from partner_portal.followup.api_schema import document
 from partner_portal.followup.levels import Level
+from partner_portal.platform import clock
 from tests.helpers import BASE_URL
 
 

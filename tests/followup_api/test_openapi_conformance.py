@@ -36,7 +36,7 @@ from starlette.applications import Starlette
 
 from partner_portal.followup.api import ApiRoute
 from partner_portal.followup.api_schema import document
-from partner_portal.ratelimit import RateLimiter
+from partner_portal.platform.ratelimit import RateLimiter
 from partner_portal.routes import routes
 from tests.followup_api.conftest import Landscape, bearer, this_year
 from tests.helpers import BASE_URL

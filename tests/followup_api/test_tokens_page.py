@@ -14,9 +14,9 @@ from starlette.applications import Starlette
 
 from partner_portal.audit.models import AuditAction, AuditEvent
 from partner_portal.auth.models import Person, PortalRole, RoleGrant
-from partner_portal.errors import NotFound
 from partner_portal.followup import api_tokens
 from partner_portal.followup.api_tokens import ApiToken
+from partner_portal.platform.errors import NotFound
 from tests.followup_api.conftest import bearer, issue_token
 from tests.helpers import Persona, as_current, csrf_token, log_in, make_person
 

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock
 from partner_portal.frg.groups import ensure_group
 from partner_portal.frg.models import (
     Absence,
@@ -20,6 +19,7 @@ from partner_portal.frg.models import (
     WeeklySlot,
 )
 from partner_portal.organisations.models import MembershipRole, OrganisationKind
+from partner_portal.platform import clock
 from tests.helpers import Persona, make_person
 from tests.organisations.factories import add_member, make_organisation
 

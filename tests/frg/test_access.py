@@ -15,12 +15,12 @@ from sqlmodel import col
 from starlette.applications import Starlette
 from starlette.routing import Route
 
-from partner_portal import clock
 from partner_portal.frg import callouts
 from partner_portal.frg.callouts import CalloutInput
 from partner_portal.frg.models import Absence, Recipient, VolunteerStatus
 from partner_portal.frg.queries.members import GroupRow
 from partner_portal.organisations.models import MembershipRole
+from partner_portal.platform import clock
 from partner_portal.routes import routes
 from tests.frg.factories import make_volunteer, skill_id
 from tests.helpers import Persona, as_current, csrf_token, log_in, make_person

@@ -9,8 +9,6 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from partner_portal import clock
-from partner_portal.clock import TIMEZONE
 from partner_portal.frg.models import VolunteerStatus
 from partner_portal.frg.queries import availability as availability_queries
 from partner_portal.frg.slots import (
@@ -21,6 +19,8 @@ from partner_portal.frg.slots import (
     week_start,
     window,
 )
+from partner_portal.platform import clock
+from partner_portal.platform.clock import TIMEZONE
 from tests.frg.factories import make_group, make_volunteer, skill_id
 
 MON, TUE, SUN = 0, 1, 6

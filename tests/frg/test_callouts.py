@@ -13,13 +13,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.applications import Starlette
 
-from partner_portal import clock
 from partner_portal.evidence.models import Evidence, EvidenceKind, Process
 from partner_portal.frg import callouts
 from partner_portal.frg.callouts import CalloutInput
 from partner_portal.frg.models import Answer, Callout, CalloutStatus, Recipient
 from partner_portal.frg.queries.members import GroupRow
 from partner_portal.mail.models import OutboxMessage
+from partner_portal.platform import clock
 from tests.frg.factories import make_volunteer, skill_id
 from tests.helpers import Persona, as_current, csrf_token, log_in
 
@@ -173,7 +173,7 @@ async def test_an_exercise_is_labelled_as_one(
 async def test_only_the_groups_callable_volunteers_can_be_sent_to(
     app: Starlette, db: AsyncSession, group: int, lead: Persona
 ) -> None:
-    from partner_portal.errors import Invalid
+    from partner_portal.platform.errors import Invalid
     from tests.frg.factories import make_group
 
     other = await make_volunteer(db, await make_group(db, "FRG Huddinge"), "Hugo Huddinge")
@@ -381,7 +381,7 @@ async def test_the_lead_confirms_gives_a_role_and_checks_in_and_out(
 async def test_a_lead_may_send_twenty_callouts_an_hour(
     app: Starlette, db: AsyncSession, group: int, lead: Persona
 ) -> None:
-    from partner_portal.errors import TooManyRequests
+    from partner_portal.platform.errors import TooManyRequests
 
     vera = await make_volunteer(db, group, "Vera Volontär")
     for _ in range(callouts.CALLOUTS_PER_HOUR):

@@ -16,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import SQLModel, col
 from starlette.applications import Starlette
 
-from partner_portal import clock
 from partner_portal.evidence.models import Evidence
 from partner_portal.frg import callouts, enrolment
 from partner_portal.frg.callouts import CalloutInput
@@ -30,6 +29,7 @@ from partner_portal.frg.models import (
 )
 from partner_portal.frg.queries.members import GroupRow
 from partner_portal.jobs import housekeeping
+from partner_portal.platform import clock
 from tests.frg.factories import make_volunteer, skill_id
 from tests.helpers import Persona, as_current, csrf_token, log_in, make_person
 

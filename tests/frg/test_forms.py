@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 import pytest
 from starlette.datastructures import FormData
 
-from partner_portal import clock
-from partner_portal.errors import Invalid
 from partner_portal.frg import forms
+from partner_portal.platform import clock
+from partner_portal.platform.errors import Invalid
 
 
 @pytest.fixture(autouse=True)

@@ -8,11 +8,11 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
-from partner_portal import clock
-from partner_portal.clock import TIMEZONE
 from partner_portal.frg import callouts
 from partner_portal.frg.callouts import CalloutInput
 from partner_portal.frg.queries.members import GroupRow
+from partner_portal.platform import clock
+from partner_portal.platform.clock import TIMEZONE
 from tests.frg.factories import make_volunteer
 from tests.helpers import Persona, as_current, log_in
 from tests.queries import QueryCounter

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.applications import Starlette
 
-from partner_portal import clock
 from partner_portal.frg import tokens
 from partner_portal.frg.models import (
     Absence,
@@ -23,9 +22,10 @@ from partner_portal.frg.models import (
     WeeklySlot,
 )
 from partner_portal.frg.slots import week_start
-from partner_portal.i18n import format_date
 from partner_portal.jobs import housekeeping
 from partner_portal.mail.models import OutboxMessage
+from partner_portal.platform import clock
+from partner_portal.platform.i18n import format_date
 from tests.frg.factories import make_volunteer, skill_id
 from tests.helpers import Persona, csrf_token, log_in, make_person
 

@@ -6,8 +6,8 @@ import jinja2
 import pytest
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
-from partner_portal.db import create_engine, session_factory
-from partner_portal.settings import Settings, replace
+from partner_portal.platform.db import create_engine, session_factory
+from partner_portal.platform.settings import Settings, replace
 from tests.smtp import SmtpServer, running_smtp
 
 SENDER = "Partnerportalen <noreply@botkyrka.example>"

@@ -16,13 +16,13 @@ from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.util import await_
 
-from partner_portal import clock
-from partner_portal.db import transaction
 from partner_portal.mail.messages import Message, build
 from partner_portal.mail.models import OutboxMessage, OutboxStatus
 from partner_portal.mail.outbox import UNUSABLE_ADDRESS, enqueue
 from partner_portal.mail.sender import LEASE, MAX_ATTEMPTS, backoff, claim_due, deliver_due
-from partner_portal.settings import Settings
+from partner_portal.platform import clock
+from partner_portal.platform.db import transaction
+from partner_portal.platform.settings import Settings
 from tests.conftest import DATABASES
 from tests.mail.conftest import SENDER
 from tests.smtp import SmtpServer

@@ -11,7 +11,7 @@ import jinja2
 import pytest
 
 from partner_portal.mail.messages import Message, build, to_email
-from partner_portal.resources import resource_dir
+from partner_portal.platform.resources import resource_dir
 
 HOSTILE = "O'Brien & Co <script>alert(1)</script>"
 

@@ -6,11 +6,11 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from sqlmodel import col
 
-from partner_portal import clock
-from partner_portal.db import transaction
 from partner_portal.mail.messages import Message
 from partner_portal.mail.models import OutboxMessage, OutboxStatus
 from partner_portal.mail.outbox import OutboxState, enqueue, latest_for
+from partner_portal.platform import clock
+from partner_portal.platform.db import transaction
 from tests.queries import QueryCounter
 
 Sessions = async_sessionmaker[AsyncSession]

@@ -12,13 +12,13 @@ from starlette.applications import Starlette
 
 from partner_portal import jobs
 from partner_portal.app import create_app
-from partner_portal.db import transaction
 from partner_portal.mail.messages import Message
 from partner_portal.mail.models import OutboxMessage, OutboxStatus
 from partner_portal.mail.outbox import enqueue
 from partner_portal.mail.sender import deliver_due
-from partner_portal.schedule import Done, Job, JobContext
-from partner_portal.settings import Settings
+from partner_portal.platform.db import transaction
+from partner_portal.platform.schedule import Done, Job, JobContext
+from partner_portal.platform.settings import Settings
 from tests.smtp import SmtpServer
 
 

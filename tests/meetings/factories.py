@@ -11,13 +11,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.applications import Starlette
 
-from partner_portal import clock
 from partner_portal.actions.service import ActionInput
 from partner_portal.mail.models import OutboxMessage
 from partner_portal.meetings import minutes, scheduling
 from partner_portal.meetings.access import meeting_for
 from partner_portal.meetings.models import Rsvp
 from partner_portal.meetings.scheduling import MeetingInput
+from partner_portal.platform import clock
 from tests.helpers import Persona, as_current
 
 # A meeting is planned this many days ahead: every reminder round the tests run before it

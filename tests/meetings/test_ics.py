@@ -11,11 +11,11 @@ from icalendar import Calendar, Component, Timezone, vDDDTypes
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
-from partner_portal import clock
-from partner_portal.errors import Invalid
 from partner_portal.mail import sender
 from partner_portal.meetings import forms
-from partner_portal.settings import replace
+from partner_portal.platform import clock
+from partner_portal.platform.errors import Invalid
+from partner_portal.platform.settings import replace
 from tests.helpers import Persona
 from tests.meetings.conftest import World
 from tests.meetings.factories import (

@@ -13,7 +13,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.applications import Starlette
 
-from partner_portal import clock
 from partner_portal.actions.models import Action, ActionSource, ActionStatus
 from partner_portal.actions.service import ActionInput
 from partner_portal.audit.models import AuditEvent
@@ -21,6 +20,7 @@ from partner_portal.evidence.models import Evidence, EvidenceKind, Process
 from partner_portal.mail.models import OutboxMessage
 from partner_portal.meetings.models import Meeting, MeetingPerson
 from partner_portal.organisations.models import MembershipRole
+from partner_portal.platform import clock
 from partner_portal.rooms.models import RoomPhase
 from tests.helpers import (
     Persona,

@@ -20,7 +20,7 @@ from partner_portal.meetings import reminders
 from partner_portal.meetings.access import meeting_for
 from partner_portal.meetings.minutes import save_minutes
 from partner_portal.meetings.models import Meeting, Rsvp
-from partner_portal.settings import Settings, replace
+from partner_portal.platform.settings import Settings, replace
 from tests.helpers import Persona, as_current
 from tests.meetings.conftest import World
 from tests.meetings.factories import (

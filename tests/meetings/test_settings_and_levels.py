@@ -8,7 +8,7 @@ import pytest
 
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.followup.levels import ACTIVE_KINDS, Facts, Level, level
-from partner_portal.settings import SettingsError, load_settings
+from partner_portal.platform.settings import SettingsError, load_settings
 
 
 def test_reminder_settings_default_and_can_be_set(tmp_path: Path) -> None:

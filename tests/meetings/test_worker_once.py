@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
-from partner_portal import clock
 from partner_portal.actions.service import ActionInput
 from partner_portal.meetings import scheduling
+from partner_portal.platform import clock
 from tests.helpers import BASE_URL, Persona, as_current
 from tests.meetings.conftest import World
 from tests.meetings.factories import decide, meeting_input

@@ -7,7 +7,7 @@ import pytest
 from starlette.applications import Starlette
 
 from partner_portal.app import create_app
-from partner_portal.settings import Settings, replace
+from partner_portal.platform.settings import Settings, replace
 from tests.helpers import BASE_URL
 from tests.smtp import SmtpServer, running_smtp
 

@@ -10,7 +10,7 @@ from partner_portal.organisations.models import (
     Organisation,
     OrganisationKind,
 )
-from partner_portal.text import swedish_sort_key
+from partner_portal.platform.text import swedish_sort_key
 from tests.helpers import Persona
 
 

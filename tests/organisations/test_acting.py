@@ -10,7 +10,6 @@ import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock
 from partner_portal.organisations.acting import (
     acting_for,
     current_membership,
@@ -18,6 +17,7 @@ from partner_portal.organisations.acting import (
     organisation_ids_of,
 )
 from partner_portal.organisations.models import Membership, Organisation
+from partner_portal.platform import clock
 from tests.helpers import Persona
 from tests.organisations.factories import add_member, make_organisation
 

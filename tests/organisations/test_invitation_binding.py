@@ -19,7 +19,7 @@ from partner_portal.app import create_app
 from partner_portal.audit.models import AuditEvent
 from partner_portal.mail.models import OutboxMessage
 from partner_portal.organisations.models import Invitation, Membership, MembershipRole
-from partner_portal.settings import Settings, replace
+from partner_portal.platform.settings import Settings, replace
 from tests.auth import flow
 from tests.helpers import BASE_URL, Persona, csrf_token, log_in
 from tests.organisations.factories import add_member, make_organisation

@@ -14,9 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.applications import Starlette
 
-from partner_portal import clock
 from partner_portal.audit.models import AuditEvent
-from partner_portal.errors import Gone
 from partner_portal.evidence.models import Evidence
 from partner_portal.mail.sender import backoff, claim_due, deliver_due
 from partner_portal.organisations import invitation_acceptance, invitation_sending
@@ -27,7 +25,9 @@ from partner_portal.organisations.models import (
     Membership,
     MembershipRole,
 )
-from partner_portal.settings import Settings
+from partner_portal.platform import clock
+from partner_portal.platform.errors import Gone
+from partner_portal.platform.settings import Settings
 from tests.auth import flow
 from tests.helpers import BASE_URL, Persona, as_current, csrf_token, log_in
 from tests.organisations.factories import add_member, make_organisation
@@ -205,7 +205,7 @@ async def fresh_token_for(
     db: AsyncSession, organisation_id: int, email: str, inviter: Persona, role: str = "member"
 ) -> str:
     """An invitation whose token the test knows (the real one only travels by mail)."""
-    from partner_portal.links import digest, new_token
+    from partner_portal.platform.links import digest, new_token
 
     token = new_token()
     db.add(

@@ -11,7 +11,7 @@ from starlette.applications import Starlette
 
 from partner_portal.evidence.models import Process
 from partner_portal.organisations.models import MembershipRole
-from partner_portal.settings import Settings, load_settings
+from partner_portal.platform.settings import Settings, load_settings
 from tests.helpers import BASE_URL, Persona, make_person
 from tests.organisations.factories import add_member, make_organisation
 from tests.plans.factories import make_plan

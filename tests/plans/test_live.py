@@ -15,9 +15,9 @@ from starlette.applications import Starlette
 
 from partner_portal.app import create_app
 from partner_portal.auth.models import PortalRole
-from partner_portal.db import session_factory
-from partner_portal.plans.live import LiveHub
-from partner_portal.settings import Settings
+from partner_portal.platform.db import session_factory
+from partner_portal.platform.live import LiveHub
+from partner_portal.platform.settings import Settings
 from tests.conftest import empty_postgres
 from tests.helpers import Persona, log_in
 from tests.plans.factories import comment

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.applications import Starlette
 
-from partner_portal import clock
 from partner_portal.audit.models import AuditAction, AuditEvent
 from partner_portal.evidence.models import Evidence, EvidenceKind, Process
 from partner_portal.organisations.models import MembershipRole
@@ -20,6 +19,7 @@ from partner_portal.plans import overview
 from partner_portal.plans.access import plan_for
 from partner_portal.plans.forms import without_numbering
 from partner_portal.plans.models import PlanComment, PlanSection, PlanVersion, PlanVersionSection
+from partner_portal.platform import clock
 from tests.helpers import Persona, as_current, csrf_token, log_in
 from tests.organisations.factories import add_member
 from tests.plans.factories import comment, edit_section, publish_draft

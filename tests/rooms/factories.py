@@ -9,8 +9,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.applications import Starlette
 
-from partner_portal import clock
 from partner_portal.evidence.models import Process
+from partner_portal.platform import clock
 from partner_portal.rooms import lifecycle, participation
 from partner_portal.rooms.access import room_for
 from partner_portal.rooms.catalogue import install_standard_templates

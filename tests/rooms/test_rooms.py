@@ -14,11 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.applications import Starlette
 
-from partner_portal import clock
 from partner_portal.audit.models import AuditEvent
 from partner_portal.evidence.models import Evidence, Process
 from partner_portal.mail.models import OutboxMessage
 from partner_portal.organisations.models import MembershipRole
+from partner_portal.platform import clock
 from partner_portal.rooms.models import (
     ItemProgress,
     Participation,

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from partner_portal import clock
+from partner_portal.platform import clock
 from partner_portal.rooms.models import Classification, ItemKind, ProgressStatus
 from partner_portal.rooms.queries import ItemRow, PhaseRow, ProgressRow
 from partner_portal.rooms.status import (

@@ -10,17 +10,17 @@ from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal import clock
 from partner_portal.auth.models import PortalRole
 from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.evidence.models import Process
+from partner_portal.platform import clock
+from partner_portal.platform.settings import Settings
 from partner_portal.rooms import lifecycle as room_lifecycle
 from partner_portal.rooms import participation as room_participation
 from partner_portal.rooms import progress as room_progress
 from partner_portal.rooms.access import room_for
 from partner_portal.rooms.lifecycle import RoomInput
 from partner_portal.rooms.models import ItemKind, ItemProgress, ProcessTemplate, RoomItem
-from partner_portal.settings import Settings
 
 MUNICIPALITY = "Botkyrka kommun"
 BYGGEN = "AB Botkyrkabyggen"

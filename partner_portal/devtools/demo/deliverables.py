@@ -3,7 +3,6 @@ status with a file noted outside the portal."""
 
 from __future__ import annotations
 
-from partner_portal import clock
 from partner_portal.attachments.service import FilesInput, upload_room_files
 from partner_portal.deliverables import service as deliverables
 from partner_portal.deliverables.gsrn import gs1_check_digit
@@ -16,6 +15,7 @@ from partner_portal.deliverables.service import (
 )
 from partner_portal.devtools.demo.actors import BYGGEN, ELLEVIO, SBFF, Demo
 from partner_portal.evidence.models import Process
+from partner_portal.platform import clock
 from partner_portal.rooms import progress as room_progress
 from partner_portal.rooms.access import room_for
 from partner_portal.rooms.models import Classification, ItemKind

@@ -7,7 +7,6 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import col
 
-from partner_portal import clock
 from partner_portal.auth.models import Person
 from partner_portal.devtools.demo.actors import FRG_BOTKYRKA, Demo, at
 from partner_portal.frg import callouts
@@ -15,6 +14,7 @@ from partner_portal.frg import enrolment as frg_enrolment
 from partner_portal.frg.access import lead_for
 from partner_portal.frg.callouts import CalloutInput
 from partner_portal.frg.models import Volunteer
+from partner_portal.platform import clock
 
 
 async def callout_and_invitation(demo: Demo) -> None:

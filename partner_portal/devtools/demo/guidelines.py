@@ -8,7 +8,6 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import col
 
-from partner_portal import clock
 from partner_portal.auth.models import PortalRole
 from partner_portal.consultations import service as consultations
 from partner_portal.consultations.access import consultation_for
@@ -18,9 +17,10 @@ from partner_portal.devtools.demo.meetings import meeting_held
 from partner_portal.evidence.models import Process
 from partner_portal.plans import service as plans
 from partner_portal.plans.access import plan_for
-from partner_portal.plans.live import LiveHub
 from partner_portal.plans.models import PlanVersion
 from partner_portal.plans.service import CommentInput, SectionInput
+from partner_portal.platform import clock
+from partner_portal.platform.live import LiveHub
 from partner_portal.rooms.access import room_for
 from partner_portal.rooms.models import Classification
 

@@ -8,12 +8,12 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import col
 
-from partner_portal import clock
 from partner_portal.actions.service import ActionInput, create_phase_action
 from partner_portal.devtools.demo.actors import BYGGEN, FRG_BOTKYRKA, MUNICIPALITY, SBFF, Demo, at
 from partner_portal.meetings import minutes, scheduling
 from partner_portal.meetings.access import meeting_for
 from partner_portal.meetings.scheduling import MeetingInput
+from partner_portal.platform import clock
 from partner_portal.rooms.models import RoomPhase
 
 

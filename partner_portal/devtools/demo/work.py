@@ -23,8 +23,8 @@ from partner_portal.devtools.demo.frg import callout_and_invitation
 from partner_portal.devtools.demo.guidelines import guidelines
 from partner_portal.devtools.demo.meetings import meeting_ahead
 from partner_portal.followup import api_tokens
+from partner_portal.platform.settings import Settings
 from partner_portal.rooms.models import Room
-from partner_portal.settings import Settings
 
 
 async def seed_work(

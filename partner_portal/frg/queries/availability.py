@@ -29,7 +29,7 @@ from partner_portal.frg.slots import (
     slot_parts,
     week_start,
 )
-from partner_portal.text import swedish_sort_key
+from partner_portal.platform.text import swedish_sort_key
 
 
 @dataclass(frozen=True, slots=True)

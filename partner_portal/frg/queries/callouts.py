@@ -21,7 +21,7 @@ from partner_portal.frg.models import (
     Volunteer,
 )
 from partner_portal.organisations.models import Organisation
-from partner_portal.text import swedish_sort_key
+from partner_portal.platform.text import swedish_sort_key
 
 
 @dataclass(frozen=True, slots=True)

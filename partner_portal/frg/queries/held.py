@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from partner_portal.frg.queries.availability import AbsenceRow, absences_of, slots_of
 from partner_portal.frg.queries.callouts import MyCallout, callouts_of
 from partner_portal.frg.queries.members import VolunteerRow, skill_ids_of, skills
-from partner_portal.text import swedish_sort_key
+from partner_portal.platform.text import swedish_sort_key
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ import time
 from collections import deque
 from collections.abc import Callable
 
-from partner_portal.errors import TooManyRequests
+from partner_portal.platform.errors import TooManyRequests
 
 
 class RateLimiter:

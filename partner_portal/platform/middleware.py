@@ -8,8 +8,8 @@ from urllib.parse import urlsplit
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from partner_portal import i18n
-from partner_portal.settings import Settings
+from partner_portal.platform import i18n
+from partner_portal.platform.settings import Settings
 
 # Probes from a load balancer or orchestrator may use an address as Host; they reveal nothing.
 _HOST_CHECK_EXEMPT = frozenset({"/healthz", "/readyz"})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import errno
 from collections.abc import Mapping
 
-from partner_portal.i18n import gettext as _
+from partner_portal.platform.i18n import gettext as _
 
 
 class PortalError(Exception):

@@ -24,8 +24,8 @@ from babel.dates import (
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
-from partner_portal.clock import TIMEZONE
-from partner_portal.resources import PACKAGE_DIR
+from partner_portal.platform.clock import TIMEZONE
+from partner_portal.platform.resources import PACKAGE_DIR
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"

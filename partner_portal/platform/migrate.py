@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from partner_portal.resources import resource_dir
+from partner_portal.platform.resources import resource_dir
 
 if TYPE_CHECKING:
     from alembic.config import Config

@@ -28,7 +28,7 @@ from pydantic_settings import (
 )
 from starlette.datastructures import Secret
 
-from partner_portal import clock
+from partner_portal.platform import clock
 
 
 class Environment(StrEnum):

@@ -29,10 +29,10 @@ from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 
-from partner_portal import filetypes
-from partner_portal.errors import PortalError, StorageUnavailable, is_storage_error
-from partner_portal.filetypes import FileRefused, FileType
-from partner_portal.i18n import gettext as _
+from partner_portal.platform import filetypes
+from partner_portal.platform.errors import PortalError, StorageUnavailable, is_storage_error
+from partner_portal.platform.filetypes import FileRefused, FileType
+from partner_portal.platform.i18n import gettext as _
 
 _HEAD = 16  # bytes needed to recognise every allowed type
 _FILENAME = re.compile(rb'filename="((?:[^"\\]|\\.)*)"', re.IGNORECASE)

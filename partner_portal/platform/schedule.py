@@ -16,7 +16,7 @@ from datetime import datetime
 from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from partner_portal.settings import Settings
+from partner_portal.platform.settings import Settings
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from partner_portal.i18n import gettext as _
+from partner_portal.platform.i18n import gettext as _
 
 # Unpacked, an office document may be at most this large in total, at most this many times its
 # packed size, and have at most this many entries.

@@ -13,8 +13,8 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from jinja2_fragments import render_block
 from markupsafe import Markup, escape
 
-from partner_portal import i18n
-from partner_portal.labels import LABELS
+from partner_portal.platform import i18n
+from partner_portal.platform.labels import LABELS
 
 
 def create_environment(directory: Path) -> Environment:

@@ -39,7 +39,7 @@ ITEM = f"{ROOM}/organisationer/{{organisation_id:id}}/punkter/{{item_id:id}}"
 FILES = f"{ROOM}/filer"
 CALLOUT = f"{LEAD}/utlarmningar/{{callout_id:id}}"
 AVAILABILITY = f"{FRG}/tillganglighet"
-# Links that carry their own secret token (partner_portal/links.py).
+# Links that carry their own secret token (partner_portal/platform/links.py).
 INVITATION_LINK = "/inbjudan/{token}"
 FRG_INVITATION_LINK = "/frg/inbjudan/{token}"
 FRG_SIGNUP_LINK = "/frg/anmalan/{token}"

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 from sqlmodel import SQLModel
 
-from partner_portal import sqlite_driver
+from partner_portal.platform import sqlite_driver
 
 # Stable constraint names, so migrations can refer to them on every database.
 SQLModel.metadata.naming_convention = {
@@ -130,7 +130,7 @@ async def forget_deleted(db: AsyncSession) -> bool:
     busy = await db.run_sync(_checkpoint)
     _forgetting["unfinished"] = bool(busy)
     if busy:
-        logging.getLogger("partner_portal.db").warning(
+        logging.getLogger("partner_portal.platform.db").warning(
             "the write-ahead log could not be emptied after a deletion (a reader held it); "
             "housekeeping tries again"
         )

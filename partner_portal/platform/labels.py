@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 
-from partner_portal import i18n
-from partner_portal.i18n import gettext as _
+from partner_portal.platform import i18n
+from partner_portal.platform.i18n import gettext as _
 
 
 @cache
