@@ -30,7 +30,7 @@ from partner_portal.meetings.mails import Recipient, people_of, send
 from partner_portal.meetings.models import Meeting, MeetingOrganisation, MeetingPerson, Rsvp
 from partner_portal.meetings.wording import when
 from partner_portal.organisations.models import Organisation
-from partner_portal.platform import clock
+from partner_portal.platform import clock, paths
 from partner_portal.platform.errors import Forbidden, Invalid, NotFound
 from partner_portal.platform.i18n import gettext as _
 from partner_portal.platform.settings import Settings
@@ -51,7 +51,7 @@ class MeetingInput:
 
 
 def meeting_path(meeting_id: int) -> str:
-    return f"/moten/{meeting_id}"
+    return paths.fill(paths.MEETING, meeting_id=meeting_id)
 
 
 def _manager(actor: CurrentPerson) -> None:

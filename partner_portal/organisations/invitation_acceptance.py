@@ -29,7 +29,7 @@ from partner_portal.organisations.models import (
     Organisation,
 )
 from partner_portal.organisations.service import add_membership
-from partner_portal.platform import clock, links
+from partner_portal.platform import clock, links, paths
 from partner_portal.platform.db import writing
 from partner_portal.platform.errors import Forbidden, Gone
 from partner_portal.platform.i18n import gettext as _
@@ -216,7 +216,7 @@ async def accept(
         EvidenceKind.INVITATION_ACCEPTED,
         organisation_id=claimed.organisation_id,
         person_id=person.id,
-        link=f"/organisationer/{claimed.organisation_id}",
+        link=paths.fill(paths.ORG, organisation_id=claimed.organisation_id),
         object_type="invitation",
         object_id=claimed.id,
     )

@@ -31,7 +31,7 @@ from partner_portal.organisations.models import (
     Membership,
     MembershipRole,
 )
-from partner_portal.platform import clock, i18n, links
+from partner_portal.platform import clock, i18n, links, paths
 from partner_portal.platform.errors import Forbidden, Gone, Invalid, TooManyRequests
 from partner_portal.platform.i18n import gettext as _
 from partner_portal.platform.settings import Settings
@@ -46,7 +46,7 @@ class InvitationInput:
 
 
 def invitation_path(token: str) -> str:
-    return f"/inbjudan/{token}"
+    return paths.fill(paths.INVITATION_LINK, token=token)
 
 
 def role_label(role: MembershipRole) -> str:
@@ -166,7 +166,7 @@ async def invite(
             EvidenceKind.ORGANISATION_INVITED,
             organisation_id=organisation_id,
             person_id=None,
-            link=f"/organisationer/{organisation_id}",
+            link=paths.fill(paths.ORG, organisation_id=organisation_id),
             object_type="invitation",
             object_id=invitation.id,
         )

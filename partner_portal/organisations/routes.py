@@ -11,7 +11,7 @@ from partner_portal.auth.access import COORDINATOR, LOGGED_IN, PUBLIC
 from partner_portal.organisations import access as organisation_access
 from partner_portal.organisations import invitation_views as invitations
 from partner_portal.organisations import views as organisations
-from partner_portal.platform.paths import GET_POST, ORG, POST
+from partner_portal.platform.paths import GET_POST, INVITATION_LINK, ORG, POST
 from partner_portal.web import route
 
 
@@ -91,9 +91,9 @@ def routes() -> list[BaseRoute]:
             load=organisation_access.invitation,
             methods=POST,
         ),
-        route("/inbjudan/{token}", invitations.open_link, name="invitation_open", access=PUBLIC),
+        route(INVITATION_LINK, invitations.open_link, name="invitation_open", access=PUBLIC),
         route(
-            "/inbjudan/{token}",
+            INVITATION_LINK,
             invitations.accept,
             name="invitation_accept",
             access=LOGGED_IN,

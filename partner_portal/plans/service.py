@@ -24,7 +24,7 @@ from partner_portal.plans.models import (
     PlanVersion,
     PlanVersionSection,
 )
-from partner_portal.platform import clock
+from partner_portal.platform import clock, paths
 from partner_portal.platform.errors import Invalid, NotFound
 from partner_portal.platform.i18n import gettext as _
 from partner_portal.platform.live import LiveHub
@@ -50,7 +50,7 @@ EDIT_WINDOW = timedelta(minutes=15)
 
 
 def plan_path(room_id: int, plan_id: int) -> str:
-    return f"/rum/{room_id}/planer/{plan_id}"
+    return paths.fill(paths.PLAN, room_id=room_id, plan_id=plan_id)
 
 
 def comment_path(room_id: int, plan_id: int, comment_id: int) -> str:
