@@ -29,6 +29,7 @@ from partner_portal.platform.middleware import (
 from partner_portal.platform.migrate import head_revision
 from partner_portal.platform.resources import resource_dir
 from partner_portal.platform.settings import Settings
+from partner_portal.platform.shutdown import Shutdown
 from partner_portal.platform.templating import Templates
 from partner_portal.platform.urls import UrlTable
 from partner_portal.routes import routes
@@ -52,8 +53,12 @@ def create_app(settings: Settings, *, run_jobs: bool = False, dev: Any = None) -
 
     live = LiveHub(settings.database_url)  # live events to open plan pages (plans/live.py)
 
+    shutdown = Shutdown()
+    shutdown.on_drain(live.end_streams)
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
+        shutdown.install()  # SIGTERM: readiness false and live streams ended at once
         worker = (
             asyncio.create_task(jobs.run_forever(portal.sessions, settings)) if run_jobs else None
         )
@@ -65,6 +70,7 @@ def create_app(settings: Settings, *, run_jobs: bool = False, dev: Any = None) -
                 worker.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
                     await worker
+            shutdown.uninstall()
             await live.close()
             await engine.dispose()
 
@@ -89,4 +95,5 @@ def create_app(settings: Settings, *, run_jobs: bool = False, dev: Any = None) -
     )
     app.state.portal = portal
     app.state.live = live
+    app.state.shutdown = shutdown
     return app

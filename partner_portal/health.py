@@ -22,7 +22,9 @@ async def healthz(ctx: Ctx) -> Response:
 
 async def readyz(ctx: Ctx) -> Response:
     """200 only when the database answers, its schema is at the latest migration and the file
-    store can be written."""
+    store can be written — and the process is not shutting down (platform/shutdown.py)."""
+    if ctx.request.app.state.shutdown.draining:
+        return JSONResponse({"status": "draining"}, status_code=503)
     expected = ctx.portal.head_revision
     try:
         async with ctx.portal.engine.connect() as connection:

@@ -131,6 +131,12 @@ class LiveHub:
         for queue in list(self._subscribers.get(topic, ())):
             _offer(queue, payload)
 
+    def end_streams(self) -> None:
+        """End every open stream now (the process is stopping: browsers reconnect elsewhere)."""
+        for subscribers in self._subscribers.values():
+            for queue in subscribers:
+                _offer(queue, None)
+
     async def close(self) -> None:
         for subscribers in self._subscribers.values():
             for queue in subscribers:
