@@ -15,6 +15,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import ClientDisconnect
 
+import partner_portal.words  # noqa: F401  (every feature's words, before anything renders)
 from partner_portal import error_pages, jobs
 from partner_portal.auth.oidc import OidcClient
 from partner_portal.platform.compression import CompressionMiddleware

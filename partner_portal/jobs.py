@@ -19,6 +19,7 @@ from typing import TypeVar
 from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+import partner_portal.words  # noqa: F401  (every feature's words, before anything renders)
 from partner_portal.attachments import jobs as attachments
 from partner_portal.auth import jobs as identity
 from partner_portal.frg import jobs as frg

@@ -32,7 +32,8 @@ from sqlmodel import SQLModel
 from starlette.applications import Starlette
 from starlette.datastructures import Secret
 
-import partner_portal.models  # noqa: F401
+import partner_portal.models
+import partner_portal.words  # noqa: F401  (every feature's words, before anything renders)
 from partner_portal.app import create_app
 from partner_portal.auth.models import PortalRole
 from partner_portal.platform import clock

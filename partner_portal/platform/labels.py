@@ -1,327 +1,109 @@
 """Words for stored values (kinds, roles, states, audit actions) in the reader's language.
 
-A template global (``labels.kinds[...]``), so that every template and every htmx fragment of
-one has them; each table is translated once per language, not once per row.
+Each feature owns the words for the values it defines and registers them here, per table, in
+its ``words.py``; ``partner_portal/words.py`` (the composition) imports every one of those, and
+whatever renders templates imports it first. This module knows no feature::
+
+    @labels.words("kinds")
+    def _kinds() -> Mapping[str, str]:
+        return {"polis": _("Polis"), ...}
+
+    labels.fixed("invitation_badges", {"sent": "badge--info", ...})
+
+:data:`LABELS` is a template global (``labels.kinds[...]``), so that every template and every
+htmx fragment of one has them: ``labels.<table>`` is every feature's part of the table merged,
+in the reader's language, each table translated once per language, not once per row. Two
+features giving words for the same value of a table is an error when the second registers.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from functools import cache
+from types import MappingProxyType
 
 from partner_portal.platform import i18n
-from partner_portal.platform.i18n import gettext as _
+
+Words = Callable[[], Mapping[str, str]]
+
+
+class WordsClash(ValueError):
+    """Two registrations give words for the same value of the same table."""
+
+
+class NoSuchTable(LookupError):
+    """No feature registered words for a table (is the composition imported?)."""
+
+
+_parts: dict[str, list[Words]] = {}
+_owners: dict[str, dict[str, str]] = {}  # table -> value -> who registered its words
+
+
+def _claim(table: str, values: Mapping[str, str], owner: str) -> None:
+    owners = _owners.setdefault(table, {})
+    taken = sorted(v for v in values if v in owners)
+    if taken:
+        raise WordsClash(
+            f"labels.{table}: {owner} gives words for {', '.join(map(repr, taken))}, "
+            f"which {owners[taken[0]]} already gave"
+        )
+    owners.update(dict.fromkeys(values, owner))
+
+
+def _add(table: str, part: Words, values: Mapping[str, str], owner: str) -> None:
+    _claim(table, values, owner)
+    _parts.setdefault(table, []).append(part)
+    _merged.cache_clear()
+
+
+def words(table: str) -> Callable[[Words], Words]:
+    """Register the decorated function's words as (a part of) ``table``. The function is
+    called under the reader's language (``i18n.gettext`` then translates), once per language;
+    its keys must not depend on the language."""
+
+    def register(part: Words) -> Words:
+        token = i18n.current_language.set(i18n.DEFAULT_LANGUAGE)
+        try:
+            values = part()
+        finally:
+            i18n.current_language.reset(token)
+        _add(table, part, values, f"{part.__module__}.{part.__qualname__}")
+        return part
+
+    return register
+
+
+def fixed(table: str, mapping: Mapping[str, str]) -> None:
+    """Register words that are the same in every language, e.g. a design system's badge
+    classes for each state (colour is never the only signal: the word is always there too)."""
+    frozen = MappingProxyType(dict(mapping))
+    _add(table, lambda: frozen, frozen, f"a fixed map of labels.{table}")
 
 
 @cache
-def _kinds(language: str) -> Mapping[str, str]:
-    return {
-        "kommunalt_bolag": _("Kommunalt bolag"),
-        "stiftelse": _("Stiftelse"),
-        "samverkansorgan": _("Samverkansorgan"),
-        "polis": _("Polis"),
-        "raddningstjanst": _("Räddningstjänst"),
-        "vpc": _("Våldspreventivt center (VPC)"),
-        "frg": _("Frivilliga resursgruppen (FRG)"),
-        "forvaltning": _("Kommunal förvaltning"),
-        "elnatsforetag": _("Elnätsföretag"),
-        "va_huvudman": _("VA-huvudman"),
-        "statlig_myndighet": _("Statlig myndighet"),
-        "ovrig": _("Övrig organisation"),
-    }
-
-
-@cache
-def _roles(language: str) -> Mapping[str, str]:
-    return {"admin": _("Huvudkontakt"), "member": _("Representant")}
-
-
-@cache
-def _invitation_states(language: str) -> Mapping[str, str]:
-    return {
-        "queued": _("I kö för att skickas"),
-        "sent": _("Skickad"),
-        "failed": _("Kunde inte levereras"),
-        "accepted": _("Accepterad"),
-        "expired": _("Utgången"),
-        "revoked": _("Återkallad"),
-    }
-
-
-@cache
-def _audit_actions(language: str) -> Mapping[str, str]:
-    return {
-        "login": _("Inloggning"),
-        "login_refused": _("Inloggning nekad"),
-        "logout": _("Utloggning"),
-        "role_granted": _("Portalroll tilldelad"),
-        "role_revoked": _("Portalroll borttagen"),
-        "organisation_created": _("Organisation registrerad"),
-        "organisation_updated": _("Organisation ändrad"),
-        "organisation_deactivated": _("Organisation inaktiverad"),
-        "organisation_reactivated": _("Organisation aktiverad igen"),
-        "invitation_sent": _("Inbjudan skickad"),
-        "invitation_resent": _("Inbjudan skickad igen"),
-        "invitation_accepted": _("Inbjudan accepterad"),
-        "invitation_revoked": _("Inbjudan återkallad"),
-        "membership_added": _("Person tillagd i organisation"),
-        "membership_changed": _("Roll i organisation ändrad"),
-        "membership_ended": _("Person borttagen ur organisation"),
-        "room_opened": _("Planeringsrum öppnat"),
-        "room_closed": _("Planeringsrum stängt"),
-        "room_phase_changed": _("Fas i planeringsrum ändrad"),
-        "room_organisation_invited": _("Organisation inbjuden till planeringsrum"),
-        "room_answered": _("Svar på inbjudan till planeringsrum"),
-        "item_submitted": _("Underlag inlämnat"),
-        "item_reviewed": _("Underlag granskat"),
-        "template_versioned": _("Processmall ändrad"),
-        "export_downloaded": _("Export hämtad"),
-        "api_token_issued": _("API-nyckel utfärdad"),
-        "api_token_revoked": _("API-nyckel återkallad"),
-        "meeting_created": _("Möte planerat"),
-        "meeting_updated": _("Möte ändrat"),
-        "meeting_cancelled": _("Möte inställt"),
-        "meeting_attendance_recorded": _("Närvaro vid möte registrerad"),
-        "meeting_minutes_filed": _("Mötesprotokoll sparat"),
-        "action_created": _("Åtgärd skapad"),
-        "action_status_changed": _("Åtgärdens läge ändrat"),
-        "calendar_feed_created": _("Kalenderlänk skapad"),
-        "calendar_feed_revoked": _("Kalenderlänk återkallad"),
-        "frg_volunteer_invited": _("FRG-medlem inbjuden"),
-        "frg_volunteer_joined": _("FRG-medlem anmäld"),
-        "frg_volunteer_approved": _("FRG-medlem godkänd"),
-        "frg_volunteer_deleted": _("FRG-medlem raderade sina uppgifter"),
-        "frg_signup_link_created": _("Anmälningslänk för FRG skapad"),
-        "frg_callout_sent": _("FRG-utlarmning skickad"),
-        "frg_callout_closed": _("FRG-utlarmning stängd"),
-        "frg_data_exported": _("FRG-medlem hämtade sina uppgifter"),
-        "personal_data_exported": _("Person hämtade sina uppgifter"),
-        "removal_requested": _("Person begärde radering av sina uppgifter"),
-        "removal_withdrawn": _("Person återkallade sin begäran om radering"),
-        "person_removed": _("Personens uppgifter raderades"),
-        "file_uploaded": _("Fil uppladdad"),
-        "file_downloaded": _("Fil hämtad"),
-        "consultation_opened": _("Remiss öppnad"),
-        "statement_submitted": _("Yttrande lämnat"),
-        "statement_answered": _("Kommunens svar i sammanställningen"),
-        "plan_created": _("Plan skapad"),
-        "plan_published": _("Planversion publicerad"),
-        "plan_comment_edited": _("Kommentar på plan redigerad"),
-    }
-
-
-@cache
-def _processes(language: str) -> Mapping[str, str]:
-    return {
-        "nodvatten": _("Nödvatten"),
-        "el_styrel": _("El och styrel"),
-        "hojd_beredskap": _("Höjd beredskap"),
-        "riktlinjer": _("Riktlinjer för trygghets- och säkerhetsarbetet"),
-        "frg": _("Frivilliga resursgruppen"),
-    }
-
-
-@cache
-def _progress(language: str) -> Mapping[str, str]:
-    return {
-        "not_started": _("Inte påbörjad"),
-        "in_progress": _("Pågår"),
-        "submitted": _("Inlämnad"),
-        "returned": _("Återskickad för komplettering"),
-        "approved": _("Godkänd"),
-        "not_applicable": _("Ej aktuell"),
-        "nothing_owed": _("Inget att lämna"),
-    }
-
-
-@cache
-def _levels(language: str) -> Mapping[str, str]:
-    return {
-        "not_invited": _("Inte inbjuden"),
-        "invited": _("Inbjuden, inget svar"),
-        "declined": _("Avböjde eller lämnade"),
-        "accepted": _("Tackade ja"),
-        "active": _("Aktiv i dialogen"),
-        "contributed": _("Lämnade underlag"),
-        "completed": _("Slutfört"),
-    }
-
-
-@cache
-def _item_kinds(language: str) -> Mapping[str, str]:
-    return {
-        "checklist": _("Bekräftelse (checkpunkt)"),
-        "styrel_users": _("Styrel: elanvändare och anslutningspunkter"),
-        "water_needs": _("Nödvatten: behov per plats"),
-        "readiness_status": _("Höjd beredskap: läge för krigsorganisation och säkerhetsskydd"),
-    }
-
-
-@cache
-def _participation(language: str) -> Mapping[str, str]:
-    return {
-        "invited": _("Inbjuden"),
-        "accepted": _("Deltar"),
-        "declined": _("Avstår"),
-        "withdrawn": _("Har lämnat rummet"),
-    }
-
-
-@cache
-def _classifications(language: str) -> Mapping[str, str]:
-    return {
-        "public": _("Offentlig"),
-        "internal": _("Intern"),
-        "confidential_metadata_only": _("Konfidentiell – endast metadata"),
-    }
-
-
-@cache
-def _phase_states(language: str) -> Mapping[str, str]:
-    return {"upcoming": _("Kommande"), "current": _("Pågår nu"), "done": _("Avslutad")}
-
-
-@cache
-def _evidence(language: str) -> Mapping[str, str]:
-    return {
-        "organisation_invited": _("bjöds in till portalen"),
-        "invitation_accepted": _("accepterade inbjudan till portalen"),
-        "room_invited": _("bjöds in till rummet"),
-        "room_accepted": _("tackade ja till att delta"),
-        "room_declined": _("avstod från att delta"),
-        "item_submitted": _("lämnade in ett underlag"),
-        "item_approved": _("fick ett underlag godkänt"),
-        "item_returned": _("fick ett underlag återskickat för komplettering"),
-        "room_withdrawn": _("lämnade rummet"),
-        "room_completed": _("fick allt godkänt i rummet"),
-        "meeting_attended": _("deltog i ett möte"),
-        "rsvp_given": _("svarade på en mötesinbjudan"),
-        "action_completed": _("slutförde en åtgärd"),
-        "callout_held": _("larmade ut frivilliga"),
-        "comment_made": _("kommenterade en plan"),
-        "statement_submitted": _("lämnade ett yttrande på en remiss"),
-        "file_uploaded": _("laddade upp en fil"),
-    }
-
-
-@cache
-def _decisions(language: str) -> Mapping[str, str]:
-    return {
-        "accepted": _("Tillgodosedd"),
-        "partly": _("Delvis tillgodosedd"),
-        "not_accepted": _("Inte tillgodosedd"),
-    }
-
-
-@cache
-def _rsvp(language: str) -> Mapping[str, str]:
-    return {"yes": _("Ja"), "no": _("Nej"), "maybe": _("Kanske")}
-
-
-@cache
-def _action_status(language: str) -> Mapping[str, str]:
-    return {"open": _("Öppen"), "in_progress": _("Pågår"), "done": _("Klar")}
-
-
-ACTION_BADGES: Mapping[str, str] = {
-    "open": "badge--default",
-    "in_progress": "badge--info",
-    "done": "badge--success",
-}
-
-
-# Badge classes of the design system: colour is never the only signal, the word is always there.
-INVITATION_BADGES: Mapping[str, str] = {
-    "queued": "badge--default",
-    "sent": "badge--info",
-    "failed": "badge--error",
-    "accepted": "badge--success",
-    "expired": "badge--warning",
-    "revoked": "badge--default",
-}
-PROGRESS_BADGES: Mapping[str, str] = {
-    "not_started": "badge--default",
-    "in_progress": "badge--info",
-    "submitted": "badge--info-inverted",
-    "returned": "badge--warning",
-    "approved": "badge--success",
-    "not_applicable": "badge--default-inverted",
-    "nothing_owed": "badge--default-inverted",
-}
+def _merged(table: str, language: str) -> Mapping[str, str]:
+    merged: dict[str, str] = {}
+    for part in _parts[table]:
+        merged.update(part())
+    return MappingProxyType(merged)
 
 
 class Labels:
-    @property
-    def kinds(self) -> Mapping[str, str]:
-        return _kinds(i18n.current_language.get())
+    """``labels.<table>``: the table's words in the current language."""
 
-    @property
-    def roles(self) -> Mapping[str, str]:
-        return _roles(i18n.current_language.get())
+    def __getattr__(self, table: str) -> Mapping[str, str]:
+        if table.startswith("_"):
+            raise AttributeError(table)
+        if table not in _parts:
+            # Not an AttributeError: Jinja would turn that into an undefined value and hide why.
+            raise NoSuchTable(
+                f"no feature registered words for labels.{table} "
+                "(import partner_portal.words before rendering)"
+            )
+        return _merged(table, i18n.current_language.get())
 
-    @property
-    def invitation_states(self) -> Mapping[str, str]:
-        return _invitation_states(i18n.current_language.get())
-
-    @property
-    def invitation_badges(self) -> Mapping[str, str]:
-        return INVITATION_BADGES
-
-    @property
-    def audit_actions(self) -> Mapping[str, str]:
-        return _audit_actions(i18n.current_language.get())
-
-    @property
-    def processes(self) -> Mapping[str, str]:
-        return _processes(i18n.current_language.get())
-
-    @property
-    def progress(self) -> Mapping[str, str]:
-        return _progress(i18n.current_language.get())
-
-    @property
-    def progress_badges(self) -> Mapping[str, str]:
-        return PROGRESS_BADGES
-
-    @property
-    def levels(self) -> Mapping[str, str]:
-        return _levels(i18n.current_language.get())
-
-    @property
-    def item_kinds(self) -> Mapping[str, str]:
-        return _item_kinds(i18n.current_language.get())
-
-    @property
-    def participation(self) -> Mapping[str, str]:
-        return _participation(i18n.current_language.get())
-
-    @property
-    def classifications(self) -> Mapping[str, str]:
-        return _classifications(i18n.current_language.get())
-
-    @property
-    def phase_states(self) -> Mapping[str, str]:
-        return _phase_states(i18n.current_language.get())
-
-    @property
-    def evidence(self) -> Mapping[str, str]:
-        return _evidence(i18n.current_language.get())
-
-    @property
-    def rsvp(self) -> Mapping[str, str]:
-        return _rsvp(i18n.current_language.get())
-
-    @property
-    def action_status(self) -> Mapping[str, str]:
-        return _action_status(i18n.current_language.get())
-
-    @property
-    def action_badges(self) -> Mapping[str, str]:
-        return ACTION_BADGES
-
-    @property
-    def decisions(self) -> Mapping[str, str]:
-        return _decisions(i18n.current_language.get())
+    def __dir__(self) -> list[str]:
+        return sorted(_parts)
 
 
 LABELS = Labels()
