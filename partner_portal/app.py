@@ -66,6 +66,7 @@ def create_app(settings: Settings, *, run_jobs: bool = False, dev: Any = None) -
                 with contextlib.suppress(asyncio.CancelledError):
                     await worker
             await live.close()
+            await portal.rate_limits.close()
             await engine.dispose()
 
     app = Starlette(

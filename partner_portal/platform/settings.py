@@ -138,6 +138,9 @@ class Settings(BaseSettings):
     frg_inactive_months: Annotated[int, Ge(1), Le(120)] = 12
     upload_max_mb: Annotated[int, Ge(1), Le(500)] = 20
     upload_max_files: Annotated[int, Ge(1), Le(50)] = 5
+    # Empty: rate limits are counted in each process's memory. Set: in this Redis, shared by
+    # every process (platform/ratelimit.py).
+    redis_url: str = ""
     # PORTAL_NOW: the instant the portal's clock starts at (exercises, demonstrations).
     now: Annotated[datetime | None, BeforeValidator(_instant)] = None
     # Set by `partner-portal dev` only (never read from the environment): the built-in
@@ -188,6 +191,24 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError(
                 "PORTAL_DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://."
+            )
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str) -> str:
+        if not value:
+            return value
+        try:
+            parsed = urlsplit(value)
+            usable = parsed.scheme in ("redis", "rediss") and bool(parsed.hostname)
+            usable = usable and parsed.port != 0  # .port raises on a port that is no number
+        except ValueError:
+            usable = False
+        if not usable:
+            # The URL may carry a password: it is not repeated here.
+            raise ValueError(
+                "PORTAL_REDIS_URL must be redis://host:port/db or rediss://host:port/db (TLS)."
             )
         return value
 
