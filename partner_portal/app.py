@@ -25,6 +25,7 @@ from partner_portal.platform.middleware import (
     AllowedHostsMiddleware,
     LanguageMiddleware,
     SecurityHeadersMiddleware,
+    TrustedProxiesMiddleware,
 )
 from partner_portal.platform.migrate import head_revision
 from partner_portal.platform.resources import resource_dir
@@ -73,6 +74,7 @@ def create_app(settings: Settings, *, run_jobs: bool = False, dev: Any = None) -
         debug=False,
         routes=table,
         middleware=[
+            Middleware(TrustedProxiesMiddleware, settings=settings),  # first: all see the client
             Middleware(CompressionMiddleware),
             Middleware(SecurityHeadersMiddleware, settings=settings),
             Middleware(AllowedHostsMiddleware, settings=settings),

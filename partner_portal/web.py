@@ -106,6 +106,8 @@ class Ctx:
 
     @property
     def client_ip(self) -> str | None:
+        """The client's address: the peer's, or behind a trusted proxy (PORTAL_TRUSTED_PROXIES)
+        the one it forwarded (platform.middleware.TrustedProxiesMiddleware)."""
         return self.request.client.host if self.request.client else None
 
     def upload_form(self) -> ReceivedForm:
