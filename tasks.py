@@ -5,8 +5,9 @@
     python3 tasks.py test    # lint, type-check and run every test (SQLite, PostgreSQL, Chromium)
 
 Both create ./.venv and install the project into it when pyproject.toml has changed. ``test`` also
-provides what the tests need from the system where it can (Debian/Ubuntu as root): Chromium, and
-a PostgreSQL server on 127.0.0.1:5432 with trust authentication for local connections.
+provides what the tests need from the system where it can (Debian/Ubuntu as root): Chromium, a
+PostgreSQL server on 127.0.0.1:5432 with trust authentication for local connections, and a Redis
+server on 127.0.0.1:6379 (the shared rate limits).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import sys
 import time
 import venv
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
@@ -39,6 +41,7 @@ def main(argv: list[str]) -> int:
     ensure_venv("test")
     ensure_chromium()
     ensure_postgres()
+    ensure_redis()
     for step in (
         [str(BIN / "ruff"), "check", "."],
         [str(BIN / "ruff"), "format", "--check", "."],
@@ -129,12 +132,17 @@ def ensure_chromium() -> None:
     _apt_install("chromium")
 
 
-def _postgres_answers() -> bool:
+def _answers(port: int) -> bool:
+    """Whether something accepts connections on 127.0.0.1:``port``."""
     try:
-        with socket.create_connection(("127.0.0.1", 5432), timeout=1):
+        with socket.create_connection(("127.0.0.1", port), timeout=1):
             return True
     except OSError:
         return False
+
+
+def _postgres_answers() -> bool:
+    return _answers(5432)
 
 
 def ensure_postgres() -> None:
@@ -172,6 +180,36 @@ def ensure_postgres() -> None:
             return
         time.sleep(1)
     sys.exit("PostgreSQL did not start on 127.0.0.1:5432.")
+
+
+REDIS_PORT = 6379
+
+
+def ensure_redis() -> None:
+    """The rate-limit tests count in a real Redis on 127.0.0.1:6379 (PORTAL_TEST_REDIS may name
+    another, which is then left alone): use the one there, or install and start one."""
+    wanted = urlsplit(os.environ.get("PORTAL_TEST_REDIS", f"redis://127.0.0.1:{REDIS_PORT}/0"))
+    if wanted.hostname not in ("127.0.0.1", "localhost") or wanted.port != REDIS_PORT:
+        return
+    if _answers(REDIS_PORT):
+        return
+    if shutil.which("redis-server") is None:
+        if not _can_install_system_packages():
+            sys.exit(
+                f"The tests need Redis on 127.0.0.1:{REDIS_PORT}: install and start "
+                "redis-server, or name another with PORTAL_TEST_REDIS=redis://host:port/db."
+            )
+        print("Installing Redis (Debian package) …", flush=True)
+        _apt_install("redis-server")
+    if not _answers(REDIS_PORT):  # the package's own service may have started it
+        # Counts of rate limits only: nothing kept on disk.
+        server = ["redis-server", "--bind", "127.0.0.1", "--port", str(REDIS_PORT)]
+        subprocess.call([*server, "--daemonize", "yes", "--save", "", "--appendonly", "no"])
+    for _ in range(30):
+        if _answers(REDIS_PORT):
+            return
+        time.sleep(1)
+    sys.exit(f"Redis did not start on 127.0.0.1:{REDIS_PORT}.")
 
 
 if __name__ == "__main__":

@@ -26,6 +26,7 @@ from partner_portal.platform.middleware import (
     AllowedHostsMiddleware,
     LanguageMiddleware,
     SecurityHeadersMiddleware,
+    TrustedProxiesMiddleware,
 )
 from partner_portal.platform.migrate import head_revision
 from partner_portal.platform.resources import resource_dir
@@ -73,12 +74,14 @@ def create_app(settings: Settings, *, run_jobs: bool = False, dev: Any = None) -
                     await worker
             shutdown.uninstall()
             await live.close()
+            await portal.rate_limits.close()
             await engine.dispose()
 
     app = Starlette(
         debug=False,
         routes=table,
         middleware=[
+            Middleware(TrustedProxiesMiddleware, settings=settings),  # first: all see the client
             Middleware(CompressionMiddleware),
             Middleware(SecurityHeadersMiddleware, settings=settings),
             Middleware(AllowedHostsMiddleware, settings=settings),

@@ -153,6 +153,9 @@ SERVER_OPTIONS: dict[str, Any] = {
     "backlog": 2048,
     # On SIGTERM: finish what is in flight for up to 20 s, then close (live streams end).
     "timeout_graceful_shutdown": 20,
+    # X-Forwarded-* are believed from PORTAL_TRUSTED_PROXIES only, in the app (not uvicorn's
+    # default of trusting 127.0.0.1).
+    "proxy_headers": False,
 }
 
 
@@ -288,7 +291,7 @@ def _dev(args: argparse.Namespace) -> int:
             flush=True,
         )
         app = create_app(settings, run_jobs=True, dev=catcher)
-        uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info", proxy_headers=False)
     print("Partnerportalen (development) stopped.", flush=True)
     return 0
 

@@ -22,7 +22,10 @@ async def healthz(ctx: Ctx) -> Response:
 
 async def readyz(ctx: Ctx) -> Response:
     """200 only when the database answers, its schema is at the latest migration and the file
-    store can be written — and the process is not shutting down (platform/shutdown.py)."""
+    store can be written — and the process is not shutting down (platform/shutdown.py). With
+    PORTAL_REDIS_URL it also says whether Redis answers (the rate limits' store), without making
+    the process unready: the limits are then counted in each process (platform/ratelimit.py),
+    and the portal serves on."""
     if ctx.request.app.state.shutdown.draining:
         return JSONResponse({"status": "draining"}, status_code=503)
     expected = ctx.portal.head_revision
@@ -46,4 +49,8 @@ async def readyz(ctx: Ctx) -> Response:
         return JSONResponse(
             {"status": "unavailable", "reason": "file store not writable"}, status_code=503
         )
-    return JSONResponse({"status": "ready", "schema": found})
+    ready: dict[str, str | None] = {"status": "ready", "schema": found}
+    redis = await ctx.portal.rate_limits.redis_answers()
+    if redis is not None:
+        ready["rate_limits"] = "redis" if redis else "in-process: redis does not answer"
+    return JSONResponse(ready)

@@ -35,7 +35,7 @@ from partner_portal.platform.db import (
     request_session_options,
 )
 from partner_portal.platform.errors import CsrfFailure
-from partner_portal.platform.ratelimit import RateLimiter
+from partner_portal.platform.ratelimit import RateLimiter, RateLimitStore
 from partner_portal.platform.settings import Settings
 from partner_portal.platform.templating import Templates
 from partner_portal.platform.uploads import ReceivedForm, UploadLimits, receive
@@ -59,10 +59,18 @@ class Portal:
     oidc: OidcClient | None
     head_revision: str | None
     urls: UrlTable
-    login_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(20, 60))
-    # Forms with files, per person (in-process: a throttle, not an accounting).
-    upload_limiter: RateLimiter = field(default_factory=lambda: RateLimiter(60, 3600))
     dev: Any = None  # the development tools (mail catcher), under `partner-portal dev` only
+    # Where rate limits are counted: Redis with PORTAL_REDIS_URL, this process otherwise.
+    rate_limits: RateLimitStore = field(init=False)
+    # Login starts, per client address.
+    login_limiter: RateLimiter = field(init=False)
+    # Forms with files, per person (a throttle, not an accounting).
+    upload_limiter: RateLimiter = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.rate_limits = RateLimitStore.for_settings(self.settings)
+        self.login_limiter = self.rate_limits.limiter("login", 20, 60)
+        self.upload_limiter = self.rate_limits.limiter("upload", 60, 3600)
 
 
 def portal_of(request: Request) -> Portal:
@@ -98,6 +106,8 @@ class Ctx:
 
     @property
     def client_ip(self) -> str | None:
+        """The client's address: the peer's, or behind a trusted proxy (PORTAL_TRUSTED_PROXIES)
+        the one it forwarded (platform.middleware.TrustedProxiesMiddleware)."""
         return self.request.client.host if self.request.client else None
 
     def upload_form(self) -> ReceivedForm:
@@ -282,7 +292,7 @@ async def _handle_once(
         await begin_write(db)  # ends the read: nothing is held while the form arrives
         if uploads:
             session = _check_origin(request, ctx.session)
-            portal.upload_limiter.hit(str(session.person.id))
+            await portal.upload_limiter.hit(str(session.person.id))
             async with receive(
                 request,
                 limits=upload_limits(portal.settings),

@@ -277,7 +277,7 @@ async def _handle(request: Request, view: ApiView, policy: Policy) -> Response:
                             "har dess innehavare inte längre rollen läsare för uppföljning."
                         ),
                     )
-                _limiter(request).hit(f"token:{reader.token_id}")
+                await _limiter(request).hit(f"token:{reader.token_id}")
             response = await view(ApiCtx(request, portal, db, reader))
     except ApiError as error:
         response = error.response()
@@ -336,9 +336,11 @@ def _bearer_token(request: Request) -> str:
 
 
 def _limiter(request: Request) -> RateLimiter:
-    """One limiter per application (so per process), shared by every API route."""
+    """One limiter per application, shared by every API route (counted where the portal's
+    limits are: in Redis, shared by every process, when PORTAL_REDIS_URL is set)."""
     state = request.app.state
     limiter: RateLimiter | None = getattr(state, "api_limiter", None)
     if limiter is None:
-        limiter = state.api_limiter = RateLimiter(API_REQUESTS_PER_MINUTE, 60)
+        limits = portal_of(request).rate_limits
+        limiter = state.api_limiter = limits.limiter("api", API_REQUESTS_PER_MINUTE, 60)
     return limiter

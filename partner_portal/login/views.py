@@ -15,7 +15,7 @@ async def login(ctx: Ctx) -> Response:
     return_to = service.safe_return_to(ctx.request.query_params.get("next"))
     if ctx.person is not None:
         return RedirectResponse(return_to, status_code=303)
-    ctx.portal.login_limiter.hit(ctx.client_ip or "unknown")
+    await ctx.portal.login_limiter.hit(ctx.client_ip or "unknown")
     start = await service.begin_login(
         ctx.db,
         ctx.portal.oidc,

@@ -1,4 +1,5 @@
-"""ASGI middleware: allowed hosts, the reader's language, and security headers on every response."""
+"""ASGI middleware: trusted proxies, allowed hosts, the reader's language, and security headers on
+every response. The one module that uses uvicorn's proxy-header middleware."""
 
 from __future__ import annotations
 
@@ -7,12 +8,41 @@ from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from partner_portal.platform import i18n
 from partner_portal.platform.settings import Settings
 
 # Probes from a load balancer or orchestrator may use an address as Host; they reveal nothing.
 _HOST_CHECK_EXEMPT = frozenset({"/healthz", "/readyz"})
+
+
+class TrustedProxiesMiddleware:
+    """The client's address and scheme as a trusted reverse proxy forwarded them.
+
+    Only when the peer is one of ``PORTAL_TRUSTED_PROXIES`` (addresses or CIDR networks) are its
+    ``X-Forwarded-For`` and ``X-Forwarded-Proto`` believed: the client is then the right-most
+    address in ``X-Forwarded-For`` that is not itself a trusted proxy (what a client wrote to
+    the left of that is ignored), and the scheme the forwarded one. From any other peer, and
+    with the setting empty, both headers are ignored. uvicorn's ProxyHeadersMiddleware does the
+    work; it runs here, in the application, whatever server runs it (and `serve` turns
+    uvicorn's own copy of it off, so this setting alone decides)."""
+
+    def __init__(self, app: ASGIApp, settings: Settings) -> None:
+        self.app = app
+        trusted = list(settings.trusted_proxies)
+        # uvicorn annotates ASGI apps with its own (equivalent) protocol types.
+        self.proxied = (
+            ProxyHeadersMiddleware(app, trusted_hosts=trusted)  # type: ignore[arg-type]
+            if trusted
+            else None
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if self.proxied is None:
+            await self.app(scope, receive, send)
+            return
+        await self.proxied(scope, receive, send)  # type: ignore[arg-type]
 
 
 class AllowedHostsMiddleware:

@@ -81,6 +81,27 @@ def _host_list(value: object) -> object:
     return tuple(h.strip().lower() for h in value.split(",") if h.strip())
 
 
+def _networks(value: object) -> object:
+    """Comma-separated addresses and networks (CIDR), each written out in its canonical form."""
+    if not isinstance(value, str):
+        return value
+    networks = []
+    for item in (part.strip() for part in value.split(",")):
+        if not item:
+            continue
+        try:
+            network = ipaddress.ip_network(item, strict=False)
+        except ValueError:
+            message = (
+                "PORTAL_TRUSTED_PROXIES must list IP addresses or networks (CIDR, e.g. "
+                f"10.0.0.0/8), comma-separated; {item!r} is neither."
+            )
+            raise ValueError(message) from None
+        single = network.num_addresses == 1
+        networks.append(str(network.network_address) if single else str(network))
+    return tuple(networks)
+
+
 # A secret is a starlette Secret (``str()`` gives the value) and never shows in a repr.
 SecretText = Annotated[Secret, BeforeValidator(_secret), Field(repr=False)]
 Flag = Annotated[bool, BeforeValidator(_flag)]
@@ -138,6 +159,12 @@ class Settings(BaseSettings):
     frg_inactive_months: Annotated[int, Ge(1), Le(120)] = 12
     upload_max_mb: Annotated[int, Ge(1), Le(500)] = 20
     upload_max_files: Annotated[int, Ge(1), Le(50)] = 5
+    # The reverse proxies (addresses, CIDR networks) whose X-Forwarded-For/-Proto are believed;
+    # empty: none, and the peer's own address is the client's.
+    trusted_proxies: Annotated[tuple[str, ...], BeforeValidator(_networks)] = ()
+    # Empty: rate limits are counted in each process's memory. Set: in this Redis, shared by
+    # every process (platform/ratelimit.py).
+    redis_url: str = ""
     # PORTAL_NOW: the instant the portal's clock starts at (exercises, demonstrations).
     now: Annotated[datetime | None, BeforeValidator(_instant)] = None
     # Set by `partner-portal dev` only (never read from the environment): the built-in
@@ -188,6 +215,24 @@ class Settings(BaseSettings):
         if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
             raise ValueError(
                 "PORTAL_DATABASE_URL must start with sqlite+aiosqlite:// or postgresql+asyncpg://."
+            )
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str) -> str:
+        if not value:
+            return value
+        try:
+            parsed = urlsplit(value)
+            usable = parsed.scheme in ("redis", "rediss") and bool(parsed.hostname)
+            usable = usable and parsed.port != 0  # .port raises on a port that is no number
+        except ValueError:
+            usable = False
+        if not usable:
+            # The URL may carry a password: it is not repeated here.
+            raise ValueError(
+                "PORTAL_REDIS_URL must be redis://host:port/db or rediss://host:port/db (TLS)."
             )
         return value
 
