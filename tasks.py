@@ -40,6 +40,7 @@ def main(argv: list[str]) -> int:
         return run([str(BIN / "partner-portal"), "dev", *rest])
     ensure_venv("test")
     ensure_chromium()
+    ensure_nginx()
     ensure_postgres()
     ensure_redis()
     for step in (
@@ -143,6 +144,16 @@ def _answers(port: int) -> bool:
 
 def _postgres_answers() -> bool:
     return _answers(5432)
+
+
+def ensure_nginx() -> None:
+    """tests/test_deploy.py runs deploy/nginx/partner-portal.conf in Debian's nginx."""
+    if shutil.which("nginx") or Path("/usr/sbin/nginx").exists():
+        return
+    if not _can_install_system_packages():
+        sys.exit("The deployment test needs nginx: install the 'nginx' package.")
+    print("Installing nginx (Debian package) …", flush=True)
+    _apt_install("nginx")
 
 
 def ensure_postgres() -> None:

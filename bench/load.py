@@ -15,17 +15,28 @@ clicks again the moment an answer arrives). It prints, per run:
 
     .venv/bin/python -m bench.load [--databases sqlite,postgresql] [--users 200]
                                    [--seconds 60] [--think 1,5] [--workers 2] [--max-requests N]
+                                   [--nginx]
+
+With ``--nginx`` (PostgreSQL only) the users go through Debian's nginx running
+deploy/nginx/partner-portal.conf over TLS, in front of ``--workers`` separate `serve` processes
+(as on separate hosts), with PORTAL_TRUSTED_PROXIES and the rate limits in Redis
+(PORTAL_REDIS_URL, 127.0.0.1:6379) — the deployment of deploy/README.md.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
+import ssl
 import statistics
+import subprocess
 import tempfile
 import time
 from collections import Counter, defaultdict
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +45,7 @@ import httpx
 from bench import world as worlds
 from bench.pages import BIN, forget_posted_comments, free_port, rss_mib, running
 from bench.world import User, World
+from tests.deploy_kit import NGINX, certificate, nginx_config
 
 MIX = (  # what a person clicks, and how often (weights)
     ("start page", 25),
@@ -56,7 +68,8 @@ class Tally:
 def _request(kind: str, w: World, user: User, origin: str) -> tuple[str, str, dict[str, str], str]:
     plan = f"/rum/{w.room_id}/planer/{w.plan_id}"
     section = random.choice(w.section_ids)
-    headers = {"Cookie": f"pp_session={user.token}", "Accept-Encoding": "br, gzip"}
+    cookie = "__Host-pp_session" if origin.startswith("https:") else "pp_session"
+    headers = {"Cookie": f"{cookie}={user.token}", "Accept-Encoding": "br, gzip"}
     if kind == "start page":
         return "GET", "/", headers, ""
     if kind == "room page":
@@ -118,13 +131,19 @@ async def _person(
 
 
 async def _load(
-    w: World, base: str, *, seconds: int, think: tuple[float, float], max_requests: int
+    w: World,
+    base: str,
+    *,
+    seconds: int,
+    think: tuple[float, float],
+    max_requests: int,
+    verify: ssl.SSLContext | bool = True,
 ) -> Tally:
     tally = Tally()
     budget = [max_requests]
     limits = httpx.Limits(max_connections=len(w.users), max_keepalive_connections=len(w.users))
     async with httpx.AsyncClient(
-        base_url=base, limits=limits, timeout=TIMEOUT, follow_redirects=False
+        base_url=base, limits=limits, timeout=TIMEOUT, follow_redirects=False, verify=verify
     ) as client:
         until = time.monotonic() + seconds
         await asyncio.gather(
@@ -187,7 +206,53 @@ def _report(kind: str, tally: Tally, seconds: int, log: Path, rss: tuple[float, 
     print(f"  goal (0 errors, no traceback, p99 ≤ 2 s): {'met' if ok else 'NOT met'}")
 
 
+@contextmanager
+def _behind_nginx(
+    w: World, data: Path, workers: int, log: Path
+) -> Iterator[tuple[str, ssl.SSLContext, int]]:
+    """``workers`` separate `serve` processes behind nginx with the shipped site; yields the
+    https base URL, the TLS context that trusts it, and the first process's pid."""
+    port, backends = free_port(), [free_port() for _ in range(workers)]
+    base = f"https://127.0.0.1:{port}"
+    environment = w.environ(base) | {
+        "PORTAL_TRUSTED_PROXIES": "127.0.0.1",
+        "PORTAL_REDIS_URL": os.environ.get("PORTAL_TEST_REDIS", "redis://127.0.0.1:6379/0"),
+    }
+    cert, key = certificate(data)
+    with ExitStack() as stack:
+        pids = [
+            stack.enter_context(
+                running(
+                    [str(BIN / "partner-portal"), "serve", "--no-worker", "--port", str(b)],
+                    environment,
+                    f"http://127.0.0.1:{b}/healthz",
+                    log.with_name(f"portal-{b}.log"),
+                )
+            )
+            for b in backends
+        ]
+        conf = nginx_config(data, port, backends, cert, key)
+        nginx = subprocess.Popen(
+            [NGINX, "-c", str(conf), "-p", str(data), "-g", "daemon off;"],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        stack.callback(nginx.wait)
+        stack.callback(nginx.terminate)
+        tls = ssl.create_default_context(cafile=str(cert))
+        for _ in range(100):
+            try:
+                httpx.get(f"{base}/healthz", verify=tls, timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.1)
+        yield base, tls, pids[0]
+
+
 def run(kind: str, args: argparse.Namespace) -> None:
+    if args.nginx and kind != "postgresql":
+        print(f"\n## {kind}: --nginx runs on PostgreSQL only (several processes); skipped")
+        return
     workers = 1 if kind == "sqlite" else args.workers
     think = tuple(float(x) for x in args.think.split(","))
     assert len(think) == 2
@@ -207,7 +272,15 @@ def run(kind: str, args: argparse.Namespace) -> None:
                 f"think {think[0]:g}–{think[1]:g} s",
                 flush=True,
             )
-            with running(command, w.environ(base), f"{base}/healthz", log) as pid:
+            verify: ssl.SSLContext | bool = True
+            with ExitStack() as stack:
+                if args.nginx:
+                    print("  through nginx (deploy/nginx/partner-portal.conf), TLS", flush=True)
+                    base, verify, pid = stack.enter_context(_behind_nginx(w, data, workers, log))
+                else:
+                    pid = stack.enter_context(
+                        running(command, w.environ(base), f"{base}/healthz", log)
+                    )
                 rss_start = _largest_rss(pid)
                 tally = asyncio.run(
                     _load(
@@ -216,9 +289,12 @@ def run(kind: str, args: argparse.Namespace) -> None:
                         seconds=args.seconds,
                         think=(think[0], think[1]),
                         max_requests=args.max_requests,
+                        verify=verify,
                     )
                 )
                 rss_end = _largest_rss(pid)
+            if args.nginx:
+                log.write_text("".join(f.read_text() for f in data.glob("portal-*.log")))
             asyncio.run(forget_posted_comments(w))
             _report(kind, tally, args.seconds, log, (rss_start, rss_end))
 
@@ -231,6 +307,9 @@ def main() -> None:
     parser.add_argument("--think", default="1,5", help="think time range in seconds, e.g. 1,5")
     parser.add_argument("--workers", type=int, default=2, help="processes on PostgreSQL")
     parser.add_argument("--max-requests", type=int, default=200_000)
+    parser.add_argument(
+        "--nginx", action="store_true", help="through nginx and the shipped site (PostgreSQL)"
+    )
     args = parser.parse_args()
     for kind in args.databases.split(","):
         run(kind.strip(), args)
