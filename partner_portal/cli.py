@@ -1,4 +1,5 @@
-"""The `partner-portal` command: dev, serve, migrate, add-coordinator, worker [--once]."""
+"""The `partner-portal` command: dev, serve, migrate, add-coordinator, worker [--once], backup,
+restore."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Awaitable, Callable, Iterator, Sequence
 from contextlib import ExitStack
+from pathlib import Path
 from typing import Any, TypeVar
 
 import uvicorn
@@ -82,6 +84,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         "what would go out at that instant)",
     )
 
+    backup = commands.add_parser(
+        "backup",
+        help="copy the database (SQLite; PostgreSQL with --with-database) and the uploaded "
+        "files into a new directory, with a manifest",
+    )
+    backup.add_argument("directory", metavar="DIR", type=Path)
+    backup.add_argument(
+        "--with-database",
+        action="store_true",
+        help="PostgreSQL: also run pg_dump into DIR (SQLite's database is always in a backup)",
+    )
+    restore = commands.add_parser(
+        "restore", help="restore a backup made by `backup` into the configured data directory"
+    )
+    restore.add_argument("directory", metavar="DIR", type=Path)
+    restore.add_argument(
+        "--force",
+        action="store_true",
+        help="replace a database and file store that are not empty (stop the portal first)",
+    )
+    restore.add_argument(
+        "--with-database",
+        action="store_true",
+        help="PostgreSQL: also run pg_restore into the configured (empty) database",
+    )
+
     args = parser.parse_args(argv)
     _configure_logging()
     try:
@@ -102,6 +130,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _add_coordinator(settings, args.email)
         if args.command == "worker":
             return _worker_once(settings) if args.once else _worker(settings)
+        if args.command in ("backup", "restore"):
+            return _backup_or_restore(settings, args)
     except SettingsError as exc:
         print(f"partner-portal: cannot start.\n{exc}", file=sys.stderr)
         return 2
@@ -389,6 +419,29 @@ def _worker_once(settings: Settings) -> int:
             file=sys.stderr,
         )
         return 1
+    return 0
+
+
+def _backup_or_restore(settings: Settings, args: argparse.Namespace) -> int:
+    """`backup DIR` or `restore DIR`: what was done on stdout (0), or why not on stderr (2)."""
+    from partner_portal.backup import procedure
+    from partner_portal.backup.manifest import Refused
+
+    try:
+        if args.command == "backup":
+            lines = procedure.back_up(settings, args.directory, with_database=args.with_database)
+        else:
+            lines = procedure.restore(
+                settings, args.directory, force=args.force, with_database=args.with_database
+            )
+    except Refused as exc:
+        print(f"partner-portal: {args.command}: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"partner-portal: {args.command}: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 2
+    print("\n".join(lines), flush=True)
     return 0
 
 

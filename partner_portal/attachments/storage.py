@@ -24,10 +24,16 @@ def is_key(name: str) -> bool:
     return bool(_KEY.match(name))
 
 
+def files_root(data_dir: Path) -> Path:
+    """The directory every stored file lies under (in a subdirectory named by its key's first
+    two characters)."""
+    return data_dir / "uploads" / "files"
+
+
 def path_for(data_dir: Path, key: str) -> Path:
     if not is_key(key):
         raise ValueError("not a storage key")
-    return data_dir / "uploads" / "files" / key[:2] / key
+    return files_root(data_dir) / key[:2] / key
 
 
 def keep(data_dir: Path, received: Path, key: str) -> Path:

@@ -49,6 +49,21 @@ def head_revision() -> str | None:
     """The newest revision, as Alembic would name it, read from the revision files' own
     ``revision`` and ``down_revision`` assignments (tests/test_startup_footprint.py holds
     the two equal)."""
+    revisions, parents = _revisions()
+    heads = sorted(revisions - parents)
+    if len(heads) > 1:
+        raise RuntimeError(f"migrations have several heads: {', '.join(heads)}")
+    return heads[0] if heads else None
+
+
+def known_revisions() -> frozenset[str]:
+    """Every revision this version of the portal has a migration for: a database at one of
+    them is at the head or behind it (``migrate`` brings it up); any other is newer."""
+    return frozenset(_revisions()[0])
+
+
+def _revisions() -> tuple[set[str], set[str]]:
+    """The revisions of the migration files, and those that some revision follows."""
     revisions: set[str] = set()
     parents: set[str] = set()
     for path in sorted((resource_dir("migrations") / "versions").glob("*.py")):
@@ -61,10 +76,7 @@ def head_revision() -> str | None:
                 parents.add(down)
             elif isinstance(down, tuple | list):
                 parents.update(str(each) for each in down)
-    heads = sorted(revisions - parents)
-    if len(heads) > 1:
-        raise RuntimeError(f"migrations have several heads: {', '.join(heads)}")
-    return heads[0] if heads else None
+    return revisions, parents
 
 
 def _assignments(path: Path) -> dict[str, object]:
