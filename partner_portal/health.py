@@ -9,7 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from partner_portal.attachments import storage
-from partner_portal.platform.migrate import current_revision
+from partner_portal.platform.migrate import current_revision, known_revisions
 from partner_portal.web import Ctx
 
 log = logging.getLogger(__name__)
@@ -22,7 +22,8 @@ async def healthz(ctx: Ctx) -> Response:
 
 async def readyz(ctx: Ctx) -> Response:
     """200 only when the database answers, its schema is at the latest migration and the file
-    store can be written — and the process is not shutting down (platform/shutdown.py). With
+    store can be written (a schema newer than the code counts as ready: a rolling upgrade) —
+    and the process is not shutting down (platform/shutdown.py). With
     PORTAL_REDIS_URL it also says whether Redis answers (the rate limits' store), without making
     the process unready: the limits are then counted in each process (platform/ratelimit.py),
     and the portal serves on."""
@@ -38,10 +39,14 @@ async def readyz(ctx: Ctx) -> Response:
             {"status": "unavailable", "reason": "database unreachable or schema missing"},
             status_code=503,
         )
-    if found != expected:
+    if found != expected and (found is None or found in known_revisions()):
+        # Behind this code: `partner-portal migrate` has not run yet.
         return JSONResponse(
             {"status": "unavailable", "schema": found, "expected": expected}, status_code=503
         )
+    # A schema newer than this code is a rolling upgrade under way (deploy/README.md): the
+    # migrations keep the previous version working, so this process stays in rotation until
+    # it is restarted with the new code.
     try:
         await anyio.to_thread.run_sync(storage.probe_writable, ctx.settings.data_dir)
     except OSError as exc:
@@ -50,6 +55,8 @@ async def readyz(ctx: Ctx) -> Response:
             {"status": "unavailable", "reason": "file store not writable"}, status_code=503
         )
     ready: dict[str, str | None] = {"status": "ready", "schema": found}
+    if found != expected:
+        ready["code"] = expected  # the revision this process's code was written for
     redis = await ctx.portal.rate_limits.redis_answers()
     if redis is not None:
         ready["rate_limits"] = "redis" if redis else "in-process: redis does not answer"

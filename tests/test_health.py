@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import httpx
+import sqlalchemy as sa
 from starlette.applications import Starlette
 
 from partner_portal.app import create_app
@@ -69,6 +70,27 @@ async def test_readyz_is_not_ready_behind_the_latest_migration(
         "schema": head_revision(),
         "expected": "a-newer-revision",
     }
+
+
+async def test_readyz_stays_ready_on_a_schema_newer_than_its_code(
+    app: Starlette, client: httpx.AsyncClient
+) -> None:
+    """A rolling upgrade: `migrate` ran for the new version, this process still runs the old
+    one, which the migrations keep working — it must not leave the rotation yet."""
+    engine = app.state.portal.engine
+    async with engine.begin() as connection:
+        await connection.execute(sa.text("UPDATE alembic_version SET version_num = 'zz-newer'"))
+    try:
+        response = await client.get("/readyz")
+    finally:
+        async with engine.begin() as connection:
+            await connection.execute(
+                sa.text("UPDATE alembic_version SET version_num = :head"),
+                {"head": head_revision()},
+            )
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready", "schema": "zz-newer", "code": head_revision()}
 
 
 async def test_probes_are_answered_whatever_the_host_header(client: httpx.AsyncClient) -> None:

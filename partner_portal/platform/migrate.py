@@ -7,6 +7,7 @@ newest revision (for /readyz), and importing Alembic for that would cost it ~40 
 from __future__ import annotations
 
 import ast
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -56,6 +57,7 @@ def head_revision() -> str | None:
     return heads[0] if heads else None
 
 
+@cache
 def known_revisions() -> frozenset[str]:
     """Every revision this version of the portal has a migration for: a database at one of
     them is at the head or behind it (``migrate`` brings it up); any other is newer."""
