@@ -20,6 +20,7 @@ import socket
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -102,22 +103,23 @@ def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def postgres_database() -> Iterator[str]:
-    """One migrated PostgreSQL database for the session; tables are emptied after each test."""
-    name = f"pp_test_{uuid.uuid4().hex[:10]}"
+async def postgres_admin(sql: str) -> None:
+    """One statement as the PostgreSQL administrator (CREATE/DROP DATABASE)."""
+    connection = await asyncpg.connect(POSTGRES_ADMIN)
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
 
-    async def admin(sql: str) -> None:
-        connection = await asyncpg.connect(POSTGRES_ADMIN)
-        try:
-            await connection.execute(sql)
-        finally:
-            await connection.close()
 
-    _outside_the_event_loop(asyncio.run, admin(f'CREATE DATABASE "{name}"'))
+@contextmanager
+def migrated_postgres(prefix: str) -> Iterator[str]:
+    """A new, migrated PostgreSQL database named ``<prefix>_<random>``, dropped afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    _outside_the_event_loop(asyncio.run, postgres_admin(f'CREATE DATABASE "{name}"'))
     # A test database need not survive a crash of the server: commits don't wait for the disk.
     _outside_the_event_loop(
-        asyncio.run, admin(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
+        asyncio.run, postgres_admin(f'ALTER DATABASE "{name}" SET synchronous_commit = off')
     )
     base = POSTGRES_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
     url = f"{base}/{name}"
@@ -126,8 +128,15 @@ def postgres_database() -> Iterator[str]:
         yield url
     finally:
         _outside_the_event_loop(
-            asyncio.run, admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            asyncio.run, postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         )
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[str]:
+    """One migrated PostgreSQL database for the session; tables are emptied after each test."""
+    with migrated_postgres("pp_test") as url:
+        yield url
 
 
 def _outside_the_event_loop(function: Callable[[T], object], argument: T) -> None:

@@ -11,13 +11,11 @@ import re
 import socket
 import ssl
 import sys
-import uuid
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import asyncpg
 import httpx
 import pytest
 import sqlalchemy as sa
@@ -26,22 +24,15 @@ from sqlmodel import col
 from partner_portal.app import create_app
 from partner_portal.attachments.models import Attachment
 from partner_portal.auth import sessions
-from partner_portal.auth.models import PortalRole
 from partner_portal.auth.sessions import cookie_name
-from partner_portal.evidence.models import Process
-from partner_portal.organisations.models import MembershipRole
 from partner_portal.platform.db import create_engine, session_factory
-from partner_portal.platform.migrate import upgrade
 from partner_portal.platform.settings import Settings, load_settings
 from tests.attachments import files
 from tests.auth import flow
-from tests.conftest import POSTGRES_ADMIN
+from tests.conftest import migrated_postgres
 from tests.deploy_kit import DEPLOY, NGINX, certificate, nginx_config
-from tests.helpers import make_person
 from tests.oidc_provider import running_provider
-from tests.organisations.factories import add_member, make_organisation
-from tests.plans.factories import make_plan
-from tests.rooms.factories import accept, invite, open_room
+from tests.plans.factories import room_with_a_plan
 
 
 def test_the_environment_file_names_every_setting() -> None:
@@ -66,23 +57,8 @@ def _free_port() -> int:
 @pytest.fixture
 def deploy_database() -> Iterator[str]:
     """A PostgreSQL database of this test's own, migrated, dropped afterwards."""
-    name = f"pp_deploy_{uuid.uuid4().hex[:8]}"
-
-    async def admin(sql: str) -> None:
-        connection = await asyncpg.connect(POSTGRES_ADMIN)
-        try:
-            await connection.execute(sql)
-        finally:
-            await connection.close()
-
-    asyncio.run(admin(f'CREATE DATABASE "{name}"'))
-    base = POSTGRES_ADMIN.rsplit("/", 1)[0].replace("postgresql://", "postgresql+asyncpg://")
-    url = f"{base}/{name}"
-    try:
-        upgrade(url)
+    with migrated_postgres("pp_deploy") as url:
         yield url
-    finally:
-        asyncio.run(admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
 @dataclass
@@ -169,16 +145,13 @@ async def _world(settings: Settings) -> dict[str, Any]:
     app = create_app(settings)
     try:
         async with session_factory(app.state.portal.engine)() as db:
-            alice = await make_person(db, "Alice Andersson", roles=(PortalRole.COORDINATOR,))
-            bob = await make_person(db, "Bob Bergström")
-            byggen = await make_organisation(db, "AB Botkyrkabyggen")
-            await add_member(db, bob, byggen, MembershipRole.ADMIN)
-            room_id = await open_room(db, alice, Process.RIKTLINJER, name="Riktlinjer")
-            await invite(db, app, alice, room_id, byggen)
-            await accept(db, bob, room_id, byggen)
-            plan_id, (section_id,) = await make_plan(db, alice, room_id, [("Mål", "Trygghet")])
-            world: dict[str, Any] = {"room": room_id, "plan": plan_id, "section": section_id}
-            for who, persona in (("alice", alice), ("bob", bob)):
+            made = await room_with_a_plan(db, app)
+            world: dict[str, Any] = {
+                "room": made.room_id,
+                "plan": made.plan_id,
+                "section": made.section_id,
+            }
+            for who, persona in (("alice", made.alice), ("bob", made.bob)):
                 token = await sessions.create(
                     db, person_id=persona.id, id_token=None, settings=settings
                 )

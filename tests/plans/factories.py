@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
@@ -89,3 +91,33 @@ async def comment(
         data=CommentInput(body, parent_id, None),
         live=app.state.live,
     )
+
+
+@dataclass(frozen=True)
+class RoomWithPlan:
+    alice: Persona  # coordinator
+    bob: Persona  # speaks for AB Botkyrkabyggen, which has accepted
+    room_id: int
+    plan_id: int
+    section_id: int
+
+
+async def room_with_a_plan(db: AsyncSession, app: Starlette) -> RoomWithPlan:
+    """A guidelines room with a published one-section plan: Alice coordinates, Bob takes part
+    for AB Botkyrkabyggen (for tests that build their world outside the usual fixtures)."""
+    from partner_portal.auth.models import PortalRole
+    from partner_portal.evidence.models import Process
+    from partner_portal.organisations.models import MembershipRole
+    from tests.helpers import make_person
+    from tests.organisations.factories import add_member, make_organisation
+    from tests.rooms.factories import accept, invite, open_room
+
+    alice = await make_person(db, "Alice Andersson", roles=(PortalRole.COORDINATOR,))
+    bob = await make_person(db, "Bob Bergström")
+    byggen = await make_organisation(db, "AB Botkyrkabyggen")
+    await add_member(db, bob, byggen, MembershipRole.ADMIN)
+    room_id = await open_room(db, alice, Process.RIKTLINJER, name="Riktlinjer")
+    await invite(db, app, alice, room_id, byggen)
+    await accept(db, bob, room_id, byggen)
+    plan_id, (section_id,) = await make_plan(db, alice, room_id, [("Mål", "Trygghet")])
+    return RoomWithPlan(alice, bob, room_id, plan_id, section_id)

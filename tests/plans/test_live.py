@@ -19,7 +19,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
 from partner_portal.app import create_app
-from partner_portal.auth.models import PortalRole
 from partner_portal.auth.sessions import cookie_name
 from partner_portal.auth.sessions import create as create_session
 from partner_portal.platform.db import session_factory
@@ -27,7 +26,7 @@ from partner_portal.platform.live import LiveHub
 from partner_portal.platform.settings import Settings
 from tests.conftest import empty_postgres
 from tests.helpers import Persona, log_in
-from tests.plans.factories import comment
+from tests.plans.factories import comment, room_with_a_plan
 
 
 @asynccontextmanager
@@ -98,25 +97,14 @@ async def test_a_comment_posted_through_one_process_reaches_a_reader_on_another(
 ) -> None:
     """Two application instances on the same PostgreSQL database, as two processes would be:
     the comment is written through A, the reader listens on B."""
-    from partner_portal.evidence.models import Process
-    from partner_portal.organisations.models import MembershipRole
-    from tests.helpers import make_person
-    from tests.organisations.factories import add_member, make_organisation
-    from tests.plans.factories import make_plan
-    from tests.rooms.factories import accept, invite, open_room
 
     settings = settings_for_postgres
     first, second = create_app(settings), create_app(settings)
     try:
         async with session_factory(first.state.portal.engine)() as db:
-            alice = await make_person(db, "Alice Andersson", roles=(PortalRole.COORDINATOR,))
-            bob = await make_person(db, "Bob Bergström")
-            byggen = await make_organisation(db, "AB Botkyrkabyggen")
-            await add_member(db, bob, byggen, MembershipRole.ADMIN)
-            room_id = await open_room(db, alice, Process.RIKTLINJER, name="Riktlinjer")
-            await invite(db, first, alice, room_id, byggen)
-            await accept(db, bob, room_id, byggen)
-            plan_id, (section_id,) = await make_plan(db, alice, room_id, [("Mål", "Trygghet")])
+            world = await room_with_a_plan(db, first)
+            alice, bob = world.alice, world.bob
+            room_id, plan_id, section_id = world.room_id, world.plan_id, world.section_id
             async with serving(second, _free_port()) as base_url:
                 started = asyncio.Event()
                 reading = asyncio.create_task(
