@@ -97,7 +97,7 @@ def _patterns(language: str, format: str, with_time: bool) -> _Patterns:
 # A page writes the same moments again and again (every comment's time, on every request), and
 # the words for a moment depend only on the moment, the format and the language: remembered,
 # formatting costs a dictionary look-up. Bounded, so a long-running process keeps its memory.
-_REMEMBERED = 8192
+_REMEMBERED = 4096
 
 
 def format_datetime(value: datetime, format: str = "medium") -> str:

@@ -37,7 +37,7 @@ def create_environment(directory: Path) -> Environment:
 
 
 # How many rendered fragments a process remembers (a comment's article is about a kilobyte).
-FRAGMENTS_REMEMBERED = 4096
+FRAGMENTS_REMEMBERED = 2048
 # Where a remembered fragment's CSRF token goes: random per process, so no content has it.
 _CSRF_HOLE = f"csrf-{secrets.token_hex(16)}"
 
