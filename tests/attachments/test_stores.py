@@ -370,3 +370,27 @@ def test_the_s3_store_is_chosen_by_the_setting_and_shared_by_address(
     assert first.describe() == f"s3://{BUCKET}/shared/"
     assert isinstance(local, storage.LocalStore)
     assert local.root == tmp_path / "uploads" / "files"
+
+
+def test_every_stored_file_copies_out_and_back_into_an_empty_store(
+    app: Starlette, tmp_path: Path
+) -> None:
+    """What backup and restore do through the interface (storage.copy_out, copy_in)."""
+    store = store_of(app)
+    keys = sorted(storage.new_key() for _ in range(3))
+    for n, key in enumerate(keys):
+        received = tmp_path / f"received-{n}"
+        received.write_bytes(files.PDF + bytes([n]))
+        store.put(received, key)
+    backup = tmp_path / "backup" / "files"
+
+    copied = storage.copy_out(store, backup)
+    again = storage.copy_out(store, backup)  # what is there already is kept
+    store.delete(keys)
+    emptied = stored_files(app)
+    restored = storage.copy_in(store, backup, tmp_path / "uploads" / "tmp")
+
+    assert (copied, again, emptied, restored) == (3, 3, {}, 3)
+    assert sorted(p.name for p in backup.rglob("*") if p.is_file()) == keys  # left as it was
+    assert stored_files(app) == {key: files.PDF + bytes([n]) for n, key in enumerate(keys)}
+    assert list((tmp_path / "uploads" / "tmp").iterdir()) == []

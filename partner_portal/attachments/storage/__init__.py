@@ -5,6 +5,9 @@
 (``s3``, which alone loads boto3). Uploads are received into ``<data dir>/uploads/tmp`` either
 way (partner_portal/platform/uploads.py) and put into the store from there.
 
+Backup and restore copy every stored file out and back through the interface (``copy_out``,
+``copy_in``), so the same for either store.
+
 The store's methods block; the async helpers here run them in a thread, and the clean-up ones
 finish even when the request that started them is cancelled.
 """
@@ -31,6 +34,7 @@ from partner_portal.attachments.storage.base import (
     keys_older_than,
     new_key,
 )
+from partner_portal.attachments.storage.copies import copy_in, copy_out
 from partner_portal.attachments.storage.local import LocalStore, probe_writable, sweep_abandoned
 from partner_portal.platform.settings import Settings
 
@@ -44,6 +48,8 @@ __all__ = [
     "StoreUnavailable",
     "StoredFile",
     "base",
+    "copy_in",
+    "copy_out",
     "discard",
     "is_key",
     "keep",
