@@ -25,6 +25,7 @@ from partner_portal.attachments.storage.s3 import PART, S3Store
 from partner_portal.audit.models import AuditEvent
 from partner_portal.platform.settings import load_settings
 from tests.attachments import files
+from tests.attachments.test_faults import two_hours_later
 from tests.attachments.test_uploads import (
     count_attachments,
     leftovers,
@@ -196,17 +197,22 @@ def test_the_object_store_streams_a_large_file_both_ways_without_holding_it(
     assert [e.size for e in object_store.entries()] == [size]
 
 
-def test_the_local_store_reads_in_parts_and_moves_the_received_file(tmp_path: Path) -> None:
+def test_the_local_store_reads_in_parts_and_moves_the_received_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     store = storage.LocalStore(tmp_path)
     source = tmp_path / "received"
     expected = _random_file(source, 3 * MB)
     key = storage.new_key()
 
     store.put(source, key)
+    young = storage.keys_older_than(store, 3600)
+    two_hours_later(monkeypatch)
 
     assert not source.exists()  # renamed into place, not copied
     assert _digest_of(store.open(key)) == (expected, storage.CHUNK)
     assert [(e.key, e.size) for e in store.entries()] == [(key, 3 * MB)]
+    assert (young, storage.keys_older_than(store, 3600)) == ([], [key])
 
 
 def test_the_object_store_aborts_multipart_uploads_a_killed_process_left(
