@@ -21,8 +21,10 @@ async def healthz(ctx: Ctx) -> Response:
 
 
 async def readyz(ctx: Ctx) -> Response:
-    """200 only when the database answers, its schema is at the latest migration and the file
-    store can be written (a schema newer than the code counts as ready: a rolling upgrade) —
+    """200 only when the database answers, its schema is not behind the code (a newer one counts
+    as ready: a rolling upgrade), uploads can be received (a file written in
+    ``<data dir>/uploads/tmp``) and the file store can be used (the local one: its directory may
+    be written; an object store: a HEAD of its bucket answers) —
     and the process is not shutting down (platform/shutdown.py). With
     PORTAL_REDIS_URL it also says whether Redis answers (the rate limits' store), without making
     the process unready: the limits are then counted in each process (platform/ratelimit.py),
@@ -53,6 +55,14 @@ async def readyz(ctx: Ctx) -> Response:
         log.warning("readiness: the file store cannot be written: %s", exc)
         return JSONResponse(
             {"status": "unavailable", "reason": "file store not writable"}, status_code=503
+        )
+    store = storage.store_for(ctx.settings)
+    try:
+        await anyio.to_thread.run_sync(store.probe)
+    except OSError as exc:
+        log.warning("readiness: the file store, %s, is not usable: %s", store.describe(), exc)
+        return JSONResponse(
+            {"status": "unavailable", "reason": "file store unavailable"}, status_code=503
         )
     ready: dict[str, str | None] = {"status": "ready", "schema": found}
     if found != expected:

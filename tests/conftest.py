@@ -44,6 +44,7 @@ from partner_portal.platform.settings import Settings, load_settings, replace
 from tests.helpers import BASE_URL, Persona, make_person
 from tests.oidc_provider import ProviderControl, running_provider
 from tests.queries import QueryCounter
+from tests.s3_server import S3Server, running_s3_server
 
 POSTGRES_ADMIN = os.environ.get(
     "PORTAL_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/postgres"
@@ -204,14 +205,29 @@ def unused_port() -> int:
 # --- the application ---------------------------------------------------------------------
 
 
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[S3Server]:
+    """A real S3-compatible server on loopback (tests/s3_server.py), one per worker."""
+    with running_s3_server() as server:
+        yield server
+
+
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
+def store_environment() -> dict[str, str]:
+    """PORTAL_STORAGE and its S3 settings: none here, the local store. The files' and the
+    consultations' tests run on both stores (their conftest.py: ``both_stores``)."""
+    return {}
+
+
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path, store_environment: dict[str, str]) -> Settings:
     return load_settings(
         {
             "PORTAL_DATA_DIR": str(tmp_path),
             "PORTAL_DATABASE_URL": database_url,
             "PORTAL_SECRET_KEY": "test-secret-" + "x" * 40,
             "PORTAL_BASE_URL": BASE_URL,
+            **store_environment,
         }
     )
 

@@ -356,7 +356,7 @@ async def sqlite_backup(sqlite_template: Path, tmp_path: Path) -> Path:
     shutil.copy(sqlite_template, data_dir / "portal.db")
     received = tmp_path / "received"
     received.write_bytes(files.PDF)
-    storage.keep(data_dir, received, storage.new_key())
+    storage.LocalStore(data_dir).put(received, storage.new_key())
     backup = tmp_path / "backup"
     status, _, err = await run(["backup", str(backup)], environment(data_dir))
     assert status == 0, err
@@ -526,3 +526,25 @@ async def test_a_missing_or_unusable_directory_is_a_clear_message(
     assert status == 2
     assert "no database" in err
     assert not (tmp_path / "new").exists()  # a backup that did not finish leaves nothing
+
+
+async def test_backup_and_restore_refuse_an_object_store_and_say_how_to_back_it_up(
+    tmp_path: Path, sqlite_template: Path
+) -> None:
+    data_dir = tmp_path / "data"
+    data_dir.mkdir()
+    shutil.copy(sqlite_template, data_dir / "portal.db")
+    on_s3 = environment(data_dir) | {
+        "PORTAL_STORAGE": "s3://partnerportalen/filer",
+        "PORTAL_S3_ENDPOINT_URL": "http://127.0.0.1:9",
+    }
+
+    backed_up = await run(["backup", str(tmp_path / "backup")], on_s3)
+    restored = await run(["restore", str(tmp_path / "backup")], on_s3)
+
+    for status, _, err in (backed_up, restored):
+        assert status == 2
+        assert "object store (s3://partnerportalen/filer)" in err
+        assert "bucket versioning and replication" in err
+        assert "Traceback" not in err
+    assert not (tmp_path / "backup").exists()

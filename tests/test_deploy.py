@@ -37,7 +37,7 @@ from tests.plans.factories import room_with_a_plan
 
 def test_the_environment_file_names_every_setting() -> None:
     text = (DEPLOY / "partner-portal.env").read_text(encoding="utf-8")
-    named = set(re.findall(r"^#? ?(PORTAL_[A-Z_]+)=", text, flags=re.M))
+    named = set(re.findall(r"^#? ?(PORTAL_[A-Z0-9_]+)=", text, flags=re.M))
     settings = {f"PORTAL_{name.upper()}" for name in Settings.model_fields}
 
     assert named == settings

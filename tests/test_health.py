@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from pathlib import Path
 
 import httpx
+import pytest
 import sqlalchemy as sa
 from starlette.applications import Starlette
 
 from partner_portal.app import create_app
 from partner_portal.platform.migrate import head_revision
 from partner_portal.platform.settings import load_settings
+from tests.conftest import app_with
 from tests.helpers import BASE_URL
+from tests.s3_server import S3Server
 
 
 async def test_healthz_answers_while_the_process_lives(client: httpx.AsyncClient) -> None:
@@ -114,3 +119,51 @@ async def test_readyz_is_not_ready_when_the_file_store_cannot_be_written(
     assert ready.status_code == 200
     assert response.status_code == 503
     assert response.json() == {"status": "unavailable", "reason": "file store not writable"}
+
+
+async def readyz_of(app: Starlette) -> httpx.Response:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url=BASE_URL) as client:
+        response = await client.get("/readyz")
+    await app.state.portal.engine.dispose()
+    return response
+
+
+async def test_readyz_is_ready_on_an_object_store_that_answers(
+    app: Starlette, s3_server: S3Server
+) -> None:
+    response = await readyz_of(app_with(app, **s3_server.settings_changes()))
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ready", "schema": head_revision()}
+
+
+async def test_readyz_is_not_ready_when_the_object_store_does_not_answer(
+    app: Starlette, unused_port: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    unreachable = app_with(
+        app,
+        storage="s3://portal-test/filer",
+        s3_endpoint_url=f"http://127.0.0.1:{unused_port}",
+        s3_region="eu-north-1",
+    )
+
+    started = time.monotonic()
+    with caplog.at_level(logging.WARNING, logger="partner_portal"):
+        response = await readyz_of(unreachable)
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "reason": "file store unavailable"}
+    assert time.monotonic() - started < 10  # one try, a short timeout: probes must answer
+    assert any("s3://portal-test/filer/" in r.getMessage() for r in caplog.records)
+
+
+async def test_readyz_is_not_ready_when_the_bucket_is_not_there(
+    app: Starlette, s3_server: S3Server
+) -> None:
+    changes = s3_server.settings_changes() | {"storage": "s3://no-such-bucket/filer"}
+
+    response = await readyz_of(app_with(app, **changes))
+
+    assert response.status_code == 503
+    assert response.json() == {"status": "unavailable", "reason": "file store unavailable"}

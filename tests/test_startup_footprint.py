@@ -1,5 +1,6 @@
 """What a web process loads at start-up: the heavy exporters, Alembic, the OpenID Connect
-client's libraries, the calendar library and (on SQLite) PostgreSQL's driver only when used."""
+client's libraries, the calendar library, the object store's client and (on SQLite) PostgreSQL's
+driver only when used."""
 
 from __future__ import annotations
 
@@ -25,6 +26,9 @@ HEAVY = (
     "asyncpg",
     "docx",
     "lxml",
+    "boto3",  # the object store's client (attachments/storage/s3.py): only with PORTAL_STORAGE=s3
+    "botocore",
+    "s3transfer",
 )
 
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from partner_portal.attachments import storage
 from partner_portal.attachments.models import Attachment
+from partner_portal.attachments.storage import Store
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record, record_read
 from partner_portal.auth.sessions import CurrentPerson
@@ -70,22 +70,22 @@ def check_allowed_content(classification: Classification, files: Sequence[Receiv
         )
 
 
-def add_files(
+async def add_files(
     db: AsyncSession,
     *,
     actor: CurrentPerson,
     access: RoomAccess,
     data: FilesInput,
     files: Sequence[ReceivedFile],
-    data_dir: Path,
+    store: Store,
     object_type: str | None = None,
     object_id: int | None = None,
     metadata_only_when_empty: bool = True,
-) -> tuple[list[Attachment], list[Path]]:
-    """Add the rows and move the files into the store; the caller commits, and on failure calls
-    ``storage.discard`` with the returned paths. A metadata-only record when there are no files
+) -> tuple[list[Attachment], list[str]]:
+    """Add the rows and put the files into the store; the caller commits, and on failure calls
+    ``storage.discard`` with the returned keys. A metadata-only record when there are no files
     and the label is confidential. No evidence or audit (see ``record_uploads``)."""
-    kept: list[Path] = []
+    kept: list[str] = []
     rows: list[Attachment] = []
     try:
         if not files and metadata_only_when_empty:
@@ -104,11 +104,12 @@ def add_files(
         for received in files:
             key = storage.new_key()
             try:
-                kept.append(storage.keep(data_dir, received.path, key))
+                await storage.keep(store, received.path, key)
             except OSError as exc:
-                if is_storage_error(exc):
+                if is_storage_error(exc) or isinstance(exc, storage.StoreUnavailable):
                     raise StorageUnavailable(exc) from None
                 raise
+            kept.append(key)
             rows.append(
                 Attachment(
                     room_id=access.room.id,
@@ -127,7 +128,7 @@ def add_files(
                 )
             )
     except BaseException:
-        storage.discard(kept)
+        await storage.discard(store, kept)
         raise
     db.add_all(rows)
     return rows, kept
@@ -175,10 +176,10 @@ async def upload_room_files(
     access: RoomAccess,
     data: FilesInput,
     files: Sequence[ReceivedFile],
-    data_dir: Path,
+    store: Store,
 ) -> int:
     """Files (or a metadata-only record) into the room's file list. Side effects: attachment
-    rows, files moved into the store, ``file uploaded`` evidence for an organisation, audited.
+    rows, files put into the store, ``file uploaded`` evidence for an organisation, audited.
     Commits; on any failure nothing is left, neither rows nor files. Returns the count."""
     check_allowed(access, data.organisation_id, data.classification, files)
     if data.classification is Classification.CONFIDENTIAL_METADATA_ONLY:
@@ -191,16 +192,18 @@ async def upload_room_files(
             raise Invalid(errors)
     elif not files:
         raise Invalid({"file": _("Välj minst en fil.")})
-    rows, kept = add_files(
-        db, actor=actor, access=access, data=data, files=files, data_dir=data_dir
+    rows, kept = await add_files(
+        db, actor=actor, access=access, data=data, files=files, store=store
     )
     try:
         await db.flush()
         record_uploads(db, actor=actor, access=access, rows=rows, link=files_path(access.room.id))
         await db.commit()
     except BaseException:
-        await db.rollback()
-        storage.discard(kept)
+        try:
+            await db.rollback()
+        finally:
+            await storage.discard(store, kept)
         raise
     return len(rows)
 

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 
 from partner_portal.attachments import forms, queries, service, storage
 from partner_portal.attachments.access import file_for
-from partner_portal.platform.errors import Invalid, NotFound
+from partner_portal.attachments.download import StoredFileResponse
+from partner_portal.platform.errors import Invalid, NotFound, ServiceUnavailable
+from partner_portal.platform.i18n import gettext as _
 from partner_portal.rooms.access import RoomAccess
 from partner_portal.rooms.models import Classification
 from partner_portal.web import Ctx, upload_limits
+
+log = logging.getLogger(__name__)
 
 
 async def upload_context(ctx: Ctx, access: RoomAccess) -> dict[str, Any]:
@@ -64,7 +69,7 @@ async def upload(ctx: Ctx, access: RoomAccess) -> Response:
             access=access,
             data=data,
             files=form.files,
-            data_dir=ctx.settings.data_dir,
+            store=storage.store_for(ctx.settings),
         )
     except Invalid as invalid:
         values = {k: v for k, v in form.fields.items() if isinstance(v, str)}
@@ -73,23 +78,33 @@ async def upload(ctx: Ctx, access: RoomAccess) -> Response:
 
 
 async def download(ctx: Ctx, access: RoomAccess) -> Response:
+    """The file, streamed from the store; 404 when the store does not have it, 503 when the
+    store cannot be reached. Downloads of non-public files are audited."""
     row = await file_for(ctx.db, access, ctx.path_id("file_id"))
     assert row.storage_key is not None
-    path = storage.path_for(ctx.settings.data_dir, row.storage_key)
-    if not path.is_file():
-        raise NotFound()
-    if row.classification is not Classification.PUBLIC:
-        await service.record_download(
-            ctx.db,
-            actor=ctx.me,
-            attachment_id=row.id,
-            organisation_id=row.organisation_id,
-            ip=ctx.client_ip,
-        )
-    return FileResponse(
-        path,
+    try:
+        stored = await storage.open_file(storage.store_for(ctx.settings), row.storage_key)
+    except FileNotFoundError:
+        raise NotFound() from None
+    except storage.StoreUnavailable as exc:
+        log.error("file store: could not read attachment %s: %s", row.id, exc)
+        raise ServiceUnavailable(
+            _("Filen kan inte hämtas just nu. Försök igen om en stund.")
+        ) from None
+    try:
+        if row.classification is not Classification.PUBLIC:
+            await service.record_download(
+                ctx.db,
+                actor=ctx.me,
+                attachment_id=row.id,
+                organisation_id=row.organisation_id,
+                ip=ctx.client_ip,
+            )
+    except BaseException:
+        stored.close()
+        raise
+    return StoredFileResponse(
+        stored,
         media_type=row.media_type or "application/octet-stream",
         filename=row.original_name or f"fil-{row.id}",
-        content_disposition_type="attachment",
-        headers={"X-Content-Type-Options": "nosniff"},
     )

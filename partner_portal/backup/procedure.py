@@ -26,6 +26,7 @@ PERSONAL_DATA = (
 def back_up(settings: Settings, directory: Path, *, with_database: bool = False) -> list[str]:
     """Write a backup of the configured portal into ``directory`` (new, or empty; on PostgreSQL
     it may already hold the ``database.pgdump`` the operator's pg_dump just wrote)."""
+    _local_store_only(settings, "backed up")
     kind = _kind(settings)
     dump = directory / manifest.POSTGRES_FILE
     keep = {manifest.POSTGRES_FILE} if kind == "postgresql" and not with_database else set()
@@ -82,6 +83,7 @@ def restore(
 ) -> list[str]:
     """Restore the backup in ``directory`` into the configured data directory (and, on SQLite
     or with ``with_database``, the configured database)."""
+    _local_store_only(settings, "restored")
     found = manifest.read(directory)
     kind = _kind(settings)
     if found.database_kind != kind:
@@ -239,6 +241,20 @@ def _postgres_revision(database_url: str) -> str:
     if revision is None:
         raise Refused("the database has no migrations applied: nothing to back up.")
     return revision
+
+
+def _local_store_only(settings: Settings, done: str) -> None:
+    """The uploads are copied from and to the data directory's file store. An object store
+    (PORTAL_STORAGE=s3://…) keeps them itself: its versioning and replication are its backup,
+    and copying a bucket through this command would hold the portal's backup to one host's
+    disk. Refused before anything is written."""
+    if settings.storage != "local":
+        raise Refused(
+            f"the uploads are kept in an object store ({settings.storage}): back them up with "
+            "the store's own means (bucket versioning and replication, README: Backup and "
+            f"restore). Nothing was {done}; for the database alone use pg_dump and pg_restore "
+            "as README says."
+        )
 
 
 def _kind(settings: Settings) -> str:

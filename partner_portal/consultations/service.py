@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 
 import sqlalchemy as sa
 from jinja2 import Environment
@@ -217,7 +216,7 @@ async def submit_statement(
     env: Environment,
 ) -> int:
     """An asked organisation's one statement, signed by the actor. Accepted after the deadline
-    too, and then marked late. Side effects: the statement, its files (moved into the store),
+    too, and then marked late. Side effects: the statement, its files (put into the store),
     ``statement submitted`` evidence (late or not), audited, a receipt to the signer in the
     outbox. Commits; a second statement for the organisation (also a concurrent one) raises
     AlreadySubmitted and leaves nothing."""
@@ -249,18 +248,19 @@ async def submit_statement(
         submitted_at=now,
         late=late,
     )
-    kept: list[Path] = []
+    store = storage.store_for(settings)
+    kept: list[str] = []
     try:
         db.add(statement)
         await db.flush()
         assert statement.id is not None
-        rows, kept = attachments.add_files(
+        rows, kept = await attachments.add_files(
             db,
             actor=actor,
             access=access,
             data=FilesInput(organisation_id, data.classification, "", ""),
             files=files,
-            data_dir=settings.data_dir,
+            store=store,
             object_type="statement",
             object_id=statement.id,
             metadata_only_when_empty=False,
@@ -311,12 +311,16 @@ async def submit_statement(
         )
         await db.commit()
     except IntegrityError as exc:
-        await db.rollback()
-        storage.discard(kept)
+        try:
+            await db.rollback()
+        finally:
+            await storage.discard(store, kept)
         raise AlreadySubmitted() from exc
     except BaseException:
-        await db.rollback()
-        storage.discard(kept)
+        try:
+            await db.rollback()
+        finally:
+            await storage.discard(store, kept)
         raise
     return statement.id
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ipaddress
 import os
+import re
 import secrets
 from collections.abc import Mapping
 from datetime import datetime
@@ -165,6 +166,16 @@ class Settings(BaseSettings):
     # Empty: rate limits are counted in each process's memory. Set: in this Redis, shared by
     # every process (platform/ratelimit.py).
     redis_url: str = ""
+    # Where attachments' content is kept: `local` (<data dir>/uploads/files), or an
+    # S3-compatible object store, `s3://bucket/prefix`, shared by every host
+    # (partner_portal/attachments/storage/). The S3 settings below are for that store only.
+    storage: str = "local"
+    # Empty: Amazon S3 itself. Set: another S3-compatible store (MinIO, Ceph), path-style.
+    s3_endpoint_url: str = ""
+    s3_region: str = ""
+    # Both empty: boto3's own credential chain (AWS_* variables, an instance role).
+    s3_access_key_id: str = ""
+    s3_secret_access_key: SecretText = Secret("")
     # PORTAL_NOW: the instant the portal's clock starts at (exercises, demonstrations).
     now: Annotated[datetime | None, BeforeValidator(_instant)] = None
     # Set by `partner-portal dev` only (never read from the environment): the built-in
@@ -236,6 +247,88 @@ class Settings(BaseSettings):
             )
         return value
 
+    @field_validator("storage")
+    @classmethod
+    def _storage(cls, value: str) -> str:
+        if value.lower() == "local":
+            return "local"
+        parsed = urlsplit(value)
+        bucket = parsed.netloc
+        prefix = parsed.path.strip("/")
+        segments = prefix.split("/") if prefix else []
+        usable = (
+            parsed.scheme == "s3"
+            and bool(_S3_BUCKET.match(bucket))
+            and ".." not in bucket
+            and not parsed.query
+            and not parsed.fragment
+            and all(_S3_SEGMENT.match(s) and s not in (".", "..") for s in segments)
+        )
+        if not usable:
+            raise ValueError(
+                "PORTAL_STORAGE must be `local` or `s3://bucket/prefix` (an S3 bucket name: "
+                "3-63 lower-case letters, digits, dots and hyphens; the prefix optional, of "
+                f"letters, digits, `.`, `_`, `-` and `/`), got {value!r}."
+            )
+        return f"s3://{bucket}/{prefix}" if prefix else f"s3://{bucket}"
+
+    @field_validator("s3_endpoint_url")
+    @classmethod
+    def _s3_endpoint_url(cls, value: str, info: ValidationInfo) -> str:
+        if not value:
+            return value
+        _only_with_s3("PORTAL_S3_ENDPOINT_URL", info)
+        value = value.rstrip("/")
+        try:
+            parsed = urlsplit(value)
+            usable = parsed.scheme in ("http", "https") and bool(parsed.hostname)
+            usable = usable and parsed.port != 0  # .port raises on a port that is no number
+        except ValueError:
+            usable = False
+        if not usable or parsed.path or parsed.query or parsed.fragment or parsed.username:
+            raise ValueError(
+                "PORTAL_S3_ENDPOINT_URL must be the store's address, http(s)://host[:port] "
+                f"(no path, no credentials), got {value!r}."
+            )
+        if _production(info) and parsed.scheme != "https" and not _is_loopback(parsed.hostname):
+            raise ValueError(
+                "PORTAL_S3_ENDPOINT_URL must use https in production (the files and the "
+                f"credentials would cross the network in clear text), got {value!r}."
+            )
+        return value
+
+    @field_validator("s3_region")
+    @classmethod
+    def _s3_region(cls, value: str, info: ValidationInfo) -> str:
+        if not value:
+            return value
+        _only_with_s3("PORTAL_S3_REGION", info)
+        if not _S3_REGION.match(value):
+            raise ValueError(
+                f"PORTAL_S3_REGION must be a region name such as eu-north-1, got {value!r}."
+            )
+        return value
+
+    @field_validator("s3_access_key_id")
+    @classmethod
+    def _s3_access_key_id(cls, value: str, info: ValidationInfo) -> str:
+        if value:
+            _only_with_s3("PORTAL_S3_ACCESS_KEY_ID", info)
+        return value
+
+    @field_validator("s3_secret_access_key")
+    @classmethod
+    def _s3_secret_access_key(cls, value: Secret, info: ValidationInfo) -> Secret:
+        if str(value):
+            _only_with_s3("PORTAL_S3_SECRET_ACCESS_KEY", info)
+        key_id = info.data.get("s3_access_key_id")  # None: that one is wrong (said already)
+        if key_id is not None and bool(str(value)) != bool(key_id):
+            raise ValueError(
+                "PORTAL_S3_ACCESS_KEY_ID and PORTAL_S3_SECRET_ACCESS_KEY go together: set both "
+                "(or neither, for boto3's own credentials: an instance role)."
+            )
+        return value
+
     @field_validator("oidc_issuer")
     @classmethod
     def _oidc_issuer(cls, value: str, info: ValidationInfo) -> str:
@@ -300,6 +393,21 @@ class Settings(BaseSettings):
     def absolute_url(self, path: str) -> str:
         """Absolute links (emails, OIDC) come from the base URL setting, never the Host header."""
         return f"{self.base_url}{path}"
+
+
+_S3_BUCKET = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_S3_SEGMENT = re.compile(r"^[A-Za-z0-9._-]+$")
+_S3_REGION = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+
+
+def _only_with_s3(variable: str, info: ValidationInfo) -> None:
+    """An S3 setting without an S3 store is a mistake to name: the files would otherwise go to
+    each host's own disk unnoticed."""
+    if info.data.get("storage") == "local":  # absent: PORTAL_STORAGE itself is wrong (said)
+        raise ValueError(
+            f"{variable} is set but PORTAL_STORAGE is `local`: set PORTAL_STORAGE to "
+            f"s3://bucket/prefix to use the object store, or unset {variable}."
+        )
 
 
 def _production(info: ValidationInfo) -> bool:

@@ -1,5 +1,6 @@
-"""Faults around the file store: a full or unwritable disk during an upload, a process killed
-between storing a file and committing its row, a file lost from the store."""
+"""Faults around the file store, on either store: a full or unwritable disk during an upload,
+a store that cannot be reached, a process killed between storing a file and committing its row,
+a file lost from the store."""
 
 from __future__ import annotations
 
@@ -12,25 +13,41 @@ import signal
 import subprocess
 import sys
 import textwrap
-import time
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from starlette.applications import Starlette
 
-from partner_portal.attachments import storage
+from partner_portal.attachments.models import Attachment
+from partner_portal.attachments.storage import base
 from partner_portal.auth import sessions
 from partner_portal.jobs import housekeeping
 from tests.attachments import files
-from tests.attachments.test_uploads import count_attachments, leftovers, post_files, world
+from tests.attachments.test_uploads import (
+    count_attachments,
+    leftovers,
+    post_files,
+    store_of,
+    stored_files,
+    world,
+)
 from tests.helpers import Persona, csrf_token, log_in
 
 __all__ = ["world"]  # the fixture, shared with test_uploads
 
 TWO_HOURS = 7200
+
+
+def two_hours_later(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Housekeeping judges the stored files' age as if two hours had passed (the files' times
+    are the system's, or the object store's: neither can be set back)."""
+    now = base.system_time
+    monkeypatch.setattr(base, "system_time", lambda: now() + TWO_HOURS)
 
 
 class _FullDisk(io.RawIOBase):
@@ -92,10 +109,10 @@ async def test_an_unwritable_file_store_gets_the_storage_page_and_saves_nothing(
 ) -> None:
     await log_in(client, app, bob)
 
-    def read_only(_data_dir: Path, _received: Path, _key: str) -> Path:
+    def read_only(_store: object, _received: Path, _key: str) -> None:
         raise OSError(errno.EROFS, "Read-only file system")
 
-    monkeypatch.setattr(storage, "keep", read_only)
+    monkeypatch.setattr(type(store_of(app)), "put", read_only)
 
     response = await post_files(client, app, world["room_id"], [("plan.pdf", files.PDF)])
 
@@ -116,12 +133,14 @@ _KILLED_UPLOAD = textwrap.dedent(
     from partner_portal.app import create_app
     from partner_portal.platform.settings import load_settings
 
+    from partner_portal.attachments.storage import store_for
+
     settings = load_settings()
-    store = settings.data_dir / "uploads" / "files"
+    store = store_for(settings)
 
     @event.listens_for(Session, "before_commit")
     def crash(_session):
-        if store.is_dir() and any(p.is_file() for p in store.rglob("*")):
+        if any(True for _ in store.entries()):
             os.kill(os.getpid(), signal.SIGKILL)
 
     async def main():
@@ -146,6 +165,8 @@ async def test_a_file_stored_by_a_process_killed_before_its_row_is_removed_by_ho
     db: AsyncSession,
     world: dict[str, int],
     bob: Persona,
+    store_environment: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     settings = app.state.portal.settings
     await log_in(client, app, bob)
@@ -158,6 +179,7 @@ async def test_a_file_stored_by_a_process_killed_before_its_row_is_removed_by_ho
         "PORTAL_DATABASE_URL": settings.database_url,
         "PORTAL_SECRET_KEY": str(settings.secret_key),
         "PORTAL_BASE_URL": settings.base_url,
+        **store_environment,
     }
     url = f"/rum/{world['room_id']}/filer"
     csrf = await csrf_token(client, app)
@@ -171,18 +193,19 @@ async def test_a_file_stored_by_a_process_killed_before_its_row_is_removed_by_ho
         check=False,
     )
     assert killed.returncode == -signal.SIGKILL, killed.stderr.decode()[-2000:]
-    orphans = [p for p in (settings.data_dir / "uploads" / "files").rglob("*") if p.is_file()]
+    store = store_of(app)
+    orphans = list(stored_files(app))
     assert len(orphans) == 1
     assert await count_attachments(db) == 0
 
     await housekeeping(db, settings)  # within the grace period: a request may still own it
-    kept_while_young = orphans[0].exists()
-    two_hours_ago = time.time() - TWO_HOURS  # noqa: TID251 (file times are the system's)
-    os.utime(orphans[0], (two_hours_ago, two_hours_ago))
+    kept_while_young = store.exists(orphans[0])
+    two_hours_later(monkeypatch)
     await housekeeping(db, settings)
 
     assert kept_while_young
-    assert not orphans[0].exists()
+    assert not store.exists(orphans[0])
+    assert stored_files(app) == {}
 
 
 async def test_housekeeping_reports_an_attachment_whose_file_is_gone_and_keeps_the_others(
@@ -192,26 +215,28 @@ async def test_housekeeping_reports_an_attachment_whose_file_is_gone_and_keeps_t
     world: dict[str, int],
     bob: Persona,
     caplog: pytest.LogCaptureFixture,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     settings = app.state.portal.settings
     await log_in(client, app, bob)
     for name in ("a.pdf", "b.pdf"):
         response = await post_files(client, app, world["room_id"], [(name, files.PDF)])
         assert response.status_code == 303
-    stored = sorted(
-        (p for p in (settings.data_dir / "uploads" / "files").rglob("*") if p.is_file()),
-        key=lambda p: p.stat().st_mtime_ns,
-    )
-    two_hours_ago = time.time() - TWO_HOURS  # noqa: TID251 (file times are the system's)
-    for path in stored:
-        os.utime(path, (two_hours_ago, two_hours_ago))
-    stored[0].unlink()
+    await db.rollback()
+    rows = (await db.execute(sa.select(Attachment).order_by(col(Attachment.id)))).scalars().all()
+    lost, kept = (row.storage_key for row in rows)
+    assert lost is not None
+    assert kept is not None
+    store = store_of(app)
+    store.delete([lost])
+    two_hours_later(monkeypatch)
 
     with caplog.at_level(logging.ERROR, logger="partner_portal"):
         await housekeeping(db, settings)
 
-    assert stored[1].exists()  # its row points to it: never swept
+    assert store.exists(kept)  # its row points to it: never swept
     assert await count_attachments(db) == 2
     reports = [r.getMessage() for r in caplog.records if "have no file" in r.getMessage()]
     assert len(reports) == 1
-    assert "1 attachments have no file" in reports[0]
+    assert f"1 attachments have no file in {store.describe()}" in reports[0]
+    assert f"ids {rows[0].id}" in reports[0]

@@ -13,6 +13,13 @@ from tests.helpers import Persona, make_person
 from tests.meetings.factories import start_day
 from tests.organisations.factories import add_member, make_organisation
 from tests.rooms.factories import accept, invite, open_room
+from tests.s3_server import STORES, both_stores
+
+
+@pytest.fixture(params=STORES)
+def store_environment(request: pytest.FixtureRequest) -> dict[str, str]:
+    """Statements' files: on both stores (tests/s3_server.py)."""
+    return both_stores(request)
 
 
 @pytest.fixture

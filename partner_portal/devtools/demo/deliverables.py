@@ -3,6 +3,7 @@ status with a file noted outside the portal."""
 
 from __future__ import annotations
 
+from partner_portal.attachments import storage
 from partner_portal.attachments.service import FilesInput, upload_room_files
 from partner_portal.deliverables import service as deliverables
 from partner_portal.deliverables.gsrn import gs1_check_digit
@@ -111,5 +112,5 @@ async def readiness(demo: Demo) -> None:
             "Lämnad till Länsstyrelsen i Stockholms län med rekommenderat brev.",
         ),
         files=[],
-        data_dir=demo.settings.data_dir,
+        store=storage.store_for(demo.settings),
     )
