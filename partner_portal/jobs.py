@@ -150,25 +150,13 @@ async def run_forever(
     others go on.
     """
 
-    failing: set[str] = set()
+    failures = _Failures()
 
     async def schedule_round() -> None:
         for job in SCHEDULE:
-            try:
-                async with sessions_factory() as db:
-                    await run_job(job, db, settings)
-            except Exception:
-                # The whole traceback once, then one line a round until the job works again.
-                if job.name in failing:
-                    log.warning("%s failed again; trying again next round", job.name)
-                else:
-                    log.exception("%s failed; trying again next round", job.name)
-                failing.add(job.name)
-            else:
-                if job.name in failing:
-                    log.info("%s works again", job.name)
-                failing.discard(job.name)
-            _honour_cancellation()
+            await failures.attempt(
+                job.name, partial(_run_in_session, job, sessions_factory, settings)
+            )
 
     async with asyncio.TaskGroup() as group:
         group.create_task(_every(HOUSEKEEPING_INTERVAL, "housekeeping", schedule_round))
@@ -177,24 +165,40 @@ async def run_forever(
         )
 
 
-async def _every(interval: timedelta, name: str, job: Callable[[], Awaitable[None]]) -> None:
-    failing = False
-    while True:
+async def _run_in_session(
+    job: Job, sessions_factory: async_sessionmaker[AsyncSession], settings: Settings
+) -> None:
+    async with sessions_factory() as db:
+        await run_job(job, db, settings)
+
+
+class _Failures:
+    """What keeps failing (every few seconds while, say, the database is down) is logged with
+    its whole traceback once, then one line a round until it works again."""
+
+    def __init__(self) -> None:
+        self._failing: set[str] = set()
+
+    async def attempt(self, name: str, job: Callable[[], Awaitable[None]]) -> None:
         try:
             await job()
         except Exception:
-            # Every few seconds while, say, the database is down: the whole traceback once,
-            # then one line a round until the job works again.
-            if failing:
-                log.warning("%s round failed again; trying again next round", name)
+            if name in self._failing:
+                log.warning("%s failed again; trying again next round", name)
             else:
-                log.exception("%s round failed; trying again next round", name)
-            failing = True
+                log.exception("%s failed; trying again next round", name)
+            self._failing.add(name)
         else:
-            if failing:
+            if name in self._failing:
                 log.info("%s works again", name)
-            failing = False
+            self._failing.discard(name)
         _honour_cancellation()
+
+
+async def _every(interval: timedelta, name: str, job: Callable[[], Awaitable[None]]) -> None:
+    failures = _Failures()
+    while True:
+        await failures.attempt(name, job)
         await asyncio.sleep(interval.total_seconds())
 
 
