@@ -6,16 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from partner_portal.platform.settings import SettingsError, load_settings
+from partner_portal.platform.settings import load_settings
+from tests.test_settings import GOOD_PRODUCTION as PRODUCTION
+from tests.test_settings import problems
 
-PRODUCTION = {
-    "PORTAL_ENV": "production",
-    "PORTAL_BASE_URL": "https://partner.botkyrka.se",
-    "PORTAL_SECRET_KEY": "k" * 48,
-    "PORTAL_OIDC_ISSUER": "https://login.botkyrka.se/realms/partner",
-    "PORTAL_OIDC_CLIENT_ID": "partnerportalen",
-    "PORTAL_DATABASE_URL": "postgresql+asyncpg://portal@db/portal",
-}
 OBJECT_STORE = {
     "PORTAL_STORAGE": "s3://partnerportalen/filer",
     "PORTAL_S3_ENDPOINT_URL": "https://minio.botkyrka.se:9000",
@@ -23,12 +17,6 @@ OBJECT_STORE = {
     "PORTAL_S3_ACCESS_KEY_ID": "partnerportalen",
     "PORTAL_S3_SECRET_ACCESS_KEY": "hemlig-nyckel",
 }
-
-
-def problems(environ: dict[str, str]) -> list[str]:
-    with pytest.raises(SettingsError) as raised:
-        load_settings(environ)
-    return raised.value.problems
 
 
 def test_the_local_directory_is_the_default(tmp_path: Path) -> None:

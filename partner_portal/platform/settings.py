@@ -16,7 +16,7 @@ from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from annotated_types import Ge, Le
 from pydantic import BeforeValidator, Field, ValidationError, ValidationInfo, field_validator
@@ -234,13 +234,7 @@ class Settings(BaseSettings):
     def _redis_url(cls, value: str) -> str:
         if not value:
             return value
-        try:
-            parsed = urlsplit(value)
-            usable = parsed.scheme in ("redis", "rediss") and bool(parsed.hostname)
-            usable = usable and parsed.port != 0  # .port raises on a port that is no number
-        except ValueError:
-            usable = False
-        if not usable:
+        if _url_with_host(value, ("redis", "rediss")) is None:
             # The URL may carry a password: it is not repeated here.
             raise ValueError(
                 "PORTAL_REDIS_URL must be redis://host:port/db or rediss://host:port/db (TLS)."
@@ -279,13 +273,8 @@ class Settings(BaseSettings):
             return value
         _only_with_s3("PORTAL_S3_ENDPOINT_URL", info)
         value = value.rstrip("/")
-        try:
-            parsed = urlsplit(value)
-            usable = parsed.scheme in ("http", "https") and bool(parsed.hostname)
-            usable = usable and parsed.port != 0  # .port raises on a port that is no number
-        except ValueError:
-            usable = False
-        if not usable or parsed.path or parsed.query or parsed.fragment or parsed.username:
+        parsed = _url_with_host(value, ("http", "https"))
+        if parsed is None or parsed.path or parsed.query or parsed.fragment or parsed.username:
             raise ValueError(
                 "PORTAL_S3_ENDPOINT_URL must be the store's address, http(s)://host[:port] "
                 f"(no path, no credentials), got {value!r}."
@@ -475,6 +464,18 @@ def _problem(error: ErrorDetails) -> str:
     if error["type"] == "enum":
         return f"{variable} must be {context['expected']}, got {error['input']!r}."
     return f"{variable}: {error['msg']}."
+
+
+def _url_with_host(value: str, schemes: tuple[str, ...]) -> SplitResult | None:
+    """``value`` split, if it is a URL of one of ``schemes`` with a host and (if any) a port
+    that is a number; None otherwise."""
+    try:
+        parsed = urlsplit(value)
+        usable = parsed.scheme in schemes and bool(parsed.hostname)
+        usable = usable and parsed.port != 0  # .port raises on a port that is no number
+    except ValueError:
+        return None
+    return parsed if usable else None
 
 
 def _is_loopback(host: str | None) -> bool:
