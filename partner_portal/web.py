@@ -281,6 +281,10 @@ async def _handle_once(
     async with portal.sessions(execution_options=request_session_options(write=False)) as db:
         ctx = Ctx(request, portal, db, await load_session(request, db, portal.settings))
         request.state.ctx = ctx  # error pages show who is logged in
+        if ctx.person is not None and i18n.LANGUAGE_COOKIE not in request.cookies:
+            # The person's stored language, when no cookie says otherwise (LanguageMiddleware
+            # set the default and restores it after the request; error pages speak it too).
+            i18n.current_language.set(ctx.person.language)
         policy.check(ctx.person, portal.settings)
         if request.method in SAFE_METHODS:
             try:

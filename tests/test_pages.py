@@ -146,8 +146,12 @@ async def test_english_is_available_and_remembered(client: httpx.AsyncClient) ->
     assert '<html lang="sv">' in (await client.get("/")).text
 
 
-async def test_an_unknown_language_is_not_found(client: httpx.AsyncClient) -> None:
-    assert (await client.get("/sprak/fi")).status_code == 404
+async def test_an_unknown_language_is_refused_in_words(client: httpx.AsyncClient) -> None:
+    response = await client.get("/sprak/fi")
+
+    assert response.status_code == 400
+    assert "Det språket finns inte i portalen. Välj svenska eller engelska." in response.text
+    assert "pp_lang" not in response.headers.get("set-cookie", "")
 
 
 async def test_the_language_choice_only_returns_to_this_site(client: httpx.AsyncClient) -> None:

@@ -32,6 +32,9 @@ class Person(SQLModel, table=True):
     is_active: bool = True
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     last_login_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The language the person reads: the web pages (when no cookie says otherwise) and their
+    # mail. One of i18n.LANGUAGES.
+    language: str = Field(default="sv", max_length=8)
 
 
 class RoleGrant(SQLModel, table=True):

@@ -23,7 +23,7 @@ from partner_portal.auth.oidc import (
     ProviderUnavailable,
 )
 from partner_portal.mail.addresses import usable_address
-from partner_portal.platform import clock, links
+from partner_portal.platform import clock, i18n, links
 from partner_portal.platform.db import begin_write, writing
 from partner_portal.platform.errors import BadRequest, ServiceUnavailable
 from partner_portal.platform.i18n import gettext as _
@@ -304,3 +304,21 @@ async def grant_role_by_email(
         record(db, AuditAction.ROLE_GRANTED, actor_id=actor_id, role=role.value, email=email)
     await db.commit()
     return granted
+
+
+def language_choice(value: str | None) -> str:
+    """``value`` if it is a language the portal speaks; else BadRequest, in words."""
+    if value not in i18n.LANGUAGES:
+        raise BadRequest(_("Det språket finns inte i portalen. Välj svenska eller engelska."))
+    return value
+
+
+async def set_language(db: AsyncSession, person_id: int, language: str) -> None:
+    """Store the language a person reads (their pages and their mail). Side effects: the
+    person's ``language``, in a short write of its own (also from a GET: the language link).
+    Commits."""
+    chosen = language_choice(language)
+    async with writing(db):
+        await db.execute(
+            sa.update(Person).where(col(Person.id) == person_id).values(language=chosen)
+        )

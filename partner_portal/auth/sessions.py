@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from partner_portal.auth.models import LoginSession, Person, PortalRole, RoleGrant
-from partner_portal.platform import clock, links
+from partner_portal.platform import clock, i18n, links
 from partner_portal.platform.db import writing
 from partner_portal.platform.settings import Settings
 
@@ -30,6 +30,8 @@ class CurrentPerson:
     name: str
     email: str | None
     roles: frozenset[PortalRole]
+    # The person's stored choice of language (see i18n.LANGUAGES).
+    language: str = i18n.DEFAULT_LANGUAGE
 
     @property
     def is_coordinator(self) -> bool:
@@ -87,6 +89,7 @@ def _by_token() -> Any:
             person.name,
             person.email,
             person.is_active,
+            person.language,
             grant.role,
         )
         .join_from(LoginSession.__table__, Person.__table__, person.id == session.person_id)  # type: ignore[attr-defined]
@@ -124,7 +127,13 @@ async def load(
                 .values(last_seen_at=now)
             )
     roles = frozenset(r.role for r in rows if r.role is not None)
-    person = CurrentPerson(id=row.person_id, name=row.name, email=row.email, roles=roles)
+    person = CurrentPerson(
+        id=row.person_id,
+        name=row.name,
+        email=row.email,
+        roles=roles,
+        language=i18n.supported(row.language),
+    )
     return ActiveSession(id=row.id, csrf_token=row.csrf_token, id_token=row.id_token, person=person)
 
 

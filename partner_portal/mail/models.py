@@ -27,7 +27,7 @@ class OutboxMessage(SQLModel, table=True):
     __table_args__ = (sa.Index("ix_outbox_message_related", "related_type", "related_id"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    to_address: str = Field(max_length=320)
+    to_address: str = Field(max_length=320, index=True)
     subject: str = Field(max_length=300)
     body_text: str = Field(sa_type=sa.Text)
     body_html: str = Field(sa_type=sa.Text)

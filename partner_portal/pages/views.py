@@ -7,10 +7,9 @@ from datetime import date
 from starlette.responses import RedirectResponse, Response
 
 from partner_portal.actions.queries import waiting_for
-from partner_portal.auth.service import safe_return_to
+from partner_portal.auth.service import language_choice, safe_return_to, set_language
 from partner_portal.organisations.queries import my_organisations
 from partner_portal.platform import clock, i18n
-from partner_portal.platform.errors import NotFound
 from partner_portal.privacy.queries import count_pending
 from partner_portal.rooms.owed import owed_by_person
 from partner_portal.web import Ctx
@@ -54,10 +53,11 @@ async def accessibility(ctx: Ctx) -> Response:
 
 
 async def choose_language(ctx: Ctx) -> Response:
-    """A plain link (works without JavaScript and without a session); only sets a preference."""
-    language = ctx.request.path_params["lang"]
-    if language not in i18n.LANGUAGES:
-        raise NotFound()
+    """A plain link (works without JavaScript and without a session): sets the cookie, and
+    for a logged-in person also stores the choice (their pages elsewhere and their mail)."""
+    language = language_choice(ctx.request.path_params["lang"])
+    if ctx.person is not None:
+        await set_language(ctx.db, ctx.person.id, language)
     response = RedirectResponse(
         safe_return_to(ctx.request.query_params.get("next")), status_code=303
     )

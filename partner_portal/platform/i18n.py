@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import gettext as _gettext
 import io
+from collections.abc import Iterator
+from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -61,6 +63,22 @@ _ = gettext
 
 def language_from_cookie(value: str | None) -> str:
     return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def supported(value: str | None) -> str:
+    """``value`` if it is one of :data:`LANGUAGES`, else the default (Swedish)."""
+    return value if value in LANGUAGES else DEFAULT_LANGUAGE
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Words and dates inside the block in ``language`` (e.g. a mail in its reader's
+    language, whatever the person who caused it reads)."""
+    token = current_language.set(supported(language))
+    try:
+        yield
+    finally:
+        current_language.reset(token)
 
 
 _NAMED_FORMATS = ("full", "long", "medium", "short")
