@@ -18,6 +18,7 @@ from partner_portal.attachments import storage
 from partner_portal.attachments.service import FilesInput
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record, record_read
+from partner_portal.auth.queries import recipients
 from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.consultations import queries
 from partner_portal.consultations.models import (
@@ -30,11 +31,10 @@ from partner_portal.consultations.models import (
 from partner_portal.consultations.queries import ConsultationRow
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
-from partner_portal.mail.messages import build
-from partner_portal.mail.outbox import enqueue
+from partner_portal.mail import facade as mail
 from partner_portal.organisations.models import Organisation
 from partner_portal.organisations.queries import main_contact_addresses
-from partner_portal.platform import clock, i18n, paths
+from partner_portal.platform import clock, paths
 from partner_portal.platform.errors import Invalid, NotFound, PortalError
 from partner_portal.platform.i18n import gettext as _
 from partner_portal.platform.settings import Settings
@@ -164,26 +164,29 @@ async def _ask_for_statements(
     deadline: date,
     asked: dict[int, str],
 ) -> None:
-    """The request for a statement, to each asked organisation's main contacts (in Swedish:
-    the recipients' language is not known)."""
+    """The request for a statement, to each asked organisation's main contacts, each in the
+    language they read."""
     addresses = await main_contact_addresses(db, asked)
+    readers = await recipients(db, [a for found in addresses.values() for a in found])
+    language = {r.address: r.language for r in readers}
     url = settings.absolute_url(consultation_path(access.room.id, consultation_id))
-    language = i18n.current_language.set("sv")
-    try:
-        for organisation_id, organisation_name in sorted(asked.items()):
-            for address in addresses.get(organisation_id, []):
-                context = {
+    for organisation_id, organisation_name in sorted(asked.items()):
+        for address in addresses.get(organisation_id, []):
+            mail.send(
+                db,
+                env,
+                "consultation-request",
+                to=mail.Recipient(address, language[address]),
+                context={
                     "organisation_name": organisation_name,
                     "room_name": access.room.name,
                     "plan_title": version.plan_title,
                     "version_number": version.number,
                     "deadline": deadline,
                     "url": url,
-                }
-                message = build(env, "consultation-request", address, context)
-                enqueue(db, message, related=("consultation", consultation_id))
-    finally:
-        i18n.current_language.reset(language)
+                },
+                related=("consultation", consultation_id),
+            )
 
 
 async def pending_recipient(
@@ -294,14 +297,13 @@ async def submit_statement(
         _enqueue_receipt(
             db,
             env,
-            settings,
-            to=actor.email or "",
+            actor=actor,
             context={
                 "signer_name": actor.name,
                 "organisation_name": statement.organisation_name,
                 "plan_title": consultation.plan_title,
                 "version_number": consultation.version_number,
-                "submitted_at": i18n.format_datetime(now),
+                "submitted_at": now,
                 "no_objections": data.no_objections,
                 "late": late,
                 "files": [r.original_name for r in rows],
@@ -338,20 +340,22 @@ async def _already_submitted(db: AsyncSession, consultation_id: int, organisatio
 def _enqueue_receipt(
     db: AsyncSession,
     env: Environment,
-    settings: Settings,
     *,
-    to: str,
+    actor: CurrentPerson,
     context: dict[str, object],
     related: int,
 ) -> None:
-    if not to:
+    """The signer's receipt, in the language they read."""
+    if not actor.email:
         return
-    language = i18n.current_language.set("sv")
-    try:
-        message = build(env, "statement-receipt", to, context)
-        enqueue(db, message, related=("statement", related))
-    finally:
-        i18n.current_language.reset(language)
+    mail.send(
+        db,
+        env,
+        "statement-receipt",
+        to=mail.Recipient(actor.email, actor.language),
+        context=context,
+        related=("statement", related),
+    )
 
 
 async def respond(

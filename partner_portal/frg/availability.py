@@ -16,13 +16,13 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from partner_portal.frg import tokens
-from partner_portal.frg.mails import mail
+from partner_portal.frg.mails import volunteer_languages
 from partner_portal.frg.models import Absence, Volunteer, VolunteerStatus, WeeklySlot
 from partner_portal.frg.queries.members import VolunteerRow
 from partner_portal.frg.slots import offered_weeks
-from partner_portal.mail.outbox import enqueue
+from partner_portal.mail import facade as mail
 from partner_portal.organisations.models import Organisation
-from partner_portal.platform import clock, paths
+from partner_portal.platform import clock, i18n, paths
 from partner_portal.platform.errors import Gone, Invalid, NotFound
 from partner_portal.platform.i18n import gettext as _
 from partner_portal.platform.settings import Settings
@@ -140,42 +140,46 @@ async def send_availability_mails(
     Returns how many were asked."""
     now = clock.now()
     due = now - timedelta(days=settings.frg_availability_mail_days)
-    rows: Any = await db.execute(
-        sa.select(
-            col(Volunteer.id),
-            col(Volunteer.email),
-            col(Volunteer.organisation_id),
-            col(Organisation.name),
+    rows: Any = (
+        await db.execute(
+            sa.select(
+                col(Volunteer.id),
+                col(Volunteer.email),
+                col(Volunteer.organisation_id),
+                col(Organisation.name),
+            )
+            .join(Organisation, col(Organisation.id) == col(Volunteer.organisation_id))
+            .where(
+                col(Volunteer.status) == VolunteerStatus.ACTIVE,
+                col(Volunteer.registered_at).is_not(None),
+                col(Volunteer.registered_at) <= due,
+                col(Volunteer.email) != "",
+                col(Organisation.is_active).is_(True),
+                sa.or_(
+                    col(Volunteer.availability_asked_at).is_(None),
+                    col(Volunteer.availability_asked_at) <= due,
+                ),
+            )
+            .order_by(col(Volunteer.id))
+            .limit(limit)
         )
-        .join(Organisation, col(Organisation.id) == col(Volunteer.organisation_id))
-        .where(
-            col(Volunteer.status) == VolunteerStatus.ACTIVE,
-            col(Volunteer.registered_at).is_not(None),
-            col(Volunteer.registered_at) <= due,
-            col(Volunteer.email) != "",
-            col(Organisation.is_active).is_(True),
-            sa.or_(
-                col(Volunteer.availability_asked_at).is_(None),
-                col(Volunteer.availability_asked_at) <= due,
-            ),
-        )
-        .order_by(col(Volunteer.id))
-        .limit(limit)
-    )
+    ).all()
     asked = []
     expires = now + timedelta(days=settings.frg_availability_mail_days)
     secret = settings.secret_key._value
+    language = await volunteer_languages(db, [r[0] for r in rows])
     for volunteer_id, email, organisation_id, group_name in rows:
 
         def link(action: str, volunteer_id: int = volunteer_id) -> str:
             token = tokens.sign(secret, volunteer_id, action, expires)
             return settings.absolute_url(paths.fill(paths.AVAILABILITY_LINK, token=token))
 
-        message = mail(
+        mail.send(
+            db,
             env,
             "frg-availability",
-            email,
-            {
+            to=mail.Recipient(email, language.get(volunteer_id, i18n.DEFAULT_LANGUAGE)),
+            context={
                 "group_name": group_name,
                 "confirm_url": link("stammer"),
                 "yes_url": link("ja"),
@@ -185,8 +189,8 @@ async def send_availability_mails(
                 ),
                 "expires_at": expires,
             },
+            related=("frg_volunteer", volunteer_id),
         )
-        enqueue(db, message, related=("frg_volunteer", volunteer_id))
         asked.append(volunteer_id)
     if asked:
         await db.execute(

@@ -23,7 +23,7 @@ from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.evidence.models import EvidenceKind, Process
 from partner_portal.evidence.service import record_evidence
-from partner_portal.frg.mails import mail
+from partner_portal.frg.mails import volunteer_languages
 from partner_portal.frg.models import (
     Answer,
     Callout,
@@ -39,8 +39,8 @@ from partner_portal.frg.queries.availability import AvailableRow
 from partner_portal.frg.queries.callouts import CalloutRow, RecipientRow
 from partner_portal.frg.queries.members import GroupRow
 from partner_portal.frg.slots import window
-from partner_portal.mail.outbox import enqueue
-from partner_portal.platform import clock, links, paths
+from partner_portal.mail import facade as mail
+from partner_portal.platform import clock, i18n, links, paths
 from partner_portal.platform.errors import Gone, Invalid, NotFound, TooManyRequests
 from partner_portal.platform.i18n import gettext as _
 from partner_portal.platform.settings import Settings
@@ -172,6 +172,7 @@ async def send(
             ),
             None,
         )
+    language = await volunteer_languages(db, chosen)
     for volunteer_id, email in sorted(chosen.items()):
         token = links.new_token()
         recipient = Recipient(
@@ -181,19 +182,20 @@ async def send(
         await db.flush()
         assert recipient.id is not None
         url = settings.absolute_url(answer_path(token))
-        message = mail(
+        mail.send(
+            db,
             env,
             "frg-callout",
-            email,
-            {
+            to=mail.Recipient(email, language.get(volunteer_id, i18n.DEFAULT_LANGUAGE)),
+            context={
                 "group_name": group.name,
                 "callout": callout,
                 "skill_name": skill_name,
                 "yes_url": f"{url}?svar=ja",
                 "no_url": f"{url}?svar=nej",
             },
+            related=("frg_recipient", recipient.id),
         )
-        enqueue(db, message, related=("frg_recipient", recipient.id))
     record_evidence(
         db,
         EvidenceKind.CALLOUT_HELD,

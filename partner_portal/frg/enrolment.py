@@ -18,9 +18,9 @@ from sqlmodel import col
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.queries import count_recent
 from partner_portal.audit.service import record
+from partner_portal.auth.queries import recipient
 from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.frg.groups import ensure_group
-from partner_portal.frg.mails import mail
 from partner_portal.frg.models import (
     FrgGroup,
     FrgInvitation,
@@ -31,7 +31,7 @@ from partner_portal.frg.models import (
 )
 from partner_portal.frg.queries import members
 from partner_portal.frg.queries.members import GroupRow, VolunteerRow
-from partner_portal.mail.outbox import enqueue
+from partner_portal.mail import facade as mail
 from partner_portal.organisations.models import Organisation
 from partner_portal.platform import clock, links, paths
 from partner_portal.platform.errors import Gone, NotFound, TooManyRequests
@@ -95,18 +95,19 @@ async def invite(
     db.add(invitation)
     await db.flush()
     assert invitation.id is not None
-    message = mail(
+    mail.send(
+        db,
         env,
         "frg-invitation",
-        email,
-        {
+        to=await recipient(db, email),
+        context={
             "group_name": group.name,
             "inviter_name": actor.name,
             "url": settings.absolute_url(invitation_path(token)),
             "expires_at": invitation.expires_at,
         },
+        related=("frg_invitation", invitation.id),
     )
-    enqueue(db, message, related=("frg_invitation", invitation.id))
     record(
         db,
         AuditAction.FRG_VOLUNTEER_INVITED,

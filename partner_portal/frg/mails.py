@@ -1,20 +1,26 @@
-"""Building FRG mails (invitations, availability asks, call-outs), shared by the services that
-send them."""
+"""Who reads an FRG mail in which language (the mails go through the mail facade)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
-from jinja2 import Environment
+import sqlalchemy as sa
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 
-from partner_portal.mail.messages import build
+from partner_portal.auth.models import Person
+from partner_portal.frg.models import Volunteer
 from partner_portal.platform import i18n
 
 
-def mail(env: Environment, name: str, to: str, context: dict[str, Any]) -> Any:
-    """Build an FRG mail in Swedish, whatever language the person who caused it reads."""
-    language = i18n.current_language.set("sv")
-    try:
-        return build(env, name, to, context)
-    finally:
-        i18n.current_language.reset(language)
+async def volunteer_languages(db: AsyncSession, volunteer_ids: Collection[int]) -> dict[int, str]:
+    """The language each volunteer reads: their person's. One query."""
+    if not volunteer_ids:
+        return {}
+    rows: Any = await db.execute(
+        sa.select(col(Volunteer.id), col(Person.language))
+        .join(Person, col(Person.id) == col(Volunteer.person_id))
+        .where(col(Volunteer.id).in_(list(volunteer_ids)))
+    )
+    return {row.id: i18n.supported(row.language) for row in rows}

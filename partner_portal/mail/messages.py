@@ -9,6 +9,7 @@ nothing there is interpreted as HTML.
 from __future__ import annotations
 
 import email.utils
+import enum
 import html
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -20,6 +21,14 @@ import jinja2
 from partner_portal.platform import clock
 
 
+class Category(enum.StrEnum):
+    """What kind of mail a message is: what a reader may one day opt out of (reminders) and
+    what they may not (transactional: invitations, receipts, call-outs, cancellations)."""
+
+    TRANSACTIONAL = "transactional"
+    REMINDER = "reminder"
+
+
 @dataclass(frozen=True)
 class Message:
     to: str
@@ -29,6 +38,7 @@ class Message:
     # An iCalendar object (a meeting invitation, update or cancellation) and its METHOD.
     calendar: str | None = None
     calendar_method: str | None = None
+    category: Category = Category.TRANSACTIONAL
 
 
 def build(
@@ -39,6 +49,7 @@ def build(
     *,
     calendar: str | None = None,
     calendar_method: str | None = None,
+    category: Category = Category.TRANSACTIONAL,
 ) -> Message:
     """Render ``emails/<name>-*`` with ``context``; the subject becomes a single line.
     ``calendar`` (an iCalendar text with its ``calendar_method``) travels with the mail."""
@@ -54,6 +65,7 @@ def build(
         html=body_html,
         calendar=calendar,
         calendar_method=calendar_method if calendar else None,
+        category=category,
     )
 
 

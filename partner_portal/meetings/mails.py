@@ -1,20 +1,17 @@
-"""Who gets a meeting's or an action's mail, and writing it to the outbox (always in Swedish,
-like the portal's other mail, inside the caller's transaction)."""
+"""Who gets a meeting's or an action's mail, each with the language they read (the mail itself
+goes through the mail facade, inside the caller's transaction)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import sqlalchemy as sa
-from jinja2 import Environment
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from partner_portal.auth.models import Person
-from partner_portal.mail.messages import build
-from partner_portal.mail.outbox import enqueue
+from partner_portal.mail import facade as mail
 from partner_portal.organisations.acting import acting_for
 from partner_portal.organisations.models import Membership, MembershipRole, Organisation
 from partner_portal.platform import i18n
@@ -26,6 +23,11 @@ class Recipient:
     name: str
     email: str
     organisation_id: int
+    language: str
+
+    @property
+    def to(self) -> mail.Recipient:
+        return mail.Recipient(self.email, self.language)
 
 
 async def people_of(
@@ -37,7 +39,11 @@ async def people_of(
         return []
     query = (
         sa.select(
-            col(Person.id), col(Person.name), col(Person.email), col(Membership.organisation_id)
+            col(Person.id),
+            col(Person.name),
+            col(Person.email),
+            col(Membership.organisation_id),
+            col(Person.language),
         )
         .join(Membership, col(Membership.person_id) == col(Person.id))
         .join(Organisation, col(Organisation.id) == col(Membership.organisation_id))
@@ -54,26 +60,7 @@ async def people_of(
     seen: dict[int, Recipient] = {}
     for row in await db.execute(query):
         if row.id not in seen and row.email:
-            seen[row.id] = Recipient(row.id, row.name, row.email, row.organisation_id)
+            seen[row.id] = Recipient(
+                row.id, row.name, row.email, row.organisation_id, i18n.supported(row.language)
+            )
     return list(seen.values())
-
-
-def send(
-    db: AsyncSession,
-    env: Environment,
-    template: str,
-    to: str,
-    context: Mapping[str, Any],
-    *,
-    related: tuple[str, int],
-    calendar: str | None = None,
-    calendar_method: str | None = None,
-) -> None:
-    language = i18n.current_language.set("sv")
-    try:
-        message = build(
-            env, template, to, context, calendar=calendar, calendar_method=calendar_method
-        )
-    finally:
-        i18n.current_language.reset(language)
-    enqueue(db, message, related=related)

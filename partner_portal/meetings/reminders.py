@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 import sqlalchemy as sa
 from jinja2 import Environment
@@ -20,13 +21,14 @@ from sqlmodel import col
 from partner_portal.actions.models import Action, ActionStatus
 from partner_portal.actions.service import action_path
 from partner_portal.auth.models import Person
+from partner_portal.mail import facade as mail
 from partner_portal.meetings import queries
-from partner_portal.meetings.mails import Recipient, people_of, send
+from partner_portal.meetings.mails import Recipient, people_of
 from partner_portal.meetings.models import Meeting, MeetingPerson, Rsvp
 from partner_portal.meetings.scheduling import mail_context
 from partner_portal.organisations.models import Organisation
+from partner_portal.platform import i18n
 from partner_portal.platform.clock import TIMEZONE
-from partner_portal.platform.i18n import format_date
 from partner_portal.platform.settings import Settings
 
 BATCH = 50
@@ -82,12 +84,12 @@ async def _meeting_reminders(
         for recipient in await people_of(db, organisations):
             if recipient.person_id in declined:
                 continue
-            send(
+            mail.send(
                 db,
                 env,
                 "meeting-reminder",
-                recipient.email,
-                mail_context(meeting, settings, name=recipient.name),
+                to=recipient.to,
+                context=partial(mail_context, meeting, settings, name=recipient.name),
                 related=("meeting", meeting.id),
             )
         meeting.reminder_sent_at = now
@@ -117,13 +119,17 @@ async def _minutes_reminders(
         assert meeting.id is not None
         organiser = await db.get(Person, meeting.organiser_id)
         if organiser is not None and organiser.is_active and organiser.email:
-            send(
+            mail.send(
                 db,
                 env,
                 "minutes-reminder",
-                organiser.email,
-                mail_context(
-                    meeting, settings, name=organiser.name, days=settings.minutes_reminder_days
+                to=mail.Recipient(organiser.email, i18n.supported(organiser.language)),
+                context=partial(
+                    mail_context,
+                    meeting,
+                    settings,
+                    name=organiser.name,
+                    days=settings.minutes_reminder_days,
                 ),
                 related=("meeting", meeting.id),
             )
@@ -166,16 +172,16 @@ async def _overdue_actions(
             sa.select(col(Organisation.name)).where(col(Organisation.id) == action.organisation_id)
         )
         for recipient in recipients:
-            send(
+            mail.send(
                 db,
                 env,
                 "action-overdue",
-                recipient.email,
-                {
+                to=recipient.to,
+                context={
                     "name": recipient.name,
                     "title": action.title,
                     "organisation_name": organisation_name or "",
-                    "due_on": format_date(action.due_on),
+                    "due_on": action.due_on,
                     "url": settings.absolute_url(action_path(action.id)),
                 },
                 related=("action", action.id),

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,9 +25,10 @@ from partner_portal.auth.models import Person
 from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.evidence.models import EvidenceKind, Process
 from partner_portal.evidence.service import record_evidence
+from partner_portal.mail import facade as mail
 from partner_portal.meetings import ics, queries
 from partner_portal.meetings.access import MeetingAccess
-from partner_portal.meetings.mails import Recipient, people_of, send
+from partner_portal.meetings.mails import Recipient, people_of
 from partner_portal.meetings.models import Meeting, MeetingOrganisation, MeetingPerson, Rsvp
 from partner_portal.meetings.wording import when
 from partner_portal.organisations.models import Organisation
@@ -102,6 +104,7 @@ async def _organiser(db: AsyncSession, meeting: Meeting, settings: Settings) -> 
 
 
 def mail_context(meeting: Meeting, settings: Settings, **extra: Any) -> dict[str, Any]:
+    """What a meeting's mail says of it; made in the reader's language (the time in words)."""
     assert meeting.id is not None
     return {
         "title": meeting.title,
@@ -129,7 +132,6 @@ async def _send_calendar(
     assert meeting.id is not None
     organiser = await _organiser(db, meeting, settings)
     event = _event(meeting, settings)
-    context = mail_context(meeting, settings, organiser_name=organiser.name, **extra)
     for recipient in recipients:
         calendar = ics.invitation(
             event,
@@ -138,12 +140,19 @@ async def _send_calendar(
             attendee=ics.Party(recipient.email, recipient.name),
             now=now,
         )
-        send(
+        mail.send(
             db,
             env,
             template,
-            recipient.email,
-            {**context, "name": recipient.name},
+            to=recipient.to,
+            context=partial(
+                mail_context,
+                meeting,
+                settings,
+                organiser_name=organiser.name,
+                name=recipient.name,
+                **extra,
+            ),
             related=("meeting", meeting.id),
             calendar=calendar,
             calendar_method=method,

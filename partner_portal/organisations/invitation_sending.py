@@ -18,11 +18,11 @@ from partner_portal.audit.models import AuditAction
 from partner_portal.audit.queries import count_recent
 from partner_portal.audit.service import record
 from partner_portal.auth.models import Person
+from partner_portal.auth.queries import recipient
 from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
-from partner_portal.mail.messages import build
-from partner_portal.mail.outbox import enqueue
+from partner_portal.mail import facade as mail
 from partner_portal.organisations import access as org_access
 from partner_portal.organisations.acting import current_membership
 from partner_portal.organisations.models import (
@@ -31,7 +31,7 @@ from partner_portal.organisations.models import (
     Membership,
     MembershipRole,
 )
-from partner_portal.platform import clock, i18n, links, paths
+from partner_portal.platform import clock, links, paths
 from partner_portal.platform.errors import Forbidden, Gone, Invalid, TooManyRequests
 from partner_portal.platform.i18n import gettext as _
 from partner_portal.platform.settings import Settings
@@ -51,8 +51,8 @@ def invitation_path(token: str) -> str:
 
 def role_label(role: MembershipRole) -> str:
     if role is MembershipRole.ADMIN:
-        return "huvudkontakt (administratör för organisationen)"
-    return "representant"
+        return _("huvudkontakt (administratör för organisationen)")
+    return _("representant")
 
 
 async def _check_rate(db: AsyncSession, actor: CurrentPerson, settings: Settings) -> None:
@@ -69,7 +69,7 @@ async def _check_rate(db: AsyncSession, actor: CurrentPerson, settings: Settings
         )
 
 
-def _queue_mail(
+async def _queue_mail(
     db: AsyncSession,
     invitation: Invitation,
     token: str,
@@ -79,25 +79,24 @@ def _queue_mail(
     settings: Settings,
     env: Environment,
 ) -> None:
+    """The invitation, in the language of the person who already has the address (Swedish
+    for someone not yet in the portal), whatever the inviter reads."""
     assert invitation.id is not None
-    language = i18n.current_language.set("sv")  # the mail is Swedish whatever the inviter reads
-    try:
-        message = build(
-            env,
-            "invitation",
-            invitation.email,
-            {
-                "organisation_name": organisation_name,
-                "inviter_name": inviter_name,
-                "role_label": role_label(invitation.role),
-                "url": settings.absolute_url(invitation_path(token)),
-                "expires_at": invitation.expires_at,
-                "portal_url": settings.absolute_url("/"),
-            },
-        )
-    finally:
-        i18n.current_language.reset(language)
-    enqueue(db, message, related=("invitation", invitation.id))
+    mail.send(
+        db,
+        env,
+        "invitation",
+        to=await recipient(db, invitation.email),
+        context=lambda: {
+            "organisation_name": organisation_name,
+            "inviter_name": inviter_name,
+            "role_label": role_label(invitation.role),
+            "url": settings.absolute_url(invitation_path(token)),
+            "expires_at": invitation.expires_at,
+            "portal_url": settings.absolute_url("/"),
+        },
+        related=("invitation", invitation.id),
+    )
 
 
 async def invite(
@@ -141,7 +140,7 @@ async def invite(
     db.add(invitation)
     await db.flush()
     assert invitation.id is not None
-    _queue_mail(
+    await _queue_mail(
         db,
         invitation,
         token,
@@ -225,7 +224,7 @@ async def resend(
     invitation.token_hash = links.digest(token)
     invitation.sent_at = now
     invitation.expires_at = now + timedelta(days=settings.invitation_days)
-    _queue_mail(
+    await _queue_mail(
         db,
         invitation,
         token,

@@ -14,11 +14,11 @@ from sqlmodel import col
 
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
+from partner_portal.auth.queries import languages
 from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
-from partner_portal.mail.messages import build
-from partner_portal.mail.outbox import enqueue
+from partner_portal.mail import facade as mail
 from partner_portal.organisations.models import Organisation
 from partner_portal.organisations.queries import Reach, main_contact_reach
 from partner_portal.platform import clock, i18n
@@ -88,6 +88,7 @@ async def invite_organisations(
         )
     }
     reach = await main_contact_reach(db, [o.id for o in organisations if o.id is not None])
+    readers = await languages(db, [a for r in reach.values() for a in r.addresses])
     outcome = Invited()
     for organisation in organisations:
         assert organisation.id is not None
@@ -127,7 +128,14 @@ async def invite_organisations(
             organisation_id=organisation.id,
         )
         _mail_main_contacts(
-            db, its_reach.addresses, organisation, room.id, room.name, actor.name, settings, env
+            db,
+            [mail.Recipient(a, readers.get(a, i18n.DEFAULT_LANGUAGE)) for a in its_reach.addresses],
+            organisation,
+            room.id,
+            room.name,
+            actor.name,
+            settings,
+            env,
         )
         outcome.invited.append(organisation.name)
         if not its_reach.addresses:
@@ -138,7 +146,7 @@ async def invite_organisations(
 
 def _mail_main_contacts(
     db: AsyncSession,
-    addresses: Sequence[str],
+    readers: Sequence[mail.Recipient],
     organisation: Organisation,
     room_id: int,
     room_name: str,
@@ -146,23 +154,20 @@ def _mail_main_contacts(
     settings: Settings,
     env: Environment,
 ) -> None:
-    language = i18n.current_language.set("sv")
-    try:
-        for address in addresses:
-            message = build(
-                env,
-                "room-invitation",
-                address,
-                {
-                    "organisation_name": organisation.name,
-                    "room_name": room_name,
-                    "inviter_name": inviter_name,
-                    "url": settings.absolute_url(room_path(room_id)),
-                },
-            )
-            enqueue(db, message, related=("room", room_id))
-    finally:
-        i18n.current_language.reset(language)
+    for reader in readers:
+        mail.send(
+            db,
+            env,
+            "room-invitation",
+            to=reader,
+            context={
+                "organisation_name": organisation.name,
+                "room_name": room_name,
+                "inviter_name": inviter_name,
+                "url": settings.absolute_url(room_path(room_id)),
+            },
+            related=("room", room_id),
+        )
 
 
 async def answer(
