@@ -21,6 +21,7 @@ from partner_portal.organisations import routes as organisations
 from partner_portal.pages import routes as pages
 from partner_portal.plans import routes as plans
 from partner_portal.platform.resources import resource_dir
+from partner_portal.preferences import routes as preferences
 from partner_portal.privacy import routes as privacy
 from partner_portal.rooms import routes as rooms
 from partner_portal.web import PublicMount, route
@@ -29,6 +30,7 @@ from partner_portal.web import PublicMount, route
 def routes(*, dev_tools: bool) -> list[BaseRoute]:
     table: list[BaseRoute] = [
         *pages.routes(),
+        *preferences.routes(),
         *privacy.routes(),
         *auth.routes(),
         *organisations.routes(),

@@ -9,7 +9,8 @@ from starlette.responses import RedirectResponse, Response
 from partner_portal.actions.queries import waiting_for
 from partner_portal.auth.service import language_choice, safe_return_to, set_language
 from partner_portal.organisations.queries import my_organisations
-from partner_portal.platform import clock, i18n
+from partner_portal.platform import clock
+from partner_portal.preferences.views import remember_language
 from partner_portal.privacy.queries import count_pending
 from partner_portal.rooms.owed import owed_by_person
 from partner_portal.web import Ctx
@@ -61,13 +62,4 @@ async def choose_language(ctx: Ctx) -> Response:
     response = RedirectResponse(
         safe_return_to(ctx.request.query_params.get("next")), status_code=303
     )
-    response.set_cookie(
-        i18n.LANGUAGE_COOKIE,
-        language,
-        max_age=365 * 24 * 3600,
-        path="/",
-        secure=ctx.settings.https,
-        httponly=True,
-        samesite="lax",
-    )
-    return response
+    return remember_language(response, language, secure=ctx.settings.https)

@@ -223,6 +223,7 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
         Visit("meeting", "main_contact", {"meeting_id": ahead}),
         Visit("calendar", "main_contact"),
         Visit("my_data", "main_contact"),
+        Visit("preferences", "main_contact"),
         # A member (representant) of a partner organisation
         Visit("home", "member"),
         Visit("room", "member", {"room_id": guide}),

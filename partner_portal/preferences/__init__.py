@@ -1,0 +1,1 @@
+"""A person's own settings ("Mina inställningar"): today the language they read."""
