@@ -13,6 +13,7 @@ from partner_portal.auth.access import DEV_ONLY, PUBLIC
 from partner_portal.consultations import routes as consultations
 from partner_portal.deliverables import routes as deliverables
 from partner_portal.devtools import views as devtools
+from partner_portal.failed_mail import routes as failed_mail
 from partner_portal.followup import routes as followup
 from partner_portal.frg import routes as frg
 from partner_portal.login import routes as auth
@@ -46,6 +47,7 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
         *meetings.routes(),
         *frg.routes(),
         *audit.routes(),
+        *failed_mail.routes(),
         # Operations
         route("/healthz", health.healthz, name="healthz", access=PUBLIC),
         route("/readyz", health.readyz, name="readyz", access=PUBLIC),

@@ -71,6 +71,7 @@ class AuditAction(enum.StrEnum):
     REMOVAL_REQUESTED = "removal_requested"
     REMOVAL_WITHDRAWN = "removal_withdrawn"
     PERSON_REMOVED = "person_removed"
+    MAIL_RETRIED = "mail_retried"
 
 
 class AuditEvent(SQLModel, table=True):

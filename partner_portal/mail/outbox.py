@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 from sqlmodel import col
 
 from partner_portal.mail.addresses import MAX_LENGTH as _ADDRESS_MAX
@@ -118,3 +119,33 @@ async def latest_for(
         )
         for row in rows
     }
+
+
+# How many failed messages in a row (since the last one delivered) make an address "failing".
+FAILING_AFTER = 2
+
+
+async def failing_addresses(db: AsyncSession, addresses: Collection[str]) -> set[str]:
+    """Those of ``addresses`` whose mail keeps failing: at least :data:`FAILING_AFTER` messages
+    to it failed since the last one delivered (or ever, if none was). One query."""
+    wanted = sorted({a for a in addresses if a})
+    if not wanted:
+        return set()
+    sent = aliased(OutboxMessage)
+    last_sent = (
+        sa.select(sa.func.max(col(sent.id)))
+        .where(col(sent.to_address) == col(OutboxMessage.to_address))
+        .where(col(sent.status) == OutboxStatus.SENT)
+        .scalar_subquery()
+    )
+    rows = await db.scalars(
+        sa.select(col(OutboxMessage.to_address))
+        .where(
+            col(OutboxMessage.to_address).in_(wanted),
+            col(OutboxMessage.status) == OutboxStatus.FAILED,
+            col(OutboxMessage.id) > sa.func.coalesce(last_sent, 0),
+        )
+        .group_by(col(OutboxMessage.to_address))
+        .having(sa.func.count() >= FAILING_AFTER)
+    )
+    return set(rows)

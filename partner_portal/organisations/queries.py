@@ -3,7 +3,7 @@ constant number of queries per page whatever the number of rows."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -15,6 +15,7 @@ from sqlmodel import col
 
 from partner_portal.auth.models import Person
 from partner_portal.mail.addresses import usable_address
+from partner_portal.mail.outbox import failing_addresses
 from partner_portal.organisations.acting import (
     acting_for,
     current_membership,
@@ -332,6 +333,13 @@ async def main_contact_addresses(
     organisation's contact address when none of them has one. One query."""
     reach = await main_contact_reach(db, organisation_ids)
     return {o: list(r.addresses) for o, r in reach.items()}
+
+
+async def mail_failing(db: AsyncSession, reach: Mapping[int, Reach]) -> set[int]:
+    """Those of the organisations in ``reach`` whose mail keeps failing at an address it goes
+    to (``mail.outbox.failing_addresses``: two failures in a row or more). One query."""
+    failing = await failing_addresses(db, [a for r in reach.values() for a in r.addresses])
+    return {o for o, r in reach.items() if failing.intersection(r.addresses)}
 
 
 async def unreachable(db: AsyncSession, organisation_ids: Collection[int]) -> dict[int, Reach]:

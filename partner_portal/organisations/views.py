@@ -22,11 +22,13 @@ async def index(ctx: Ctx) -> Response:
     rows = await queries.list_organisations(
         ctx.db, kind=kind, search=search or None, include_inactive=include_inactive
     )
+    reach = await queries.main_contact_reach(ctx.db, [o.id for o in rows if o.is_active])
     return ctx.render(
         "organisations/index.html",
         {
             "organisations": rows,
-            "not_reachable": await queries.unreachable(ctx.db, [o.id for o in rows if o.is_active]),
+            "not_reachable": {o for o, r in reach.items() if r.unreachable},
+            "mail_failing": await queries.mail_failing(ctx.db, reach),
             "kinds": list(OrganisationKind),
             "chosen_kind": kind,
             "search": search,

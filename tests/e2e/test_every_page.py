@@ -185,6 +185,7 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
         ),
         Visit("action_new", "coordinator"),
         Visit("audit_log", "coordinator"),
+        Visit("failed_mail", "coordinator"),
         Visit("frg", "coordinator"),
         # A partner organisation's main contact
         Visit("home", "main_contact"),
