@@ -58,6 +58,7 @@ async def held_about(db: AsyncSession, person_id: int) -> dict[str, Any]:
             "forsta_inloggning": (person.created_at),
             "senaste_inloggning": (person.last_login_at),
             "aktiv": person.is_active,
+            "sprak": person.language,
         }
     }
     grants = await db.execute(
