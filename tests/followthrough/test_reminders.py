@@ -14,6 +14,7 @@ from starlette.applications import Starlette
 
 from partner_portal.evidence.models import Process
 from partner_portal.followthrough import rules, service
+from partner_portal.followthrough.queries import OwedRow
 from partner_portal.meetings.models import Rsvp
 from partner_portal.platform import clock
 from partner_portal.platform.settings import Settings
@@ -91,7 +92,7 @@ async def test_deliverables_are_reminded_a_week_and_a_day_before_and_once_overdu
         )
     assert len(smtp.received) == 10
     await db.rollback()
-    steps = list(await db.scalars(sa.select(col(ReminderSent.step)).order_by(ReminderSent.id)))
+    steps = list(await db.scalars(sa.select(col(ReminderSent.step)).order_by(col(ReminderSent.id))))
     assert steps == [Step.WEEK_BEFORE, Step.ESCALATED, Step.DAY_BEFORE, Step.OVERDUE]
 
 
@@ -229,7 +230,7 @@ async def test_two_rounds_at_once_send_each_reminder_once(
     assert await db.scalar(sa.select(sa.func.count()).select_from(ReminderSent)) == 1
 
 
-def _row(owed: Owed, **changes: object) -> service.OwedRow:
+def _row(owed: Owed, **changes: object) -> OwedRow:
     values: dict[str, object] = {
         "owed": owed,
         "organisation_id": 1,
@@ -249,7 +250,7 @@ def _row(owed: Owed, **changes: object) -> service.OwedRow:
         "steps": frozenset(),
     }
     values.update(changes)
-    return service.OwedRow(**values)  # type: ignore[arg-type]
+    return OwedRow(**values)  # type: ignore[arg-type]
 
 
 def _dst_sundays(year: int) -> list[date]:
