@@ -37,6 +37,8 @@ async def _page(
             "query": forms.query_of(process),
             "may_remind": {r.key: rules.manual_allowed(r, now) for r in rows},
             "errors": errors or {},
+            "sent": None,
+            "refused": 0,
             **(extra or {}),
         },
         status=status,
