@@ -222,6 +222,7 @@ async def test_it_agrees_with_the_follow_up_matrix(
     owing = {(r.organisation_id, r.process) for r in rows if r.owed is Owed.DELIVERABLES}
     assert owing == {(world.byggen, Process.NODVATTEN)}
     for organisation_id, process in owing:
+        assert process is not None
         cell = matrix.cell(organisation_id, process)
         assert cell.level.took_part
         assert cell.level is not Level.COMPLETED
