@@ -45,6 +45,7 @@ from partner_portal.plans.models import (
     PlanVersion,
     PlanVersionSection,
 )
+from partner_portal.reminders.models import ReminderSent
 from partner_portal.rooms.models import (
     ItemProgress,
     Participation,
@@ -93,6 +94,7 @@ __all__ = [
     "ProcessTemplate",
     "ReadinessStatus",
     "Recipient",
+    "ReminderSent",
     "RoleGrant",
     "Room",
     "RoomItem",

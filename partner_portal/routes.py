@@ -14,6 +14,7 @@ from partner_portal.consultations import routes as consultations
 from partner_portal.deliverables import routes as deliverables
 from partner_portal.devtools import views as devtools
 from partner_portal.failed_mail import routes as failed_mail
+from partner_portal.followthrough import routes as followthrough
 from partner_portal.followup import routes as followup
 from partner_portal.frg import routes as frg
 from partner_portal.login import routes as auth
@@ -42,6 +43,7 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
         *plans.routes(),
         *rooms.process_templates(),
         *followup.routes(),
+        *followthrough.routes(),
         *auth.portal_roles(),
         *followup.api(),
         *meetings.routes(),

@@ -14,6 +14,7 @@ from partner_portal.auth import words as identity
 from partner_portal.consultations import words as consultations
 from partner_portal.evidence import words as evidence
 from partner_portal.failed_mail import words as failed_mail
+from partner_portal.followthrough import words as followthrough
 from partner_portal.followup import words as followup
 from partner_portal.frg import words as frg
 from partner_portal.meetings import words as meetings
@@ -36,6 +37,7 @@ FEATURES = (
     meetings,
     frg,
     followup,
+    followthrough,
     privacy,
     failed_mail,
 )

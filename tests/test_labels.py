@@ -22,6 +22,7 @@ from partner_portal.platform import i18n, labels
 from partner_portal.platform.labels import LABELS
 from partner_portal.platform.resources import resource_dir
 from partner_portal.platform.templating import create_environment
+from partner_portal.reminders.models import Owed, Step
 from partner_portal.rooms.models import (
     Classification,
     ItemKind,
@@ -47,6 +48,8 @@ WORDS: Mapping[str, tuple[type[enum.StrEnum], ...]] = {
     "decisions": (Decision,),
     "rsvp": (Rsvp,),
     "action_status": (ActionStatus,),
+    "owed": (Owed,),
+    "reminder_steps": (Step,),
 }
 BADGES: Mapping[str, tuple[type[enum.StrEnum], ...]] = {
     "invitation_badges": (InvitationState,),

@@ -58,6 +58,7 @@ class AuditAction(enum.StrEnum):
     FRG_SIGNUP_LINK_CREATED = "frg_signup_link_created"
     FRG_CALLOUT_SENT = "frg_callout_sent"
     FRG_CALLOUT_CLOSED = "frg_callout_closed"
+    REMINDER_SENT = "reminder_sent"  # a coordinator's "Påminn" (partner_portal.followthrough)
     FRG_DATA_EXPORTED = "frg_data_exported"
     FILE_UPLOADED = "file_uploaded"
     FILE_DOWNLOADED = "file_downloaded"

@@ -38,6 +38,7 @@ KINDS: Mapping[str, Category] = {
     "minutes-reminder": Category.REMINDER,
     "action-overdue": Category.REMINDER,
     "frg-availability": Category.REMINDER,
+    "owed-reminder": Category.REMINDER,
 }
 
 

@@ -21,6 +21,8 @@ from partner_portal.organisations.models import (
     OrganisationKind,
 )
 from partner_portal.platform.beside import beside, split
+from partner_portal.platform.db import UTCDateTime
+from partner_portal.reminders.queries import last_in_room
 from partner_portal.rooms.models import (
     Classification,
     ItemKind,
@@ -76,6 +78,7 @@ class ParticipantRow:
     invited_at: datetime
     responded_at: datetime | None
     decline_reason: str | None
+    reminded_at: datetime | None = None  # the organisation's last reminder about the room
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,6 +349,9 @@ def _participants_statement(room_id: Any) -> Any:
             col(Participation.invited_at),
             col(Participation.responded_at),
             col(Participation.decline_reason),
+            sa.type_coerce(
+                last_in_room(col(Organisation.id), col(Participation.room_id)), UTCDateTime
+            ).label("reminded_at"),
             col(Organisation.sort_key),
         )
         .join(Organisation, col(Organisation.id) == col(Participation.organisation_id))

@@ -75,6 +75,7 @@ EXCLUDED: dict[str, str] = {
     "plan_events": "a stream of server-sent events for the live comments",
     "followup_report_pdf": "the follow-up report as PDF",
     "followup_export": "a download (CSV or XLSX) of the follow-up",
+    "waiting_export": "a download (CSV or XLSX) of Väntar på svar",
     "api_openapi": "JSON: the follow-up API's description",
     "api_matrix": "JSON API for reporting tools (bearer token)",
     "api_organisations": "JSON API for reporting tools (bearer token)",
@@ -186,6 +187,7 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
         Visit("action_new", "coordinator"),
         Visit("audit_log", "coordinator"),
         Visit("failed_mail", "coordinator"),
+        Visit("waiting", "coordinator"),
         Visit("frg", "coordinator"),
         # A partner organisation's main contact
         Visit("home", "main_contact"),

@@ -1,0 +1,1 @@
+"""Who owes what by when: deadline reminders to organisations, and "Väntar på svar"."""

@@ -1,0 +1,221 @@
+"""Reminding organisations of what they owe: the deadline reminders the job sends, and a
+coordinator's "Påminn".
+
+Each reminder is claimed first, by inserting its sent-marker with ``ON CONFLICT DO NOTHING``
+(unique per organisation × thing × step): only the round whose insert went in writes the mail,
+in the same transaction, so two rounds or two workers at once never send one twice, and a round
+that fails sends nothing and is tried again. Side effects of both entry points: sent-markers and
+outbox rows (and, by hand, an audit event each); they commit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from typing import Any
+
+import sqlalchemy as sa
+from jinja2 import Environment
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
+
+from partner_portal.audit.models import AuditAction
+from partner_portal.audit.service import record
+from partner_portal.auth.sessions import CurrentPerson
+from partner_portal.evidence.models import Process
+from partner_portal.followthrough import mails, queries, rules
+from partner_portal.followthrough.queries import OwedRow, Person
+from partner_portal.mail import facade as mail
+from partner_portal.organisations.models import Organisation
+from partner_portal.platform.settings import Settings
+from partner_portal.reminders.models import ReminderSent, Step
+
+
+@dataclass(frozen=True, slots=True)
+class _Claim:
+    row: OwedRow
+    steps: list[Step]
+    recipients: list[Person]
+    serial: int = 0
+
+
+def _recipients(people: Sequence[Person], row: OwedRow, *, everyone: bool) -> list[Person]:
+    """The organisation's main contacts; with ``everyone`` (escalation) also its deputy and
+    other members. Without a main contact who has an address, everyone."""
+    theirs = [p for p in people if p.organisation_id == row.organisation_id]
+    if everyone:
+        return theirs
+    return [p for p in theirs if p.main_contact] or theirs
+
+
+async def _claim(
+    db: AsyncSession, claims: Sequence[_Claim], *, now: datetime, by: int | None
+) -> set[tuple[str, Step]]:
+    """Insert the sent-markers in one statement; those already there (another round's) are
+    left alone. Returns the (row key, step) pairs this call inserted."""
+    values = [
+        {
+            "organisation_id": c.row.organisation_id,
+            "owed": c.row.owed.value,
+            "subject_id": c.row.subject_id,
+            "step": step.value,
+            "serial": c.serial,
+            "room_id": c.row.room_id,
+            "sent_at": now,
+            "sent_by": by,
+            "recipients": len(c.recipients),
+        }
+        for c in claims
+        for step in c.steps
+    ]
+    if not values:
+        return set()
+    dialect = postgresql if db.get_bind().dialect.name == "postgresql" else sqlite
+    table = ReminderSent.__table__  # type: ignore[attr-defined]
+    statement: Any = (
+        dialect.insert(table)
+        .values(values)
+        .on_conflict_do_nothing()
+        .returning(table.c.organisation_id, table.c.owed, table.c.subject_id, table.c.step)
+    )
+    inserted = await db.execute(statement)
+    return {(f"{r.owed}:{r.subject_id}:{r.organisation_id}", Step(r.step)) for r in inserted}
+
+
+def _write(
+    db: AsyncSession,
+    env: Environment,
+    settings: Settings,
+    claim: _Claim,
+    steps: list[Step],
+) -> None:
+    row = claim.row
+    first = row.first_reminded_at
+    for person in claim.recipients:
+        mail.send(
+            db,
+            env,
+            "owed-reminder",
+            to=mail.Recipient(person.email, person.language),
+            context=partial(
+                mails.context,
+                row,
+                name=person.name,
+                steps=steps,
+                settings=settings,
+                first_reminded_at=first,
+            ),
+            related=("organisation", row.organisation_id),
+        )
+
+
+async def send_due(db: AsyncSession, *, settings: Settings, env: Environment, now: datetime) -> int:
+    """Every automatic reminder due at ``now`` (see partner_portal.followthrough.rules), each
+    once. Three statements and the outbox rows, whatever the number of organisations. Returns
+    how many reminders (organisation × thing) were written."""
+    due = [
+        (row, steps)
+        for row in await queries.owed(db, now=now)
+        if (steps := rules.due_steps(row, now))
+    ]
+    if not due:
+        await db.rollback()
+        return 0
+    people = await queries.people(db, {row.organisation_id for row, _steps in due})
+    claims = [
+        _Claim(
+            row,
+            steps,
+            _recipients(people, row, everyone=row.escalated or Step.ESCALATED in steps),
+        )
+        for row, steps in due
+    ]
+    won = await _claim(db, claims, now=now, by=None)
+    sent = 0
+    for claim in claims:
+        steps = [s for s in claim.steps if (claim.row.key, s) in won]
+        if steps:
+            _write(db, env, settings, claim, steps)
+            sent += 1
+    await db.commit()
+    return sent
+
+
+@dataclass(frozen=True, slots=True)
+class Reminded:
+    """What a coordinator's "Påminn" did: rows reminded, and rows refused (reminded by hand
+    within the last 24 hours, or no longer owed)."""
+
+    sent: int
+    refused: int
+
+
+def parse_key(key: str) -> tuple[str, int, int] | None:
+    """A row's key (``owed:subject:organisation``) as its parts, or None."""
+    parts = key.split(":")
+    if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+        return None
+    return parts[0], int(parts[1]), int(parts[2])
+
+
+async def remind(
+    db: AsyncSession,
+    *,
+    actor: CurrentPerson,
+    keys: Sequence[str],
+    settings: Settings,
+    env: Environment,
+    now: datetime,
+) -> Reminded:
+    """Remind the organisations of the chosen rows now, by hand: at most once a day per row.
+    Rows no longer owed (answered meanwhile) are refused, not an error."""
+    wanted = {k for k in keys if parse_key(k) is not None}
+    organisation_ids = {p[2] for k in wanted if (p := parse_key(k)) is not None}
+    if not wanted:
+        return Reminded(0, len(keys))
+    # PostgreSQL: two coordinators clicking at once wait for each other here (SQLite already
+    # serialises writers); the sent-markers' unique day settles the rest.
+    await db.execute(
+        sa.select(col(Organisation.id))
+        .where(col(Organisation.id).in_(organisation_ids))
+        .with_for_update()
+    )
+    rows = list(await queries.owed(db, now=now, organisation_ids=organisation_ids))
+    chosen = [r for r in rows if r.key in wanted]
+    allowed = [r for r in chosen if rules.manual_allowed(r, now)]
+    people = await queries.people(db, {r.organisation_id for r in allowed})
+    claims = [
+        _Claim(
+            r,
+            [Step.MANUAL],
+            _recipients(people, r, everyone=r.escalated),
+            serial=rules.manual_serial(now),
+        )
+        for r in allowed
+    ]
+    won = await _claim(db, claims, now=now, by=actor.id)
+    sent = 0
+    for claim in claims:
+        if (claim.row.key, Step.MANUAL) not in won:
+            continue
+        _write(db, env, settings, claim, [Step.MANUAL])
+        record(
+            db,
+            AuditAction.REMINDER_SENT,
+            actor_id=actor.id,
+            object_type=claim.row.owed.value,
+            object_id=claim.row.subject_id,
+            organisation_id=claim.row.organisation_id,
+            recipients=len(claim.recipients),
+        )
+        sent += 1
+    await db.commit()
+    return Reminded(sent, len(wanted) - sent)
+
+
+async def waiting(db: AsyncSession, *, now: datetime, process: Process | None) -> list[OwedRow]:
+    """The rows of "Väntar på svar" (optionally of one process)."""
+    return await queries.owed(db, now=now, processes=None if process is None else [process])
