@@ -51,6 +51,20 @@ async def test_choosing_a_language_while_logged_in_stores_it_and_the_pages_follo
     assert '<html lang="sv">' in (await client.get("/")).text
 
 
+async def test_a_language_link_on_another_site_does_not_change_the_stored_choice(
+    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, bob: Persona
+) -> None:
+    await log_in(client, app, bob)
+
+    followed = await client.get("/sprak/en", headers={"Sec-Fetch-Site": "cross-site"})
+
+    assert followed.status_code == 303
+    assert f"{LANGUAGE_COOKIE}=en" in followed.headers["set-cookie"]  # this browser only
+    assert await language_of(db, bob) == "sv"
+    await client.get("/sprak/en", headers={"Sec-Fetch-Site": "same-origin"})
+    assert await language_of(db, bob) == "en"
+
+
 async def test_choosing_a_language_without_logging_in_stores_nothing(
     client: httpx.AsyncClient, db: AsyncSession, bob: Persona
 ) -> None:

@@ -55,9 +55,12 @@ async def accessibility(ctx: Ctx) -> Response:
 
 async def choose_language(ctx: Ctx) -> Response:
     """A plain link (works without JavaScript and without a session): sets the cookie, and
-    for a logged-in person also stores the choice (their pages elsewhere and their mail)."""
+    for a logged-in person also stores the choice (their pages elsewhere and their mail) —
+    unless the link was followed from another site, which may change this browser's cookie
+    but not what the person chose."""
     language = language_choice(ctx.request.path_params["lang"])
-    if ctx.person is not None:
+    from_here = ctx.request.headers.get("sec-fetch-site", "same-origin") in ("same-origin", "none")
+    if ctx.person is not None and from_here:
         await set_language(ctx.db, ctx.person.id, language)
     response = RedirectResponse(
         safe_return_to(ctx.request.query_params.get("next")), status_code=303
