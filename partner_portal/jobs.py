@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 import partner_portal.words  # noqa: F401  (every feature's words, before anything renders)
 from partner_portal.attachments import jobs as attachments
 from partner_portal.auth import jobs as identity
+from partner_portal.digests import jobs as digests
 from partner_portal.frg import jobs as frg
 from partner_portal.mail import sender
 from partner_portal.meetings import jobs as meetings
@@ -56,7 +57,7 @@ HOUSEKEEPING: tuple[Job, ...] = (
     FINISH_FORGETTING,
     frg.AVAILABILITY_REQUESTS,
 )
-SCHEDULE: tuple[Job, ...] = (*HOUSEKEEPING, meetings.REMINDERS)
+SCHEDULE: tuple[Job, ...] = (*HOUSEKEEPING, meetings.REMINDERS, digests.DIGESTS)
 
 
 @cache

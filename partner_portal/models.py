@@ -16,6 +16,7 @@ from partner_portal.deliverables.models import (
     StyrelUser,
     WaterNeed,
 )
+from partner_portal.digests.models import DigestSent, MailPreference, UnsubscribeLink
 from partner_portal.evidence.models import Evidence
 from partner_portal.followup.api_tokens import ApiToken
 from partner_portal.frg.models import (
@@ -68,6 +69,7 @@ __all__ = [
     "Consultation",
     "ConsultationRecipient",
     "ConsultationResponse",
+    "DigestSent",
     "Evidence",
     "FrgGroup",
     "FrgInvitation",
@@ -76,6 +78,7 @@ __all__ = [
     "ItemProgress",
     "LoginAttempt",
     "LoginSession",
+    "MailPreference",
     "Meeting",
     "MeetingDecision",
     "MeetingOrganisation",
@@ -101,6 +104,7 @@ __all__ = [
     "StyrelUser",
     "TemplateItem",
     "TemplatePhase",
+    "UnsubscribeLink",
     "Volunteer",
     "VolunteerSkill",
     "WaterNeed",

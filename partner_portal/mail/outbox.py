@@ -61,6 +61,7 @@ def enqueue(
         body_html=message.html,
         body_calendar=message.calendar,
         calendar_method=message.calendar_method,
+        extra_headers=[[name, value] for name, value in message.headers] or None,
         created_at=now,
         status=OutboxStatus.PENDING if to else OutboxStatus.FAILED,
         attempts=0,
