@@ -13,6 +13,7 @@ from jinja2 import DictLoader
 from partner_portal.actions.models import ActionStatus
 from partner_portal.audit.models import AuditAction
 from partner_portal.consultations.models import Decision
+from partner_portal.digests.models import DigestFrequency, MailCategory
 from partner_portal.evidence.models import EvidenceKind, Process
 from partner_portal.followup.levels import Level
 from partner_portal.meetings.models import Rsvp
@@ -47,6 +48,8 @@ WORDS: Mapping[str, tuple[type[enum.StrEnum], ...]] = {
     "decisions": (Decision,),
     "rsvp": (Rsvp,),
     "action_status": (ActionStatus,),
+    "digest_frequencies": (DigestFrequency,),
+    "mail_categories": (MailCategory,),
 }
 BADGES: Mapping[str, tuple[type[enum.StrEnum], ...]] = {
     "invitation_badges": (InvitationState,),

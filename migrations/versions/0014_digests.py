@@ -42,9 +42,7 @@ def upgrade() -> None:
         sa.Column("created_at", _TS, nullable=False),
         _fk("unsubscribe_link", "person_id", "person"),
         sa.PrimaryKeyConstraint("id", name="pk_unsubscribe_link"),
-    )
-    op.create_index(
-        "ix_unsubscribe_link_token_hash", "unsubscribe_link", ["token_hash"], unique=True
+        sa.UniqueConstraint("token_hash", name="uq_unsubscribe_link_token_hash"),
     )
     op.create_index(
         "ix_unsubscribe_link_person_id_category", "unsubscribe_link", ["person_id", "category"]
@@ -70,6 +68,5 @@ def downgrade() -> None:
         batch.drop_column("extra_headers")
     op.drop_table("digest_sent")
     op.drop_index("ix_unsubscribe_link_person_id_category", table_name="unsubscribe_link")
-    op.drop_index("ix_unsubscribe_link_token_hash", table_name="unsubscribe_link")
     op.drop_table("unsubscribe_link")
     op.drop_table("mail_preference")

@@ -92,6 +92,28 @@ def new_link(db: AsyncSession, person_id: int, category: MailCategory) -> str:
     return token
 
 
+async def new_links(
+    db: AsyncSession, person_ids: Collection[int], category: MailCategory
+) -> dict[int, str]:
+    """:func:`new_link` for many people at once, in one INSERT; person id → token."""
+    tokens = {person_id: links.new_token() for person_id in person_ids}
+    if tokens:
+        now = clock.now()
+        await db.execute(
+            sa.insert(UnsubscribeLink),
+            [
+                {
+                    "token_hash": links.digest(token),
+                    "person_id": person_id,
+                    "category": category,
+                    "created_at": now,
+                }
+                for person_id, token in tokens.items()
+            ],
+        )
+    return tokens
+
+
 def unsubscribe_url(settings: Settings, token: str) -> str:
     return settings.absolute_url(paths.fill(UNSUBSCRIBE_LINK, token=token))
 
@@ -184,7 +206,7 @@ def _unknown() -> NotFound:
     return NotFound(
         _(
             "Länken för att avregistrera sig gäller inte. Kontrollera att du har fått med hela "
-            "länken, eller logga in och ändra dina utskick under Mina inställningar."
+            "länken, eller logga in och välj dina utskick i portalen."
         ),
         title=_("Länken gäller inte"),
     )

@@ -76,14 +76,20 @@ async def send_due(
         picker = Picker(await read_batch(db, readers, windows, now))
         digests = {r.id: picker.groups(r, windows[r.id]) for r in readers}
         claimed = await _claim(db, readers, digests, period=period, now=now)
-        for reader in readers:
-            if reader.id not in claimed:
-                continue
-            if digests[reader.id]:
-                _enqueue(db, env, settings, reader, digests[reader.id], windows[reader.id])
-                mailed += 1
-            else:
-                empty += 1
+        to_mail = [r for r in readers if r.id in claimed and digests[r.id]]
+        tokens = await preferences.new_links(db, [r.id for r in to_mail], MailCategory.DIGEST)
+        await outbox.enqueue_many(
+            db,
+            [
+                (
+                    _message(env, settings, r, digests[r.id], windows[r.id], tokens[r.id]),
+                    ("digest", r.id),
+                )
+                for r in to_mail
+            ],
+        )
+        mailed += len(to_mail)
+        empty += len(claimed) - len(to_mail)
         await db.commit()
     return Sent(mailed, empty)
 
@@ -148,16 +154,15 @@ async def _claim(
     return set((await db.scalars(statement)).all())
 
 
-def _enqueue(
-    db: AsyncSession,
+def _message(
     env: Environment,
     settings: Settings,
     reader: Reader,
     groups: list[Group],
     span: Window,
-) -> None:
-    token = preferences.new_link(db, reader.id, MailCategory.DIGEST)
-    message = messages.build(
+    token: str,
+) -> messages.Message:
+    return messages.build(
         env,
         "digest",
         reader.email,
@@ -171,7 +176,6 @@ def _enqueue(
         },
         headers=preferences.list_headers(settings, token),
     )
-    outbox.enqueue(db, message, related=("digest", reader.id))
 
 
 def _group_context(group: Group, settings: Settings) -> dict[str, Any]:
