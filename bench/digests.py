@@ -51,9 +51,10 @@ from partner_portal.auth.models import Person
 from partner_portal.consultations.models import Consultation, ConsultationRecipient
 from partner_portal.digests import queries, service
 from partner_portal.digests.content import Picker, window
-from partner_portal.digests.models import DigestFrequency, DigestSent, UnsubscribeLink
+from partner_portal.digests.models import DigestSent
 from partner_portal.evidence.models import Process
 from partner_portal.mail.models import OutboxMessage
+from partner_portal.mail.preference_models import DigestFrequency, UnsubscribeLink
 from partner_portal.meetings.models import Meeting, MeetingOrganisation
 from partner_portal.organisations.models import Membership, Organisation
 from partner_portal.plans.models import Plan, PlanComment, PlanSection, PlanVersion

@@ -16,7 +16,7 @@ from partner_portal.deliverables.models import (
     StyrelUser,
     WaterNeed,
 )
-from partner_portal.digests.models import DigestSent, MailPreference, UnsubscribeLink
+from partner_portal.digests.models import DigestSent
 from partner_portal.evidence.models import Evidence
 from partner_portal.followup.api_tokens import ApiToken
 from partner_portal.frg.models import (
@@ -31,6 +31,7 @@ from partner_portal.frg.models import (
     WeeklySlot,
 )
 from partner_portal.mail.models import OutboxMessage
+from partner_portal.mail.preference_models import MailPreference, UnsubscribeLink
 from partner_portal.meetings.models import (
     CalendarFeed,
     Meeting,

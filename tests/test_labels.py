@@ -13,9 +13,9 @@ from jinja2 import DictLoader
 from partner_portal.actions.models import ActionStatus
 from partner_portal.audit.models import AuditAction
 from partner_portal.consultations.models import Decision
-from partner_portal.digests.models import DigestFrequency, MailCategory
 from partner_portal.evidence.models import EvidenceKind, Process
 from partner_portal.followup.levels import Level
+from partner_portal.mail.preference_models import DigestFrequency, MailCategory
 from partner_portal.meetings.models import Rsvp
 from partner_portal.organisations.invitation_states import InvitationState
 from partner_portal.organisations.models import MembershipRole, OrganisationKind

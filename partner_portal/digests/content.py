@@ -9,7 +9,6 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from partner_portal.digests.models import DigestFrequency
 from partner_portal.digests.queries import (
     ActionDue,
     AskedRemiss,
@@ -21,6 +20,7 @@ from partner_portal.digests.queries import (
     Returned,
 )
 from partner_portal.evidence.models import Process
+from partner_portal.mail.preference_models import DigestFrequency
 from partner_portal.platform.clock import swedish_date
 
 PERIOD_DAYS = {DigestFrequency.DAILY: 1, DigestFrequency.WEEKLY: 7}

@@ -6,8 +6,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from partner_portal import forms
-from partner_portal.digests.models import DigestFrequency
-from partner_portal.digests.preferences import Preferences
+from partner_portal.mail.preference_models import DigestFrequency
+from partner_portal.mail.preferences import Preferences
 from partner_portal.platform.errors import Invalid
 from partner_portal.platform.i18n import gettext as _
 

@@ -20,8 +20,9 @@ from sqlmodel import col
 from partner_portal.actions.models import Action, ActionStatus
 from partner_portal.auth.models import Person
 from partner_portal.consultations.models import Consultation, ConsultationRecipient, Statement
-from partner_portal.digests.models import DigestFrequency, DigestSent, MailPreference
+from partner_portal.digests.models import DigestSent
 from partner_portal.evidence.models import Process
+from partner_portal.mail.preference_models import DigestFrequency, MailPreference
 from partner_portal.meetings.models import Meeting, MeetingOrganisation
 from partner_portal.organisations.acting import acting_for, membership_organisation
 from partner_portal.organisations.models import Membership, Organisation

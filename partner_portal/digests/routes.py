@@ -8,7 +8,7 @@ from starlette.routing import BaseRoute
 
 from partner_portal.auth.access import LINK_TOKEN, LOGGED_IN
 from partner_portal.digests import views as digests
-from partner_portal.digests.preferences import PREFERENCES_PAGE, UNSUBSCRIBE_LINK
+from partner_portal.mail.preferences import PREFERENCES_PAGE, UNSUBSCRIBE_LINK
 from partner_portal.platform.paths import GET_POST
 from partner_portal.web import route
 

@@ -25,11 +25,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
-from partner_portal.digests import preferences, queries
+from partner_portal.digests import queries
 from partner_portal.digests.content import Batch, Group, Picker, Window, window
-from partner_portal.digests.models import DigestFrequency, DigestSent, MailCategory
+from partner_portal.digests.models import DigestSent
 from partner_portal.digests.queries import Reader
-from partner_portal.mail import messages, outbox
+from partner_portal.mail import messages, outbox, preferences
+from partner_portal.mail.preference_models import DigestFrequency, MailCategory
 from partner_portal.platform import clock, paths
 from partner_portal.platform.i18n import format_date, format_datetime
 from partner_portal.platform.settings import Settings

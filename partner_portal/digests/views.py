@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from partner_portal.digests import forms, preferences
-from partner_portal.digests.preferences import Preferences
+from partner_portal.digests import forms
+from partner_portal.mail import preferences
+from partner_portal.mail.preferences import Preferences
 from partner_portal.platform.errors import Invalid
 from partner_portal.web import Ctx
 

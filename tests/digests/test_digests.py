@@ -14,7 +14,8 @@ from starlette.applications import Starlette
 
 from partner_portal.auth.models import Person
 from partner_portal.digests import service
-from partner_portal.digests.models import DigestFrequency, DigestSent, MailPreference
+from partner_portal.digests.models import DigestSent
+from partner_portal.mail.preference_models import DigestFrequency, MailPreference
 from partner_portal.platform import clock
 from partner_portal.platform.settings import Settings
 from tests.digests.conftest import (

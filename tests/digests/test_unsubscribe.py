@@ -13,8 +13,8 @@ from sqlmodel import col
 from starlette.applications import Starlette
 
 from partner_portal.audit.models import AuditAction, AuditEvent
-from partner_portal.digests import preferences
-from partner_portal.digests.models import DigestFrequency, MailCategory, MailPreference
+from partner_portal.mail import preferences
+from partner_portal.mail.preference_models import DigestFrequency, MailCategory, MailPreference
 from partner_portal.platform.settings import Settings
 from tests.digests.conftest import (
     World,

@@ -5,6 +5,10 @@ An unsubscribe link's secret is its own authorisation: a POST to it turns its ca
 its person without a login session or a CSRF token (a mail program posts it, RFC 8058), and is
 audited. A GET only shows a page with a button, so a mail scanner following links unsubscribes
 no one. A new link is made for each mail; only its SHA-256 is stored (platform.links).
+
+This lives with the mail (the records floor) rather than in the digests feature, so that every
+feature that sends a digest or a reminder can honour :func:`turned_off` and attach
+:func:`list_headers` without depending on another feature.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ from sqlmodel import col
 
 from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
-from partner_portal.digests.models import (
+from partner_portal.mail.preference_models import (
     DigestFrequency,
     MailCategory,
     MailPreference,
