@@ -3,7 +3,7 @@ link is a Swedish 404; and the preferences page."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import httpx
@@ -13,8 +13,10 @@ from sqlmodel import col
 from starlette.applications import Starlette
 
 from partner_portal.audit.models import AuditAction, AuditEvent
-from partner_portal.mail import preferences
+from partner_portal.mail import preferences, sender
+from partner_portal.mail.models import OutboxMessage
 from partner_portal.mail.preference_models import DigestFrequency, MailCategory, MailPreference
+from partner_portal.meetings import reminders
 from partner_portal.platform.settings import Settings
 from tests.digests.conftest import (
     World,
@@ -24,7 +26,10 @@ from tests.digests.conftest import (
     plan_with_version,
 )
 from tests.helpers import Persona, assert_error_links_resolve, csrf_token, log_in
+from tests.meetings.factories import START, meeting_day, schedule, stockholm
 from tests.smtp import SmtpServer
+
+DAY = timedelta(days=1)
 
 
 async def stored(db: AsyncSession, person: Persona) -> MailPreference | None:
@@ -151,3 +156,42 @@ async def test_the_preferences_page_saves_choices_and_refuses_nonsense(
     preference = await stored(db, bob)
     assert preference is not None
     assert preference.digest_frequency is DigestFrequency.DAILY
+
+
+async def test_reminders_carry_a_link_that_turns_reminders_off_for_that_person_only(
+    app: Starlette,
+    db: AsyncSession,
+    client: httpx.AsyncClient,
+    alice: Persona,
+    bob: Persona,
+    world: World,
+    smtp: SmtpServer,
+    mail_settings: Settings,
+) -> None:
+    first = await schedule(db, app, alice, world.byggen, world.upplev)
+    second = await schedule(db, app, alice, world.byggen, world.upplev, day=meeting_day() + DAY)
+    await db.execute(sa.delete(OutboxMessage))  # the invitations are tested elsewhere
+    await db.commit()
+    env = app.state.portal.templates.env
+
+    async def reminders_at(moment: datetime) -> None:
+        async with app.state.portal.sessions() as session:
+            await reminders.send_due(session, settings=mail_settings, env=env, now=moment)
+        await sender.deliver_due(app.state.portal.sessions, mail_settings, now=moment)
+
+    await reminders_at(stockholm(meeting_day(), START) - timedelta(hours=24))
+    mails = {m.recipients[0]: m for m in await smtp.wait_for(2)}
+    assert set(mails) == {bob.email, world.dave.email}
+    link = mails[bob.email].message["List-Unsubscribe"]
+    assert link != mails[world.dave.email].message["List-Unsubscribe"]
+    assert mails[bob.email].message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+
+    assert (await client.post(urlsplit(link.strip("<>")).path)).status_code == 200
+    [event] = await audited(db, AuditAction.MAIL_UNSUBSCRIBED)
+    assert event.details == {"category": "reminder"}
+
+    await reminders_at(stockholm(meeting_day() + DAY, START) - timedelta(hours=24))
+    received = await smtp.wait_for(3)
+    assert [m.recipients for m in received[2:]] == [(world.dave.email,)]
+    assert f"/moten/{second}" in received[2].text
+    assert first != second
