@@ -72,6 +72,8 @@ class AuditAction(enum.StrEnum):
     REMOVAL_REQUESTED = "removal_requested"
     REMOVAL_WITHDRAWN = "removal_withdrawn"
     PERSON_REMOVED = "person_removed"
+    MAIL_PREFERENCES_CHANGED = "mail_preferences_changed"
+    MAIL_UNSUBSCRIBED = "mail_unsubscribed"  # one click on a mail's unsubscribe link
 
 
 class AuditEvent(SQLModel, table=True):

@@ -29,6 +29,8 @@ class Message:
     # An iCalendar object (a meeting invitation, update or cancellation) and its METHOD.
     calendar: str | None = None
     calendar_method: str | None = None
+    # Further headers, e.g. List-Unsubscribe (RFC 2369) and List-Unsubscribe-Post (RFC 8058).
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def build(
@@ -39,9 +41,11 @@ def build(
     *,
     calendar: str | None = None,
     calendar_method: str | None = None,
+    headers: tuple[tuple[str, str], ...] = (),
 ) -> Message:
     """Render ``emails/<name>-*`` with ``context``; the subject becomes a single line.
-    ``calendar`` (an iCalendar text with its ``calendar_method``) travels with the mail."""
+    ``calendar`` (an iCalendar text with its ``calendar_method``) and ``headers`` travel with
+    the mail."""
     subject = html.unescape(env.get_template(f"emails/{name}-subject.txt").render(context))
     text = html.unescape(env.get_template(f"emails/{name}-body.txt").render(context))
     body_html = env.get_template(f"emails/{name}-body.html").render(context)
@@ -54,6 +58,7 @@ def build(
         html=body_html,
         calendar=calendar,
         calendar_method=calendar_method if calendar else None,
+        headers=headers,
     )
 
 
@@ -73,6 +78,8 @@ def to_email(message: Message, *, sender: str, message_id_domain: str) -> EmailM
     mime["Subject"] = message.subject
     mime["Date"] = email.utils.format_datetime(clock.now())
     mime["Message-ID"] = email.utils.make_msgid(domain=message_id_domain)
+    for name, value in message.headers:
+        mime[name] = value
     mime.set_content(message.text, subtype="plain", charset="utf-8")
     mime.add_alternative(message.html, subtype="html", charset="utf-8")
     if message.calendar:

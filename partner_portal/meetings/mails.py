@@ -68,11 +68,18 @@ def send(
     related: tuple[str, int],
     calendar: str | None = None,
     calendar_method: str | None = None,
+    headers: tuple[tuple[str, str], ...] = (),
 ) -> None:
     language = i18n.current_language.set("sv")
     try:
         message = build(
-            env, template, to, context, calendar=calendar, calendar_method=calendar_method
+            env,
+            template,
+            to,
+            context,
+            calendar=calendar,
+            calendar_method=calendar_method,
+            headers=headers,
         )
     finally:
         i18n.current_language.reset(language)
