@@ -27,8 +27,10 @@ from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.evidence.models import Process
 from partner_portal.followthrough import mails, queries, rules
 from partner_portal.followthrough.queries import OwedRow, Person
+from partner_portal.mail import preferences
 from partner_portal.mail.messages import build
 from partner_portal.mail.outbox import enqueue
+from partner_portal.mail.preference_models import MailCategory
 from partner_portal.organisations.models import Organisation
 from partner_portal.platform import i18n
 from partner_portal.platform.settings import Settings
@@ -92,7 +94,11 @@ def _write(
     settings: Settings,
     claim: _Claim,
     steps: list[Step],
+    *,
+    unsubscribe: bool,
 ) -> None:
+    """The reminder to each of the claim's recipients; an automatic one (``unsubscribe``) with
+    the link that turns reminders off for its reader (List-Unsubscribe, RFC 8058)."""
     row = claim.row
     first = row.first_reminded_at
     language = i18n.current_language.set("sv")
@@ -101,9 +107,13 @@ def _write(
             context = mails.context(
                 row, name=person.name, steps=steps, settings=settings, first_reminded_at=first
             )
+            headers: tuple[tuple[str, str], ...] = ()
+            if unsubscribe:
+                token = preferences.new_link(db, person.person_id, MailCategory.REMINDER)
+                headers = preferences.list_headers(settings, token)
             enqueue(
                 db,
-                build(env, "owed-reminder", person.email, context),
+                build(env, "owed-reminder", person.email, context, headers=headers),
                 related=("organisation", row.organisation_id),
             )
     finally:
@@ -123,6 +133,10 @@ async def send_due(db: AsyncSession, *, settings: Settings, env: Environment, no
         await db.rollback()
         return 0
     people = await queries.people(db, {row.organisation_id for row, _steps in due})
+    # Those who turned reminders off get none; if all of an organisation's main contacts did,
+    # its other members are reminded in their place (the organisation still owes the answer).
+    off = await preferences.turned_off(db, [p.person_id for p in people], MailCategory.REMINDER)
+    people = [p for p in people if p.person_id not in off]
     claims = [
         _Claim(
             row,
@@ -136,7 +150,7 @@ async def send_due(db: AsyncSession, *, settings: Settings, env: Environment, no
     for claim in claims:
         steps = [s for s in claim.steps if (claim.row.key, s) in won]
         if steps:
-            _write(db, env, settings, claim, steps)
+            _write(db, env, settings, claim, steps, unsubscribe=True)
             sent += 1
     await db.commit()
     return sent
@@ -199,7 +213,9 @@ async def remind(
     for claim in claims:
         if (claim.row.key, Step.MANUAL) not in won:
             continue
-        _write(db, env, settings, claim, [Step.MANUAL])
+        # A coordinator's own "Påminn" is a message from a person, not a subscription: it goes
+        # whatever the reader chose for automatic reminders.
+        _write(db, env, settings, claim, [Step.MANUAL], unsubscribe=False)
         record(
             db,
             AuditAction.REMINDER_SENT,
