@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 import partner_portal.words  # noqa: F401  (every feature's words, before anything renders)
 from partner_portal.attachments import jobs as attachments
 from partner_portal.auth import jobs as identity
+from partner_portal.digests import jobs as digests
 from partner_portal.followthrough import jobs as followthrough
 from partner_portal.frg import jobs as frg
 from partner_portal.mail import sender
@@ -57,7 +58,12 @@ HOUSEKEEPING: tuple[Job, ...] = (
     FINISH_FORGETTING,
     frg.AVAILABILITY_REQUESTS,
 )
-SCHEDULE: tuple[Job, ...] = (*HOUSEKEEPING, meetings.REMINDERS, followthrough.DEADLINE_REMINDERS)
+SCHEDULE: tuple[Job, ...] = (
+    *HOUSEKEEPING,
+    meetings.REMINDERS,
+    followthrough.DEADLINE_REMINDERS,
+    digests.DIGESTS,
+)
 
 
 @cache

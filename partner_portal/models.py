@@ -16,6 +16,7 @@ from partner_portal.deliverables.models import (
     StyrelUser,
     WaterNeed,
 )
+from partner_portal.digests.models import DigestSent
 from partner_portal.evidence.models import Evidence
 from partner_portal.followup.api_tokens import ApiToken
 from partner_portal.frg.models import (
@@ -30,6 +31,7 @@ from partner_portal.frg.models import (
     WeeklySlot,
 )
 from partner_portal.mail.models import OutboxMessage
+from partner_portal.mail.preference_models import MailPreference, UnsubscribeLink
 from partner_portal.meetings.models import (
     CalendarFeed,
     Meeting,
@@ -69,6 +71,7 @@ __all__ = [
     "Consultation",
     "ConsultationRecipient",
     "ConsultationResponse",
+    "DigestSent",
     "Evidence",
     "FrgGroup",
     "FrgInvitation",
@@ -77,6 +80,7 @@ __all__ = [
     "ItemProgress",
     "LoginAttempt",
     "LoginSession",
+    "MailPreference",
     "Meeting",
     "MeetingDecision",
     "MeetingOrganisation",
@@ -103,6 +107,7 @@ __all__ = [
     "StyrelUser",
     "TemplateItem",
     "TemplatePhase",
+    "UnsubscribeLink",
     "Volunteer",
     "VolunteerSkill",
     "WaterNeed",

@@ -13,6 +13,7 @@ from partner_portal.auth.access import DEV_ONLY, PUBLIC
 from partner_portal.consultations import routes as consultations
 from partner_portal.deliverables import routes as deliverables
 from partner_portal.devtools import views as devtools
+from partner_portal.digests import routes as digests
 from partner_portal.failed_mail import routes as failed_mail
 from partner_portal.followthrough import routes as followthrough
 from partner_portal.followup import routes as followup
@@ -48,6 +49,7 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
         *followup.api(),
         *meetings.routes(),
         *frg.routes(),
+        *digests.routes(),
         *audit.routes(),
         *failed_mail.routes(),
         # Operations

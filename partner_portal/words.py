@@ -12,6 +12,7 @@ from partner_portal.attachments import words as attachments
 from partner_portal.audit import words as audit
 from partner_portal.auth import words as identity
 from partner_portal.consultations import words as consultations
+from partner_portal.digests import words as digests
 from partner_portal.evidence import words as evidence
 from partner_portal.failed_mail import words as failed_mail
 from partner_portal.followthrough import words as followthrough
@@ -40,4 +41,5 @@ FEATURES = (
     followthrough,
     privacy,
     failed_mail,
+    digests,
 )

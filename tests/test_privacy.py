@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import httpx
 import sqlalchemy as sa
@@ -17,10 +18,20 @@ from partner_portal.audit.models import AuditAction, AuditEvent
 from partner_portal.auth.models import LoginSession, Person, PortalRole
 from partner_portal.consultations.models import Statement
 from partner_portal.devtools.seed import seed_demo
+from partner_portal.digests.models import DigestSent
 from partner_portal.frg.models import Volunteer
+from partner_portal.mail import preferences
+from partner_portal.mail.preference_models import (
+    DigestFrequency,
+    MailCategory,
+    MailPreference,
+    UnsubscribeLink,
+)
+from partner_portal.mail.preferences import Preferences
 from partner_portal.meetings.models import Meeting, MeetingPerson, Rsvp
 from partner_portal.organisations.models import Membership, Organisation
 from partner_portal.plans.models import PlanComment
+from partner_portal.platform import clock
 from partner_portal.platform.settings import Settings
 from partner_portal.privacy.service import REMOVED_NAME
 from tests.frg.factories import make_volunteer
@@ -64,6 +75,22 @@ async def demo_person_with_records(db: AsyncSession, settings: Settings) -> Pers
     action_id = await db.scalar(sa.select(sa.func.min(col(Action.id))))
     await db.execute(
         sa.update(Action).where(col(Action.id) == action_id).values(person_id=person_id)
+    )
+    await preferences.save(
+        db,
+        person_id=person_id,
+        choice=Preferences(digest_frequency=DigestFrequency.DAILY, reminders=False),
+        ip_address=None,
+    )
+    preferences.new_link(db, person_id, MailCategory.DIGEST)
+    db.add(
+        DigestSent(
+            person_id=person_id,
+            period=clock.today(),
+            frequency=DigestFrequency.DAILY,
+            covered_until=clock.now(),
+            mailed=True,
+        )
     )
     await db.commit()
     persona = Persona(person_id, NAME, EMAIL)
@@ -132,6 +159,10 @@ async def test_a_person_sees_and_downloads_everything_the_portal_holds_about_the
     ]
     assert action_title in [a["rubrik"] for a in data["atgarder"]]
     assert [(r["frg"], r["telefon"]) for r in data["frg"]] == [("FRG Botkyrka", PHONE)]
+    assert data["utskick"] == [
+        {"sammanfattningar": "daily", "paminnelser": False, "skickade_sammanfattningar": 1}
+    ]
+    assert "Val för utskick" in page.text
     assert {"handelse", "tid", "detaljer"} <= set(data["logg"][0]) if data["logg"] else True
     await db.rollback()
     exported = await db.scalar(
@@ -211,6 +242,9 @@ async def test_removal_is_asked_for_confirmed_by_a_coordinator_and_leaves_record
     assert (
         await db.scalar(sa.select(sa.func.count()).where(col(Volunteer.person_id) == zach.id)) == 0
     )
+    for table in (MailPreference, UnsubscribeLink, DigestSent):
+        person_id: Any = table.person_id
+        assert await db.scalar(sa.select(sa.func.count()).where(person_id == zach.id)) == 0, table
     assert (
         await db.scalar(
             sa.select(sa.func.count()).where(

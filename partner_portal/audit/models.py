@@ -73,6 +73,8 @@ class AuditAction(enum.StrEnum):
     REMOVAL_WITHDRAWN = "removal_withdrawn"
     PERSON_REMOVED = "person_removed"
     MAIL_RETRIED = "mail_retried"
+    MAIL_PREFERENCES_CHANGED = "mail_preferences_changed"
+    MAIL_UNSUBSCRIBED = "mail_unsubscribed"  # one click on a mail's unsubscribe link
 
 
 class AuditEvent(SQLModel, table=True):

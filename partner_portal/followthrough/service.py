@@ -29,6 +29,8 @@ from partner_portal.evidence.models import Process
 from partner_portal.followthrough import mails, queries, rules
 from partner_portal.followthrough.queries import OwedRow, Person
 from partner_portal.mail import facade as mail
+from partner_portal.mail import preferences
+from partner_portal.mail.preference_models import MailCategory
 from partner_portal.organisations.models import Organisation
 from partner_portal.platform.settings import Settings
 from partner_portal.reminders.models import ReminderSent, Step
@@ -91,10 +93,18 @@ def _write(
     settings: Settings,
     claim: _Claim,
     steps: list[Step],
+    *,
+    unsubscribe: bool,
 ) -> None:
+    """The reminder to each of the claim's recipients; an automatic one (``unsubscribe``) with
+    the link that turns reminders off for its reader (List-Unsubscribe, RFC 8058)."""
     row = claim.row
     first = row.first_reminded_at
     for person in claim.recipients:
+        headers: tuple[tuple[str, str], ...] = ()
+        if unsubscribe:
+            token = preferences.new_link(db, person.person_id, MailCategory.REMINDER)
+            headers = preferences.list_headers(settings, token)
         mail.send(
             db,
             env,
@@ -109,6 +119,7 @@ def _write(
                 first_reminded_at=first,
             ),
             related=("organisation", row.organisation_id),
+            headers=headers,
         )
 
 
@@ -125,6 +136,10 @@ async def send_due(db: AsyncSession, *, settings: Settings, env: Environment, no
         await db.rollback()
         return 0
     people = await queries.people(db, {row.organisation_id for row, _steps in due})
+    # Those who turned reminders off get none; if all of an organisation's main contacts did,
+    # its other members are reminded in their place (the organisation still owes the answer).
+    off = await preferences.turned_off(db, [p.person_id for p in people], MailCategory.REMINDER)
+    people = [p for p in people if p.person_id not in off]
     claims = [
         _Claim(
             row,
@@ -138,7 +153,7 @@ async def send_due(db: AsyncSession, *, settings: Settings, env: Environment, no
     for claim in claims:
         steps = [s for s in claim.steps if (claim.row.key, s) in won]
         if steps:
-            _write(db, env, settings, claim, steps)
+            _write(db, env, settings, claim, steps, unsubscribe=True)
             sent += 1
     await db.commit()
     return sent
@@ -201,7 +216,9 @@ async def remind(
     for claim in claims:
         if (claim.row.key, Step.MANUAL) not in won:
             continue
-        _write(db, env, settings, claim, [Step.MANUAL])
+        # A coordinator's own "Påminn" is a message from a person, not a subscription: it goes
+        # whatever the reader chose for automatic reminders.
+        _write(db, env, settings, claim, [Step.MANUAL], unsubscribe=False)
         record(
             db,
             AuditAction.REMINDER_SENT,

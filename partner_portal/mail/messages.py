@@ -22,11 +22,12 @@ from partner_portal.platform import clock
 
 
 class Category(enum.StrEnum):
-    """What kind of mail a message is: what a reader may one day opt out of (reminders) and
+    """What kind of mail a message is: what a reader may opt out of (reminders, digests) and
     what they may not (transactional: invitations, receipts, call-outs, cancellations)."""
 
     TRANSACTIONAL = "transactional"
     REMINDER = "reminder"
+    DIGEST = "digest"
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,8 @@ class Message:
     calendar: str | None = None
     calendar_method: str | None = None
     category: Category = Category.TRANSACTIONAL
+    # Further headers, e.g. List-Unsubscribe (RFC 2369) and List-Unsubscribe-Post (RFC 8058).
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 def build(
@@ -50,9 +53,11 @@ def build(
     calendar: str | None = None,
     calendar_method: str | None = None,
     category: Category = Category.TRANSACTIONAL,
+    headers: tuple[tuple[str, str], ...] = (),
 ) -> Message:
     """Render ``emails/<name>-*`` with ``context``; the subject becomes a single line.
-    ``calendar`` (an iCalendar text with its ``calendar_method``) travels with the mail."""
+    ``calendar`` (an iCalendar text with its ``calendar_method``) and ``headers`` travel with
+    the mail."""
     subject = html.unescape(env.get_template(f"emails/{name}-subject.txt").render(context))
     text = html.unescape(env.get_template(f"emails/{name}-body.txt").render(context))
     body_html = env.get_template(f"emails/{name}-body.html").render(context)
@@ -66,6 +71,7 @@ def build(
         calendar=calendar,
         calendar_method=calendar_method if calendar else None,
         category=category,
+        headers=headers,
     )
 
 
@@ -85,6 +91,8 @@ def to_email(message: Message, *, sender: str, message_id_domain: str) -> EmailM
     mime["Subject"] = message.subject
     mime["Date"] = email.utils.format_datetime(clock.now())
     mime["Message-ID"] = email.utils.make_msgid(domain=message_id_domain)
+    for name, value in message.headers:
+        mime[name] = value
     mime.set_content(message.text, subtype="plain", charset="utf-8")
     mime.add_alternative(message.html, subtype="html", charset="utf-8")
     if message.calendar:

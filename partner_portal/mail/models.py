@@ -34,6 +34,8 @@ class OutboxMessage(SQLModel, table=True):
     # A meeting's iCalendar object and its METHOD (REQUEST, CANCEL), when the mail carries one.
     body_calendar: str | None = Field(default=None, sa_type=sa.Text)
     calendar_method: str | None = Field(default=None, max_length=16)
+    # Further headers as [name, value] pairs (List-Unsubscribe …), or none.
+    extra_headers: list[list[str]] | None = Field(default=None, sa_type=sa.JSON)
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     status: OutboxStatus = Field(
         default=OutboxStatus.PENDING, sa_type=enum_column_type(OutboxStatus), index=True

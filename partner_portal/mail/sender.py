@@ -233,6 +233,7 @@ def _mime(row: OutboxMessage, settings: Settings) -> EmailMessage:
         html=row.body_html,
         calendar=row.body_calendar,
         calendar_method=row.calendar_method,
+        headers=tuple((name, value) for name, value in row.extra_headers or ()),
     )
     mime = to_email(message, sender=settings.mail_from, message_id_domain=domain)
     # The same Message-ID on every attempt: a copy sent again after a crash is recognisably

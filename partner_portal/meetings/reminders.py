@@ -1,10 +1,12 @@
 """Reminders, run by the background jobs: before a meeting, to the organiser when the minutes
 are late, and to the owner of an action that has fallen overdue.
 
-Each reminder is sent once. The row's sent-marker is set in the same transaction as the outbox
-mail; the rows are claimed ``FOR UPDATE SKIP LOCKED`` (PostgreSQL), so two workers running at
-once never both send one, and a round that fails sends nothing and is tried again. ``now`` is
-passed in, so tests run them on a frozen clock.
+Each reminder is sent once, not to whoever turned reminders off (mail.preferences), and each
+carries its own one-click unsubscribe link (List-Unsubscribe, RFC 8058). The row's sent-marker
+is set in the same transaction as the outbox mail; the rows are claimed ``FOR UPDATE SKIP
+LOCKED`` (PostgreSQL), so two workers running at once never both send one, and a round that
+fails sends nothing and is tried again. ``now`` is passed in, so tests run them on a frozen
+clock.
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from partner_portal.actions.models import Action, ActionStatus
 from partner_portal.actions.service import action_path
 from partner_portal.auth.models import Person
 from partner_portal.mail import facade as mail
+from partner_portal.mail import preferences
+from partner_portal.mail.preference_models import MailCategory
 from partner_portal.meetings import queries
 from partner_portal.meetings.mails import Recipient, people_of
 from partner_portal.meetings.models import Meeting, MeetingPerson, Rsvp
@@ -81,8 +85,10 @@ async def _meeting_reminders(
                 )
             )
         )
-        for recipient in await people_of(db, organisations):
-            if recipient.person_id in declined:
+        recipients = await people_of(db, organisations)
+        off = await _turned_off(db, [r.person_id for r in recipients])
+        for recipient in recipients:
+            if recipient.person_id in declined or recipient.person_id in off:
                 continue
             mail.send(
                 db,
@@ -91,6 +97,7 @@ async def _meeting_reminders(
                 to=recipient.to,
                 context=partial(mail_context, meeting, settings, name=recipient.name),
                 related=("meeting", meeting.id),
+                headers=_unsubscribe(db, settings, recipient.person_id),
             )
         meeting.reminder_sent_at = now
     await db.commit()
@@ -118,7 +125,12 @@ async def _minutes_reminders(
     for meeting in due:
         assert meeting.id is not None
         organiser = await db.get(Person, meeting.organiser_id)
-        if organiser is not None and organiser.is_active and organiser.email:
+        if (
+            organiser is not None
+            and organiser.is_active
+            and organiser.email
+            and not await _turned_off(db, [meeting.organiser_id])
+        ):
             mail.send(
                 db,
                 env,
@@ -132,6 +144,7 @@ async def _minutes_reminders(
                     days=settings.minutes_reminder_days,
                 ),
                 related=("meeting", meeting.id),
+                headers=_unsubscribe(db, settings, meeting.organiser_id),
             )
         meeting.minutes_reminder_sent_at = now
     await db.commit()
@@ -171,7 +184,10 @@ async def _overdue_actions(
         organisation_name = await db.scalar(
             sa.select(col(Organisation.name)).where(col(Organisation.id) == action.organisation_id)
         )
+        off = await _turned_off(db, [r.person_id for r in recipients])
         for recipient in recipients:
+            if recipient.person_id in off:
+                continue
             mail.send(
                 db,
                 env,
@@ -185,7 +201,20 @@ async def _overdue_actions(
                     "url": settings.absolute_url(action_path(action.id)),
                 },
                 related=("action", action.id),
+                headers=_unsubscribe(db, settings, recipient.person_id),
             )
         action.overdue_reminder_sent_at = now
     await db.commit()
     return len(due)
+
+
+async def _turned_off(db: AsyncSession, person_ids: list[int]) -> set[int]:
+    return await preferences.turned_off(db, person_ids, MailCategory.REMINDER)
+
+
+def _unsubscribe(
+    db: AsyncSession, settings: Settings, person_id: int
+) -> tuple[tuple[str, str], ...]:
+    """A new unsubscribe link for the person's reminders, as the mail's headers."""
+    token = preferences.new_link(db, person_id, MailCategory.REMINDER)
+    return preferences.list_headers(settings, token)

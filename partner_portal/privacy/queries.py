@@ -16,10 +16,12 @@ from partner_portal.attachments.models import Attachment
 from partner_portal.audit.models import AuditAction, AuditEvent
 from partner_portal.auth.models import Person, RoleGrant
 from partner_portal.consultations.models import Consultation, Statement
+from partner_portal.digests.models import DigestSent
 from partner_portal.followup.api_tokens import ApiToken
 from partner_portal.frg.models import Volunteer
 from partner_portal.frg.queries import held as frg_held
 from partner_portal.frg.queries import members as frg_members
+from partner_portal.mail.preference_models import DigestFrequency, MailPreference
 from partner_portal.meetings.models import CalendarFeed, Meeting, MeetingPerson
 from partner_portal.organisations.models import Membership, Organisation
 from partner_portal.plans.models import Plan, PlanComment
@@ -223,6 +225,18 @@ async def held_about(db: AsyncSession, person_id: int) -> dict[str, Any]:
     data["api_nycklar"] = [
         {"namn": name, "skapad": (made), "senast_anvand": (used), "aterkallad": (gone)}
         for name, made, used, gone in tokens
+    ]
+    preference = await db.get(MailPreference, person_id)
+    data["utskick"] = [
+        {
+            "sammanfattningar": str(
+                preference.digest_frequency if preference else DigestFrequency.WEEKLY
+            ),
+            "paminnelser": preference.reminders if preference else True,
+            "skickade_sammanfattningar": await db.scalar(
+                sa.select(sa.func.count()).where(col(DigestSent.person_id) == person_id)
+            ),
+        }
     ]
     data["frg"] = []
     for volunteer in await registrations(db, person_id):

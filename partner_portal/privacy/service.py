@@ -23,10 +23,12 @@ from partner_portal.audit.service import record, record_read
 from partner_portal.auth.models import LoginSession, Person, RoleGrant
 from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.consultations.models import Statement
+from partner_portal.digests.models import DigestSent
 from partner_portal.followup.api_tokens import ApiToken
 from partner_portal.frg import privacy as frg_privacy
 from partner_portal.frg.models import FrgInvitation
 from partner_portal.mail.models import OutboxMessage
+from partner_portal.mail.preference_models import MailPreference, UnsubscribeLink
 from partner_portal.meetings.models import CalendarFeed
 from partner_portal.organisations.acting import current_membership
 from partner_portal.organisations.models import Invitation, Membership
@@ -132,6 +134,9 @@ async def remove_person(db: AsyncSession, *, person_id: int, actor_id: int) -> N
         await frg_privacy.delete_volunteer_rows(db, volunteer=volunteer, actor_id=actor_id)
     await db.execute(sa.delete(LoginSession).where(col(LoginSession.person_id) == person_id))
     await db.execute(sa.delete(CalendarFeed).where(col(CalendarFeed.person_id) == person_id))
+    for table in (MailPreference, UnsubscribeLink, DigestSent):
+        owner: Any = table.person_id
+        await db.execute(sa.delete(table).where(owner == person_id))
     await db.execute(
         sa.delete(RoleGrant).where(
             sa.or_(

@@ -18,7 +18,9 @@ plan page for a person to look at: test-results/320px/ in the checkout (git-igno
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator, Mapping
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -29,7 +31,7 @@ from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from partner_portal.auth.access import PUBLIC
-from partner_portal.platform import clock
+from partner_portal.platform import clock, links
 from partner_portal.routes import routes
 from partner_portal.web import Ctx, PortalRoute
 from tests.e2e.world import (
@@ -131,6 +133,7 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
         Visit("frg_signup_open", ANONYMOUS, {"token": tokens["frg_signup"]}),
         Visit("frg_answer", ANONYMOUS, {"token": tokens["frg_answer"]}),
         Visit("frg_confirm_availability", ANONYMOUS, {"token": tokens["frg_availability"]}),
+        Visit("unsubscribe", ANONYMOUS, {"token": tokens["unsubscribe"]}),
         # The coordinator
         Visit("home", "coordinator"),
         Visit("organisations", "coordinator"),
@@ -227,6 +230,7 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
         Visit("calendar", "main_contact"),
         Visit("my_data", "main_contact"),
         Visit("preferences", "main_contact"),
+        Visit("mail_preferences", "main_contact"),
         # A member (representant) of a partner organisation
         Visit("home", "member"),
         Visit("room", "member", {"room_id": guide}),
@@ -314,7 +318,25 @@ def one_time_links(w: World, people: People) -> dict[str, str]:
         "frg_signup": signup,
         "frg_answer": w.mail_link("/frg/svar/", to=lina),
         "frg_availability": w.mail_link("/frg/tillganglighet/", to=lina),
+        "unsubscribe": unsubscribe_link(w, "Omar Haddad"),
     }
+
+
+def unsubscribe_link(w: World, name: str) -> str:
+    """An unsubscribe link as a digest carries one (digests go at 07:00, whenever the walk
+    runs): its secret written to the portal's database, as the digest job writes it."""
+    token = links.new_token()
+    with closing(sqlite3.connect(w.database, timeout=10)) as db, db:
+        db.execute(
+            "INSERT INTO unsubscribe_link (token_hash, person_id, category, created_at) "
+            "VALUES (?, ?, 'digest', ?)",
+            (
+                links.digest(token),
+                w.person(name),
+                clock.now().replace(tzinfo=None).isoformat(sep=" "),
+            ),
+        )
+    return f"{w.portal}/avregistrera/{token}"
 
 
 def test_every_get_route_is_visited_or_excluded_with_a_reason(

@@ -15,6 +15,8 @@ from starlette.applications import Starlette
 from partner_portal.evidence.models import Process
 from partner_portal.followthrough import rules, service
 from partner_portal.followthrough.queries import OwedRow
+from partner_portal.mail import preferences
+from partner_portal.mail.preferences import Preferences
 from partner_portal.meetings.models import Rsvp
 from partner_portal.platform import clock
 from partner_portal.platform.settings import Settings
@@ -280,3 +282,30 @@ def test_the_morning_hour_holds_on_the_days_the_clocks_change() -> None:
         )
         assert rules.due_steps(sent, at(sunday + timedelta(days=2), 8)) == [Step.ESCALATED]
         assert rules.due_steps(sent, at(sunday + timedelta(days=1), 19)) == []
+
+
+async def test_who_turned_reminders_off_gets_none_and_each_reminder_can_turn_them_off(
+    app: Starlette,
+    db: AsyncSession,
+    alice: Persona,
+    bob: Persona,
+    world: World,
+    smtp: SmtpServer,
+    mail_settings: Settings,
+) -> None:
+    await preferences.save(
+        db, person_id=bob.id, choice=Preferences(reminders=False), ip_address=None
+    )
+    await _room(db, app, alice, world.byggen, world.upplev)
+    await clear_outbox(db)
+    invited = clock.swedish_date(clock.now())
+
+    assert await round_at(app, mail_settings, at(invited + timedelta(days=7), 8)) == (2, 3)
+    mails = await smtp.wait_for(3)
+    # Bob, Byggen's main contact, said no: its other members are reminded in his place.
+    recipients = sorted(r for m in mails for r in m.recipients)
+    assert recipients == sorted([world.frank.email, world.dave.email, world.erin.email])
+    assert bob.email not in recipients
+    for mail in mails:
+        assert mail.message["List-Unsubscribe"].startswith(f"<{mail_settings.base_url}")
+        assert mail.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
