@@ -86,6 +86,7 @@ async def test_cut_connections_give_pages_or_503_and_the_portal_recovers_alone(
         )
         statuses: list[int] = []
         busy_pages: list[str] = []
+        dropped: list[str] = []
         try:
             await wait_until_answering(f"{base}/healthz", process)
 
@@ -95,7 +96,13 @@ async def test_cut_connections_give_pages_or_503_and_the_portal_recovers_alone(
                 async with httpx.AsyncClient(base_url=base, cookies=cookie, timeout=10) as user:
                     n = 0
                     while time.monotonic() < stop:
-                        response = await user.get(PAGES[n % len(PAGES)])
+                        try:
+                            response = await user.get(PAGES[n % len(PAGES)])
+                        except httpx.TransportError as error:
+                            # Fails below, with the server's log beside it.
+                            statuses.append(0)
+                            dropped.append(repr(error))
+                            break
                         n += 1
                         statuses.append(response.status_code)
                         if response.status_code == 503:
