@@ -34,10 +34,12 @@ KINDS: Mapping[str, Category] = {
     "meeting-cancelled": Category.TRANSACTIONAL,
     "frg-invitation": Category.TRANSACTIONAL,
     "frg-callout": Category.TRANSACTIONAL,
+    # The FRG register's own question to a volunteer (is your availability still right?): what
+    # call-outs rely on, so it is asked whatever the volunteer chose for reminders.
+    "frg-availability": Category.TRANSACTIONAL,
     "meeting-reminder": Category.REMINDER,
     "minutes-reminder": Category.REMINDER,
     "action-overdue": Category.REMINDER,
-    "frg-availability": Category.REMINDER,
     "owed-reminder": Category.REMINDER,
     "digest": Category.DIGEST,
 }
