@@ -22,7 +22,7 @@ from partner_portal.frg.queries.members import VolunteerRow
 from partner_portal.frg.slots import offered_weeks
 from partner_portal.mail import facade as mail
 from partner_portal.organisations.models import Organisation
-from partner_portal.platform import clock, i18n, paths
+from partner_portal.platform import clock, i18n, links, paths
 from partner_portal.platform.errors import Gone, Invalid, NotFound
 from partner_portal.platform.i18n import gettext as _
 from partner_portal.platform.settings import Settings
@@ -98,6 +98,13 @@ async def remove_absence(db: AsyncSession, *, volunteer: VolunteerRow, absence_i
     await db.commit()
 
 
+def _gone(*, expired: bool) -> Gone:
+    return links.gone(
+        links.Why.EXPIRED if expired else links.Why.UNKNOWN,
+        _("Logga in och ändra din tillgänglighet i portalen."),
+    )
+
+
 async def confirm_from_mail(db: AsyncSession, *, token: str, settings: Settings) -> str:
     """Apply a one-click answer from the availability mail. Side effects: see set_week.
     Returns the action; Gone for an expired, altered or unknown link."""
@@ -105,14 +112,9 @@ async def confirm_from_mail(db: AsyncSession, *, token: str, settings: Settings)
     try:
         volunteer_id, action = tokens.read(settings.secret_key._value, token, now)
     except tokens.BadToken as bad:
-        raise Gone(
-            _("Länken har gått ut. Logga in och ändra din tillgänglighet i portalen.")
-            if bad.expired
-            else _("Länken gäller inte. Kontrollera att du har fått med hela länken."),
-            title=_("Länken gäller inte"),
-        ) from None
+        raise _gone(expired=bad.expired) from None
     if await db.get(Volunteer, volunteer_id) is None:
-        raise Gone(_("Länken gäller inte."), title=_("Länken gäller inte"))
+        raise _gone(expired=False)
     available = {"stammer": None, "ja": True, "nej": False}[action]
     await set_week(db, volunteer_id=volunteer_id, available=available, now=now)
     return action
@@ -123,12 +125,7 @@ def check_mail_token(token: str, settings: Settings) -> str:
     try:
         return tokens.read(settings.secret_key._value, token, clock.now())[1]
     except tokens.BadToken as bad:
-        raise Gone(
-            _("Länken har gått ut. Logga in och ändra din tillgänglighet i portalen.")
-            if bad.expired
-            else _("Länken gäller inte. Kontrollera att du har fått med hela länken."),
-            title=_("Länken gäller inte"),
-        ) from None
+        raise _gone(expired=bad.expired) from None
 
 
 async def send_availability_mails(

@@ -236,13 +236,7 @@ def _closed() -> Gone:
 
 
 def _unknown() -> Gone:
-    return Gone(
-        _(
-            "Länken gäller inte. Kontrollera att du har fått med hela länken från "
-            "e-postmeddelandet."
-        ),
-        title=_("Länken gäller inte"),
-    )
+    return links.gone(links.Why.UNKNOWN)
 
 
 async def _recipient_by_token(db: AsyncSession, token: str) -> Any:

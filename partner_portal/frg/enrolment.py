@@ -126,10 +126,7 @@ class OpenLink:
 
 
 def _link_gone() -> Gone:
-    return Gone(
-        _("Länken gäller inte längre. Be din FRG-ledare om en ny länk."),
-        title=_("Länken gäller inte"),
-    )
+    return links.gone(links.Why.UNKNOWN, _("Be din FRG-ledare om en ny länk."))
 
 
 async def open_invitation(db: AsyncSession, token: str) -> OpenLink:

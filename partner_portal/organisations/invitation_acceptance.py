@@ -86,13 +86,7 @@ def _gone_because(status: InvitationStatus | None, expired: bool) -> Gone:
             _("Inbjudan har gått ut. Be den som bjöd in dig att skicka den igen."),
             title=_("Inbjudan har gått ut"),
         )
-    return Gone(
-        _(
-            "Länken gäller inte. Kontrollera att du har kopierat hela länken från "
-            "e-postmeddelandet, eller be om en ny inbjudan."
-        ),
-        title=_("Länken gäller inte"),
-    )
+    return links.gone(links.Why.UNKNOWN, _("Du kan också be om en ny inbjudan."))
 
 
 async def open_invitation(db: AsyncSession, token: str) -> OpenInvitation:
