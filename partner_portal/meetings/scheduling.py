@@ -166,10 +166,12 @@ async def create_meeting(
     data: MeetingInput,
     settings: Settings,
     env: Environment,
+    commit: bool = True,
 ) -> int:
     """Schedule a meeting (in a room, or portal-wide) and invite organisations. Side effects:
     the meeting and its organisations; an invitation with an iCalendar REQUEST (sequence 0) to
-    every person of the invited organisations; ``meeting_created`` audited. Commits."""
+    every person of the invited organisations; ``meeting_created`` audited. Commits, unless
+    the caller's transaction goes on (``commit=False``: a date poll booked)."""
     _manager(actor)
     if data.room_id is not None:
         room = await db.get(Room, data.room_id)
@@ -219,7 +221,8 @@ async def create_meeting(
         now=now,
         updated=False,
     )
-    await db.commit()
+    if commit:
+        await db.commit()
     return meeting.id
 
 
