@@ -134,6 +134,8 @@ async def create_poll(
     allowed = await scheduling.allowed_organisations(db, data.room_id)
     if not set(data.organisation_ids) <= allowed:
         errors["organisations"] = _("Bjud bara in organisationer som finns i listan.")
+    if not FEWEST_TIMES <= len(set(data.times)) == len(data.times) <= MOST_TIMES:
+        errors["times"] = _("Föreslå 3–8 olika tider.")
     if data.closes_at <= now:
         errors["closes"] = _("Svaren måste stänga senare än nu.")
     elif any(start <= data.closes_at for start, _end in data.times):

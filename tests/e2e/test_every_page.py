@@ -349,7 +349,7 @@ def series_and_poll(w: World, people: People) -> None:
     anna.locator("#f-place").fill("Kommunhuset, Tumba")
     anna.locator("#f-repeat_weeks").fill("6")
     anna.locator("#f-repeat_count").fill("4")
-    anna.locator(f"#org-{byggen}").check()
+    anna.locator(f"label[for=org-{byggen}]").click()
     anna.get_by_role("button", name="Planera mötet och skicka inbjudan").click()
     expect(anna.get_by_text("Ett tillfälle i en mötesserie")).to_be_visible()
 
@@ -362,7 +362,7 @@ def series_and_poll(w: World, people: People) -> None:
         anna.locator(f"#f-end-{n}").fill("15:00")
     anna.locator("#f-closes_day").fill((ahead - timedelta(days=7)).isoformat())
     anna.locator("#f-closes_time").fill("12:00")
-    anna.locator(f"#org-{byggen}").check()
+    anna.locator(f"label[for=org-{byggen}]").click()
     anna.get_by_role("button", name="Skicka frågan om tider").click()
     expect(anna.get_by_role("heading", name="Gör tiden till ett möte")).to_be_visible()
 

@@ -20,13 +20,23 @@ from partner_portal.audit.models import AuditAction, AuditEvent
 from partner_portal.mail import sender
 from partner_portal.mail.models import OutboxMessage
 from partner_portal.meetings.models import Meeting, MeetingOrganisation
+from partner_portal.organisations.models import MembershipRole
 from partner_portal.platform import clock
 from partner_portal.platform.settings import replace
-from partner_portal.polls.models import DatePoll, DatePollAnswer, DatePollOption, PollAnswer
+from partner_portal.polls import service
+from partner_portal.polls.models import (
+    DatePoll,
+    DatePollAnswer,
+    DatePollOption,
+    DatePollOrganisation,
+    PollAnswer,
+)
 from partner_portal.routes import routes
-from tests.helpers import Persona, csrf_token, log_in
+from tests.helpers import Persona, as_current, csrf_token, log_in, make_person
 from tests.meetings.conftest import World
 from tests.meetings.factories import days_ahead
+from tests.organisations.factories import add_member, make_organisation
+from tests.queries import QueryCounter
 from tests.smtp import running_smtp
 
 LINK = re.compile(r"/omrostningar/svar/([A-Za-z0-9_-]+)")
@@ -261,3 +271,72 @@ async def test_every_poll_route_is_404_for_outsiders(
         else:
             response = await client.post(url, data={"csrf_token": await csrf_token(client, app)})
         assert response.status_code == 404, (method, url)
+
+
+async def make_poll(db: AsyncSession, app: Starlette, alice: Persona, *orgs: int) -> int:
+    portal = app.state.portal
+    times = []
+    for n in (1, 2, 3):
+        starts_at, ends_at = (clock.wall_time(days_ahead(10 + n), at) for at in (time(9), time(10)))
+        assert starts_at is not None
+        assert ends_at is not None
+        times.append((starts_at, ends_at))
+    closes_at = clock.wall_time(days_ahead(5), time(12))
+    assert closes_at is not None
+    return await service.create_poll(
+        db,
+        actor=as_current(alice, coordinator=True),
+        data=service.PollInput(
+            "Samverkansråd", None, "Tumba", "", "", tuple(times), closes_at, orgs
+        ),
+        settings=portal.settings,
+        env=portal.templates.env,
+    )
+
+
+@pytest.mark.parametrize("coordinator", [True, False])
+async def test_the_poll_pages_keep_a_constant_number_of_queries(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    alice: Persona,
+    bob: Persona,
+    world: World,
+    coordinator: bool,
+    query_counter: QueryCounter,
+) -> None:
+    poll_id = await make_poll(db, app, alice, world.byggen)
+
+    async def more(start: int, stop: int) -> None:
+        for number in range(start, stop):
+            organisation = await make_organisation(db, f"Bolag {number:03d}")
+            admin = await make_person(db, f"Admin {number:03d}", email=f"a{number}@x.se")
+            await add_member(db, admin, organisation, MembershipRole.ADMIN)
+            await make_poll(db, app, alice, world.byggen, organisation)
+            await db.execute(
+                sa.insert(DatePollOrganisation).values(
+                    poll_id=poll_id, organisation_id=organisation
+                )
+            )
+            for option_id in await options(db, poll_id):
+                await db.execute(
+                    sa.insert(DatePollAnswer).values(
+                        option_id=option_id,
+                        person_id=admin.id,
+                        organisation_id=organisation,
+                        answer=PollAnswer.YES.value,
+                        answered_at=clock.now(),
+                    )
+                )
+            await db.commit()
+
+    await log_in(client, app, alice if coordinator else bob)
+    pages = ("/omrostningar", f"/omrostningar/{poll_id}")
+    await more(0, 3)
+    counts_3 = [await query_counter.for_page(client, p) for p in pages]
+    await more(3, 15)
+    counts_15 = [await query_counter.for_page(client, p) for p in pages]
+
+    assert counts_3 == counts_15
+    assert max(counts_15) <= 10
+    assert (await client.get("/omrostningar")).text.count(">Samverkansråd<") == 16

@@ -23,6 +23,7 @@ from partner_portal.platform import clock
 from tests.helpers import Persona, as_current, log_in
 from tests.meetings.conftest import World
 from tests.meetings.factories import answer, meeting_input, start_day
+from tests.queries import QueryCounter
 
 START, END = time(9, 0), time(10, 30)
 COUNT = 4
@@ -231,3 +232,36 @@ async def test_the_series_page_is_for_the_invited_and_404_for_outsiders(
     assert download.status_code == 200
     assert "RRULE:FREQ=WEEKLY;COUNT=4;INTERVAL=1" in download.text.replace("\r", "")
     assert (await client.get(f"/moten/{first}")).status_code == 200
+
+
+async def test_the_series_page_keeps_a_constant_number_of_queries(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    alice: Persona,
+    bob: Persona,
+    world: World,
+    query_counter: QueryCounter,
+) -> None:
+    portal = app.state.portal
+    counts = []
+    for count in (2, 12):
+        first = await series.create_series(
+            db,
+            actor=as_current(alice, coordinator=True),
+            data=meeting_input(world.byggen, title=f"Serie {count}", day=first_day()),
+            repeat=series.Repeat(interval_weeks=2, count=count),
+            settings=portal.settings,
+            env=portal.templates.env,
+        )
+        await db.rollback()
+        series_id = await db.scalar(
+            sa.select(col(SeriesOccurrence.series_id)).where(
+                col(SeriesOccurrence.meeting_id) == first
+            )
+        )
+        await db.rollback()
+        await log_in(client, app, bob)
+        counts.append(await query_counter.for_page(client, f"/moten/serier/{series_id}"))
+    assert counts[0] == counts[1]
+    assert counts[1] <= 8
