@@ -38,6 +38,8 @@ from partner_portal.meetings.models import (
     MeetingDecision,
     MeetingOrganisation,
     MeetingPerson,
+    MeetingSeries,
+    SeriesOccurrence,
 )
 from partner_portal.organisations.models import Invitation, Membership, Organisation
 from partner_portal.plans.models import (
@@ -46,6 +48,13 @@ from partner_portal.plans.models import (
     PlanSection,
     PlanVersion,
     PlanVersionSection,
+)
+from partner_portal.polls.models import (
+    DatePoll,
+    DatePollAnswer,
+    DatePollLink,
+    DatePollOption,
+    DatePollOrganisation,
 )
 from partner_portal.reminders.models import ReminderSent
 from partner_portal.rooms.models import (
@@ -71,6 +80,11 @@ __all__ = [
     "Consultation",
     "ConsultationRecipient",
     "ConsultationResponse",
+    "DatePoll",
+    "DatePollAnswer",
+    "DatePollLink",
+    "DatePollOption",
+    "DatePollOrganisation",
     "DigestSent",
     "Evidence",
     "FrgGroup",
@@ -85,6 +99,7 @@ __all__ = [
     "MeetingDecision",
     "MeetingOrganisation",
     "MeetingPerson",
+    "MeetingSeries",
     "Membership",
     "Organisation",
     "OutboxMessage",
@@ -103,6 +118,7 @@ __all__ = [
     "Room",
     "RoomItem",
     "RoomPhase",
+    "SeriesOccurrence",
     "Statement",
     "StyrelUser",
     "TemplateItem",

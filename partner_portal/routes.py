@@ -24,6 +24,7 @@ from partner_portal.organisations import routes as organisations
 from partner_portal.pages import routes as pages
 from partner_portal.plans import routes as plans
 from partner_portal.platform.resources import resource_dir
+from partner_portal.polls import routes as polls
 from partner_portal.preferences import routes as preferences
 from partner_portal.privacy import routes as privacy
 from partner_portal.rooms import routes as rooms
@@ -48,6 +49,7 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
         *auth.portal_roles(),
         *followup.api(),
         *meetings.routes(),
+        *polls.routes(),
         *frg.routes(),
         *digests.routes(),
         *audit.routes(),

@@ -21,6 +21,7 @@ from partner_portal.frg import words as frg
 from partner_portal.meetings import words as meetings
 from partner_portal.organisations import words as organisations
 from partner_portal.plans import words as plans
+from partner_portal.polls import words as polls
 from partner_portal.privacy import words as privacy
 from partner_portal.rooms import words as rooms
 
@@ -42,4 +43,5 @@ FEATURES = (
     privacy,
     failed_mail,
     digests,
+    polls,
 )

@@ -23,6 +23,7 @@ from partner_portal.platform import i18n, labels
 from partner_portal.platform.labels import LABELS
 from partner_portal.platform.resources import resource_dir
 from partner_portal.platform.templating import create_environment
+from partner_portal.polls.models import PollAnswer
 from partner_portal.reminders.models import Owed, Step
 from partner_portal.rooms.models import (
     Classification,
@@ -48,6 +49,7 @@ WORDS: Mapping[str, tuple[type[enum.StrEnum], ...]] = {
     "levels": (Level,),
     "decisions": (Decision,),
     "rsvp": (Rsvp,),
+    "poll_answers": (PollAnswer,),
     "action_status": (ActionStatus,),
     "owed": (Owed,),
     "reminder_steps": (Step,),

@@ -32,6 +32,7 @@ KINDS: Mapping[str, Category] = {
     "statement-receipt": Category.TRANSACTIONAL,
     "meeting-invitation": Category.TRANSACTIONAL,
     "meeting-cancelled": Category.TRANSACTIONAL,
+    "date-poll": Category.TRANSACTIONAL,
     "frg-invitation": Category.TRANSACTIONAL,
     "frg-callout": Category.TRANSACTIONAL,
     # The FRG register's own question to a volunteer (is your availability still right?): what

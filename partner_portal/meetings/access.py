@@ -14,9 +14,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.meetings import queries
+from partner_portal.meetings import queries, series_queries
 from partner_portal.meetings.models import MeetingOrganisation
 from partner_portal.meetings.queries import MeetingRow
+from partner_portal.meetings.series_queries import SeriesRow
 from partner_portal.organisations.acting import organisation_ids_of
 from partner_portal.platform.errors import NotFound
 from partner_portal.rooms.access import room_for
@@ -71,3 +72,30 @@ async def meeting(ctx: Ctx) -> MeetingAccess:
     whose path goes on to a decision loads the meeting, and the view checks the decision is in
     it."""
     return await meeting_for(ctx.db, ctx.me, ctx.path_id("meeting_id"))
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesAccess:
+    series: SeriesRow
+    is_coordinator: bool
+
+
+async def series_for(db: AsyncSession, person: CurrentPerson, series_id: int) -> SeriesAccess:
+    """A meeting series as this person may see it (as they may its meetings), or NotFound."""
+    found = await series_queries.series(db, series_id)
+    if found is None:
+        raise NotFound()
+    if not person.is_coordinator:
+        if found.room_id is not None:
+            await room_for(db, person, found.room_id)  # NotFound outside the room
+        else:
+            invited = {i for i, _name in await series_queries.series_invited(db, series_id)}
+            mine = set(await db.scalars(organisation_ids_of(person.id)))
+            if not invited & mine:
+                raise NotFound()
+    return SeriesAccess(found, person.is_coordinator)
+
+
+async def series(ctx: Ctx) -> SeriesAccess:
+    """The route table's loader for ``{series_id}``."""
+    return await series_for(ctx.db, ctx.me, ctx.path_id("series_id"))

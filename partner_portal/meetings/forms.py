@@ -13,8 +13,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from partner_portal import forms
+from partner_portal.meetings import recurrence
 from partner_portal.meetings.models import Rsvp
 from partner_portal.meetings.scheduling import MeetingInput
+from partner_portal.meetings.series import Repeat
 from partner_portal.platform import clock
 from partner_portal.platform.errors import Invalid
 from partner_portal.platform.i18n import gettext as _
@@ -145,3 +147,40 @@ def decision(form: Mapping[str, Any]) -> str:
     if len(text) > 5000:
         raise Invalid({"decision": _("Beslutet får vara högst 5 000 tecken.")})
     return text
+
+
+def repeat(form: Mapping[str, Any]) -> Repeat | None:
+    """The series' rule, or None for a single meeting (``repeat_weeks`` left empty)."""
+    raw_weeks = forms.text(form, "repeat_weeks", max_length=3)
+    if not raw_weeks:
+        return None
+    errors: dict[str, str] = {}
+    weeks = forms.positive_int(raw_weeks)
+    if not weeks or weeks > recurrence.LONGEST_INTERVAL_WEEKS:
+        errors["repeat_weeks"] = _("Ange hur många veckor det går mellan mötena, 1–52.")
+    count = forms.positive_int(forms.text(form, "repeat_count", max_length=3))
+    if count is None or not 2 <= count <= recurrence.MOST_OCCURRENCES:
+        errors["repeat_count"] = _("Ange hur många gånger mötet hålls, 2–52.")
+    if errors:
+        raise Invalid(errors)
+    assert weeks is not None
+    assert count is not None
+    return Repeat(weeks, count)
+
+
+def meeting_and_repeat(form: Any) -> tuple[MeetingInput, Repeat | None]:
+    """A new meeting's form: the meeting, and the rule if it recurs (every error at once)."""
+    errors: dict[str, str] = {}
+    data = rule = None
+    try:
+        data = meeting(form)
+    except Invalid as invalid:
+        errors |= invalid.errors
+    try:
+        rule = repeat(form)
+    except Invalid as invalid:
+        errors |= invalid.errors
+    if errors:
+        raise Invalid(errors)
+    assert data is not None
+    return data, rule

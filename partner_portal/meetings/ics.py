@@ -179,3 +179,86 @@ def feed(name: str, meetings: list[MeetingEvent], days: list[DayEvent], *, now: 
 def single(meeting: MeetingEvent, *, now: datetime) -> str:
     """One meeting to download and open in a calendar (``METHOD:PUBLISH``)."""
     return feed(meeting.title, [meeting], [], now=now)
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesInstance:
+    """An occurrence of a series as the calendar needs it: when the rule put it (its
+    RECURRENCE-ID), and, if it was changed on its own, how it is now."""
+
+    recurrence_at: datetime
+    cancelled: bool
+    changed: MeetingEvent | None
+
+
+@dataclass(frozen=True, slots=True)
+class SeriesEvent:
+    """A series: its first occurrence as the rule has it (``master``: UID, sequence, times,
+    title) and the rule, every ``interval_weeks`` weeks ``count`` times."""
+
+    master: MeetingEvent
+    interval_weeks: int
+    count: int
+    instances: tuple[SeriesInstance, ...]
+
+
+def _local(moment: datetime) -> datetime:
+    return moment.astimezone(TIMEZONE)
+
+
+def _series_events(series: SeriesEvent, *, now: datetime) -> list[Event]:
+    """The master VEVENT (RRULE, an EXDATE per cancelled occurrence) and a VEVENT with the same
+    UID and a RECURRENCE-ID for each changed one."""
+    master = _meeting_event(series.master, now=now)
+    master.add(
+        "rrule", {"freq": "weekly", "interval": series.interval_weeks, "count": series.count}
+    )
+    cancelled = [_local(i.recurrence_at) for i in series.instances if i.cancelled]
+    if cancelled:
+        master.add("exdate", cancelled, parameters={"TZID": TZID})
+    events = [master]
+    for instance in series.instances:
+        if instance.changed is None or instance.cancelled:
+            continue
+        # The changed occurrence carries the series' UID and sequence (the caller's to give).
+        event = _meeting_event(instance.changed, now=now)
+        event.add("recurrence-id", _local(instance.recurrence_at), parameters={"TZID": TZID})
+        events.append(event)
+    return events
+
+
+def series_invitation(
+    series: SeriesEvent,
+    *,
+    method: str,
+    organiser: Party,
+    attendee: Party,
+    now: datetime,
+) -> str:
+    """One recipient's invitation to a whole series (``REQUEST``, also for every change), or
+    the series' cancellation (``CANCEL``): one UID for all its occurrences."""
+    calendar = _calendar(method)
+    calendar.add_component(_stockholm_timezone())
+    for event in _series_events(series, now=now):
+        event.add("organizer", _address(organiser))
+        event.add(
+            "attendee",
+            _address(
+                attendee,
+                role="REQ-PARTICIPANT",
+                partstat="NEEDS-ACTION",
+                rsvp="FALSE",
+                cutype="INDIVIDUAL",
+            ),
+        )
+        calendar.add_component(event)
+    return str(calendar.to_ical().decode())
+
+
+def series_download(series: SeriesEvent, *, now: datetime) -> str:
+    """A whole series to download and open in a calendar (``METHOD:PUBLISH``)."""
+    calendar = _calendar("PUBLISH")
+    calendar.add_component(_stockholm_timezone())
+    for event in _series_events(series, now=now):
+        calendar.add_component(event)
+    return str(calendar.to_ical().decode())

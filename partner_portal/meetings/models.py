@@ -101,3 +101,43 @@ class CalendarFeed(SQLModel, table=True):
     token_hash: str = Field(max_length=64, unique=True)
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+class MeetingSeries(SQLModel, table=True):
+    """A recurring meeting: the rule (every ``interval_weeks`` weeks on the first occurrence's
+    weekday, ``count`` times, at the same Swedish clock times) and its iCalendar identity. Each
+    occurrence is a meeting of its own (answers, attendance and minutes per occurrence); the
+    series is sent as one iCalendar event with RRULE, EXDATE and RECURRENCE-ID, whose UID never
+    changes and whose sequence rises with every change sent out."""
+
+    __tablename__ = "meeting_series"
+
+    id: int | None = Field(default=None, primary_key=True)
+    uid: str = Field(max_length=100, unique=True)
+    sequence: int = 0
+    room_id: int | None = Field(default=None, foreign_key="room.id", index=True)
+    title: str = Field(max_length=200)
+    # The first occurrence as the rule has it; the clock times hold on every later day.
+    starts_at: datetime = Field(sa_type=UTCDateTime)
+    ends_at: datetime = Field(sa_type=UTCDateTime)
+    interval_weeks: int
+    count: int
+    place: str = Field(default="", max_length=300)
+    video_url: str = Field(default="", max_length=500)
+    agenda: str = Field(default="", sa_type=sa.Text)
+    organiser_id: int = Field(foreign_key="person.id", index=True)
+    created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
+
+
+class SeriesOccurrence(SQLModel, table=True):
+    """One occurrence of a series: the meeting it is, and when the rule put it (its
+    RECURRENCE-ID). ``changed``: moved or otherwise changed on its own."""
+
+    __tablename__ = "meeting_series_occurrence"
+
+    id: int | None = Field(default=None, primary_key=True)
+    series_id: int = Field(foreign_key="meeting_series.id", index=True)
+    meeting_id: int = Field(foreign_key="meeting.id", unique=True)
+    recurrence_at: datetime = Field(sa_type=UTCDateTime)
+    changed: bool = False

@@ -21,6 +21,7 @@ from partner_portal.meetings.models import (
     MeetingOrganisation,
     MeetingPerson,
     Rsvp,
+    SeriesOccurrence,
 )
 from partner_portal.organisations.acting import acting_for, organisation_ids_of
 from partner_portal.organisations.models import Membership, Organisation
@@ -49,6 +50,8 @@ class MeetingRow:
     cancelled_at: datetime | None
     minutes: str
     minutes_filed_at: datetime | None
+    # The series the meeting is an occurrence of (meetings.series), if any.
+    series_id: int | None = None
 
     @property
     def cancelled(self) -> bool:
@@ -128,9 +131,11 @@ def _meeting_columns() -> Any:
             col(Meeting.cancelled_at),
             col(Meeting.minutes),
             col(Meeting.minutes_filed_at),
+            col(SeriesOccurrence.series_id),
         )
         .outerjoin(Room, col(Room.id) == col(Meeting.room_id))
         .join(Person, col(Person.id) == col(Meeting.organiser_id))
+        .outerjoin(SeriesOccurrence, col(SeriesOccurrence.meeting_id) == col(Meeting.id))
     )
 
 

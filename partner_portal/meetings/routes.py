@@ -11,7 +11,9 @@ from partner_portal.actions import access as action_access
 from partner_portal.actions import views as actions
 from partner_portal.auth.access import COORDINATOR, LOGGED_IN, PUBLIC
 from partner_portal.meetings import access as meeting_access
+from partner_portal.meetings import series_views
 from partner_portal.meetings import views as meetings
+from partner_portal.meetings.series import SERIES
 from partner_portal.platform.paths import ACTION, GET_POST, MEETING, POST
 from partner_portal.web import route
 
@@ -29,6 +31,20 @@ def routes() -> list[BaseRoute]:
         ),
         route(
             MEETING, meetings.show, name="meeting", access=LOGGED_IN, load=meeting_access.meeting
+        ),
+        route(
+            SERIES,
+            series_views.show,
+            name="meeting_series",
+            access=LOGGED_IN,
+            load=meeting_access.series,
+        ),
+        route(
+            f"{SERIES}/serie.ics",
+            series_views.download,
+            name="meeting_series_ics",
+            access=LOGGED_IN,
+            load=meeting_access.series,
         ),
         route(
             f"{MEETING}/andra",

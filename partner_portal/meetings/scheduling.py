@@ -61,7 +61,7 @@ def _manager(actor: CurrentPerson) -> None:
         raise NotFound()
 
 
-async def _allowed_organisations(db: AsyncSession, room_id: int | None) -> set[int]:
+async def allowed_organisations(db: AsyncSession, room_id: int | None) -> set[int]:
     """Who may be invited: the room's organisations, or (portal-wide) every active one."""
     query: Any
     if room_id is not None:
@@ -96,7 +96,7 @@ def _event(meeting: Meeting, settings: Settings) -> ics.MeetingEvent:
     )
 
 
-async def _organiser(db: AsyncSession, meeting: Meeting, settings: Settings) -> ics.Party:
+async def organiser_party(db: AsyncSession, meeting: Meeting, settings: Settings) -> ics.Party:
     person = await db.get(Person, meeting.organiser_id)
     name = person.name if person else "Partnerportalen"
     address = person.email if person and person.email else None
@@ -130,7 +130,7 @@ async def _send_calendar(
     **extra: Any,
 ) -> None:
     assert meeting.id is not None
-    organiser = await _organiser(db, meeting, settings)
+    organiser = await organiser_party(db, meeting, settings)
     event = _event(meeting, settings)
     for recipient in recipients:
         calendar = ics.invitation(
@@ -166,16 +166,18 @@ async def create_meeting(
     data: MeetingInput,
     settings: Settings,
     env: Environment,
+    commit: bool = True,
 ) -> int:
     """Schedule a meeting (in a room, or portal-wide) and invite organisations. Side effects:
     the meeting and its organisations; an invitation with an iCalendar REQUEST (sequence 0) to
-    every person of the invited organisations; ``meeting_created`` audited. Commits."""
+    every person of the invited organisations; ``meeting_created`` audited. Commits, unless
+    the caller's transaction goes on (``commit=False``: a date poll booked)."""
     _manager(actor)
     if data.room_id is not None:
         room = await db.get(Room, data.room_id)
         if room is None or room.is_closed:
             raise Invalid({"room_id": _("Välj ett öppet planeringsrum i listan.")})
-    allowed = await _allowed_organisations(db, data.room_id)
+    allowed = await allowed_organisations(db, data.room_id)
     if not set(data.organisation_ids) <= allowed:
         raise Invalid({"organisations": _("Bjud bara in organisationer som finns i listan.")})
     now = clock.now()
@@ -219,7 +221,8 @@ async def create_meeting(
         now=now,
         updated=False,
     )
-    await db.commit()
+    if commit:
+        await db.commit()
     return meeting.id
 
 
@@ -238,12 +241,13 @@ async def update_meeting(
     time moved; ``meeting_updated`` audited. Commits."""
     if not access.may_manage:
         raise NotFound()
+    assert access.meeting.series_id is None, "an occurrence is changed in meetings.series"
     meeting = await db.get(Meeting, access.meeting.id)
     assert meeting is not None
     assert meeting.id is not None
     if meeting.cancelled_at is not None:
         raise Invalid({"title": _("Mötet är inställt och kan inte ändras.")})
-    allowed = await _allowed_organisations(db, meeting.room_id)
+    allowed = await allowed_organisations(db, meeting.room_id)
     before = set(
         await db.scalars(
             sa.select(col(MeetingOrganisation.organisation_id)).where(
@@ -339,6 +343,7 @@ async def cancel_meeting(
     invited person; ``meeting_cancelled`` audited. Commits."""
     if not access.may_manage:
         raise NotFound()
+    assert access.meeting.series_id is None, "an occurrence is cancelled in meetings.series"
     meeting = await db.get(Meeting, access.meeting.id)
     assert meeting is not None
     assert meeting.id is not None

@@ -10,7 +10,7 @@ from starlette.responses import Response
 from partner_portal import confirm
 from partner_portal.actions import forms as action_forms
 from partner_portal.actions import queries as action_queries
-from partner_portal.meetings import feed, forms, ics, queries, scheduling
+from partner_portal.meetings import feed, forms, ics, queries, scheduling, series
 from partner_portal.meetings import minutes as minutes_service
 from partner_portal.meetings.access import MeetingAccess
 from partner_portal.meetings.wording import when
@@ -80,13 +80,24 @@ async def create(ctx: Ctx) -> Response:
         form = await ctx.request.form()
         values = _form_values(form)
         try:
-            meeting_id = await scheduling.create_meeting(
-                ctx.db,
-                actor=ctx.me,
-                data=forms.meeting(form),
-                settings=ctx.settings,
-                env=ctx.portal.templates.env,
-            )
+            data, repeat = forms.meeting_and_repeat(form)
+            if repeat is None:
+                meeting_id = await scheduling.create_meeting(
+                    ctx.db,
+                    actor=ctx.me,
+                    data=data,
+                    settings=ctx.settings,
+                    env=ctx.portal.templates.env,
+                )
+            else:
+                meeting_id = await series.create_series(
+                    ctx.db,
+                    actor=ctx.me,
+                    data=data,
+                    repeat=repeat,
+                    settings=ctx.settings,
+                    env=ctx.portal.templates.env,
+                )
         except Invalid as invalid:
             errors, status = invalid.errors, 400
             raw_room = str(values.get("room_id", ""))
@@ -129,7 +140,10 @@ async def edit(ctx: Ctx, access: MeetingAccess) -> Response:
         form = await ctx.request.form()
         values = _form_values(form)
         try:
-            await scheduling.update_meeting(
+            change = scheduling.update_meeting
+            if meeting.series_id is not None:
+                change = series.change_occurrence
+            await change(
                 ctx.db,
                 actor=ctx.me,
                 access=access,
@@ -309,7 +323,8 @@ async def cancel(ctx: Ctx, access: MeetingAccess) -> Response:
                 cancel=ctx.url("meeting", meeting_id=meeting.id),
             ),
         )
-    await scheduling.cancel_meeting(
+    cancel = scheduling.cancel_meeting if meeting.series_id is None else series.cancel_occurrence
+    await cancel(
         ctx.db, actor=ctx.me, access=access, settings=ctx.settings, env=ctx.portal.templates.env
     )
     return ctx.redirect(ctx.url("meeting", meeting_id=access.meeting.id))

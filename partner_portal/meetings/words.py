@@ -22,6 +22,9 @@ def _audit_actions() -> Mapping[str, str]:
         "meeting_cancelled": _("Möte inställt"),
         "meeting_attendance_recorded": _("Närvaro vid möte registrerad"),
         "meeting_minutes_filed": _("Mötesprotokoll sparat"),
+        "meeting_series_created": _("Mötesserie planerad"),
+        "meeting_occurrence_changed": _("Tillfälle i mötesserie ändrat"),
+        "meeting_occurrence_cancelled": _("Tillfälle i mötesserie inställt"),
         "calendar_feed_created": _("Kalenderlänk skapad"),
         "calendar_feed_revoked": _("Kalenderlänk återkallad"),
     }

@@ -36,6 +36,7 @@ from partner_portal.platform import clock
 from partner_portal.platform.db import forget_deleted
 from partner_portal.platform.errors import Invalid, NotFound
 from partner_portal.platform.i18n import gettext as _
+from partner_portal.polls.models import DatePollLink
 from partner_portal.privacy import queries
 
 REMOVED_NAME = "Borttagen person"
@@ -134,7 +135,7 @@ async def remove_person(db: AsyncSession, *, person_id: int, actor_id: int) -> N
         await frg_privacy.delete_volunteer_rows(db, volunteer=volunteer, actor_id=actor_id)
     await db.execute(sa.delete(LoginSession).where(col(LoginSession.person_id) == person_id))
     await db.execute(sa.delete(CalendarFeed).where(col(CalendarFeed.person_id) == person_id))
-    for table in (MailPreference, UnsubscribeLink, DigestSent):
+    for table in (MailPreference, UnsubscribeLink, DigestSent, DatePollLink):
         owner: Any = table.person_id
         await db.execute(sa.delete(table).where(owner == person_id))
     await db.execute(

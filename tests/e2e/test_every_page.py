@@ -84,6 +84,7 @@ EXCLUDED: dict[str, str] = {
     "api_evidence": "JSON API for reporting tools (bearer token)",
     "api_not_found": "JSON 404 for anything else under /api",
     "meeting_ics": "an iCalendar download of one meeting",
+    "meeting_series_ics": "an iCalendar download of a meeting series",
     "calendar_feed": "a person's iCalendar feed",
     "frg_export": "a download (JSON or CSV) of the volunteer's own data",
     "my_data_export": "a download (JSON) of everything the portal holds about the person",
@@ -120,6 +121,10 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
     held = w.one("SELECT id FROM meeting WHERE room_id = ?", guide)
     ahead = w.one("SELECT id FROM meeting WHERE room_id IS NULL")
     remiss = w.one("SELECT id FROM consultation WHERE room_id = ?", guide)
+    series, poll = (
+        w.one("SELECT max(id) FROM meeting_series"),
+        w.one("SELECT max(id) FROM date_poll"),
+    )
     tomorrow = clock.local_now().date() + timedelta(days=1)
     window = f"?starts_at={tomorrow}T08:00&ends_at={tomorrow}T12:00"
     return [
@@ -132,6 +137,7 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
         Visit("frg_invitation", ANONYMOUS, {"token": tokens["frg_invitation"]}),
         Visit("frg_signup_open", ANONYMOUS, {"token": tokens["frg_signup"]}),
         Visit("frg_answer", ANONYMOUS, {"token": tokens["frg_answer"]}),
+        Visit("poll_link", ANONYMOUS, {"token": tokens["poll_link"]}),
         Visit("frg_confirm_availability", ANONYMOUS, {"token": tokens["frg_availability"]}),
         Visit("unsubscribe", ANONYMOUS, {"token": tokens["unsubscribe"]}),
         # The coordinator
@@ -178,6 +184,7 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
         Visit("removals", "coordinator"),
         Visit("api_tokens", "coordinator"),
         Visit("meeting_new", "coordinator"),
+        Visit("poll_new", "coordinator"),
         Visit("meeting_edit", "coordinator", {"meeting_id": ahead}),
         Visit(
             "meeting_decision_action",
@@ -225,6 +232,10 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
         Visit("consultations", "main_contact", {"room_id": guide}),
         Visit("consultation", "main_contact", {"room_id": guide, "consultation_id": remiss}),
         Visit("meetings", "main_contact"),
+        Visit("meeting_series", "main_contact", {"series_id": series}),
+        Visit("polls", "main_contact"),
+        Visit("poll", "main_contact", {"poll_id": poll}),
+        Visit("poll", "coordinator", {"poll_id": poll}),
         Visit("meeting", "main_contact", {"meeting_id": held}),
         Visit("meeting", "main_contact", {"meeting_id": ahead}),
         Visit("calendar", "main_contact"),
@@ -311,15 +322,49 @@ def one_time_links(w: World, people: People) -> dict[str, str]:
     johan.get_by_role("button", name="Skapa ny anmälningslänk").click()
     signup = johan.locator("code.frg-link").inner_text()
 
+    series_and_poll(w, people)
     lina = "lina.virtanen@example.se"
     return {
         "invitation": w.mail_link("/inbjudan/", to="lisa.berg@botkyrkabyggen.example"),
         "frg_invitation": w.mail_link("/frg/inbjudan/", to="amira.hassan@example.se"),
         "frg_signup": signup,
         "frg_answer": w.mail_link("/frg/svar/", to=lina),
+        "poll_link": w.mail_link("/omrostningar/svar/", to="erik.oberg@botkyrkabyggen.example"),
         "frg_availability": w.mail_link("/frg/tillganglighet/", to=lina),
         "unsubscribe": unsubscribe_link(w, "Omar Haddad"),
     }
+
+
+def series_and_poll(w: World, people: People) -> None:
+    """A meeting series (in the drinking-water room, where AB Botkyrkabyggen takes part) and a
+    date poll, made by the coordinator through the forms, as a coordinator makes them."""
+    anna = people["coordinator"].page
+    byggen = w.organisation(BYGGEN)
+    ahead = clock.local_now().date() + timedelta(days=21)
+    anna.goto(w.portal + path_of(TABLE, "meeting_new") + f"?rum={w.room('nodvatten')}")
+    anna.locator("#f-title").fill("Avstämning nödvatten")
+    anna.locator("#f-day").fill(ahead.isoformat())
+    anna.locator("#f-start").fill("09:00")
+    anna.locator("#f-end").fill("10:30")
+    anna.locator("#f-place").fill("Kommunhuset, Tumba")
+    anna.locator("#f-repeat_weeks").fill("6")
+    anna.locator("#f-repeat_count").fill("4")
+    anna.locator(f"label[for=org-{byggen}]").click()
+    anna.get_by_role("button", name="Planera mötet och skicka inbjudan").click()
+    expect(anna.get_by_text("Ett tillfälle i en mötesserie")).to_be_visible()
+
+    anna.goto(w.portal + path_of(TABLE, "poll_new"))
+    anna.locator("#f-title").fill("Planering av höstens övning")
+    anna.locator("#f-place").fill("Kommunhuset, Tumba")
+    for n in (1, 2, 3):
+        anna.locator(f"#f-day-{n}").fill((ahead + timedelta(days=n)).isoformat())
+        anna.locator(f"#f-start-{n}").fill("13:00")
+        anna.locator(f"#f-end-{n}").fill("15:00")
+    anna.locator("#f-closes_day").fill((ahead - timedelta(days=7)).isoformat())
+    anna.locator("#f-closes_time").fill("12:00")
+    anna.locator(f"label[for=org-{byggen}]").click()
+    anna.get_by_role("button", name="Skicka frågan om tider").click()
+    expect(anna.get_by_role("heading", name="Gör tiden till ett möte")).to_be_visible()
 
 
 def unsubscribe_link(w: World, name: str) -> str:

@@ -1,0 +1,1 @@
+"""Date polls: the coordinator proposes times, the invited organisations answer."""
