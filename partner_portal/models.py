@@ -58,6 +58,12 @@ from partner_portal.rooms.models import (
     TemplateItem,
     TemplatePhase,
 )
+from partner_portal.vital_services.models import (
+    VitalService,
+    VitalServiceDependency,
+    VitalServicePoint,
+    VitalServiceVersion,
+)
 
 __all__ = [
     "Absence",
@@ -108,6 +114,10 @@ __all__ = [
     "TemplateItem",
     "TemplatePhase",
     "UnsubscribeLink",
+    "VitalService",
+    "VitalServiceDependency",
+    "VitalServicePoint",
+    "VitalServiceVersion",
     "Volunteer",
     "VolunteerSkill",
     "WaterNeed",

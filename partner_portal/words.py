@@ -23,6 +23,7 @@ from partner_portal.organisations import words as organisations
 from partner_portal.plans import words as plans
 from partner_portal.privacy import words as privacy
 from partner_portal.rooms import words as rooms
+from partner_portal.vital_services import words as vital_services
 
 # Imported for what importing them does: each module registers its words.
 FEATURES = (
@@ -42,4 +43,5 @@ FEATURES = (
     privacy,
     failed_mail,
     digests,
+    vital_services,
 )
