@@ -87,24 +87,39 @@ def upgrade() -> None:
             "service_id", "version", name="uq_vital_service_version_service_id_version"
         ),
     )
+    sqlite = op.get_bind().dialect.name == "sqlite"
     for table in ("styrel_user", "water_need"):
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(sa.Column("vital_service_id", sa.Integer(), nullable=True))
-            batch.create_foreign_key(
+        if sqlite:
+            # Not a batch: recreating the table would break the rows that refer to it
+            # (connection_point). SQLite adds a nullable column with its reference in place.
+            op.execute(
+                f"ALTER TABLE {table} ADD COLUMN vital_service_id INTEGER "
+                f"CONSTRAINT fk_{table}_vital_service_id_vital_service "
+                "REFERENCES vital_service (id)"
+            )
+        else:
+            op.add_column(table, sa.Column("vital_service_id", sa.Integer(), nullable=True))
+            op.create_foreign_key(
                 f"fk_{table}_vital_service_id_vital_service",
+                table,
                 "vital_service",
                 ["vital_service_id"],
                 ["id"],
             )
-            batch.create_index(f"ix_{table}_vital_service_id", ["vital_service_id"])
+        op.create_index(f"ix_{table}_vital_service_id", table, ["vital_service_id"])
 
 
 def downgrade() -> None:
+    sqlite = op.get_bind().dialect.name == "sqlite"
     for table in ("water_need", "styrel_user"):
-        with op.batch_alter_table(table) as batch:
-            batch.drop_index(f"ix_{table}_vital_service_id")
-            batch.drop_constraint(f"fk_{table}_vital_service_id_vital_service", type_="foreignkey")
-            batch.drop_column("vital_service_id")
+        op.drop_index(f"ix_{table}_vital_service_id", table_name=table)
+        if sqlite:
+            op.execute(f"ALTER TABLE {table} DROP COLUMN vital_service_id")
+        else:
+            op.drop_constraint(
+                f"fk_{table}_vital_service_id_vital_service", table, type_="foreignkey"
+            )
+            op.drop_column(table, "vital_service_id")
     op.drop_table("vital_service_version")
     op.drop_index("ix_vital_service_point_gsrn", table_name="vital_service_point")
     op.drop_table("vital_service_point")
