@@ -31,7 +31,13 @@ from partner_portal.rooms.models import (
     ProgressStatus,
 )
 from partner_portal.rooms.status import CellState, PhaseState
-from partner_portal.vital_services.models import Dependency, EntryField, Sector, VersionAction
+from partner_portal.vital_services.models import (
+    CheckKind,
+    Dependency,
+    EntryField,
+    Sector,
+    VersionAction,
+)
 
 # Each table of words and the enums whose values it names. A new table needs its enums here.
 WORDS: Mapping[str, tuple[type[enum.StrEnum], ...]] = {
@@ -58,6 +64,7 @@ WORDS: Mapping[str, tuple[type[enum.StrEnum], ...]] = {
     "dependencies": (Dependency,),
     "register_versions": (VersionAction,),
     "register_fields": (EntryField,),
+    "register_checks": (CheckKind,),
 }
 BADGES: Mapping[str, tuple[type[enum.StrEnum], ...]] = {
     "invitation_badges": (InvitationState,),

@@ -131,3 +131,13 @@ class EntryField(enum.StrEnum):
     CLASSIFICATION = "classification"
     DEPENDENCIES = "dependencies"
     GSRNS = "gsrns"
+
+
+class CheckKind(enum.StrEnum):
+    """The coordinator's cross-checks between the register and the processes."""
+
+    STYREL_WITHOUT_WATER = "styrel_without_water"
+    WATER_WITHOUT_STYREL = "water_without_styrel"
+    SHORT_RESERVE = "short_reserve"
+    SHARED_GSRN = "shared_gsrn"
+    NOT_REVIEWED = "not_reviewed"

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from starlette.routing import BaseRoute
 
-from partner_portal.auth.access import LOGGED_IN
-from partner_portal.platform.paths import GET_POST, POST
-from partner_portal.vital_services import access
+from partner_portal.auth.access import COORDINATOR, LOGGED_IN
+from partner_portal.platform.paths import GET_POST, ITEM, POST
+from partner_portal.rooms import access as room_access
+from partner_portal.vital_services import access, link_views
 from partner_portal.vital_services import views as register
 from partner_portal.web import route
 
@@ -24,6 +25,18 @@ def routes() -> list[BaseRoute]:
             name="vital_service_new",
             access=LOGGED_IN,
             methods=GET_POST,
+        ),
+        route(
+            "/verksamheter/kontroller",
+            register.checks_page,
+            name="vital_service_checks",
+            access=COORDINATOR,
+        ),
+        route(
+            "/verksamheter/kontroller.{fmt}",
+            register.checks_export,
+            name="vital_service_checks_export",
+            access=COORDINATOR,
         ),
         route(ENTRY, register.show, name="vital_service", access=LOGGED_IN, load=access.entry),
         route(
@@ -41,5 +54,22 @@ def routes() -> list[BaseRoute]:
             access=LOGGED_IN,
             load=access.entry,
             methods=POST,
+        ),
+        # A STYREL or water-need row made from an entry, on a room's item page
+        route(
+            f"{ITEM}/styrel/fran-verksamhet/{{service_id:id}}",
+            link_views.styrel,
+            name="styrel_from_register",
+            access=LOGGED_IN,
+            load=room_access.room,
+            methods=GET_POST,
+        ),
+        route(
+            f"{ITEM}/vatten/fran-verksamhet/{{service_id:id}}",
+            link_views.water,
+            name="water_from_register",
+            access=LOGGED_IN,
+            load=room_access.room,
+            methods=GET_POST,
         ),
     ]

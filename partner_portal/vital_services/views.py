@@ -5,11 +5,13 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
-from partner_portal.platform import clock
-from partner_portal.platform.errors import Invalid
-from partner_portal.vital_services import forms, queries, service
+from partner_portal.platform import clock, tables
+from partner_portal.platform.errors import Invalid, NotFound
+from partner_portal.platform.i18n import gettext as _
+from partner_portal.platform.labels import LABELS
+from partner_portal.vital_services import checks, forms, linked, queries, service
 from partner_portal.vital_services.access import EntryAccess
-from partner_portal.vital_services.models import Dependency
+from partner_portal.vital_services.models import CheckKind, Dependency
 from partner_portal.web import Ctx
 
 
@@ -85,6 +87,10 @@ async def show(ctx: Ctx, access: EntryAccess) -> Response:
             "access": access,
             "entry": access.entry,
             "history": await queries.history(ctx.db, access.entry.id),
+            "linked": await linked.linked_rows(ctx.db, access.entry),
+            "places": await linked.places(ctx.db, access.entry.organisation_id)
+            if access.may_keep
+            else [],
             "dependencies": list(Dependency),
             "due": access.entry.reviewed_at < queries.a_year_before(clock.now()),
             "changed": ctx.request.query_params.get("sparad") == "1",
@@ -110,3 +116,29 @@ async def edit(ctx: Ctx, access: EntryAccess) -> Response:
 async def confirm(ctx: Ctx, access: EntryAccess) -> Response:
     await service.confirm_still_right(ctx.db, actor_id=ctx.me.id, access=access)
     return ctx.redirect(ctx.url("vital_service", service_id=access.entry.id))
+
+
+async def checks_page(ctx: Ctx) -> Response:
+    found = await checks.findings(ctx.db, clock.now())
+    return ctx.render(
+        "vital_services/checks.html",
+        {"findings": found, "kinds": list(CheckKind), "reserve_hours": checks.RESERVE_HOURS},
+    )
+
+
+async def checks_export(ctx: Ctx) -> Response:
+    fmt = ctx.request.path_params["fmt"]
+    if fmt not in ("csv", "xlsx"):
+        raise NotFound()
+    found = await checks.findings(ctx.db, clock.now())
+    headers, rows = checks.table(found, dict(LABELS.register_checks))
+    if fmt == "csv":
+        body, media_type = tables.csv_bytes(headers, rows), tables.CSV_MEDIA_TYPE
+    else:
+        body = tables.xlsx_bytes(_("Kontroller"), headers, [40, 30, 40, 20, 8], rows)
+        media_type = tables.XLSX_MEDIA_TYPE
+    return Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'attachment; filename="kontroller.{fmt}"'},
+    )

@@ -64,3 +64,14 @@ def _fields() -> Mapping[str, str]:
         "dependencies": _("Beroenden och reserv"),
         "gsrns": _("Anslutningspunkter (GSRN)"),
     }
+
+
+@labels.words("register_checks")
+def _checks() -> Mapping[str, str]:
+    return {
+        "styrel_without_water": _("Styrel prioritetsklass 1–4 utan behov av nödvatten"),
+        "water_without_styrel": _("Behov av nödvatten men ingen rad i Styrel"),
+        "short_reserve": _("Reservkraft under 24 timmar där personer inte kan lämna platsen"),
+        "shared_gsrn": _("Samma anläggnings-id (GSRN) hos två organisationer"),
+        "not_reviewed": _("Inte granskad på ett år"),
+    }
