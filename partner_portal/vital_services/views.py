@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from starlette.responses import Response
 
+from partner_portal.audit.models import AuditAction
+from partner_portal.audit.service import record_read
 from partner_portal.platform import clock, tables
 from partner_portal.platform.errors import Invalid, NotFound
 from partner_portal.platform.i18n import gettext as _
@@ -100,7 +102,7 @@ async def show(ctx: Ctx, access: EntryAccess) -> Response:
 
 async def edit(ctx: Ctx, access: EntryAccess) -> Response:
     if not access.may_keep:
-        return await show(ctx, access)
+        raise NotFound()  # a coordinator reads the register; the organisation keeps it
     if ctx.request.method == "POST":
         form = await ctx.request.form()
         try:
@@ -132,6 +134,14 @@ async def checks_export(ctx: Ctx) -> Response:
         raise NotFound()
     found = await checks.findings(ctx.db, clock.now())
     headers, rows = checks.table(found, dict(LABELS.register_checks))
+    # Partners' material leaves the portal: every download is audited, as for rooms' exports.
+    await record_read(
+        ctx.db,
+        AuditAction.EXPORT_DOWNLOADED,
+        actor_id=ctx.me.id,
+        object_type="vital_service_checks",
+        export=f"kontroller.{fmt}",
+    )
     if fmt == "csv":
         body, media_type = tables.csv_bytes(headers, rows), tables.CSV_MEDIA_TYPE
     else:

@@ -7,9 +7,12 @@ from datetime import timedelta
 
 import httpx
 import pytest
+import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from starlette.applications import Starlette
 
+from partner_portal.audit.models import AuditEvent
 from partner_portal.deliverables.models import StyrelUser, WaterCategory, WaterNeed
 from partner_portal.organisations.models import MembershipRole
 from partner_portal.platform import clock
@@ -117,6 +120,7 @@ async def test_each_check_finds_exactly_its_case(db: AsyncSession, cases: dict[s
 async def test_the_coordinator_gets_a_page_with_links_and_files(
     app: Starlette,
     client: httpx.AsyncClient,
+    db: AsyncSession,
     alice: Persona,
     cases: dict[str, int],
 ) -> None:
@@ -135,6 +139,15 @@ async def test_the_coordinator_gets_a_page_with_links_and_files(
     assert xlsx.status_code == 200
     assert xlsx.content.startswith(b"PK")
     assert (await client.get("/verksamheter/kontroller.pdf")).status_code == 404
+    await db.rollback()
+    audited = list(
+        await db.scalars(
+            sa.select(col(AuditEvent.details)).where(
+                col(AuditEvent.object_type) == "vital_service_checks"
+            )
+        )
+    )
+    assert sorted(d["export"] for d in audited) == ["kontroller.csv", "kontroller.xlsx"]
 
 
 async def test_partners_never_see_the_checks(

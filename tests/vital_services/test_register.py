@@ -267,6 +267,7 @@ async def test_the_coordinator_reads_every_entry_but_the_organisation_keeps_it(
     page = await client.get(f"/verksamheter/{service_id}")
     assert page.status_code == 200
     assert "Stämmer fortfarande" not in page.text
+    assert (await client.get(f"/verksamheter/{service_id}/redigera")).status_code == 404
     assert (await post(client, app, f"/verksamheter/{service_id}/stammer")).status_code == 404
 
 
@@ -288,3 +289,14 @@ async def test_the_register_reads_in_a_constant_number_of_statements(
     many = await query_counter.for_page(client, "/verksamheter")
 
     assert few == many
+
+
+def test_a_version_names_its_changes_with_the_words_for_them() -> None:
+    """The snapshot's keys are the fields a version can name (each has words to show)."""
+    from partner_portal.rooms.models import Classification
+    from partner_portal.vital_services.models import EntryField
+    from partner_portal.vital_services.service import EntryInput
+
+    entry = EntryInput("x", "", Sector.FOOD, 0, 0, None, "", Classification.PUBLIC, (), ())
+
+    assert set(entry.snapshot()) == {f.value for f in EntryField}
