@@ -67,6 +67,12 @@ from partner_portal.rooms.models import (
     TemplateItem,
     TemplatePhase,
 )
+from partner_portal.vital_services.models import (
+    VitalService,
+    VitalServiceDependency,
+    VitalServicePoint,
+    VitalServiceVersion,
+)
 
 __all__ = [
     "Absence",
@@ -124,6 +130,10 @@ __all__ = [
     "TemplateItem",
     "TemplatePhase",
     "UnsubscribeLink",
+    "VitalService",
+    "VitalServiceDependency",
+    "VitalServicePoint",
+    "VitalServiceVersion",
     "Volunteer",
     "VolunteerSkill",
     "WaterNeed",

@@ -24,6 +24,7 @@ from partner_portal.plans import words as plans
 from partner_portal.polls import words as polls
 from partner_portal.privacy import words as privacy
 from partner_portal.rooms import words as rooms
+from partner_portal.vital_services import words as vital_services
 
 # Imported for what importing them does: each module registers its words.
 FEATURES = (
@@ -44,4 +45,5 @@ FEATURES = (
     failed_mail,
     digests,
     polls,
+    vital_services,
 )

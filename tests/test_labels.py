@@ -32,6 +32,13 @@ from partner_portal.rooms.models import (
     ProgressStatus,
 )
 from partner_portal.rooms.status import CellState, PhaseState
+from partner_portal.vital_services.models import (
+    CheckKind,
+    Dependency,
+    EntryField,
+    Sector,
+    VersionAction,
+)
 
 # Each table of words and the enums whose values it names. A new table needs its enums here.
 WORDS: Mapping[str, tuple[type[enum.StrEnum], ...]] = {
@@ -55,6 +62,11 @@ WORDS: Mapping[str, tuple[type[enum.StrEnum], ...]] = {
     "reminder_steps": (Step,),
     "digest_frequencies": (DigestFrequency,),
     "mail_categories": (MailCategory,),
+    "sectors": (Sector,),
+    "dependencies": (Dependency,),
+    "register_versions": (VersionAction,),
+    "register_fields": (EntryField,),
+    "register_checks": (CheckKind,),
 }
 BADGES: Mapping[str, tuple[type[enum.StrEnum], ...]] = {
     "invitation_badges": (InvitationState,),

@@ -51,6 +51,8 @@ class StyrelUser(SQLModel, table=True):
     justification: str = Field(max_length=2000)
     address: str = Field(max_length=300)
     grid_company: str = Field(max_length=200)
+    # The register entry (vital_services) the row was made from, if any.
+    vital_service_id: int | None = Field(default=None, foreign_key="vital_service.id", index=True)
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 
@@ -94,6 +96,8 @@ class WaterNeed(SQLModel, table=True):
     vulnerable: int
     own_tank: bool
     note: str = Field(default="", max_length=1000)
+    # The register entry (vital_services) the row was made from, if any.
+    vital_service_id: int | None = Field(default=None, foreign_key="vital_service.id", index=True)
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     updated_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
 

@@ -198,9 +198,12 @@ async def save_styrel_user(
     user_id: int | None,
     data: StyrelUserInput,
     actor_id: int,
+    vital_service_id: int | None = None,
 ) -> int:
     """Add an electricity user (``user_id`` None) or change one, with its connection points:
-    points whose GSRN is still there keep their row, others are removed or added.
+    points whose GSRN is still there keep their row, others are removed or added. A
+    ``vital_service_id`` (the caller checked it is the organisation's register entry) links the
+    row to the entry it was made from; without one an existing link is kept.
 
     Side effects: the styrel_user and connection_point rows; the progress becomes in progress
     (from not started or returned) and records who changed it when. Commits.
@@ -243,6 +246,8 @@ async def save_styrel_user(
     user.justification = data.justification
     user.address = data.address
     user.grid_company = data.grid_company
+    if vital_service_id is not None:
+        user.vital_service_id = vital_service_id
     user.updated_at = now
     try:
         await db.flush()  # the new user's id, for its points
@@ -310,9 +315,11 @@ async def save_water_need(
     need_id: int | None,
     data: WaterNeedInput,
     actor_id: int,
+    vital_service_id: int | None = None,
 ) -> int:
     """Add a site's water need (``need_id`` None) or change one. A need below the reference
-    volume is saved; the page warns about it (``below_minimum``).
+    volume is saved; the page warns about it (``below_minimum``). ``vital_service_id`` links
+    the row to its register entry, as for STYREL users.
 
     Side effects: the water_need row; the progress becomes in progress (from not started or
     returned) and records who changed it when. Commits. Raises Invalid (key "progress")
@@ -346,6 +353,8 @@ async def save_water_need(
     need.vulnerable = data.vulnerable
     need.own_tank = data.own_tank
     need.note = data.note
+    if vital_service_id is not None:
+        need.vital_service_id = vital_service_id
     need.updated_at = now
     await db.flush()
     assert need.id is not None

@@ -78,6 +78,7 @@ EXCLUDED: dict[str, str] = {
     "followup_report_pdf": "the follow-up report as PDF",
     "followup_export": "a download (CSV or XLSX) of the follow-up",
     "waiting_export": "a download (CSV or XLSX) of Väntar på svar",
+    "vital_service_checks_export": "a download (CSV or XLSX) of the register's cross-checks",
     "api_openapi": "JSON: the follow-up API's description",
     "api_matrix": "JSON API for reporting tools (bearer token)",
     "api_organisations": "JSON API for reporting tools (bearer token)",
@@ -125,6 +126,7 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
         w.one("SELECT max(id) FROM meeting_series"),
         w.one("SELECT max(id) FROM date_poll"),
     )
+    entry = w.one("SELECT id FROM vital_service WHERE organisation_id = ?", byggen)
     tomorrow = clock.local_now().date() + timedelta(days=1)
     window = f"?starts_at={tomorrow}T08:00&ends_at={tomorrow}T12:00"
     return [
@@ -199,6 +201,7 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
         Visit("failed_mail", "coordinator"),
         Visit("waiting", "coordinator"),
         Visit("frg", "coordinator"),
+        Visit("vital_service_checks", "coordinator"),
         # A partner organisation's main contact
         Visit("home", "main_contact"),
         Visit("organisation", "main_contact", {"organisation_id": byggen}),
@@ -242,6 +245,12 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
         Visit("my_data", "main_contact"),
         Visit("preferences", "main_contact"),
         Visit("mail_preferences", "main_contact"),
+        Visit("vital_services", "main_contact"),
+        Visit("vital_service_new", "main_contact"),
+        Visit("vital_service", "main_contact", {"service_id": entry}),
+        Visit("vital_service_edit", "main_contact", {"service_id": entry}),
+        Visit("styrel_from_register", "main_contact", {**styrel_item, "service_id": entry}),
+        Visit("water_from_register", "main_contact", {**water, "service_id": entry}),
         # A member (representant) of a partner organisation
         Visit("home", "member"),
         Visit("room", "member", {"room_id": guide}),

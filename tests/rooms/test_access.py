@@ -19,6 +19,7 @@ from tests.helpers import Persona, csrf_token, log_in, make_person
 from tests.organisations.factories import add_member, make_organisation
 from tests.plans.factories import comment, make_plan
 from tests.rooms.factories import accept, invite, item_of_kind, open_room
+from tests.vital_services.factories import make_entry
 
 ROOM_ROUTES = [
     (route.path, sorted(route.methods or []))
@@ -69,6 +70,7 @@ async def world(
         "file_id": 1,
         "consultation_id": 1,
         "statement_id": 1,
+        "service_id": await make_entry(db, byggen, "Äldreboendet"),  # Bob's own register entry
     }
 
 

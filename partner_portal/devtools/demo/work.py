@@ -22,6 +22,7 @@ from partner_portal.devtools.demo.deliverables import readiness, styrel, water_n
 from partner_portal.devtools.demo.frg import callout_and_invitation
 from partner_portal.devtools.demo.guidelines import guidelines
 from partner_portal.devtools.demo.meetings import meeting_ahead
+from partner_portal.devtools.demo.register import vital_services
 from partner_portal.followup import api_tokens
 from partner_portal.platform.settings import Settings
 from partner_portal.rooms.models import Room
@@ -53,3 +54,4 @@ async def seed_work(
         name="Power BI – kommunstyrelsens förvaltning",
     )
     await callout_and_invitation(demo)
+    await vital_services(demo)

@@ -1,0 +1,1 @@
+"""The register of vital services (samhällsviktig verksamhet): each organisation's sites."""
