@@ -39,6 +39,7 @@ KINDS: Mapping[str, Category] = {
     "action-overdue": Category.REMINDER,
     "frg-availability": Category.REMINDER,
     "owed-reminder": Category.REMINDER,
+    "agreement-revision": Category.REMINDER,
     "digest": Category.DIGEST,
 }
 
