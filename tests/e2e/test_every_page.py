@@ -120,6 +120,7 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
     held = w.one("SELECT id FROM meeting WHERE room_id = ?", guide)
     ahead = w.one("SELECT id FROM meeting WHERE room_id IS NULL")
     remiss = w.one("SELECT id FROM consultation WHERE room_id = ?", guide)
+    vpc = {"room_id": w.one("SELECT id FROM room WHERE process = 'samverkan'")}
     tomorrow = clock.local_now().date() + timedelta(days=1)
     window = f"?starts_at={tomorrow}T08:00&ends_at={tomorrow}T12:00"
     return [
@@ -192,6 +193,9 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
         Visit("failed_mail", "coordinator"),
         Visit("waiting", "coordinator"),
         Visit("frg", "coordinator"),
+        Visit("forums", "coordinator"),
+        Visit("forum_new", "coordinator"),
+        Visit("forum_agreement_edit", "coordinator", vpc),
         # A partner organisation's main contact
         Visit("home", "main_contact"),
         Visit("organisation", "main_contact", {"organisation_id": byggen}),
@@ -231,6 +235,9 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
         Visit("my_data", "main_contact"),
         Visit("preferences", "main_contact"),
         Visit("mail_preferences", "main_contact"),
+        Visit("forums", "main_contact"),
+        Visit("forum", "main_contact", vpc),
+        Visit("forum_agreement", "main_contact", vpc),
         # A member (representant) of a partner organisation
         Visit("home", "member"),
         Visit("room", "member", {"room_id": guide}),
