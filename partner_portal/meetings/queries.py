@@ -49,6 +49,7 @@ class MeetingRow:
     cancelled_at: datetime | None
     minutes: str
     minutes_filed_at: datetime | None
+    personal_data_free: bool = False  # in a forum marked so (VPC): its pages say so
 
     @property
     def cancelled(self) -> bool:
@@ -128,6 +129,7 @@ def _meeting_columns() -> Any:
             col(Meeting.cancelled_at),
             col(Meeting.minutes),
             col(Meeting.minutes_filed_at),
+            sa.func.coalesce(col(Room.personal_data_free), sa.false()).label("personal_data_free"),
         )
         .outerjoin(Room, col(Room.id) == col(Meeting.room_id))
         .join(Person, col(Person.id) == col(Meeting.organiser_id))

@@ -248,8 +248,12 @@ async def test_a_forum_without_personal_data_says_so_on_its_pages_and_forms(
 ) -> None:
     vpc = await forum_with_three_parties(db, app, alice, charlie, personal_data_free=True)
     plain = await open_forum(db, alice, "FRG-ledning")
+    meeting_id = await schedule(db, app, alice, *vpc.parties, room_id=vpc.room_id)
     await log_in(client, app, alice)
     pages = [
+        f"/moten/{meeting_id}",  # answers, attendance, minutes and decisions
+        f"/moten/{meeting_id}/andra",
+        f"/moten?rum={vpc.room_id}",
         f"/forum/{vpc.room_id}",
         f"/forum/{vpc.room_id}/overenskommelse",
         f"/forum/{vpc.room_id}/overenskommelse/andra",
