@@ -13,7 +13,9 @@ from sqlmodel import col
 from starlette.applications import Starlette
 
 from partner_portal.attachments.models import Attachment
+from partner_portal.auth.models import PortalRole
 from partner_portal.evidence.models import Process
+from partner_portal.followup import api_tokens
 from partner_portal.followup import service as followup
 from partner_portal.forums.models import AgreementVersion
 from partner_portal.meetings.access import meeting_for
@@ -22,7 +24,7 @@ from partner_portal.platform import clock
 from partner_portal.rooms.models import Room, RoomPhase
 from tests.attachments import files
 from tests.forums.factories import Forum, forum_with_three_parties, open_forum
-from tests.helpers import Persona, as_current, csrf_token, log_in
+from tests.helpers import Persona, as_current, csrf_token, log_in, make_person
 from tests.meetings.factories import END, meeting_day, schedule, start_day, stockholm
 from tests.queries import QueryCounter
 
@@ -107,6 +109,26 @@ async def test_attendance_in_a_forum_with_three_parties_shows_under_samverkan(
     assert page.status_code == 200
     assert ">Samverkan</a></th>" in page.text
     assert "Är samverkan etablerad i de stående forumen?" in report.text
+
+    await db.rollback()
+    reader = await make_person(db, "Dora Dahlberg", roles=(PortalRole.FOLLOWUP_READER,))
+    issued = await api_tokens.issue(
+        db, actor=as_current(alice, coordinator=True), person_id=reader.id, name="Rapport"
+    )
+    client.cookies.clear()
+    api = await client.get(
+        "/api/v1/matrix",
+        params={"all_kinds": "true"},
+        headers={"Authorization": f"Bearer {issued.token}"},
+    )
+    assert api.status_code == 200
+    found = api.json()
+    assert "samverkan" in found["processes"]
+    cells = {o["id"]: o["cells"]["samverkan"]["level"] for o in found["organisations"]}
+    assert {cells[p] for p in forum.parties} == {
+        matrix.cell(forum.parties[0], Process.SAMVERKAN).level.value
+    }
+    assert cells[forum.outside] == "not_invited"
 
 
 async def agreement_form(
