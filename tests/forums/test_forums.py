@@ -12,6 +12,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 from starlette.applications import Starlette
 
+from partner_portal.actions.models import Action
+from partner_portal.actions.service import ActionInput
 from partner_portal.attachments.models import Attachment
 from partner_portal.auth.models import PortalRole
 from partner_portal.evidence.models import Process
@@ -25,7 +27,7 @@ from partner_portal.rooms.models import Room, RoomPhase
 from tests.attachments import files
 from tests.forums.factories import Forum, forum_with_three_parties, open_forum
 from tests.helpers import Persona, as_current, csrf_token, log_in, make_person
-from tests.meetings.factories import END, meeting_day, schedule, start_day, stockholm
+from tests.meetings.factories import END, decide, meeting_day, schedule, start_day, stockholm
 from tests.queries import QueryCounter
 
 NOTICE = "Inga personuppgifter om enskilda"
@@ -271,11 +273,23 @@ async def test_a_forum_without_personal_data_says_so_on_its_pages_and_forms(
     vpc = await forum_with_three_parties(db, app, alice, charlie, personal_data_free=True)
     plain = await open_forum(db, alice, "FRG-ledning")
     meeting_id = await schedule(db, app, alice, *vpc.parties, room_id=vpc.room_id)
+    due = meeting_day() + timedelta(days=14)
+    await decide(
+        db,
+        alice,
+        meeting_id,
+        "Trygghetsvandring",
+        ActionInput("Boka", "", vpc.parties[0], None, due),
+    )
+    action_id = await db.scalar(
+        sa.select(col(Action.id)).where(col(Action.meeting_id) == meeting_id)
+    )
     await log_in(client, app, alice)
     pages = [
         f"/moten/{meeting_id}",  # answers, attendance, minutes and decisions
         f"/moten/{meeting_id}/andra",
         f"/moten?rum={vpc.room_id}",
+        f"/atgarder/{action_id}",
         f"/forum/{vpc.room_id}",
         f"/forum/{vpc.room_id}/overenskommelse",
         f"/forum/{vpc.room_id}/overenskommelse/andra",
