@@ -20,6 +20,7 @@ from partner_portal.evidence.models import Process
 from partner_portal.followup import api_tokens
 from partner_portal.followup import service as followup
 from partner_portal.forums.models import AgreementVersion
+from partner_portal.mail.models import OutboxMessage
 from partner_portal.meetings.access import meeting_for
 from partner_portal.meetings.minutes import record_attendance
 from partner_portal.platform import clock
@@ -111,6 +112,17 @@ async def test_attendance_in_a_forum_with_three_parties_shows_under_samverkan(
     assert page.status_code == 200
     assert ">Samverkan</a></th>" in page.text
     assert "Är samverkan etablerad i de stående forumen?" in report.text
+    await db.rollback()
+    invitations = list(
+        await db.scalars(
+            sa.select(col(OutboxMessage.body_text)).where(
+                col(OutboxMessage.related_type) == "room",
+                col(OutboxMessage.related_id) == forum.room_id,
+            )
+        )
+    )
+    assert len(invitations) == 3
+    assert all("att delta i samverkansforumet Samverkansöverenskommelsen" in t for t in invitations)
 
     await db.rollback()
     reader = await make_person(db, "Dora Dahlberg", roles=(PortalRole.FOLLOWUP_READER,))
