@@ -19,6 +19,7 @@ from partner_portal.deliverables.models import (
 from partner_portal.digests.models import DigestSent
 from partner_portal.evidence.models import Evidence
 from partner_portal.followup.api_tokens import ApiToken
+from partner_portal.forums.models import Agreement, AgreementCommitment, AgreementVersion
 from partner_portal.frg.models import (
     Absence,
     Callout,
@@ -77,6 +78,9 @@ from partner_portal.vital_services.models import (
 __all__ = [
     "Absence",
     "Action",
+    "Agreement",
+    "AgreementCommitment",
+    "AgreementVersion",
     "ApiToken",
     "Attachment",
     "AuditEvent",

@@ -17,6 +17,7 @@ from partner_portal.digests import routes as digests
 from partner_portal.failed_mail import routes as failed_mail
 from partner_portal.followthrough import routes as followthrough
 from partner_portal.followup import routes as followup
+from partner_portal.forums import routes as forums
 from partner_portal.frg import routes as frg
 from partner_portal.login import routes as auth
 from partner_portal.meetings import routes as meetings
@@ -40,6 +41,7 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
         *auth.routes(),
         *organisations.routes(),
         *rooms.routes(),
+        *forums.routes(),
         *deliverables.routes(),
         *attachments.routes(),
         *consultations.routes(),

@@ -17,6 +17,7 @@ from partner_portal.evidence import words as evidence
 from partner_portal.failed_mail import words as failed_mail
 from partner_portal.followthrough import words as followthrough
 from partner_portal.followup import words as followup
+from partner_portal.forums import words as forums
 from partner_portal.frg import words as frg
 from partner_portal.meetings import words as meetings
 from partner_portal.organisations import words as organisations
@@ -46,4 +47,5 @@ FEATURES = (
     digests,
     polls,
     vital_services,
+    forums,
 )

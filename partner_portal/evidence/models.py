@@ -25,6 +25,8 @@ class Process(enum.StrEnum):
     HOJD_BEREDSKAP = "hojd_beredskap"
     RIKTLINJER = "riktlinjer"
     FRG = "frg"
+    # Standing forums (Samverkansöverenskommelsen, VPC, FRG-ledning): rooms without a template.
+    SAMVERKAN = "samverkan"
 
 
 class EvidenceKind(enum.StrEnum):

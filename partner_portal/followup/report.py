@@ -103,5 +103,7 @@ async def build(db: AsyncSession, chosen: Chosen) -> Report:
         _answer("c", matrix, Process.RIKTLINJER, matrix.organisations),
         _answer("d", everyone, Process.HOJD_BEREDSKAP, everyone.organisations),
         _answer("e", everyone, Process.FRG, frg, any_of=service.PROCESSES),
+        # Standing forums (Samverkansöverenskommelsen, VPC …) beside the programme's points.
+        _answer("f", everyone, Process.SAMVERKAN, everyone.organisations),
     ]
     return Report(chosen, matrix, answers)

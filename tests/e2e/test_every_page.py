@@ -127,6 +127,7 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
         w.one("SELECT max(id) FROM date_poll"),
     )
     entry = w.one("SELECT id FROM vital_service WHERE organisation_id = ?", byggen)
+    vpc = {"room_id": w.one("SELECT id FROM room WHERE process = 'samverkan'")}
     tomorrow = clock.local_now().date() + timedelta(days=1)
     window = f"?starts_at={tomorrow}T08:00&ends_at={tomorrow}T12:00"
     return [
@@ -202,6 +203,9 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
         Visit("waiting", "coordinator"),
         Visit("frg", "coordinator"),
         Visit("vital_service_checks", "coordinator"),
+        Visit("forums", "coordinator"),
+        Visit("forum_new", "coordinator"),
+        Visit("forum_agreement_edit", "coordinator", vpc),
         # A partner organisation's main contact
         Visit("home", "main_contact"),
         Visit("organisation", "main_contact", {"organisation_id": byggen}),
@@ -251,6 +255,9 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
         Visit("vital_service_edit", "main_contact", {"service_id": entry}),
         Visit("styrel_from_register", "main_contact", {**styrel_item, "service_id": entry}),
         Visit("water_from_register", "main_contact", {**water, "service_id": entry}),
+        Visit("forums", "main_contact"),
+        Visit("forum", "main_contact", vpc),
+        Visit("forum_agreement", "main_contact", vpc),
         # A member (representant) of a partner organisation
         Visit("home", "member"),
         Visit("room", "member", {"room_id": guide}),

@@ -19,6 +19,7 @@ from sqlmodel import col
 
 from partner_portal.devtools.demo.actors import Demo, guidelines_room_name
 from partner_portal.devtools.demo.deliverables import readiness, styrel, water_needs
+from partner_portal.devtools.demo.forums import vpc_forum
 from partner_portal.devtools.demo.frg import callout_and_invitation
 from partner_portal.devtools.demo.guidelines import guidelines
 from partner_portal.devtools.demo.meetings import meeting_ahead
@@ -55,3 +56,4 @@ async def seed_work(
     )
     await callout_and_invitation(demo)
     await vital_services(demo)
+    await vpc_forum(demo)
