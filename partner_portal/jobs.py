@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 import partner_portal.words  # noqa: F401  (every feature's words, before anything renders)
 from partner_portal.attachments import jobs as attachments
 from partner_portal.auth import jobs as identity
+from partner_portal.contacts import jobs as contacts
 from partner_portal.digests import jobs as digests
 from partner_portal.followthrough import jobs as followthrough
 from partner_portal.frg import jobs as frg
@@ -63,6 +64,7 @@ SCHEDULE: tuple[Job, ...] = (
     meetings.REMINDERS,
     followthrough.DEADLINE_REMINDERS,
     digests.DIGESTS,
+    contacts.CONFIRMATION_REQUESTS,
 )
 
 

@@ -10,6 +10,7 @@ from partner_portal.consultations.models import (
     ConsultationResponse,
     Statement,
 )
+from partner_portal.contacts.models import CrisisPerson, OrganisationContact
 from partner_portal.deliverables.models import (
     ConnectionPoint,
     ReadinessStatus,
@@ -71,6 +72,7 @@ __all__ = [
     "Consultation",
     "ConsultationRecipient",
     "ConsultationResponse",
+    "CrisisPerson",
     "DigestSent",
     "Evidence",
     "FrgGroup",
@@ -87,6 +89,7 @@ __all__ = [
     "MeetingPerson",
     "Membership",
     "Organisation",
+    "OrganisationContact",
     "OutboxMessage",
     "Participation",
     "Person",

@@ -40,6 +40,7 @@ KINDS: Mapping[str, Category] = {
     "frg-availability": Category.REMINDER,
     "owed-reminder": Category.REMINDER,
     "digest": Category.DIGEST,
+    "contacts-confirm": Category.REMINDER,
 }
 
 

@@ -87,6 +87,8 @@ EXCLUDED: dict[str, str] = {
     "calendar_feed": "a person's iCalendar feed",
     "frg_export": "a download (JSON or CSV) of the volunteer's own data",
     "my_data_export": "a download (JSON) of everything the portal holds about the person",
+    "contacts_export": "a download (CSV, XLSX or vCard) of the contact directory",
+    "contacts_entry_vcard": "a vCard download of one organisation's crisis contacts",
     "healthz": "plain-text liveness probe for operations",
     "readyz": "plain-text readiness probe for operations",
     "static": "static files (CSS, JavaScript, images)",
@@ -231,6 +233,9 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
         Visit("my_data", "main_contact"),
         Visit("preferences", "main_contact"),
         Visit("mail_preferences", "main_contact"),
+        Visit("contacts", "main_contact"),
+        Visit("contacts_entry", "main_contact", {"organisation_id": byggen}),
+        Visit("contacts_confirm_link", ANONYMOUS, {"token": tokens["contacts_confirm"]}),
         # A member (representant) of a partner organisation
         Visit("home", "member"),
         Visit("room", "member", {"room_id": guide}),
@@ -319,7 +324,21 @@ def one_time_links(w: World, people: People) -> dict[str, str]:
         "frg_answer": w.mail_link("/frg/svar/", to=lina),
         "frg_availability": w.mail_link("/frg/tillganglighet/", to=lina),
         "unsubscribe": unsubscribe_link(w, "Omar Haddad"),
+        "contacts_confirm": contacts_confirm_link(w, w.organisation(BYGGEN)),
     }
+
+
+def contacts_confirm_link(w: World, organisation_id: int) -> str:
+    """The token of a six-monthly confirmation link, written as the job writes it."""
+    token = links.new_token()
+    now = clock.now().replace(tzinfo=None).isoformat(sep=" ")
+    with closing(sqlite3.connect(w.database, timeout=10)) as db, db:
+        db.execute(
+            "INSERT INTO organisation_contact (organisation_id, duty_phone, mailbox, alternative, "
+            "updated_at, confirmed_at, asked_at, token_hash) VALUES (?, ?, '', '', ?, ?, ?, ?)",
+            (organisation_id, "08-530 610 00", now, now, now, links.digest(token)),
+        )
+    return token
 
 
 def unsubscribe_link(w: World, name: str) -> str:
