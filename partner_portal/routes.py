@@ -12,6 +12,7 @@ from partner_portal.audit_log import routes as audit
 from partner_portal.auth.access import DEV_ONLY, PUBLIC
 from partner_portal.consultations import routes as consultations
 from partner_portal.contacts import routes as contacts
+from partner_portal.crisispack import routes as crisispack
 from partner_portal.deliverables import routes as deliverables
 from partner_portal.devtools import views as devtools
 from partner_portal.digests import routes as digests
@@ -52,6 +53,7 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
         *frg.routes(),
         *digests.routes(),
         *contacts.routes(),
+        *crisispack.routes(),
         *audit.routes(),
         *failed_mail.routes(),
         # Operations

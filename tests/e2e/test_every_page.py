@@ -87,6 +87,9 @@ EXCLUDED: dict[str, str] = {
     "calendar_feed": "a person's iCalendar feed",
     "frg_export": "a download (JSON or CSV) of the volunteer's own data",
     "my_data_export": "a download (JSON) of everything the portal holds about the person",
+    "crisis_pack_pdf": "the room's crisis pack as a PDF download",
+    "crisis_pack_html": "the room's crisis pack as one HTML file to download (a document of its "
+    "own, checked in tests/crisispack)",
     "contacts_export": "a download (CSV, XLSX or vCard) of the contact directory",
     "contacts_entry_vcard": "a vCard download of one organisation's crisis contacts",
     "healthz": "plain-text liveness probe for operations",
@@ -224,6 +227,7 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
             },
         ),
         Visit("room_files", "main_contact", {"room_id": ready}),
+        Visit("crisis_pack", "main_contact", {"room_id": nod}),
         Visit("consultations", "main_contact", {"room_id": guide}),
         Visit("consultation", "main_contact", {"room_id": guide, "consultation_id": remiss}),
         Visit("meetings", "main_contact"),
