@@ -333,7 +333,7 @@ def one_time_links(w: World, people: People) -> dict[str, str]:
 
 
 def contacts_confirm_link(w: World, organisation_id: int) -> str:
-    """The token of a six-monthly confirmation link, written as the job writes it."""
+    """A six-monthly confirmation link, its token written as the job writes it."""
     token = links.new_token()
     now = clock.now().replace(tzinfo=None).isoformat(sep=" ")
     with closing(sqlite3.connect(w.database, timeout=10)) as db, db:
@@ -342,7 +342,7 @@ def contacts_confirm_link(w: World, organisation_id: int) -> str:
             "updated_at, confirmed_at, asked_at, token_hash) VALUES (?, ?, '', '', ?, ?, ?, ?)",
             (organisation_id, "08-530 610 00", now, now, now, links.digest(token)),
         )
-    return token
+    return f"{w.portal}/kontakter/bekrafta/{token}"
 
 
 def unsubscribe_link(w: World, name: str) -> str:
