@@ -265,10 +265,10 @@ def main(argv: Sequence[str] | None = None) -> None:
 
         def fresh_pdf() -> bytes:
             service._pdfs.clear()
-            return service.pdf(env, pack, now)
+            return asyncio.run(service.pdf(env, pack, now))
 
         pdf = timed("pdf", args.repeat, fresh_pdf)
-        timed("pdf again", args.repeat, lambda: service.pdf(env, pack, now))
+        timed("pdf again", args.repeat, lambda: asyncio.run(service.pdf(env, pack, now)))
         pages = len(PdfReader(io.BytesIO(pdf)).pages)
         print(
             f"  the PDF: {len(pdf) / 1024:.0f} KiB, {pages} pages; the HTML file: "

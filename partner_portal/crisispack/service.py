@@ -105,14 +105,14 @@ def html(env: Environment, pack: Pack, printed_at: datetime, *, for_print: bool)
 _pdfs: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
 
 
-def pdf(env: Environment, pack: Pack, printed_at: datetime) -> bytes:
+async def pdf(env: Environment, pack: Pack, printed_at: datetime) -> bytes:
     """The pack as a tagged PDF (PDF/UA-1), remembered by what it holds, day and language."""
     language = i18n.current_language.get()
     key = (pack.fingerprint, i18n.format_date(printed_at), language)
     if key in _pdfs:
         _pdfs.move_to_end(key)
         return _pdfs[key]
-    body = pdf_files.from_html(html(env, pack, printed_at, for_print=True))
+    body = await pdf_files.from_html_in_thread(html(env, pack, printed_at, for_print=True))
     _pdfs[key] = body
     while len(_pdfs) > _REMEMBERED:
         _pdfs.popitem(last=False)

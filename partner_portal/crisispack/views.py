@@ -24,7 +24,7 @@ async def page(ctx: Ctx, access: RoomAccess) -> Response:
 
 async def pdf(ctx: Ctx, access: RoomAccess) -> Response:
     pack = await service.gather(ctx.db, access.room)
-    body = service.pdf(ctx.portal.templates.env, pack, clock.now())
+    body = await service.pdf(ctx.portal.templates.env, pack, clock.now())
     await _recorded(ctx, access, "pdf", pack.fingerprint)
     return _download(body, pdf_files.MEDIA_TYPE, f"beredskapspaket-{access.room.id}.pdf")
 

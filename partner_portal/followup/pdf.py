@@ -13,7 +13,7 @@ from partner_portal.platform import i18n
 from partner_portal.platform import pdf as pdf_files
 
 
-def render(
+async def render(
     env: Environment,
     report: Report,
     *,
@@ -37,4 +37,4 @@ def render(
         words=labels,
         language=i18n.current_language.get(),
     )
-    return pdf_files.from_html(html)
+    return await pdf_files.from_html_in_thread(html)

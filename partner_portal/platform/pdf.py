@@ -9,6 +9,7 @@ fonts-dejavu-core); tasks.py installs them where it can.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 MEDIA_TYPE = "application/pdf"
@@ -29,3 +30,9 @@ def from_html(html: str) -> bytes:
     fetcher = URLFetcher(allowed_protocols=("data",))
     pdf: bytes = HTML(string=html, url_fetcher=fetcher).write_pdf(pdf_variant=VARIANT)
     return pdf
+
+
+async def from_html_in_thread(html: str) -> bytes:
+    """:func:`from_html` in a worker thread: rendering takes seconds of CPU for a long document,
+    and the event loop serves every other request meanwhile."""
+    return await asyncio.to_thread(from_html, html)

@@ -13,6 +13,7 @@ from sqlmodel import col
 from starlette.applications import Starlette
 
 from partner_portal.audit.models import AuditAction, AuditEvent
+from partner_portal.auth.models import Person
 from partner_portal.contacts import service
 from partner_portal.contacts.models import OrganisationContact
 from partner_portal.mail import sender
@@ -119,3 +120,23 @@ async def test_an_expired_link_says_so(
     gone = await client.get(path)
     assert gone.status_code == 410
     assert "Länken har gått ut" in gone.text
+
+
+async def test_the_request_reaches_an_english_main_contact_in_english(
+    app: Starlette,
+    db: AsyncSession,
+    bob: Persona,
+    world: World,
+    smtp: SmtpServer,
+    mail_settings: Settings,
+) -> None:
+    person = await db.get(Person, bob.id)
+    assert person is not None
+    person.language = "en"
+    await db.commit()
+    await enter(db, world.byggen, bob, "08-530 610 00")
+    clock.advance(HALF_YEAR + timedelta(days=1))
+    await ask(app, mail_settings)
+    [mail] = confirmations(await smtp.wait_for(3))
+    assert mail.subject == "Are the crisis contacts of AB Botkyrkabyggen right?"
+    assert "Confirm with one click that they are right" in mail.text
