@@ -338,9 +338,9 @@ def contacts_confirm_link(w: World, organisation_id: int) -> str:
     now = clock.now().replace(tzinfo=None).isoformat(sep=" ")
     with closing(sqlite3.connect(w.database, timeout=10)) as db, db:
         db.execute(
-            "INSERT INTO organisation_contact (organisation_id, duty_phone, mailbox, alternative, "
-            "updated_at, confirmed_at, asked_at, token_hash) VALUES (?, ?, '', '', ?, ?, ?, ?)",
-            (organisation_id, "08-530 610 00", now, now, now, links.digest(token)),
+            "UPDATE organisation_contact SET asked_at = ?, token_hash = ? "
+            "WHERE organisation_id = ?",
+            (now, links.digest(token), organisation_id),
         )
     return f"{w.portal}/kontakter/bekrafta/{token}"
 
