@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 import partner_portal.words  # noqa: F401  (every feature's words, before anything renders)
 from partner_portal.attachments import jobs as attachments
 from partner_portal.auth import jobs as identity
+from partner_portal.contacts import jobs as contacts
 from partner_portal.digests import jobs as digests
 from partner_portal.followthrough import jobs as followthrough
 from partner_portal.forums import jobs as forums
@@ -65,6 +66,7 @@ SCHEDULE: tuple[Job, ...] = (
     followthrough.DEADLINE_REMINDERS,
     digests.DIGESTS,
     forums.REVISION_REMINDERS,
+    contacts.CONFIRMATION_REQUESTS,
 )
 
 

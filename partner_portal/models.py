@@ -10,6 +10,7 @@ from partner_portal.consultations.models import (
     ConsultationResponse,
     Statement,
 )
+from partner_portal.contacts.models import CrisisPerson, OrganisationContact
 from partner_portal.deliverables.models import (
     ConnectionPoint,
     ReadinessStatus,
@@ -90,6 +91,7 @@ __all__ = [
     "Consultation",
     "ConsultationRecipient",
     "ConsultationResponse",
+    "CrisisPerson",
     "DatePoll",
     "DatePollAnswer",
     "DatePollLink",
@@ -112,6 +114,7 @@ __all__ = [
     "MeetingSeries",
     "Membership",
     "Organisation",
+    "OrganisationContact",
     "OutboxMessage",
     "Participation",
     "Person",

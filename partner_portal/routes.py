@@ -11,6 +11,8 @@ from partner_portal.attachments import routes as attachments
 from partner_portal.audit_log import routes as audit
 from partner_portal.auth.access import DEV_ONLY, PUBLIC
 from partner_portal.consultations import routes as consultations
+from partner_portal.contacts import routes as contacts
+from partner_portal.crisispack import routes as crisispack
 from partner_portal.deliverables import routes as deliverables
 from partner_portal.devtools import views as devtools
 from partner_portal.digests import routes as digests
@@ -56,6 +58,8 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
         *frg.routes(),
         *digests.routes(),
         *vital_services.routes(),
+        *contacts.routes(),
+        *crisispack.routes(),
         *audit.routes(),
         *failed_mail.routes(),
         # Operations

@@ -12,6 +12,7 @@ from partner_portal.attachments import words as attachments
 from partner_portal.audit import words as audit
 from partner_portal.auth import words as identity
 from partner_portal.consultations import words as consultations
+from partner_portal.contacts import words as contacts
 from partner_portal.digests import words as digests
 from partner_portal.evidence import words as evidence
 from partner_portal.failed_mail import words as failed_mail
@@ -48,4 +49,5 @@ FEATURES = (
     polls,
     vital_services,
     forums,
+    contacts,
 )

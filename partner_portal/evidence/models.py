@@ -53,6 +53,8 @@ class EvidenceKind(enum.StrEnum):
     # Consultations (remisser) and files
     STATEMENT_SUBMITTED = "statement_submitted"  # details: late
     FILE_UPLOADED = "file_uploaded"
+    # The offline crisis pack (partner_portal.crisispack): details: format
+    PACK_DOWNLOADED = "pack_downloaded"
     # Later kinds join here: comment made, statement submitted, meeting attended, action
     # completed, call-out held …
 

@@ -41,4 +41,5 @@ def _evidence() -> Mapping[str, str]:
         "comment_made": _("kommenterade en plan"),
         "statement_submitted": _("lämnade ett yttrande på en remiss"),
         "file_uploaded": _("laddade upp en fil"),
+        "pack_downloaded": _("har hämtat beredskapspaketet"),
     }

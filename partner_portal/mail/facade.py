@@ -44,6 +44,7 @@ KINDS: Mapping[str, Category] = {
     "owed-reminder": Category.REMINDER,
     "agreement-revision": Category.REMINDER,
     "digest": Category.DIGEST,
+    "contacts-confirm": Category.REMINDER,
 }
 
 
