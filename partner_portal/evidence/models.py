@@ -25,6 +25,7 @@ class Process(enum.StrEnum):
     HOJD_BEREDSKAP = "hojd_beredskap"
     RIKTLINJER = "riktlinjer"
     FRG = "frg"
+    RSA = "rsa"  # risk- och sårbarhetsanalys
 
 
 class EvidenceKind(enum.StrEnum):

@@ -17,6 +17,7 @@ def _processes() -> Mapping[str, str]:
         "hojd_beredskap": _("Höjd beredskap"),
         "riktlinjer": _("Riktlinjer för trygghets- och säkerhetsarbetet"),
         "frg": _("Frivilliga resursgruppen"),
+        "rsa": _("Risk- och sårbarhetsanalys"),
     }
 
 

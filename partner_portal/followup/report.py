@@ -103,5 +103,6 @@ async def build(db: AsyncSession, chosen: Chosen) -> Report:
         _answer("c", matrix, Process.RIKTLINJER, matrix.organisations),
         _answer("d", everyone, Process.HOJD_BEREDSKAP, everyone.organisations),
         _answer("e", everyone, Process.FRG, frg, any_of=service.PROCESSES),
+        _answer("f", matrix, Process.RSA, matrix.organisations),
     ]
     return Report(chosen, matrix, answers)

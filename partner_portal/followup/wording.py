@@ -18,6 +18,9 @@ def heading(answer: Answer) -> str:
         ),
         Process.HOJD_BEREDSKAP: _("Är dialogen etablerad i planeringen för höjd beredskap?"),
         Process.FRG: _("Är dialogen etablerad med Frivilliga resursgruppen (FRG)?"),
+        Process.RSA: _(
+            "Deltog bolagen, stiftelserna och samverkansorganen i risk- och sårbarhetsanalysen?"
+        ),
     }
     return f"{answer.point}) {questions[answer.process]}"
 

@@ -354,12 +354,14 @@ async def test_the_exports_hold_the_matrix_cell_by_cell(
         "Riktlinjer för trygghets- och säkerhetsarbetet",
         "Höjd beredskap",
         "Frivilliga resursgruppen",
+        "Risk- och sårbarhetsanalys",
     ]
     assert table[1] == [
         "Jasägarna AB",
         "Kommunalt bolag",
         "Aktiv",
         "Lämnade underlag, försenat",
+        "Inte inbjuden",
         "Inte inbjuden",
         "Inte inbjuden",
         "Inte inbjuden",
