@@ -7,7 +7,8 @@
 Both create ./.venv and install the project into it when pyproject.toml has changed. ``test`` also
 provides what the tests need from the system where it can (Debian/Ubuntu as root): Chromium, a
 PostgreSQL server on 127.0.0.1:5432 with trust authentication for local connections, and a Redis
-server on 127.0.0.1:6379 (the shared rate limits).
+server on 127.0.0.1:6379 (the shared rate limits). Both install Pango where it is missing: the
+portal's PDFs are made by WeasyPrint, which needs it.
 """
 
 from __future__ import annotations
@@ -37,8 +38,10 @@ def main(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     if command == "dev":
         ensure_venv("dev")
+        ensure_pango()
         return run([str(BIN / "partner-portal"), "dev", *rest])
     ensure_venv("test")
+    ensure_pango()
     ensure_chromium()
     ensure_nginx()
     ensure_postgres()
@@ -131,6 +134,29 @@ def ensure_chromium() -> None:
         sys.exit(f"The browser tests need Chromium at {CHROMIUM}: install the 'chromium' package.")
     print("Installing Chromium (Debian package) …", flush=True)
     _apt_install("chromium")
+
+
+# What WeasyPrint (the portal's PDFs: partner_portal/platform/pdf.py) needs from the system:
+# Pango and HarfBuzz's subsetter, and fonts with every character a name may have.
+PANGO_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0", "libharfbuzz-subset0", "fonts-dejavu-core")
+
+
+def _has_pango() -> bool:
+    from ctypes.util import find_library
+
+    return all(find_library(name) for name in ("pango-1.0", "pangoft2-1.0", "harfbuzz-subset"))
+
+
+def ensure_pango() -> None:
+    """The PDFs (crisis packs, the board report) are made by WeasyPrint, which needs Pango."""
+    if _has_pango():
+        return
+    if not _can_install_system_packages():
+        sys.exit(
+            "The portal's PDFs need Pango (WeasyPrint): install " + " ".join(PANGO_PACKAGES) + "."
+        )
+    print("Installing Pango for WeasyPrint (Debian packages) …", flush=True)
+    _apt_install(*PANGO_PACKAGES)
 
 
 def _answers(port: int) -> bool:

@@ -53,6 +53,9 @@ from partner_portal.digests import queries, service
 from partner_portal.digests.content import Picker, window
 from partner_portal.digests.models import DigestSent
 from partner_portal.evidence.models import Process
+from partner_portal.followthrough import queries as followthrough_queries
+from partner_portal.followthrough import rules
+from partner_portal.followthrough import service as followthrough
 from partner_portal.mail.models import OutboxMessage
 from partner_portal.mail.preference_models import DigestFrequency, UnsubscribeLink
 from partner_portal.meetings.models import Meeting, MeetingOrganisation
@@ -64,6 +67,7 @@ from partner_portal.platform.migrate import upgrade
 from partner_portal.platform.resources import resource_dir
 from partner_portal.platform.settings import load_settings
 from partner_portal.platform.templating import create_environment
+from partner_portal.reminders.models import ReminderSent
 from partner_portal.rooms.models import (
     ItemProgress,
     Participation,
@@ -78,6 +82,8 @@ POSTGRES_ADMIN = os.environ.get(
 SEED = 20261207
 MONDAY = date(2026, 12, 7)  # a Monday: weekly digests are due from 07:00
 NOW = datetime.combine(MONDAY, wall(7, 5), tzinfo=clock.TIMEZONE).astimezone(UTC)
+# The deadline reminders' round of the same morning (they go out from 08:00).
+REMINDER_NOW = datetime.combine(MONDAY, wall(8, 5), tzinfo=clock.TIMEZONE).astimezone(UTC)
 PER_ORGANISATION = 5
 ROOMS_PER_ORGANISATION = 5
 PROCESSES = list(Process)
@@ -359,9 +365,22 @@ class Work:
             sent = await service.send_due(db, settings=self.settings, env=self.env, now=NOW)
         return f"{sent.mailed:,} mailed, {sent.empty:,} empty"
 
+    async def owed(self) -> str:
+        async with self.sessions() as db:
+            rows = await followthrough_queries.owed(db, now=REMINDER_NOW)
+            due = sum(1 for row in rows if rules.due_steps(row, REMINDER_NOW))
+        return f"{len(rows):,} owed, {due:,} due"
+
+    async def reminders(self) -> str:
+        async with self.sessions() as db:
+            sent = await followthrough.send_due(
+                db, settings=self.settings, env=self.env, now=REMINDER_NOW
+            )
+        return f"{sent:,} reminders"
+
     async def undo(self) -> None:
         async with self.engine.begin() as connection:
-            for model in (OutboxMessage, UnsubscribeLink, DigestSent):
+            for model in (OutboxMessage, UnsubscribeLink, DigestSent, ReminderSent):
                 await connection.execute(sa.delete(model))
 
 
@@ -388,13 +407,15 @@ async def measure(engine: AsyncEngine, directory: Path, rounds: int) -> None:
         (Step("bare SQL, one statement per kind"), work.bare),
         (Step("reads + pick (read_batch, Picker)"), work.reads),
         (Step("whole run (send_due: + render, write)"), work.run),
+        (Step("deadline reminders: who owes what"), work.owed),
+        (Step("deadline reminder run (send_due)"), work.reminders),
     ]
     await work.run()  # warm-up: templates compiled, caches filled
     await work.undo()
     for _ in range(rounds):  # interleaved, so load on the machine falls on every step alike
         for step, run in steps:
             await timed(engine, step, run)
-            if run == work.run:
+            if run in (work.run, work.reminders):
                 await work.undo()
     bare = statistics.median(steps[0][0].times)
     print(f"      {'':40} {'median ms':>10} {'min–max ms':>17} {'× bare':>7} {'stmts':>6}")

@@ -22,8 +22,10 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 import partner_portal.words  # noqa: F401  (every feature's words, before anything renders)
 from partner_portal.attachments import jobs as attachments
 from partner_portal.auth import jobs as identity
+from partner_portal.contacts import jobs as contacts
 from partner_portal.digests import jobs as digests
 from partner_portal.followthrough import jobs as followthrough
+from partner_portal.forums import jobs as forums
 from partner_portal.frg import jobs as frg
 from partner_portal.mail import sender
 from partner_portal.meetings import jobs as meetings
@@ -63,6 +65,8 @@ SCHEDULE: tuple[Job, ...] = (
     meetings.REMINDERS,
     followthrough.DEADLINE_REMINDERS,
     digests.DIGESTS,
+    forums.REVISION_REMINDERS,
+    contacts.CONFIRMATION_REQUESTS,
 )
 
 

@@ -10,6 +10,7 @@ from partner_portal.consultations.models import (
     ConsultationResponse,
     Statement,
 )
+from partner_portal.contacts.models import CrisisPerson, OrganisationContact
 from partner_portal.deliverables.models import (
     ConnectionPoint,
     ReadinessStatus,
@@ -19,6 +20,7 @@ from partner_portal.deliverables.models import (
 from partner_portal.digests.models import DigestSent
 from partner_portal.evidence.models import Evidence
 from partner_portal.followup.api_tokens import ApiToken
+from partner_portal.forums.models import Agreement, AgreementCommitment, AgreementVersion
 from partner_portal.frg.models import (
     Absence,
     Callout,
@@ -78,6 +80,9 @@ from partner_portal.vital_services.models import (
 __all__ = [
     "Absence",
     "Action",
+    "Agreement",
+    "AgreementCommitment",
+    "AgreementVersion",
     "ApiToken",
     "Attachment",
     "AuditEvent",
@@ -87,6 +92,7 @@ __all__ = [
     "Consultation",
     "ConsultationRecipient",
     "ConsultationResponse",
+    "CrisisPerson",
     "DatePoll",
     "DatePollAnswer",
     "DatePollLink",
@@ -109,6 +115,7 @@ __all__ = [
     "MeetingSeries",
     "Membership",
     "Organisation",
+    "OrganisationContact",
     "OutboxMessage",
     "Participation",
     "Person",

@@ -11,12 +11,15 @@ from partner_portal.attachments import routes as attachments
 from partner_portal.audit_log import routes as audit
 from partner_portal.auth.access import DEV_ONLY, PUBLIC
 from partner_portal.consultations import routes as consultations
+from partner_portal.contacts import routes as contacts
+from partner_portal.crisispack import routes as crisispack
 from partner_portal.deliverables import routes as deliverables
 from partner_portal.devtools import views as devtools
 from partner_portal.digests import routes as digests
 from partner_portal.failed_mail import routes as failed_mail
 from partner_portal.followthrough import routes as followthrough
 from partner_portal.followup import routes as followup
+from partner_portal.forums import routes as forums
 from partner_portal.frg import routes as frg
 from partner_portal.login import routes as auth
 from partner_portal.meetings import routes as meetings
@@ -41,6 +44,7 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
         *auth.routes(),
         *organisations.routes(),
         *rooms.routes(),
+        *forums.routes(),
         *deliverables.routes(),
         *attachments.routes(),
         *consultations.routes(),
@@ -55,6 +59,8 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
         *frg.routes(),
         *digests.routes(),
         *vital_services.routes(),
+        *contacts.routes(),
+        *crisispack.routes(),
         *questionnaires.routes(),
         *audit.routes(),
         *failed_mail.routes(),

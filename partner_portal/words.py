@@ -12,11 +12,13 @@ from partner_portal.attachments import words as attachments
 from partner_portal.audit import words as audit
 from partner_portal.auth import words as identity
 from partner_portal.consultations import words as consultations
+from partner_portal.contacts import words as contacts
 from partner_portal.digests import words as digests
 from partner_portal.evidence import words as evidence
 from partner_portal.failed_mail import words as failed_mail
 from partner_portal.followthrough import words as followthrough
 from partner_portal.followup import words as followup
+from partner_portal.forums import words as forums
 from partner_portal.frg import words as frg
 from partner_portal.meetings import words as meetings
 from partner_portal.organisations import words as organisations
@@ -46,4 +48,6 @@ FEATURES = (
     digests,
     polls,
     vital_services,
+    forums,
+    contacts,
 )

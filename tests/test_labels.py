@@ -15,6 +15,7 @@ from partner_portal.audit.models import AuditAction
 from partner_portal.consultations.models import Decision
 from partner_portal.evidence.models import EvidenceKind, Process
 from partner_portal.followup.levels import Level
+from partner_portal.forums.models import AgreementField
 from partner_portal.mail.preference_models import DigestFrequency, MailCategory
 from partner_portal.meetings.models import Rsvp
 from partner_portal.organisations.invitation_states import InvitationState
@@ -67,6 +68,7 @@ WORDS: Mapping[str, tuple[type[enum.StrEnum], ...]] = {
     "register_versions": (VersionAction,),
     "register_fields": (EntryField,),
     "register_checks": (CheckKind,),
+    "agreement_fields": (AgreementField,),
 }
 BADGES: Mapping[str, tuple[type[enum.StrEnum], ...]] = {
     "invitation_badges": (InvitationState,),

@@ -15,7 +15,7 @@ from partner_portal.platform.migrate import alembic_config, head_revision
 
 HEAVY = (
     "alembic",
-    "fpdf",
+    "weasyprint",
     "fontTools",
     "openpyxl",
     "authlib",

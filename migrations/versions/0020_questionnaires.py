@@ -3,7 +3,7 @@ organisation's answers (RSA's questionnaire the first). The RSA process itself i
 of the process column, stored as text: nothing to migrate for it.
 
 Revision ID: 0020
-Revises: 0016b
+Revises: 0017
 Create Date: 2026-12-07
 """
 
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0020"
-down_revision: str | None = "0016b"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -52,6 +52,7 @@ class ActionRow:
     room_name: str | None
     meeting_id: int | None
     completed_at: datetime | None
+    personal_data_free: bool = False  # in a forum marked so (VPC): its page says so
 
     def overdue(self, today: date) -> bool:
         return self.status is not ActionStatus.DONE and self.due_on < today
@@ -89,6 +90,7 @@ def _columns() -> Any:
             col(Room.name).label("room_name"),
             col(Action.meeting_id),
             col(Action.completed_at),
+            sa.func.coalesce(col(Room.personal_data_free), sa.false()).label("personal_data_free"),
         )
         .join(Organisation, col(Organisation.id) == col(Action.organisation_id))
         .outerjoin(Person, col(Person.id) == col(Action.person_id))

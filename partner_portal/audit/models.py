@@ -81,6 +81,9 @@ class AuditAction(enum.StrEnum):
     MAIL_RETRIED = "mail_retried"
     MAIL_PREFERENCES_CHANGED = "mail_preferences_changed"
     MAIL_UNSUBSCRIBED = "mail_unsubscribed"  # one click on a mail's unsubscribe link
+    CONTACTS_CHANGED = "contacts_changed"
+    CONTACTS_CONFIRMED = "contacts_confirmed"  # details: via portal or link
+    CRISIS_PACK_DOWNLOADED = "crisis_pack_downloaded"
 
 
 class AuditEvent(SQLModel, table=True):

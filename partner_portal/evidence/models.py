@@ -25,6 +25,8 @@ class Process(enum.StrEnum):
     HOJD_BEREDSKAP = "hojd_beredskap"
     RIKTLINJER = "riktlinjer"
     FRG = "frg"
+    # Standing forums (Samverkansöverenskommelsen, VPC, FRG-ledning): rooms without a template.
+    SAMVERKAN = "samverkan"
     RSA = "rsa"  # risk- och sårbarhetsanalys
 
 
@@ -52,6 +54,8 @@ class EvidenceKind(enum.StrEnum):
     # Consultations (remisser) and files
     STATEMENT_SUBMITTED = "statement_submitted"  # details: late
     FILE_UPLOADED = "file_uploaded"
+    # The offline crisis pack (partner_portal.crisispack): details: format
+    PACK_DOWNLOADED = "pack_downloaded"
     # Later kinds join here: comment made, statement submitted, meeting attended, action
     # completed, call-out held …
 

@@ -17,6 +17,7 @@ def _processes() -> Mapping[str, str]:
         "hojd_beredskap": _("Höjd beredskap"),
         "riktlinjer": _("Riktlinjer för trygghets- och säkerhetsarbetet"),
         "frg": _("Frivilliga resursgruppen"),
+        "samverkan": _("Samverkan"),
         "rsa": _("Risk- och sårbarhetsanalys"),
     }
 
@@ -41,4 +42,5 @@ def _evidence() -> Mapping[str, str]:
         "comment_made": _("kommenterade en plan"),
         "statement_submitted": _("lämnade ett yttrande på en remiss"),
         "file_uploaded": _("laddade upp en fil"),
+        "pack_downloaded": _("har hämtat beredskapspaketet"),
     }

@@ -10,7 +10,7 @@ outbox rows (and, by hand, an audit event each); they commit.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
@@ -87,26 +87,22 @@ async def _claim(
     return {(f"{r.owed}:{r.subject_id}:{r.organisation_id}", Step(r.step)) for r in inserted}
 
 
-def _write(
-    db: AsyncSession,
+def _messages(
     env: Environment,
     settings: Settings,
     claim: _Claim,
     steps: list[Step],
-    *,
-    unsubscribe: bool,
-) -> None:
-    """The reminder to each of the claim's recipients; an automatic one (``unsubscribe``) with
-    the link that turns reminders off for its reader (List-Unsubscribe, RFC 8058)."""
+    tokens: Mapping[int, str],
+) -> list[tuple[mail.Message, tuple[str, int] | None]]:
+    """The reminder to each of the claim's recipients, rendered in their language; with the
+    link that turns reminders off for its reader (List-Unsubscribe, RFC 8058) when ``tokens``
+    has one for them (automatic reminders)."""
     row = claim.row
     first = row.first_reminded_at
+    messages: list[tuple[mail.Message, tuple[str, int] | None]] = []
     for person in claim.recipients:
-        headers: tuple[tuple[str, str], ...] = ()
-        if unsubscribe:
-            token = preferences.new_link(db, person.person_id, MailCategory.REMINDER)
-            headers = preferences.list_headers(settings, token)
-        mail.send(
-            db,
+        token = tokens.get(person.person_id)
+        message = mail.render(
             env,
             "owed-reminder",
             to=mail.Recipient(person.email, person.language),
@@ -118,9 +114,30 @@ def _write(
                 settings=settings,
                 first_reminded_at=first,
             ),
-            related=("organisation", row.organisation_id),
-            headers=headers,
+            headers=preferences.list_headers(settings, token) if token else (),
         )
+        messages.append((message, ("organisation", row.organisation_id)))
+    return messages
+
+
+async def _write(
+    db: AsyncSession,
+    env: Environment,
+    settings: Settings,
+    written: Sequence[tuple[_Claim, list[Step]]],
+    *,
+    unsubscribe: bool,
+) -> None:
+    """Every reminder of ``written`` into the outbox: one INSERT for the unsubscribe links (an
+    automatic round's, ``unsubscribe``) and one for the mail, however many there are."""
+    tokens: Mapping[int, str] = {}
+    if unsubscribe:
+        readers = {p.person_id for claim, _steps in written for p in claim.recipients}
+        tokens = await preferences.new_links(db, readers, MailCategory.REMINDER)
+    await mail.send_many(
+        db,
+        [m for claim, steps in written for m in _messages(env, settings, claim, steps, tokens)],
+    )
 
 
 async def send_due(db: AsyncSession, *, settings: Settings, env: Environment, now: datetime) -> int:
@@ -149,14 +166,14 @@ async def send_due(db: AsyncSession, *, settings: Settings, env: Environment, no
         for row, steps in due
     ]
     won = await _claim(db, claims, now=now, by=None)
-    sent = 0
-    for claim in claims:
-        steps = [s for s in claim.steps if (claim.row.key, s) in won]
-        if steps:
-            _write(db, env, settings, claim, steps, unsubscribe=True)
-            sent += 1
+    written = [
+        (claim, steps)
+        for claim in claims
+        if (steps := [s for s in claim.steps if (claim.row.key, s) in won])
+    ]
+    await _write(db, env, settings, written, unsubscribe=True)
     await db.commit()
-    return sent
+    return len(written)
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,13 +229,11 @@ async def remind(
         for r in allowed
     ]
     won = await _claim(db, claims, now=now, by=actor.id)
-    sent = 0
-    for claim in claims:
-        if (claim.row.key, Step.MANUAL) not in won:
-            continue
-        # A coordinator's own "Påminn" is a message from a person, not a subscription: it goes
-        # whatever the reader chose for automatic reminders.
-        _write(db, env, settings, claim, [Step.MANUAL], unsubscribe=False)
+    written = [(claim, [Step.MANUAL]) for claim in claims if (claim.row.key, Step.MANUAL) in won]
+    # A coordinator's own "Påminn" is a message from a person, not a subscription: it goes
+    # whatever the reader chose for automatic reminders.
+    await _write(db, env, settings, written, unsubscribe=False)
+    for claim, _steps in written:
         record(
             db,
             AuditAction.REMINDER_SENT,
@@ -228,8 +243,8 @@ async def remind(
             organisation_id=claim.row.organisation_id,
             recipients=len(claim.recipients),
         )
-        sent += 1
     await db.commit()
+    sent = len(written)
     return Reminded(sent, len(wanted) - sent)
 
 

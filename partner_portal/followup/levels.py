@@ -24,7 +24,14 @@ ACTIVE_KINDS: frozenset[EvidenceKind] = frozenset(
     k
     for k in K
     if k.value
-    in {"comment_made", "meeting_attended", "rsvp_given", "action_completed", "file_uploaded"}
+    in {
+        "comment_made",
+        "meeting_attended",
+        "rsvp_given",
+        "action_completed",
+        "file_uploaded",
+        "pack_downloaded",  # the offline crisis pack (partner_portal.crisispack)
+    }
 )
 CONTRIBUTED_KINDS = frozenset(
     k for k in K if k.value in {"item_submitted", "statement_submitted", "callout_held"}

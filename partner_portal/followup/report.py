@@ -103,6 +103,9 @@ async def build(db: AsyncSession, chosen: Chosen) -> Report:
         _answer("c", matrix, Process.RIKTLINJER, matrix.organisations),
         _answer("d", everyone, Process.HOJD_BEREDSKAP, everyone.organisations),
         _answer("e", everyone, Process.FRG, frg, any_of=service.PROCESSES),
-        _answer("f", matrix, Process.RSA, matrix.organisations),
+        # Standing forums (Samverkansöverenskommelsen, VPC …) beside the programme's points.
+        _answer("f", everyone, Process.SAMVERKAN, everyone.organisations),
+        # The programme's §4.1 risk and vulnerability analysis.
+        _answer("g", matrix, Process.RSA, matrix.organisations),
     ]
     return Report(chosen, matrix, answers)

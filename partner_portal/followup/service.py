@@ -32,6 +32,7 @@ PROCESSES: tuple[Process, ...] = (
     Process.RIKTLINJER,
     Process.HOJD_BEREDSKAP,
     Process.FRG,
+    Process.SAMVERKAN,
     Process.RSA,
 )
 

@@ -106,7 +106,8 @@ async def report_page(ctx: Ctx) -> Response:
 async def report_pdf(ctx: Ctx) -> Response:
     chosen, _ignored = _chosen(ctx)
     built = await report.build(ctx.db, chosen)
-    body = pdf.render(
+    body = await pdf.render(
+        ctx.portal.templates.env,
         built,
         title=_("Uppföljning av samverkan med externa parter"),
         intro=_(

@@ -18,6 +18,7 @@ def heading(answer: Answer) -> str:
         ),
         Process.HOJD_BEREDSKAP: _("Är dialogen etablerad i planeringen för höjd beredskap?"),
         Process.FRG: _("Är dialogen etablerad med Frivilliga resursgruppen (FRG)?"),
+        Process.SAMVERKAN: _("Är samverkan etablerad i de stående forumen?"),
         Process.RSA: _(
             "Deltog bolagen, stiftelserna och samverkansorganen i risk- och sårbarhetsanalysen?"
         ),
@@ -36,7 +37,7 @@ def paragraph(answer: Answer) -> str:
     }
     if answer.followed == 0:
         return _("Det finns inga sådana organisationer i registret för perioden.")
-    if answer.process in (Process.HOJD_BEREDSKAP, Process.FRG):
+    if answer.process in (Process.HOJD_BEREDSKAP, Process.FRG, Process.SAMVERKAN):
         if not answer.established:
             text = _(
                 "Nej. Ingen organisation deltog under perioden (%(invited)s av %(total)s bjöds in)."

@@ -42,7 +42,9 @@ KINDS: Mapping[str, Category] = {
     "minutes-reminder": Category.REMINDER,
     "action-overdue": Category.REMINDER,
     "owed-reminder": Category.REMINDER,
+    "agreement-revision": Category.REMINDER,
     "digest": Category.DIGEST,
+    "contacts-confirm": Category.REMINDER,
 }
 
 

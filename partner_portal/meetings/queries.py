@@ -52,6 +52,7 @@ class MeetingRow:
     minutes_filed_at: datetime | None
     # The series the meeting is an occurrence of (meetings.series), if any.
     series_id: int | None = None
+    personal_data_free: bool = False  # in a forum marked so (VPC): its pages say so
 
     @property
     def cancelled(self) -> bool:
@@ -132,6 +133,7 @@ def _meeting_columns() -> Any:
             col(Meeting.minutes),
             col(Meeting.minutes_filed_at),
             col(SeriesOccurrence.series_id),
+            sa.func.coalesce(col(Room.personal_data_free), sa.false()).label("personal_data_free"),
         )
         .outerjoin(Room, col(Room.id) == col(Meeting.room_id))
         .join(Person, col(Person.id) == col(Meeting.organiser_id))

@@ -37,7 +37,7 @@ async def home(ctx: Ctx) -> Response:
 # The accessibility statement (DIGG's model): when the portal was last assessed, and when the
 # statement was last changed. Update both when a known problem is fixed or a new one is found.
 ACCESSIBILITY_ASSESSED_ON = date(2026, 12, 6)
-ACCESSIBILITY_STATEMENT_UPDATED_ON = date(2026, 12, 6)
+ACCESSIBILITY_STATEMENT_UPDATED_ON = date(2026, 12, 7)
 
 
 async def accessibility(ctx: Ctx) -> Response:

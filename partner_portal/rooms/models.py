@@ -105,6 +105,8 @@ class Room(SQLModel, table=True):
     # Position of the phase now under way (0 before the first starts).
     current_position: int = 0
     is_closed: bool = False
+    # A forum marked "inga personuppgifter om enskilda" (VPC): its pages and forms say so.
+    personal_data_free: bool = False
     created_at: datetime = Field(default_factory=clock.now, sa_type=UTCDateTime)
     created_by: int | None = Field(default=None, foreign_key="person.id")
 

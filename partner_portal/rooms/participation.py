@@ -16,7 +16,7 @@ from partner_portal.audit.models import AuditAction
 from partner_portal.audit.service import record
 from partner_portal.auth.queries import languages
 from partner_portal.auth.sessions import CurrentPerson
-from partner_portal.evidence.models import EvidenceKind
+from partner_portal.evidence.models import EvidenceKind, Process
 from partner_portal.evidence.service import record_evidence
 from partner_portal.mail import facade as mail
 from partner_portal.organisations.models import Organisation
@@ -136,6 +136,7 @@ async def invite_organisations(
             actor.name,
             settings,
             env,
+            forum=room.process is Process.SAMVERKAN,
         )
         outcome.invited.append(organisation.name)
         if not its_reach.addresses:
@@ -153,6 +154,8 @@ def _mail_main_contacts(
     inviter_name: str,
     settings: Settings,
     env: Environment,
+    *,
+    forum: bool = False,
 ) -> None:
     for reader in readers:
         mail.send(
@@ -164,6 +167,7 @@ def _mail_main_contacts(
                 "organisation_name": organisation.name,
                 "room_name": room_name,
                 "inviter_name": inviter_name,
+                "forum": forum,  # a standing forum, not a planning room
                 "url": settings.absolute_url(room_path(room_id)),
             },
             related=("room", room_id),

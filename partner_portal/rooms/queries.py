@@ -47,6 +47,7 @@ class RoomRow:
     ends_on: date
     current_position: int
     is_closed: bool
+    personal_data_free: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +115,7 @@ def _room_columns() -> Any:
         col(Room.ends_on),
         col(Room.current_position),
         col(Room.is_closed),
+        col(Room.personal_data_free),
     )
 
 
@@ -183,7 +185,16 @@ def _room_access_statement() -> Any:
 # without working out a cache key from a new statement object on each request).
 ROOM_ACCESS = _room_access_statement()
 
-_ROOM_FIELDS = ("id", "name", "process", "starts_on", "ends_on", "current_position", "is_closed")
+_ROOM_FIELDS = (
+    "id",
+    "name",
+    "process",
+    "starts_on",
+    "ends_on",
+    "current_position",
+    "is_closed",
+    "personal_data_free",
+)
 
 
 def room_access_rows(

@@ -90,6 +90,11 @@ EXCLUDED: dict[str, str] = {
     "calendar_feed": "a person's iCalendar feed",
     "frg_export": "a download (JSON or CSV) of the volunteer's own data",
     "my_data_export": "a download (JSON) of everything the portal holds about the person",
+    "crisis_pack_pdf": "the room's crisis pack as a PDF download",
+    "crisis_pack_html": "the room's crisis pack as one HTML file to download (a document of its "
+    "own, checked in tests/crisispack)",
+    "contacts_export": "a download (CSV, XLSX or vCard) of the contact directory",
+    "contacts_entry_vcard": "a vCard download of one organisation's crisis contacts",
     "healthz": "plain-text liveness probe for operations",
     "readyz": "plain-text readiness probe for operations",
     "static": "static files (CSS, JavaScript, images)",
@@ -128,6 +133,7 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
         w.one("SELECT max(id) FROM date_poll"),
     )
     entry = w.one("SELECT id FROM vital_service WHERE organisation_id = ?", byggen)
+    vpc = {"room_id": w.one("SELECT id FROM room WHERE process = 'samverkan'")}
     rsa = w.room("rsa")
     rsa_item = {"room_id": rsa, "organisation_id": byggen, "item_id": w.item(rsa, "questionnaire")}
     tomorrow = clock.local_now().date() + timedelta(days=1)
@@ -205,6 +211,9 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
         Visit("waiting", "coordinator"),
         Visit("frg", "coordinator"),
         Visit("vital_service_checks", "coordinator"),
+        Visit("forums", "coordinator"),
+        Visit("forum_new", "coordinator"),
+        Visit("forum_agreement_edit", "coordinator", vpc),
         # A partner organisation's main contact
         Visit("home", "main_contact"),
         Visit("organisation", "main_contact", {"organisation_id": byggen}),
@@ -235,6 +244,7 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
             },
         ),
         Visit("room_files", "main_contact", {"room_id": ready}),
+        Visit("crisis_pack", "main_contact", {"room_id": nod}),
         Visit("consultations", "main_contact", {"room_id": guide}),
         Visit("consultation", "main_contact", {"room_id": guide, "consultation_id": remiss}),
         Visit("meetings", "main_contact"),
@@ -256,6 +266,12 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
         Visit("vital_service_edit", "main_contact", {"service_id": entry}),
         Visit("styrel_from_register", "main_contact", {**styrel_item, "service_id": entry}),
         Visit("water_from_register", "main_contact", {**water, "service_id": entry}),
+        Visit("forums", "main_contact"),
+        Visit("forum", "main_contact", vpc),
+        Visit("forum_agreement", "main_contact", vpc),
+        Visit("contacts", "main_contact"),
+        Visit("contacts_entry", "main_contact", {"organisation_id": byggen}),
+        Visit("contacts_confirm_link", ANONYMOUS, {"token": tokens["contacts_confirm"]}),
         # A member (representant) of a partner organisation
         Visit("home", "member"),
         Visit("room", "member", {"room_id": guide}),
@@ -346,6 +362,7 @@ def one_time_links(w: World, people: People) -> dict[str, str]:
         "poll_link": w.mail_link("/omrostningar/svar/", to="erik.oberg@botkyrkabyggen.example"),
         "frg_availability": w.mail_link("/frg/tillganglighet/", to=lina),
         "unsubscribe": unsubscribe_link(w, "Omar Haddad"),
+        "contacts_confirm": contacts_confirm_link(w, w.organisation(BYGGEN)),
     }
 
 
@@ -379,6 +396,19 @@ def series_and_poll(w: World, people: People) -> None:
     anna.locator(f"label[for=org-{byggen}]").click()
     anna.get_by_role("button", name="Skicka frågan om tider").click()
     expect(anna.get_by_role("heading", name="Gör tiden till ett möte")).to_be_visible()
+
+
+def contacts_confirm_link(w: World, organisation_id: int) -> str:
+    """A six-monthly confirmation link, its token written as the job writes it."""
+    token = links.new_token()
+    now = clock.now().replace(tzinfo=None).isoformat(sep=" ")
+    with closing(sqlite3.connect(w.database, timeout=10)) as db, db:
+        db.execute(
+            "UPDATE organisation_contact SET asked_at = ?, token_hash = ? "
+            "WHERE organisation_id = ?",
+            (now, links.digest(token), organisation_id),
+        )
+    return f"{w.portal}/kontakter/bekrafta/{token}"
 
 
 def unsubscribe_link(w: World, name: str) -> str:

@@ -158,7 +158,7 @@ async def test_the_questionnaire_is_filled_returned_corrected_and_approved(
     assert process_page.status_code == 200
     assert "Risk- och sårbarhetsbedömning" in process_page.text  # the template's phase
     report = (await client.get("/uppfoljning/rapport")).text
-    assert "f) Deltog bolagen, stiftelserna och samverkansorganen i risk- och" in report
+    assert "g) Deltog bolagen, stiftelserna och samverkansorganen i risk- och" in report
     assert (
         'Lämnade underlag<span class="sr-only"> – Vårdbolaget AB, Risk- och sårbarhetsanalys'
         in followup

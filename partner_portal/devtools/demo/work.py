@@ -1,11 +1,11 @@
 """Demo work under way for `partner-portal dev`: something on every page a demo person opens.
 
-Rooms for the other planning processes with deliverables saved (RSA's questionnaire among
-them), a plan with two published versions and comments on it, a consultation with a statement
-and the municipality's response, meetings before and after today (minutes, a decision and
-actions), a follow-up API token, and an FRG call-out. All of it is made through the services
-people use, dated from the portal's clock, once (a run finds the guidelines room and leaves
-everything as it is).
+Rooms for the other planning processes with deliverables saved (RSA's questionnaire too), a
+plan with two published versions and comments on it, a consultation with a statement and the
+municipality's response, meetings before and after today (minutes, a decision and actions), a
+follow-up API token, an FRG call-out, and crisis contacts. All of it is made through the
+services people use, dated from the portal's clock, once (a run finds the guidelines room and
+leaves everything as it is).
 
 The drinking-water room stays as the foundation seed leaves it (AB Botkyrkabyggen has only said
 yes there), so the follow-up shows every level from "not invited" to "contributed".
@@ -19,7 +19,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from partner_portal.devtools.demo.actors import Demo, guidelines_room_name
+from partner_portal.devtools.demo.contacts import crisis_contacts
 from partner_portal.devtools.demo.deliverables import readiness, styrel, water_needs
+from partner_portal.devtools.demo.forums import vpc_forum
 from partner_portal.devtools.demo.frg import callout_and_invitation
 from partner_portal.devtools.demo.guidelines import guidelines
 from partner_portal.devtools.demo.meetings import meeting_ahead
@@ -57,4 +59,6 @@ async def seed_work(
     )
     await callout_and_invitation(demo)
     await vital_services(demo)
+    await vpc_forum(demo)
+    await crisis_contacts(demo)
     await rsa(demo)

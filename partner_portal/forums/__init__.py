@@ -1,0 +1,1 @@
+"""Standing forums: rooms without a process template, and their agreement record."""
