@@ -24,9 +24,17 @@ def _fk(table: str, column: str, target: str) -> sa.ForeignKeyConstraint:
 
 
 def upgrade() -> None:
+    # A constant default, so SQLite adds the column in place: an expression would make Alembic
+    # rebuild the table, which the rows referring to rooms do not allow.
+    sqlite = op.get_bind().dialect.name == "sqlite"
     with op.batch_alter_table("room") as batch:
         batch.add_column(
-            sa.Column("personal_data_free", sa.Boolean(), nullable=False, server_default=sa.false())
+            sa.Column(
+                "personal_data_free",
+                sa.Boolean(),
+                nullable=False,
+                server_default="0" if sqlite else sa.false(),
+            )
         )
     op.create_table(
         "agreement",

@@ -69,7 +69,18 @@ async def old_database(database_kind: str, tmp_path: Path) -> AsyncIterator[str]
 
 
 async def _insert(connection: AsyncConnection, model: Any, **values: Any) -> int:
-    result = await connection.execute(sa.insert(_table(model)).values(**values))
+    """A row as the old schema has the table (a later migration may add columns the model
+    has), with the model's own defaults for the columns the old table has."""
+    model_table = _table(model)
+    existing = await connection.run_sync(
+        lambda sync: {c["name"] for c in sa.inspect(sync).get_columns(model_table.name)}
+    )
+    old = sa.Table(
+        model_table.name,
+        sa.MetaData(),
+        *(column._copy() for column in model_table.columns if column.name in existing),
+    )
+    result = await connection.execute(sa.insert(old).values(**values))
     key = result.inserted_primary_key
     assert key is not None
     return int(key[0])
