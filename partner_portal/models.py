@@ -58,6 +58,7 @@ from partner_portal.polls.models import (
     DatePollOption,
     DatePollOrganisation,
 )
+from partner_portal.questionnaires.models import QuestionnaireAnswers
 from partner_portal.reminders.models import ReminderSent
 from partner_portal.rooms.models import (
     ItemProgress,
@@ -124,6 +125,7 @@ __all__ = [
     "PlanVersion",
     "PlanVersionSection",
     "ProcessTemplate",
+    "QuestionnaireAnswers",
     "ReadinessStatus",
     "Recipient",
     "ReminderSent",

@@ -30,6 +30,7 @@ from partner_portal.platform.resources import resource_dir
 from partner_portal.polls import routes as polls
 from partner_portal.preferences import routes as preferences
 from partner_portal.privacy import routes as privacy
+from partner_portal.questionnaires import routes as questionnaires
 from partner_portal.rooms import routes as rooms
 from partner_portal.vital_services import routes as vital_services
 from partner_portal.web import PublicMount, route
@@ -60,6 +61,7 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
         *vital_services.routes(),
         *contacts.routes(),
         *crisispack.routes(),
+        *questionnaires.routes(),
         *audit.routes(),
         *failed_mail.routes(),
         # Operations

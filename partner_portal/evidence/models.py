@@ -27,6 +27,7 @@ class Process(enum.StrEnum):
     FRG = "frg"
     # Standing forums (Samverkansöverenskommelsen, VPC, FRG-ledning): rooms without a template.
     SAMVERKAN = "samverkan"
+    RSA = "rsa"  # risk- och sårbarhetsanalys
 
 
 class EvidenceKind(enum.StrEnum):

@@ -18,6 +18,7 @@ def _processes() -> Mapping[str, str]:
         "riktlinjer": _("Riktlinjer för trygghets- och säkerhetsarbetet"),
         "frg": _("Frivilliga resursgruppen"),
         "samverkan": _("Samverkan"),
+        "rsa": _("Risk- och sårbarhetsanalys"),
     }
 
 

@@ -105,5 +105,7 @@ async def build(db: AsyncSession, chosen: Chosen) -> Report:
         _answer("e", everyone, Process.FRG, frg, any_of=service.PROCESSES),
         # Standing forums (Samverkansöverenskommelsen, VPC …) beside the programme's points.
         _answer("f", everyone, Process.SAMVERKAN, everyone.organisations),
+        # The programme's §4.1 risk and vulnerability analysis.
+        _answer("g", matrix, Process.RSA, matrix.organisations),
     ]
     return Report(chosen, matrix, answers)

@@ -33,6 +33,7 @@ PROCESSES: tuple[Process, ...] = (
     Process.HOJD_BEREDSKAP,
     Process.FRG,
     Process.SAMVERKAN,
+    Process.RSA,
 )
 
 

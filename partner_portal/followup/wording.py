@@ -19,6 +19,9 @@ def heading(answer: Answer) -> str:
         Process.HOJD_BEREDSKAP: _("Är dialogen etablerad i planeringen för höjd beredskap?"),
         Process.FRG: _("Är dialogen etablerad med Frivilliga resursgruppen (FRG)?"),
         Process.SAMVERKAN: _("Är samverkan etablerad i de stående forumen?"),
+        Process.RSA: _(
+            "Deltog bolagen, stiftelserna och samverkansorganen i risk- och sårbarhetsanalysen?"
+        ),
     }
     return f"{answer.point}) {questions[answer.process]}"
 

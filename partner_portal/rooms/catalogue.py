@@ -1,4 +1,4 @@
-"""The four planning processes as the municipality runs them (DOMAIN.md), as template data.
+"""The five planning processes as the municipality runs them (DOMAIN.md), as template data.
 
 ``install_standard_templates`` writes version 1 of each once; after that the coordinator
 adjusts templates in the portal (each change a new version) without a code change.
@@ -7,6 +7,7 @@ adjusts templates in the portal (each change a new version) without a code chang
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,7 @@ from sqlmodel import col
 
 from partner_portal.evidence.models import Process
 from partner_portal.rooms.models import ItemKind, ProcessTemplate, TemplateItem, TemplatePhase
+from partner_portal.rooms.rsa_questions import RSA as RSA_QUESTIONS
 
 K = ItemKind
 KLF = "Kommunledningsförvaltningen (KLF)"
@@ -25,6 +27,7 @@ class Item:
     title: str
     kind: ItemKind = ItemKind.CHECKLIST
     description: str = ""
+    questions: tuple[dict[str, Any], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -250,6 +253,54 @@ STANDARD: tuple[Template, ...] = (
             Phase("Uppföljning", KLF, 365, "Kommunen följer upp arbetet."),
         ),
     ),
+    Template(
+        Process.RSA,
+        "Risk- och sårbarhetsanalys (RSA)",
+        "Kommunens risk- och sårbarhetsanalys omfattar det geografiska områdesansvaret, "
+        "kommunens organisation och de kommunala bolagen och förbunden. Den vilar på "
+        "kartläggningen av samhällsviktig verksamhet i registret, som också är grunden för "
+        "nödvattenplaneringen och styrel.",
+        (
+            Phase("Uppdrag och planering", KLF, 14, "Kommunen beskriver uppdrag och tidplan."),
+            Phase(
+                "Kartläggning av samhällsviktig verksamhet",
+                EACH,
+                45,
+                "Varje organisation ser över sina verksamheter i registret.",
+                (Item("Se över organisationens verksamheter i registret"),),
+            ),
+            Phase(
+                "Risk- och sårbarhetsbedömning",
+                EACH,
+                90,
+                "Risker, sårbarheter, beroenden och förmåga per organisation och verksamhet.",
+                (
+                    Item(
+                        "Frågor om risker, sårbarheter och förmåga",
+                        K.QUESTIONNAIRE,
+                        "Frågorna om verksamheterna ställs en gång per verksamhet i registret. "
+                        "Omfattas svaren av sekretess: välj märkningen konfidentiellt – endast "
+                        "metadata och lämna dem på annat sätt.",
+                        RSA_QUESTIONS,
+                    ),
+                ),
+            ),
+            Phase(
+                "Sammanställning och förmågebedömning",
+                KLF,
+                135,
+                "Kommunen sammanställer analysen och bedömer förmågan.",
+            ),
+            Phase(
+                "Åtgärder och uppföljning",
+                EACH,
+                240,
+                "Åtgärder genomförs och utvärderingar av inträffade händelser tas till vara.",
+                (Item("Redovisa genomförda åtgärder"),),
+            ),
+            Phase("Rapport", KLF, 300, "Kommunen rapporterar analysen enligt överenskommelsen."),
+        ),
+    ),
 )
 
 
@@ -290,6 +341,7 @@ async def install_standard_templates(db: AsyncSession) -> int:
                         title=item.title,
                         description=item.description,
                         kind=item.kind,
+                        questions=list(item.questions) or None,
                     )
                 )
         written += 1

@@ -95,6 +95,11 @@ def item_kind(form: Mapping[str, Any]) -> ItemKind:
     kind = {k.value: k for k in ItemKind}.get(forms.text(form, "item_kind", max_length=40))
     if kind is None:
         raise Invalid({"item_kind": _("Välj vad organisationerna lämnar.")})
+    if kind is ItemKind.QUESTIONNAIRE:
+        # Its questions are data in the process template; an item added here would have none.
+        raise Invalid(
+            {"item_kind": _("Ett frågeformulär kommer med sina frågor från processmallen.")}
+        )
     return kind
 
 

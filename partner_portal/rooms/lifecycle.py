@@ -166,6 +166,7 @@ async def open_room(
                     title=item.title,
                     description=item.description,
                     kind=item.kind,
+                    questions=item.questions,
                 )
             )
     record(

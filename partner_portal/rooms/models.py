@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
@@ -25,6 +26,7 @@ class ItemKind(enum.StrEnum):
     STYREL_USERS = "styrel_users"  # electricity users and their connection points
     WATER_NEEDS = "water_needs"  # drinking-water needs per site
     READINESS_STATUS = "readiness_status"  # war organisation / security analysis ticks
+    QUESTIONNAIRE = "questionnaire"  # answers to the questions the item carries as data
 
 
 class ProgressStatus(enum.StrEnum):
@@ -86,6 +88,9 @@ class TemplateItem(SQLModel, table=True):
     title: str = Field(max_length=200)
     description: str = Field(default="", sa_type=sa.Text)
     kind: ItemKind = Field(sa_type=enum_column_type(ItemKind))
+    # A questionnaire's questions, as data (partner_portal.questionnaires reads them); None
+    # for every other kind.
+    questions: list[dict[str, Any]] | None = Field(default=None, sa_type=sa.JSON)
 
 
 class Room(SQLModel, table=True):
@@ -129,6 +134,9 @@ class RoomItem(SQLModel, table=True):
     title: str = Field(max_length=200)
     description: str = Field(default="", sa_type=sa.Text)
     kind: ItemKind = Field(sa_type=enum_column_type(ItemKind))
+    # A questionnaire's questions, as data (partner_portal.questionnaires reads them); None
+    # for every other kind.
+    questions: list[dict[str, Any]] | None = Field(default=None, sa_type=sa.JSON)
 
 
 class Participation(SQLModel, table=True):

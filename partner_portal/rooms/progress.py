@@ -236,6 +236,8 @@ async def submit(
         and item.kind is not ItemKind.CHECKLIST
         and not await has_content(db, item.kind, progress.id)
     ):
+        if item.kind is ItemKind.QUESTIONNAIRE:
+            raise Invalid({"status": _("Besvara frågorna innan ni lämnar in.")})
         raise Invalid({"status": _("Lägg till minst en rad innan ni lämnar in.")})
     now = clock.now()
     progress.status = ProgressStatus.SUBMITTED

@@ -4,13 +4,14 @@ template's phases with their items."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from partner_portal.evidence.models import Process
-from partner_portal.rooms.models import ProcessTemplate, TemplateItem, TemplatePhase
+from partner_portal.rooms.models import ItemKind, ProcessTemplate, TemplateItem, TemplatePhase
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,3 +56,16 @@ async def template_phases(
         )
     )
     return [(p, [i for i in item_rows if i.phase_id == p.id]) for p in phase_rows]
+
+
+async def questions_by_title(db: AsyncSession, template_id: int) -> dict[str, list[Any]]:
+    """The questionnaires' questions in a template version, by their item's title."""
+    rows = await db.execute(
+        sa.select(col(TemplateItem.title), col(TemplateItem.questions))
+        .join(TemplatePhase, col(TemplatePhase.id) == col(TemplateItem.phase_id))
+        .where(
+            col(TemplatePhase.template_id) == template_id,
+            col(TemplateItem.kind) == ItemKind.QUESTIONNAIRE,
+        )
+    )
+    return {title: list(questions or ()) for title, questions in rows}

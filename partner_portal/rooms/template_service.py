@@ -4,6 +4,7 @@ it from the editor), the draft is checked, and a new version is saved."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -67,6 +68,20 @@ def validate(draft: TemplateDraft) -> None:
         raise Invalid(errors)
 
 
+def _check_questionnaires(draft: TemplateDraft, questions: dict[str, list[Any]]) -> None:
+    """A questionnaire keeps the questions its item had in the current version (found by the
+    item's title); the editor cannot write questions, so a new or renamed one is refused."""
+    errors: dict[str, str] = {}
+    for n, phase in enumerate(draft.phases):
+        for m, item in enumerate(phase.items):
+            if item.kind == ItemKind.QUESTIONNAIRE.value and item.title not in questions:
+                errors[f"p{n}-i{m}-kind"] = _(
+                    "Ett frågeformulär behåller sina frågor bara under samma namn som i mallen."
+                )
+    if errors:
+        raise Invalid(errors)
+
+
 async def current_template(
     db: AsyncSession, actor: CurrentPerson, template_id: int
 ) -> ProcessTemplate:
@@ -105,6 +120,9 @@ async def save_new_version(
     item rows; ``template_versioned`` audited. Commits. Returns the new version's id."""
     template = await current_template(db, actor, template_id)
     validate(draft)
+    assert template.id is not None
+    questions = await template_queries.questions_by_title(db, template.id)
+    _check_questionnaires(draft, questions)
     latest = await db.scalar(
         sa.select(sa.func.max(col(ProcessTemplate.version))).where(
             col(ProcessTemplate.process) == template.process
@@ -145,6 +163,11 @@ async def save_new_version(
                     title=item.title,
                     kind=ItemKind(item.kind),
                     description=item.description,
+                    questions=(
+                        questions.get(item.title)
+                        if item.kind == ItemKind.QUESTIONNAIRE.value
+                        else None
+                    ),
                 )
             )
     record(

@@ -45,6 +45,7 @@ def _item_kinds() -> Mapping[str, str]:
         "styrel_users": _("Styrel: elanvändare och anslutningspunkter"),
         "water_needs": _("Nödvatten: behov per plats"),
         "readiness_status": _("Höjd beredskap: läge för krigsorganisation och säkerhetsskydd"),
+        "questionnaire": _("Frågeformulär"),
     }
 
 

@@ -67,6 +67,7 @@ EXCLUDED: dict[str, str] = {
     "login": "redirects to the OpenID Provider",
     "login_callback": "the provider's redirect back: sets the session and redirects",
     "room_export": "a download (CSV or XLSX) of a room's deliverables",
+    "questionnaire_export": "a download (CSV or XLSX) of a questionnaire's answers",
     "room_file": "a download of a file in a room",
     "consultation_export": "a download (DOCX, PDF or XLSX) of the compilation",
     "statement_no_objections": "the demo's statements are signed (it redirects): the step is "
@@ -133,6 +134,8 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
     )
     entry = w.one("SELECT id FROM vital_service WHERE organisation_id = ?", byggen)
     vpc = {"room_id": w.one("SELECT id FROM room WHERE process = 'samverkan'")}
+    rsa = w.room("rsa")
+    rsa_item = {"room_id": rsa, "organisation_id": byggen, "item_id": w.item(rsa, "questionnaire")}
     tomorrow = clock.local_now().date() + timedelta(days=1)
     window = f"?starts_at={tomorrow}T08:00&ends_at={tomorrow}T12:00"
     return [
@@ -258,6 +261,8 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
         Visit("vital_services", "main_contact"),
         Visit("vital_service_new", "main_contact"),
         Visit("vital_service", "main_contact", {"service_id": entry}),
+        Visit("questionnaire", "main_contact", rsa_item),
+        Visit("room_item", "main_contact", rsa_item),
         Visit("vital_service_edit", "main_contact", {"service_id": entry}),
         Visit("styrel_from_register", "main_contact", {**styrel_item, "service_id": entry}),
         Visit("water_from_register", "main_contact", {**water, "service_id": entry}),

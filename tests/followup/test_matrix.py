@@ -355,12 +355,14 @@ async def test_the_exports_hold_the_matrix_cell_by_cell(
         "Höjd beredskap",
         "Frivilliga resursgruppen",
         "Samverkan",
+        "Risk- och sårbarhetsanalys",
     ]
     assert table[1] == [
         "Jasägarna AB",
         "Kommunalt bolag",
         "Aktiv",
         "Lämnade underlag, försenat",
+        "Inte inbjuden",
         "Inte inbjuden",
         "Inte inbjuden",
         "Inte inbjuden",

@@ -101,7 +101,7 @@ async def test_adding_a_phase_works_without_javascript_and_saves_nothing_yet(
 
     assert response.status_code == 200
     assert "Fas 9" in response.text
-    assert await db.scalar(sa.select(sa.func.count()).select_from(ProcessTemplate)) == 4
+    assert await db.scalar(sa.select(sa.func.count()).select_from(ProcessTemplate)) == 5
 
 
 async def test_a_template_with_errors_is_refused_and_nothing_is_saved(
@@ -121,7 +121,7 @@ async def test_a_template_with_errors_is_refused_and_nothing_is_saved(
     assert "Ange fasens namn" in response.text
     assert "Ange antal dagar från start" in response.text
     await db.rollback()
-    assert await db.scalar(sa.select(sa.func.count()).select_from(ProcessTemplate)) == 4
+    assert await db.scalar(sa.select(sa.func.count()).select_from(ProcessTemplate)) == 5
 
 
 async def test_templates_are_the_coordinators(

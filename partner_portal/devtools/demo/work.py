@@ -1,10 +1,11 @@
 """Demo work under way for `partner-portal dev`: something on every page a demo person opens.
 
-Rooms for the other three planning processes with deliverables saved, a plan with two published
-versions and comments on it, a consultation with a statement and the municipality's response,
-meetings before and after today (minutes, a decision and actions), a follow-up API token, an
-FRG call-out, and crisis contacts. All of it is made through the services people use, dated
-from the portal's clock, once (a run finds the guidelines room and leaves everything as it is).
+Rooms for the other planning processes with deliverables saved (RSA's questionnaire too), a
+plan with two published versions and comments on it, a consultation with a statement and the
+municipality's response, meetings before and after today (minutes, a decision and actions), a
+follow-up API token, an FRG call-out, and crisis contacts. All of it is made through the
+services people use, dated from the portal's clock, once (a run finds the guidelines room and
+leaves everything as it is).
 
 The drinking-water room stays as the foundation seed leaves it (AB Botkyrkabyggen has only said
 yes there), so the follow-up shows every level from "not invited" to "contributed".
@@ -25,6 +26,7 @@ from partner_portal.devtools.demo.frg import callout_and_invitation
 from partner_portal.devtools.demo.guidelines import guidelines
 from partner_portal.devtools.demo.meetings import meeting_ahead
 from partner_portal.devtools.demo.register import vital_services
+from partner_portal.devtools.demo.rsa import rsa
 from partner_portal.followup import api_tokens
 from partner_portal.platform.settings import Settings
 from partner_portal.rooms.models import Room
@@ -59,3 +61,4 @@ async def seed_work(
     await vital_services(demo)
     await vpc_forum(demo)
     await crisis_contacts(demo)
+    await rsa(demo)
