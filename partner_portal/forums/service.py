@@ -144,6 +144,12 @@ async def save_agreement(
         db, access.room.id, data.document_id
     ):
         raise Invalid({"document_id": _("Välj en fil ur forumets fillista.")})
+    # Two first saves at once would both find no record and both create one (the second a
+    # unique-key error): the forum's own row is locked first, so saves take turns (PostgreSQL;
+    # SQLite's writers already do).
+    await db.execute(
+        sa.select(col(Room.id)).where(col(Room.id) == access.room.id).with_for_update()
+    )
     agreement = await db.scalar(
         sa.select(Agreement).where(col(Agreement.room_id) == access.room.id).with_for_update()
     )

@@ -3,6 +3,7 @@ over real SMTP, sent once per revision date however many rounds run."""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
@@ -13,7 +14,7 @@ from starlette.applications import Starlette
 
 from partner_portal.forums import service
 from partner_portal.forums.jobs import REVISION_REMINDERS
-from partner_portal.forums.models import Agreement
+from partner_portal.forums.models import Agreement, AgreementVersion
 from partner_portal.forums.reminders import REMINDER_DAYS
 from partner_portal.jobs import SCHEDULE
 from partner_portal.mail import sender
@@ -113,3 +114,20 @@ async def test_the_revision_reminder_goes_once_before_the_date(
     later_first = later - timedelta(days=REMINDER_DAYS)
     assert await round_at(app, mail_settings, morning(later_first)) == (1, 4)
     assert await round_at(app, mail_settings, morning(later_first + timedelta(days=1))) == (0, 0)
+
+
+async def test_two_first_saves_at_once_make_one_record(
+    app: Starlette, db: AsyncSession, alice: Persona, charlie: Persona
+) -> None:
+    forum = await forum_with_three_parties(db, app, alice, charlie)
+    revision = start_day() + timedelta(days=90)
+
+    async def first_save() -> None:
+        async with app.state.portal.sessions() as session:
+            await save(session, alice, forum.room_id, revision)
+
+    await asyncio.gather(first_save(), first_save())
+
+    await db.rollback()
+    assert await db.scalar(sa.select(sa.func.count()).select_from(Agreement)) == 1
+    assert await db.scalar(sa.select(sa.func.count()).select_from(AgreementVersion)) == 1
