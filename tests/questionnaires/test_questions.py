@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from partner_portal.platform import clock
 from partner_portal.questionnaires.questions import Kind, Question, Service, check, parse
 
 SITES = (Service(1, "Solgården"), Service(2, "Tallen"))
 
 
 def test_each_kind_takes_its_own_answers_and_refuses_others() -> None:
+    day = (clock.today() + timedelta(days=60)).isoformat()  # from the test clock
     questions = parse(
         [
             {"key": "t", "kind": "text", "label": "T", "required": True},
@@ -26,7 +30,7 @@ def test_each_kind_takes_its_own_answers_and_refuses_others() -> None:
             "q-c": ["b"],
             "q-m": ["b", "a"],
             "q-n": ["12.5"],
-            "q-d": ["2030-01-31"],
+            "q-d": [day],
             "q-y-1": ["yes"],
             "q-y-2": ["no"],
         },
@@ -37,7 +41,7 @@ def test_each_kind_takes_its_own_answers_and_refuses_others() -> None:
         "c": "b",
         "m": ["a", "b"],  # in the options' order
         "n": "12,5",
-        "d": "2030-01-31",
+        "d": day,
         "y@1": "yes",
         "y@2": "no",
     }

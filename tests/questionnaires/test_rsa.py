@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -16,6 +17,7 @@ from starlette.applications import Starlette
 
 from partner_portal.evidence.models import Evidence, EvidenceKind, Process
 from partner_portal.organisations.models import MembershipRole
+from partner_portal.platform import clock
 from partner_portal.questionnaires.models import QuestionnaireAnswers
 from partner_portal.rooms.models import ItemProgress, ProgressStatus, RoomItem
 from tests.helpers import Persona, csrf_token, log_in
@@ -67,7 +69,7 @@ def answers(s: dict[str, object], *, tallen_hours: str = "8") -> dict[str, objec
         "q-capability": "good_with_gaps",
         "q-events_evaluated": "yes",
         "q-measures": "Reservkraft till Tallen.",
-        "q-next_exercise": "2030-03-15",
+        "q-next_exercise": (clock.today() + timedelta(days=100)).isoformat(),
     }
 
 
