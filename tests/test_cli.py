@@ -22,6 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlmodel import col
 
 from partner_portal.auth.models import PortalRole, RoleGrant
+from partner_portal.devtools import ports as dev_ports
 from partner_portal.platform import clock
 from partner_portal.platform.db import create_engine
 from partner_portal.platform.extras import EXTRAS, install_command
@@ -277,13 +278,17 @@ def _listening(port: int) -> bool:
 
 
 def _occupy(port: int, held: list[socket.socket]) -> None:
-    """Listen on ``port`` for the test (if someone else already does, it is taken all the same)."""
+    """Listen on ``port`` for the test. With SO_REUSEADDR, as `dev` checks a port, so that a
+    connection of another test's that just closed there (TIME_WAIT) does not stand in the way;
+    if the port still cannot be bound (someone listens there, or another test's connection
+    uses it right now), it is taken for `dev` all the same."""
     sock = socket.socket()
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     try:
         sock.bind(("127.0.0.1", port))
     except OSError:
         sock.close()
-        assert _listening(port), f"port {port} neither free nor listened on"
+        assert not dev_ports.is_free("127.0.0.1", port), f"port {port} could not be held"
         return
     sock.listen()
     held.append(sock)
