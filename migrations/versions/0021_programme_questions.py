@@ -66,8 +66,7 @@ QUESTIONS: list[tuple[str, str, str, str | None, list[str], str, str]] = [
         "riktlinjer",
         NAMNDER,
         "Deltog nämnderna i arbetet med riktlinjerna för trygghets- och säkerhetsarbetet?",
-        "Did the committees take part in the work on the guidelines for safety and security "
-        "work?",
+        "Did the committees take part in the work on the guidelines for safety and security work?",
     ),
     (
         "4.1",
@@ -76,8 +75,7 @@ QUESTIONS: list[tuple[str, str, str, str | None, list[str], str, str]] = [
         "nodvatten",
         NAMNDER,
         "Deltog de berörda nämnderna i arbetet med nödvattenplanen?",
-        "Did the committees concerned take part in the work on the emergency drinking water "
-        "plan?",
+        "Did the committees concerned take part in the work on the emergency drinking water plan?",
     ),
     (
         "4.1",
