@@ -366,6 +366,13 @@ async def write_answer(
                 )
             }
         )
+    # Two coordinators writing the first answer for the same period at once take turns on the
+    # question's row (the second then replaces the first's answer instead of failing).
+    await db.execute(
+        sa.select(col(FollowupQuestion.id))
+        .where(col(FollowupQuestion.id) == question.id)
+        .with_for_update()
+    )
     existing = await db.scalar(
         sa.select(ManualAnswer).where(
             col(ManualAnswer.question_id) == question.id,
