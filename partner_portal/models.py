@@ -20,6 +20,11 @@ from partner_portal.deliverables.models import (
 from partner_portal.digests.models import DigestSent
 from partner_portal.evidence.models import Evidence
 from partner_portal.followup.api_tokens import ApiToken
+from partner_portal.followup.programme_models import (
+    FollowupQuestion,
+    ManualAnswer,
+    ProgrammeVersion,
+)
 from partner_portal.forums.models import Agreement, AgreementCommitment, AgreementVersion
 from partner_portal.frg.models import (
     Absence,
@@ -100,6 +105,7 @@ __all__ = [
     "DatePollOrganisation",
     "DigestSent",
     "Evidence",
+    "FollowupQuestion",
     "FrgGroup",
     "FrgInvitation",
     "FrgSkill",
@@ -108,6 +114,7 @@ __all__ = [
     "LoginAttempt",
     "LoginSession",
     "MailPreference",
+    "ManualAnswer",
     "Meeting",
     "MeetingDecision",
     "MeetingOrganisation",
@@ -125,6 +132,7 @@ __all__ = [
     "PlanVersion",
     "PlanVersionSection",
     "ProcessTemplate",
+    "ProgrammeVersion",
     "QuestionnaireAnswers",
     "ReadinessStatus",
     "Recipient",

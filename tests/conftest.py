@@ -126,6 +126,7 @@ def migrated_postgres(prefix: str) -> Iterator[str]:
     url = f"{base}/{name}"
     try:
         _outside_the_event_loop(upgrade, url)
+        _outside_the_event_loop(asyncio.run, keep_seeded_rows(url))
         yield url
     finally:
         _outside_the_event_loop(
@@ -167,6 +168,27 @@ async def database_url(
     await empty_postgres(url)
 
 
+# Rows the migrations themselves write (programme 2021–2024's follow-up questions, 0021) are
+# part of the schema as a fresh database has it: kept aside in a schema of their own once the
+# database is migrated, and put back each time it is emptied (their ids and sequences as after
+# migrating), so a test on PostgreSQL starts where one on a fresh SQLite copy does.
+SEEDS = "migration_seeds"
+
+
+async def keep_seeded_rows(url: str) -> None:
+    """Copy the rows of every table the migrations wrote into (schema ``migration_seeds``)."""
+    connection = await asyncpg.connect(url.replace("postgresql+asyncpg://", "postgresql://"))
+    try:
+        await connection.execute(f"CREATE SCHEMA {SEEDS}")
+        for table in SQLModel.metadata.sorted_tables:  # our own tables' names, not input
+            if await connection.fetchval(f'SELECT count(*) FROM public."{table.name}"'):  # noqa: S608
+                await connection.execute(
+                    f'CREATE TABLE {SEEDS}."{table.name}" AS TABLE public."{table.name}"'
+                )
+    finally:
+        await connection.close()
+
+
 _EMPTY_POSTGRES = """
 DO $$
 DECLARE name text;
@@ -179,18 +201,32 @@ BEGIN
   FOR name IN SELECT sequencename FROM pg_sequences WHERE schemaname = 'public' LOOP
     EXECUTE format('ALTER SEQUENCE %%I RESTART', name);
   END LOOP;
+  -- What the migrations wrote, back as they wrote it (keep_seeded_rows), parents first.
+  FOREACH name IN ARRAY %(seeded)s LOOP
+    IF to_regclass(format('%(seeds)s.%%I', name)) IS NOT NULL THEN
+      EXECUTE format('INSERT INTO public.%%I SELECT * FROM %(seeds)s.%%I', name, name);
+      EXECUTE format(
+        'SELECT setval(pg_get_serial_sequence(%%L, %%L), max(id)) FROM public.%%I',
+        name, 'id', name
+      );
+    END IF;
+  END LOOP;
 END $$;
 """
 
 
 async def empty_postgres(url: str) -> None:
-    """Every table emptied and every id sequence restarted. DELETE, not TRUNCATE: on the few
-    rows a test leaves, TRUNCATE of every table costs ~30 times as much (new files on disk)."""
+    """Every table emptied and every id sequence restarted, then the migrations' own rows put
+    back (keep_seeded_rows). DELETE, not TRUNCATE: on the few rows a test leaves, TRUNCATE of
+    every table costs ~30 times as much (new files on disk)."""
     tables = [t.name for t in reversed(SQLModel.metadata.sorted_tables)]
     array = "ARRAY[" + ", ".join(f"'{name}'" for name in tables) + "]"
+    seeded = "ARRAY[" + ", ".join(f"'{name}'" for name in reversed(tables)) + "]"
     engine = create_engine(url)
     async with engine.begin() as connection:
-        await connection.exec_driver_sql(_EMPTY_POSTGRES % {"tables": array})
+        await connection.exec_driver_sql(
+            _EMPTY_POSTGRES % {"tables": array, "seeded": seeded, "seeds": SEEDS}
+        )
     await engine.dispose()
 
 

@@ -15,6 +15,7 @@ from partner_portal.audit.models import AuditAction
 from partner_portal.consultations.models import Decision
 from partner_portal.evidence.models import EvidenceKind, Process
 from partner_portal.followup.levels import Level
+from partner_portal.followup.programme_models import QuestionRule
 from partner_portal.forums.models import AgreementField
 from partner_portal.mail.preference_models import DigestFrequency, MailCategory
 from partner_portal.meetings.models import Rsvp
@@ -55,6 +56,7 @@ WORDS: Mapping[str, tuple[type[enum.StrEnum], ...]] = {
     "classifications": (Classification,),
     "phase_states": (PhaseState,),
     "levels": (Level,),
+    "question_rules": (QuestionRule,),
     "decisions": (Decision,),
     "rsvp": (Rsvp,),
     "poll_answers": (PollAnswer,),

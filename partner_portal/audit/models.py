@@ -40,6 +40,9 @@ class AuditAction(enum.StrEnum):
     ITEM_REVIEWED = "item_reviewed"
     TEMPLATE_VERSIONED = "template_versioned"
     EXPORT_DOWNLOADED = "export_downloaded"
+    PROGRAMME_VERSIONED = "programme_versioned"  # a new version of the programme's questions
+    PROGRAMME_CHANGED = "programme_changed"  # a version not yet in force, changed in place
+    FOLLOWUP_ANSWER_WRITTEN = "followup_answer_written"  # a coordinator's answer, with its text
     API_TOKEN_ISSUED = "api_token_issued"  # noqa: S105 (an action, not a secret)
     API_TOKEN_REVOKED = "api_token_revoked"  # noqa: S105
     MEETING_CREATED = "meeting_created"

@@ -19,19 +19,22 @@ async def render(
     *,
     title: str,
     intro: str,
-    answers: list[tuple[str, str]],
+    programme: str,
+    sections: list[tuple[str, list[tuple[str, str, str | None]]]],
     level_words: Mapping[str, str],
     process_words: Mapping[str, str],
     labels: Mapping[str, str],
 ) -> bytes:
-    """``answers`` are (heading, paragraph) in the reader's language, already worded by the
-    view from the same numbers as the HTML page."""
+    """``sections`` are (heading, answers), each answer (heading, paragraph, note) in the
+    reader's language, already worded by the view from the same numbers as the HTML page;
+    ``programme`` says which programme version they belong to."""
     html = env.get_template("followup/report_pdf.html").render(
         report=report,
         matrix=report.matrix,
         title=title,
         intro=intro,
-        answers=answers,
+        programme=programme,
+        sections=sections,
         level_words=level_words,
         process_words=process_words,
         words=labels,

@@ -10,9 +10,11 @@ from partner_portal.auth.access import COORDINATOR, FOLLOWUP, FOLLOWUP_API, PUBL
 from partner_portal.followup import access as followup_access
 from partner_portal.followup import api_token_views as api_tokens
 from partner_portal.followup import api_views as followup_api
+from partner_portal.followup import programme_access
+from partner_portal.followup import programme_views as programmes
 from partner_portal.followup import views as followup
 from partner_portal.followup.api import api_route
-from partner_portal.platform.paths import POST
+from partner_portal.platform.paths import GET_POST, POST
 from partner_portal.web import route
 
 
@@ -41,6 +43,39 @@ def routes() -> list[BaseRoute]:
             followup.export,
             name="followup_export",
             access=FOLLOWUP,
+        ),
+        # The programme's follow-up questions as data: read by the follow-up's readers,
+        # versioned by coordinators, who also write the answers the portal has no evidence for.
+        route("/uppfoljning/program", programmes.index, name="programmes", access=FOLLOWUP),
+        route(
+            "/uppfoljning/program/ny",
+            programmes.new,
+            name="programme_new",
+            access=COORDINATOR,
+            methods=GET_POST,
+        ),
+        route(
+            "/uppfoljning/program/{programme_id:id}",
+            programmes.show,
+            name="programme",
+            access=FOLLOWUP,
+            load=programme_access.version,
+        ),
+        route(
+            "/uppfoljning/program/{programme_id:id}/andra",
+            programmes.edit,
+            name="programme_edit",
+            access=COORDINATOR,
+            load=programme_access.version_to_change,
+            methods=GET_POST,
+        ),
+        route(
+            "/uppfoljning/program/fragor/{question_id:id}/svar",
+            programmes.answer,
+            name="programme_answer",
+            access=COORDINATOR,
+            load=programme_access.manual_question,
+            methods=GET_POST,
         ),
     ]
 

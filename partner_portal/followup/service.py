@@ -123,6 +123,18 @@ async def matrix(db: AsyncSession, chosen: Chosen) -> Matrix:
     return Matrix(chosen, organisations, PROCESSES, cells, totals)
 
 
+def narrowed(matrix: Matrix, chosen: Chosen) -> Matrix:
+    """The matrix of every kind narrowed to the kinds ``chosen`` names, without asking the
+    database again (the report needs both)."""
+    kinds = chosen.kinds
+    organisations = [o for o in matrix.organisations if kinds is None or o.kind in kinds]
+    totals: dict[Process, Counter[Level]] = {p: Counter() for p in matrix.processes}
+    for organisation in organisations:
+        for process in matrix.processes:
+            totals[process][matrix.cell(organisation.id, process).level] += 1
+    return Matrix(chosen, organisations, matrix.processes, matrix.cells, totals)
+
+
 @dataclass
 class ProcessView:
     process: Process

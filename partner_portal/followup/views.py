@@ -6,6 +6,7 @@ from __future__ import annotations
 from starlette.responses import Response
 
 from partner_portal.followup import exports, forms, pdf, queries, report, service, wording
+from partner_portal.followup.report import Answer
 from partner_portal.followup.service import Chosen
 from partner_portal.platform import clock
 from partner_portal.platform.errors import NotFound
@@ -88,6 +89,17 @@ async def process_view(ctx: Ctx) -> Response:
     return ctx.render("followup/process.html", {**_context(chosen, ignored), "view": view})
 
 
+def _sections(built: report.Report) -> list[tuple[str, list[tuple[str, str, str | None, Answer]]]]:
+    """Each section's heading and its answers worded: (heading, paragraph, note, answer)."""
+    return [
+        (
+            wording.section_heading(section),
+            [(wording.heading(a), wording.paragraph(a), wording.note(a), a) for a in answers],
+        )
+        for section, answers in built.sections
+    ]
+
+
 async def report_page(ctx: Ctx) -> Response:
     chosen, ignored = _chosen(ctx)
     built = await report.build(ctx.db, chosen)
@@ -96,7 +108,14 @@ async def report_page(ctx: Ctx) -> Response:
         {
             **_context(chosen, ignored),
             "report": built,
-            "answers": [(wording.heading(a), wording.paragraph(a), a) for a in built.answers],
+            "programme_line": wording.programme_line(built.programme),
+            "sections": _sections(built),
+            # The chart and its table: the questions answered from the evidence, in numbers.
+            "counted": [
+                (f"{a.section} {a.point}) {wording.short(a)}", a)
+                for a in built.answers
+                if not a.manual
+            ],
             "level_order": report.LEVEL_ORDER,
             "groups": service.grouped(built.matrix.organisations),
         },
@@ -111,12 +130,16 @@ async def report_pdf(ctx: Ctx) -> Response:
         built,
         title=_("Uppföljning av samverkan med externa parter"),
         intro=_(
-            "Botkyrka kommun, fokusområde 4.2 i programmet för trygghet och säkerhet. Perioden "
-            "%(first)s–%(last)s. Allt bygger på det som registrerats i Partnerportalen medan "
-            "organisationerna arbetade."
+            "Botkyrka kommun, programmet för trygghet och säkerhet. Perioden %(first)s–%(last)s. "
+            "Allt bygger på det som registrerats i Partnerportalen medan organisationerna "
+            "arbetade, utom de svar som anges vara skrivna av samordnaren."
         )
         % {"first": chosen.first.isoformat(), "last": chosen.last.isoformat()},
-        answers=[(wording.heading(a), wording.paragraph(a)) for a in built.answers],
+        programme=wording.programme_line(built.programme),
+        sections=[
+            (heading, [(h, p, n) for h, p, n, _a in answers])
+            for heading, answers in _sections(built)
+        ],
         level_words=LABELS.levels,
         process_words=LABELS.processes,
         labels={

@@ -1,32 +1,74 @@
-"""The report's answers in plain words, shared by the page and the PDF."""
+"""The report's answers in plain words, shared by the page and the PDF: one way of wording per
+rule (followup.programme_models.QuestionRule), whatever the question. The questions' own texts
+come from the programme version, in the reader's language."""
 
 from __future__ import annotations
 
-from partner_portal.evidence.models import Process
-from partner_portal.followup.report import Answer
+from partner_portal.followup.programme_models import QuestionRule
+from partner_portal.followup.programme_queries import Section
+from partner_portal.followup.report import Answer, Applied
+from partner_portal.platform.i18n import format_date
 from partner_portal.platform.i18n import gettext as _
+from partner_portal.platform.labels import LABELS
+
+
+def section_heading(section: Section) -> str:
+    if not section.title:
+        return _("Fokusområde %(number)s") % {"number": section.number}
+    return _("Fokusområde %(number)s: %(title)s") % {
+        "number": section.number,
+        "title": section.title,
+    }
 
 
 def heading(answer: Answer) -> str:
-    questions = {
-        Process.NODVATTEN: _(
-            "Deltog bolagen, stiftelserna och samverkansorganen i arbetet med nödvattenplanen?"
-        ),
-        Process.EL_STYREL: _("Deltog bolagen, stiftelserna och samverkansorganen i styrelarbetet?"),
-        Process.RIKTLINJER: _(
-            "Deltog bolagen, stiftelserna och samverkansorganen i arbetet med riktlinjerna?"
-        ),
-        Process.HOJD_BEREDSKAP: _("Är dialogen etablerad i planeringen för höjd beredskap?"),
-        Process.FRG: _("Är dialogen etablerad med Frivilliga resursgruppen (FRG)?"),
-        Process.SAMVERKAN: _("Är samverkan etablerad i de stående forumen?"),
-        Process.RSA: _(
-            "Deltog bolagen, stiftelserna och samverkansorganen i risk- och sårbarhetsanalysen?"
-        ),
-    }
-    return f"{answer.point}) {questions[answer.process]}"
+    return f"{answer.point}) {answer.question.text}"
+
+
+def short(answer: Answer) -> str:
+    """What the question is about in a word or two, for the chart and its table: the process,
+    or (dialogue in any process) the kinds of organisation."""
+    if answer.process is not None:
+        return LABELS.processes[answer.process.value]
+    names = [LABELS.kinds[k] for k in answer.question.kinds if k in LABELS.kinds]
+    return ", ".join(names) or _("Alla processer")
+
+
+def programme_line(programme: Applied | None) -> str:
+    """Which programme version the answers belong to, and whether its validity is over."""
+    if programme is None:
+        return _(
+            "Inget program för trygghet och säkerhet hade börjat gälla vid periodens slut, så "
+            "rapporten har inga frågor att besvara. Samordnaren lägger in programmet under "
+            "Uppföljning, Programmets frågor."
+        )
+    version = programme.version
+    words = {"name": version.name, "from": format_date(version.valid_from)}
+    if version.decision:
+        words["name"] = f"{version.name} ({version.decision})"
+    if version.valid_to is None:
+        return _("Frågorna är programversionens %(name)s, som gäller från %(from)s.") % words
+    words["to"] = format_date(version.valid_to)
+    if programme.expired:
+        return (
+            _(
+                "Frågorna är programversionens %(name)s. Programmet gällde till %(to)s och "
+                "ingen nyare version är inlagd, så dess frågor används tills en ny version "
+                "läggs in."
+            )
+            % words
+        )
+    return _("Frågorna är programversionens %(name)s, som gäller %(from)s–%(to)s.") % words
 
 
 def paragraph(answer: Answer) -> str:
+    if answer.rule is QuestionRule.MANUAL:
+        if not answer.written:
+            return _(
+                "Inget svar är skrivet för perioden. Portalen har ingen evidens för den här "
+                "punkten; svaret skrivs av samordnaren."
+            )
+        return " ".join(w.text for w in answer.written)
     numbers = {
         "took": answer.took_part,
         "total": answer.followed,
@@ -37,7 +79,7 @@ def paragraph(answer: Answer) -> str:
     }
     if answer.followed == 0:
         return _("Det finns inga sådana organisationer i registret för perioden.")
-    if answer.process in (Process.HOJD_BEREDSKAP, Process.FRG, Process.SAMVERKAN):
+    if answer.rule in (QuestionRule.DIALOGUE, QuestionRule.DIALOGUE_ANY):
         if not answer.established:
             text = _(
                 "Nej. Ingen organisation deltog under perioden (%(invited)s av %(total)s bjöds in)."
@@ -63,3 +105,15 @@ def paragraph(answer: Answer) -> str:
     elif answer.invited:
         text += " " + _("Alla som bjöds in deltog.")
     return text
+
+
+def note(answer: Answer) -> str | None:
+    """For a written answer: that the coordinator wrote it, for which period — never measured."""
+    if answer.rule is not QuestionRule.MANUAL or not answer.written:
+        return None
+    periods = ", ".join(
+        f"{format_date(w.first_day)}–{format_date(w.last_day)}" for w in answer.written
+    )
+    return _(
+        "Skrivet av samordnaren för perioden %(periods)s, inte hämtat ur portalens evidens."
+    ) % {"periods": periods}

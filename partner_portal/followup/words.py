@@ -27,4 +27,17 @@ def _audit_actions() -> Mapping[str, str]:
     return {
         "api_token_issued": _("API-nyckel utfärdad"),
         "api_token_revoked": _("API-nyckel återkallad"),
+        "programme_versioned": _("Ny version av programmets uppföljningsfrågor"),
+        "programme_changed": _("Programversion ändrad innan den börjat gälla"),
+        "followup_answer_written": _("Svar på uppföljningsfråga skrivet"),
+    }
+
+
+@labels.words("question_rules")
+def _question_rules() -> Mapping[str, str]:
+    return {
+        "participation": _("Deltagande i processen"),
+        "dialogue": _("Dialog etablerad i processen"),
+        "dialogue_any": _("Dialog etablerad i någon process"),
+        "manual": _("Skrivs av samordnaren (ingen evidens i portalen)"),
     }

@@ -214,6 +214,17 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
         Visit("forums", "coordinator"),
         Visit("forum_new", "coordinator"),
         Visit("forum_agreement_edit", "coordinator", vpc),
+        Visit("programme_new", "coordinator"),
+        Visit(
+            "programme_edit",  # the version made ahead of its first day (future_programme)
+            "coordinator",
+            {"programme_id": w.one("SELECT max(id) FROM programme_version")},
+        ),
+        Visit(
+            "programme_answer",
+            "coordinator",
+            {"question_id": w.one("SELECT min(id) FROM followup_question WHERE rule = 'manual'")},
+        ),
         # A partner organisation's main contact
         Visit("home", "main_contact"),
         Visit("organisation", "main_contact", {"organisation_id": byggen}),
@@ -296,6 +307,12 @@ def visits(w: World, tokens: dict[str, str]) -> list[Visit]:
         ),
         Visit("followup_process", "followup_reader", {"process": "riktlinjer"}),
         Visit("followup_report", "followup_reader"),
+        Visit("programmes", "followup_reader"),
+        Visit(
+            "programme",
+            "followup_reader",
+            {"programme_id": w.one("SELECT min(id) FROM programme_version")},
+        ),
         # The FRG lead
         Visit("home", "frg_lead"),
         Visit("frg", "frg_lead"),
@@ -353,6 +370,7 @@ def one_time_links(w: World, people: People) -> dict[str, str]:
     signup = johan.locator("code.frg-link").inner_text()
 
     series_and_poll(w, people)
+    future_programme(w, people)
     lina = "lina.virtanen@example.se"
     return {
         "invitation": w.mail_link("/inbjudan/", to="lisa.berg@botkyrkabyggen.example"),
@@ -396,6 +414,19 @@ def series_and_poll(w: World, people: People) -> None:
     anna.locator(f"label[for=org-{byggen}]").click()
     anna.get_by_role("button", name="Skicka frågan om tider").click()
     expect(anna.get_by_role("heading", name="Gör tiden till ett möte")).to_be_visible()
+
+
+def future_programme(w: World, people: People) -> None:
+    """A revised programme whose first day is ahead (so it may still change), made by the
+    coordinator as a copy of the seeded one, through the form."""
+    anna = people["coordinator"].page
+    year = clock.local_now().year
+    anna.goto(w.portal + path_of(TABLE, "programme_new"))
+    anna.locator("#f-name").fill(f"Trygghets- och säkerhetsprogram {year + 3}–{year + 6}")
+    anna.locator("#f-valid_from").fill(f"{year + 3}-01-01")
+    anna.locator("#f-valid_to").fill(f"{year + 6}-12-31")
+    anna.get_by_role("button", name="Spara som ny version").click()
+    expect(anna.get_by_role("link", name="Ändra versionen")).to_be_visible()
 
 
 def contacts_confirm_link(w: World, organisation_id: int) -> str:

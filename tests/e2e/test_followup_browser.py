@@ -31,7 +31,7 @@ def test_a_follow_up_reader_reads_drills_down_and_downloads(
     expect(p.get_by_role("heading", level=1)).to_have_text(
         "Uppföljning av samverkan med externa parter"
     )
-    expect(p.locator("#punkt-a + p")).to_contain_text("1 av")
+    expect(p.locator("#punkt-4-2-a + p")).to_contain_text("1 av")
     page.assert_accessible()
 
     p.get_by_role(
