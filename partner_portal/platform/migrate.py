@@ -61,11 +61,13 @@ def head_revision() -> str | None:
 def known_revisions() -> frozenset[str]:
     """Every revision this version of the portal has a migration for: a database at one of
     them is at the head or behind it (``migrate`` brings it up); any other is newer."""
-    return frozenset(_revisions()[0])
+    return _revisions()[0]
 
 
-def _revisions() -> tuple[set[str], set[str]]:
-    """The revisions of the migration files, and those that some revision follows."""
+@cache
+def _revisions() -> tuple[frozenset[str], frozenset[str]]:
+    """The revisions of the migration files, and those that some revision follows. Read once
+    per process (every app a process creates asks: parsing the files is most of that)."""
     revisions: set[str] = set()
     parents: set[str] = set()
     for path in sorted((resource_dir("migrations") / "versions").glob("*.py")):
@@ -78,7 +80,7 @@ def _revisions() -> tuple[set[str], set[str]]:
                 parents.add(down)
             elif isinstance(down, tuple | list):
                 parents.update(str(each) for each in down)
-    return revisions, parents
+    return frozenset(revisions), frozenset(parents)
 
 
 def _assignments(path: Path) -> dict[str, object]:
