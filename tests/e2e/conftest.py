@@ -25,10 +25,10 @@ from partner_portal.platform import clock
 
 CHROMIUM = "/usr/bin/chromium"
 WCAG_21_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
-# axe-core as the browser should run it: loaded by every page of a checked tab as it opens (an
-# init script, as a browser extension would: the portal's CSP does not apply), so a check does
-# not send the 570 KB script over the driver again for each page; and asked only for what is
-# read (violations, and what it could not decide), not every passing node of the page.
+# axe-core, asked only for what is read (violations, and what it could not decide), not every
+# passing node of the page. The walks, which check nearly every page they open, have each page
+# load it as it opens (an init script, as a browser extension would: the portal's CSP does not
+# apply) rather than send the 570 KB script over the driver again for each check.
 AXE_SOURCE = Axe().axe_script
 AXE_OPTIONS = {
     "runOnly": {"type": "tag", "values": WCAG_21_AA},
@@ -136,7 +136,7 @@ def browser() -> Iterator[Browser]:
 class CheckedPage:
     """A page that records console errors (CSP violations among them) and runs axe on demand."""
 
-    def __init__(self, page: Page, portal: str) -> None:
+    def __init__(self, page: Page, portal: str, *, preload_axe: bool = False) -> None:
         self.page = page
         self.portal = portal
         self.console_errors: list[str] = []
@@ -147,7 +147,8 @@ class CheckedPage:
         self.undecided_contrast: list[str] = []
         page.on("console", self._on_console)
         page.on("response", self._on_response)
-        page.add_init_script(script=AXE_SOURCE)
+        if preload_axe:  # a walk checks nearly every page it opens; a journey few of them
+            page.add_init_script(script=AXE_SOURCE)
 
     def _on_console(self, message: ConsoleMessage) -> None:
         # Only the portal's own pages count (the development provider is not ours). A page that
@@ -170,7 +171,7 @@ class CheckedPage:
 
     def assert_accessible(self) -> None:
         results = self.page.evaluate(_AXE_RUN, AXE_OPTIONS)
-        if results is None:  # a page made by hand (set_content), not opened
+        if results is None:  # not preloaded (or a page made by hand): sent now
             self.page.evaluate(AXE_SOURCE)
             results = self.page.evaluate(_AXE_RUN, AXE_OPTIONS)
         violations = results["violations"]

@@ -350,7 +350,7 @@ def may_see(visit: Visit) -> bool:
 
 @pytest.fixture(scope="module")
 def people(browser: Browser, dev_portal: str) -> Iterator[People]:
-    everyone = People(browser, dev_portal)
+    everyone = People(browser, dev_portal, preload_axe=True)
     yield everyone
     everyone.close()
 

@@ -24,7 +24,7 @@ EVERYONE = (ANONYMOUS, *PERSONAS)
 
 @pytest.fixture(scope="module")
 def people(browser: Browser, dev_portal: str) -> Iterator[People]:
-    everyone = People(browser, dev_portal, viewport=ZOOMED)
+    everyone = People(browser, dev_portal, viewport=ZOOMED, preload_axe=True)
     yield everyone
     everyone.close()
 

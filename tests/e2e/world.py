@@ -47,16 +47,19 @@ def log_in(page: Page, portal: str, name: str) -> None:
 class People:
     """One browser context per persona, logged in once and reused (anonymous: not logged in)."""
 
-    def __init__(self, browser: Browser, portal: str, **context: Any) -> None:
+    def __init__(
+        self, browser: Browser, portal: str, *, preload_axe: bool = False, **context: Any
+    ) -> None:
         self.browser = browser
         self.portal = portal
+        self.preload_axe = preload_axe  # for a walk, which checks every page it opens
         self.context_options = {"locale": "sv-SE", **context}
         self.pages: dict[str, CheckedPage] = {}
 
     def __getitem__(self, persona: str) -> CheckedPage:
         if persona not in self.pages:
             context = self.browser.new_context(**self.context_options)
-            checked = CheckedPage(context.new_page(), self.portal)
+            checked = CheckedPage(context.new_page(), self.portal, preload_axe=self.preload_axe)
             if persona != ANONYMOUS:
                 log_in(checked.page, self.portal, PERSONAS[persona])
             self.pages[persona] = checked
