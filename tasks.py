@@ -65,9 +65,10 @@ def _parallel(rest: list[str]) -> list[str]:
     the browser and subprocesses), a test file's tests on one worker (so a file's browser
     session and development portal start once). ``-n 0`` among the arguments runs serially."""
     if any(a == "-n" or a.startswith(("-n", "--numprocesses")) for a in rest):
-        return ["--dist", "loadfile"]
+        return ["--dist", "loadfile", "--no-loadscope-reorder"]
     workers = os.environ.get("PORTAL_TEST_WORKERS") or str(max(2, os.cpu_count() or 1))
-    return ["-n", workers, "--dist", "loadfile"]
+    # The files in the order tests/conftest.py gives them: browser files, the longest, first.
+    return ["-n", workers, "--dist", "loadfile", "--no-loadscope-reorder"]
 
 
 _STOP_SIGNALS = tuple(

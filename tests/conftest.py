@@ -79,6 +79,27 @@ def pytest_configure(config: pytest.Config) -> None:
     os.environ["PORTAL_TEST_CLOCK_START"] = _clock_start().isoformat()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """The order pytest-xdist hands out test files in (tasks.py runs it with
+    ``--no-loadscope-reorder``): first the files marked ``long`` (the two page walks, single
+    tests of minutes), then those with browser tests or subprocesses (``browser``, ``slow``),
+    then the rest, each group with the most tests first. So the walks start while the other
+    worker takes many short files, and no long file is left for the end, when one worker would
+    run it alone."""
+    files: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+
+    def weight(tests: list[pytest.Item]) -> tuple[int, int]:
+        def marked(name: str) -> bool:
+            return any(t.get_closest_marker(name) for t in tests)
+
+        group = 0 if marked("long") else 1 if marked("browser") or marked("slow") else 2
+        return (group, -len(tests))
+
+    items[:] = [t for name in sorted(files, key=lambda f: weight(files[f])) for t in files[name]]
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     start = os.environ["PORTAL_TEST_CLOCK_START"]
     return f"portal clock: each test starts at {start} (repeat with PORTAL_TEST_TODAY={start})"

@@ -53,7 +53,7 @@ from tests.e2e.world import (
     unvisited,
 )
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.long]
 
 TABLE = routes(dev_tools=True)
 

@@ -17,7 +17,7 @@ from playwright.sync_api import Browser
 from tests.e2e.test_every_page import TABLE, Visit, may_see, one_time_links, visits
 from tests.e2e.world import ANONYMOUS, PERSONAS, ZOOMED, People, World, overflow, text_spacing
 
-pytestmark = [pytest.mark.browser, pytest.mark.slow]
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.long]
 
 EVERYONE = (ANONYMOUS, *PERSONAS)
 
