@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from partner_portal.mail.addresses import usable_address
@@ -22,6 +23,16 @@ def email_address(value: str) -> str | None:
 
 def choice(value: str, allowed: Mapping[str, Any]) -> Any | None:
     return allowed.get(value)
+
+
+def iso_day(value: str | None) -> date | None:
+    """A day written YYYY-MM-DD (exactly: not the shorter forms fromisoformat also reads)."""
+    if not value or len(value) != 10:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 def positive_int(value: str) -> int | None:

@@ -8,22 +8,16 @@ from starlette.datastructures import QueryParams
 
 from partner_portal.evidence.models import Process
 from partner_portal.followup.service import Chosen, choose
+from partner_portal.forms import iso_day
 from partner_portal.organisations.models import OrganisationKind
 
 _KINDS = {k.value: k for k in OrganisationKind}
 _PROCESSES = {p.value: p for p in Process}
 
 
-def _day(raw: str | None) -> date | None:
-    try:
-        return date.fromisoformat(raw) if raw and len(raw) == 10 else None
-    except ValueError:
-        return None
-
-
 def chosen(params: QueryParams, *, today: date) -> tuple[Chosen, bool]:
     """The filters, and whether any given value could not be read (it is then left out)."""
-    first, last = _day(params.get("fran")), _day(params.get("till"))
+    first, last = iso_day(params.get("fran")), iso_day(params.get("till"))
     raw_kinds = params.getlist("sort")
     kinds = [_KINDS[k] for k in raw_kinds if k in _KINDS]
     ignored = (

@@ -88,9 +88,8 @@ def answer_text(form: FormData) -> str:
 
 def period(form: FormData) -> tuple[date, date] | None:
     """The period the answer is written for, as the report's filters carried it."""
-    try:
-        first = date.fromisoformat(forms.text(form, "fran", max_length=10))
-        last = date.fromisoformat(forms.text(form, "till", max_length=10))
-    except ValueError:
+    first = forms.iso_day(forms.text(form, "fran", max_length=10))
+    last = forms.iso_day(forms.text(form, "till", max_length=10))
+    if first is None or last is None:
         return None
     return (first, last) if first <= last else None

@@ -193,6 +193,18 @@ async def written_answers(
     return [WrittenAnswer(**r._mapping) for r in rows]
 
 
+async def written_answer(db: AsyncSession, question_id: int, *, first: date, last: date) -> str:
+    """The answer written for exactly this period, or ""."""
+    found = await db.scalar(
+        sa.select(col(ManualAnswer.text)).where(
+            col(ManualAnswer.question_id) == question_id,
+            col(ManualAnswer.first_day) == first,
+            col(ManualAnswer.last_day) == last,
+        )
+    )
+    return found or ""
+
+
 async def has_written_answers(db: AsyncSession, programme_id: int) -> bool:
     found = await db.scalar(
         sa.select(sa.func.count())

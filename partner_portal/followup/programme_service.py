@@ -30,6 +30,7 @@ from partner_portal.followup.programme_models import (
 )
 from partner_portal.followup.programme_queries import QuestionRow, VersionRow
 from partner_portal.followup.report import applied
+from partner_portal.forms import iso_day
 from partner_portal.organisations.models import OrganisationKind
 from partner_portal.platform import clock
 from partner_portal.platform.errors import Invalid, NotFound
@@ -86,13 +87,6 @@ class Checked:
     valid_to: date | None
 
 
-def _day(raw: str) -> date | None:
-    try:
-        return date.fromisoformat(raw) if len(raw) == 10 else None
-    except ValueError:
-        return None
-
-
 def validate(draft: ProgrammeDraft) -> Checked:
     """Raise Invalid naming each field that cannot be saved (in Swedish, beside the field)."""
     errors: dict[str, str] = {}
@@ -100,7 +94,7 @@ def validate(draft: ProgrammeDraft) -> Checked:
         errors["name"] = _("Ange programversionens namn (högst 200 tecken).")
     if len(draft.decision) > 200:
         errors["decision"] = _("Beslutet får vara högst 200 tecken.")
-    valid_from, valid_to = _day(draft.valid_from), _day(draft.valid_to)
+    valid_from, valid_to = iso_day(draft.valid_from), iso_day(draft.valid_to)
     if valid_from is None:
         errors["valid_from"] = _("Ange första dagen programmet gäller, som ÅÅÅÅ-MM-DD.")
     if draft.valid_to and valid_to is None:
@@ -399,15 +393,3 @@ async def write_answer(
         replaced=replaced,
     )
     await db.commit()
-
-
-async def written_answer(db: AsyncSession, question_id: int, *, first: date, last: date) -> str:
-    """The answer written for exactly this period, or ""."""
-    found = await db.scalar(
-        sa.select(col(ManualAnswer.text)).where(
-            col(ManualAnswer.question_id) == question_id,
-            col(ManualAnswer.first_day) == first,
-            col(ManualAnswer.last_day) == last,
-        )
-    )
-    return found or ""

@@ -75,6 +75,17 @@ def _editor(
     return ctx.render("followup/programme_edit.html", context, status=status)
 
 
+async def _posted(ctx: Ctx) -> tuple[ProgrammeDraft, bool]:
+    """The editor's form as typed, and whether it asked for one more row (the draft then
+    grown by it, to be shown again: nothing is saved)."""
+    form = await ctx.request.form()
+    draft = programme_forms.read(form)
+    add = str(form.get("add") or "")
+    if add:
+        programme_forms.grow(draft, add)
+    return draft, bool(add)
+
+
 async def new(ctx: Ctx) -> Response:
     """A new version, the latest copied into the form; saving makes it (nothing before)."""
     versions = await programme_queries.versions(ctx.db)
@@ -85,11 +96,8 @@ async def new(ctx: Ctx) -> Response:
         else:
             draft = await programme_service.draft_of(ctx.db, latest, as_new=True)
         return _editor(ctx, draft, {}, copied=latest)
-    form = await ctx.request.form()
-    draft = programme_forms.read(form)
-    add = str(form.get("add") or "")
-    if add:  # add a row and show the form again; nothing is saved yet
-        programme_forms.grow(draft, add)
+    draft, grown = await _posted(ctx)
+    if grown:
         return _editor(ctx, draft, {}, copied=latest)
     try:
         new_id = await programme_service.create_version(ctx.db, actor=ctx.me, draft=draft)
@@ -103,11 +111,8 @@ async def edit(ctx: Ctx, version: VersionRow) -> Response:
     if ctx.request.method != "POST":
         draft = await programme_service.draft_of(ctx.db, version, as_new=False)
         return _editor(ctx, draft, {}, version=version)
-    form = await ctx.request.form()
-    draft = programme_forms.read(form)
-    add = str(form.get("add") or "")
-    if add:
-        programme_forms.grow(draft, add)
+    draft, grown = await _posted(ctx)
+    if grown:
         return _editor(ctx, draft, {}, version=version)
     try:
         await programme_service.change_version(
@@ -145,7 +150,7 @@ async def answer(ctx: Ctx, question: QuestionRow) -> Response:
     else:
         chosen, _ignored = filters.chosen(ctx.request.query_params, today=clock.today())
         first, last = chosen.first, chosen.last
-        text = await programme_service.written_answer(ctx.db, question.id, first=first, last=last)
+        text = await programme_queries.written_answer(ctx.db, question.id, first=first, last=last)
     return ctx.render(
         "followup/programme_answer.html",
         {

@@ -8,7 +8,7 @@ begins) is refused; one that occurs twice (the hour repeated when it ends) means
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, time
+from datetime import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -28,13 +28,6 @@ def valid_video_url(value: str) -> bool:
         return False
     parts = urlsplit(value)
     return parts.scheme in ("http", "https") and bool(parts.hostname)
-
-
-def _date(raw: str) -> date | None:
-    try:
-        return date.fromisoformat(raw) if len(raw) == 10 else None
-    except ValueError:
-        return None
 
 
 def _time(raw: str) -> time | None:
@@ -60,7 +53,7 @@ def meeting(form: Any) -> MeetingInput:
     room_id = forms.positive_int(raw_room) if raw_room else None
     if raw_room and room_id is None:
         errors["room_id"] = _("Välj ett planeringsrum i listan.")
-    day = _date(forms.text(form, "day", max_length=10))
+    day = forms.iso_day(forms.text(form, "day", max_length=10))
     start = _time(forms.text(form, "start", max_length=8))
     end = _time(forms.text(form, "end", max_length=8))
     starts_at = ends_at = None
