@@ -19,7 +19,7 @@ import partner_portal.words  # noqa: F401  (every feature's words, before anythi
 from partner_portal import error_pages, jobs
 from partner_portal.auth.oidc import OidcClient
 from partner_portal.platform.compression import CompressionMiddleware
-from partner_portal.platform.db import create_engine, session_factory
+from partner_portal.platform.db import ConnectionLost, create_engine, session_factory
 from partner_portal.platform.errors import PortalError
 from partner_portal.platform.live import LiveHub
 from partner_portal.platform.middleware import (
@@ -93,6 +93,7 @@ def create_app(settings: Settings, *, run_jobs: bool = False, dev: Any = None) -
             DBAPIError: error_pages.database_error,
             ClientDisconnect: error_pages.client_gone,
             PoolTimeout: error_pages.database_error,
+            ConnectionLost: error_pages.database_error,
             Exception: error_pages.server_error,
         },
         lifespan=lifespan,

@@ -16,7 +16,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 
 from partner_portal.auth.access import LoginRequired
 from partner_portal.platform import htmx
-from partner_portal.platform.db import connection_lost
+from partner_portal.platform.db import ConnectionLost, connection_lost
 from partner_portal.platform.errors import (
     BadRequest,
     Forbidden,
@@ -123,7 +123,7 @@ async def client_gone(request: Request, exc: Exception) -> Response:
 
 
 def _overloaded(exc: Exception) -> bool:
-    if isinstance(exc, PoolTimeout):
+    if isinstance(exc, PoolTimeout | ConnectionLost):
         return True
     if isinstance(exc, DBAPIError):
         return "database is locked" in str(exc) or connection_lost(exc)

@@ -30,6 +30,7 @@ from partner_portal.auth.sessions import ActiveSession, CurrentPerson
 from partner_portal.platform import clock, htmx, i18n, links
 from partner_portal.platform.db import (
     MAY_HAVE_WRITTEN,
+    ConnectionLost,
     begin_write,
     connection_lost,
     request_session_options,
@@ -245,18 +246,26 @@ async def _handle(
     """The view in a database session of its own. A page that only reads and lost its
     database connection (a restart, a failover) is read once more on a fresh connection; a
     request that may have written is never run again (its error becomes the 503 page)."""
-    if request.method not in SAFE_METHODS:
-        return await _handle_once(request, view, policy, uploads=uploads)
-    attempt = _Attempt()
     try:
-        return await _handle_once(request, view, policy, attempt=attempt)
-    except DBAPIError as exc:
-        if attempt.may_have_written or not connection_lost(exc):
+        if request.method not in SAFE_METHODS:
+            return await _handle_once(request, view, policy, uploads=uploads)
+        attempt = _Attempt()
+        try:
+            return await _handle_once(request, view, policy, attempt=attempt)
+        except Exception as exc:
+            if attempt.may_have_written or not connection_lost(exc):
+                raise
+            log.info(
+                "database connection lost on %s %s: reading again",
+                request.method,
+                request.url.path,
+            )
+        return await _handle_once(request, view, policy)
+    except Exception as exc:
+        if isinstance(exc, DBAPIError) or not connection_lost(exc):
             raise
-        log.info(
-            "database connection lost on %s %s: reading again", request.method, request.url.path
-        )
-    return await _handle_once(request, view, policy)
+        # The driver's own error, unwrapped: the same 503 as a DBAPIError's.
+        raise ConnectionLost(type(exc).__name__) from exc
 
 
 @dataclass(slots=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import logging
+import traceback
 import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -268,18 +269,40 @@ _CONNECTION_ERRORS = frozenset(
 )
 
 
+class ConnectionLost(Exception):
+    """The database connection went away where SQLAlchemy does not wrap the driver's error in
+    a DBAPIError (see ``connection_lost``): handled as the DBAPIError would be (a 503)."""
+
+
 def connection_lost(exc: BaseException) -> bool:
     """Whether a database error means the connection went away (a restart, a failover, a
     terminated backend, a network blip): the statement never ran to the end, and the same work
     on a fresh connection may well succeed."""
+    if isinstance(exc, ConnectionLost):
+        return True
     if not isinstance(exc, sa.exc.DBAPIError):
-        return False
+        return _lost_while_connecting(exc)
     if exc.connection_invalidated:
         return True
     orig = exc.orig
     if isinstance(orig, OSError):
         return True
     return any(type(cause).__name__ in _CONNECTION_ERRORS for cause in _causes(orig))
+
+
+def _lost_while_connecting(exc: BaseException) -> bool:
+    """The driver's own error, unwrapped, raised while the pool made a new connection: a server
+    that is restarting refuses it (OSError), or the backend is cut before SQLAlchemy has set
+    the connection up (asyncpg's InterfaceError "connection is closed", raised from the
+    dialect's on-connect hook, which SQLAlchemy passes on as it is)."""
+    if not isinstance(exc, OSError | TimeoutError) and not (
+        type(exc).__module__.startswith("asyncpg") and type(exc).__name__ in _CONNECTION_ERRORS
+    ):
+        return False
+    return any(
+        str(frame.f_globals.get("__name__", "")).startswith("sqlalchemy.pool")
+        for frame, _line in traceback.walk_tb(exc.__traceback__)
+    )
 
 
 def _causes(exc: BaseException | None) -> list[BaseException]:
