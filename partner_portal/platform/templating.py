@@ -10,7 +10,8 @@ from pathlib import Path
 from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
+from jinja2.bccache import Bucket
 from jinja2.runtime import Context, Macro
 from jinja2_fragments import render_block
 from markupsafe import Markup, escape
@@ -65,9 +66,31 @@ def _ngettext(singular: str, plural: str, num: int, /, **variables: Any) -> Mark
     return Markup(i18n.ngettext(singular, plural, num)) % variables  # noqa: S704
 
 
+class _CompiledOnce(BytecodeCache):
+    """Compiled templates kept in memory for every environment of the process: an app made
+    again (the test suite makes one per test; a CLI command beside the web app) finds each
+    template compiled already instead of parsing and compiling it anew. Jinja keys a template
+    by its name and file and checks its source's checksum, so an edited file is compiled
+    again; every environment here is made by ``create_environment`` with the same options."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if (code := self._code.get(bucket.key)) is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledOnce()
+
+
 def create_environment(directory: Path) -> Environment:
     env = Environment(
         loader=FileSystemLoader(directory),
+        bytecode_cache=_COMPILED,
         autoescape=True,  # every file, whatever its extension
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
