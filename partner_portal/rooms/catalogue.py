@@ -306,44 +306,62 @@ STANDARD: tuple[Template, ...] = (
 
 async def install_standard_templates(db: AsyncSession) -> int:
     """Write version 1 of each standard template whose process has none yet; returns how
-    many were written. Side effects: template, phase and item rows. Commits."""
+    many were written. Side effects: template, phase and item rows. Commits.
+
+    Three INSERTs whatever the number of templates (each returning its new ids in the order
+    given), not a flush per row: every new database and the test suite's every room run this."""
     existing = set(await db.scalars(sa.select(col(ProcessTemplate.process)).distinct()))
-    written = 0
-    for template in STANDARD:
-        if template.process in existing:
-            continue
-        row = ProcessTemplate(
-            process=template.process,
-            version=1,
-            name=template.name,
-            description=template.description,
-        )
-        db.add(row)
-        await db.flush()
-        assert row.id is not None
-        for position, phase in enumerate(template.phases, start=1):
-            phase_row = TemplatePhase(
-                template_id=row.id,
-                position=position,
-                title=phase.title,
-                description=phase.description,
-                responsible=phase.responsible,
-                deadline_days=phase.deadline_days,
-            )
-            db.add(phase_row)
-            await db.flush()
-            assert phase_row.id is not None
-            for item_position, item in enumerate(phase.items, start=1):
-                db.add(
-                    TemplateItem(
-                        phase_id=phase_row.id,
-                        position=item_position,
-                        title=item.title,
-                        description=item.description,
-                        kind=item.kind,
-                        questions=list(item.questions) or None,
-                    )
+    missing = [template for template in STANDARD if template.process not in existing]
+    if missing:
+        template_ids = await _insert(
+            db,
+            ProcessTemplate,
+            [
+                ProcessTemplate(
+                    process=t.process, version=1, name=t.name, description=t.description
                 )
-        written += 1
+                for t in missing
+            ],
+        )
+        phases = [
+            (
+                phase,
+                TemplatePhase(
+                    template_id=template_id,
+                    position=position,
+                    title=phase.title,
+                    description=phase.description,
+                    responsible=phase.responsible,
+                    deadline_days=phase.deadline_days,
+                ),
+            )
+            for template, template_id in zip(missing, template_ids, strict=True)
+            for position, phase in enumerate(template.phases, start=1)
+        ]
+        phase_ids = await _insert(db, TemplatePhase, [row for _phase, row in phases])
+        items = [
+            TemplateItem(
+                phase_id=phase_id,
+                position=position,
+                title=item.title,
+                description=item.description,
+                kind=item.kind,
+                questions=list(item.questions) or None,
+            )
+            for (phase, _row), phase_id in zip(phases, phase_ids, strict=True)
+            for position, item in enumerate(phase.items, start=1)
+        ]
+        if items:
+            await _insert(db, TemplateItem, items)
     await db.commit()
-    return written
+    return len(missing)
+
+
+async def _insert(
+    db: AsyncSession, model: type[ProcessTemplate | TemplatePhase | TemplateItem], rows: list[Any]
+) -> list[int]:
+    """``rows`` (unsaved instances of ``model``, their defaults filled in) in one INSERT; their
+    new ids, in the same order."""
+    values = [row.model_dump(exclude={"id"}) for row in rows]
+    statement = sa.insert(model).returning(col(model.id), sort_by_parameter_order=True)
+    return list(await db.scalars(statement, values))
