@@ -4,6 +4,8 @@ use it; tests/test_routes.py checks the table as a whole."""
 
 from __future__ import annotations
 
+from functools import cache
+
 from starlette.routing import BaseRoute
 
 from partner_portal import health
@@ -37,6 +39,14 @@ from partner_portal.web import PublicMount, route
 
 
 def routes(*, dev_tools: bool) -> list[BaseRoute]:
+    """The table, as a list of its own for each app (which may add to it). Its routes are made
+    once per process: they hold no state of an app's, and compiling each path's pattern again
+    for every app made was most of ``create_app`` (the test suite makes one per test)."""
+    return list(_table(dev_tools))
+
+
+@cache
+def _table(dev_tools: bool) -> tuple[BaseRoute, ...]:
     table: list[BaseRoute] = [
         *pages.routes(),
         *preferences.routes(),
@@ -71,4 +81,4 @@ def routes(*, dev_tools: bool) -> list[BaseRoute]:
     ]
     if dev_tools:
         table.append(route("/dev/mail", devtools.mailbox, name="dev_mail", access=DEV_ONLY))
-    return table
+    return tuple(table)
