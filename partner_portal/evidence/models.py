@@ -71,6 +71,9 @@ class Evidence(SQLModel, table=True):
             "occurred_at",
         ),
         sa.Index("ix_evidence_organisation_id_occurred_at", "organisation_id", "occurred_at"),
+        # A room's activity feed, newest first: the latest 30 read from the index, however
+        # much the room has done (rooms.queries.activity).
+        sa.Index("ix_evidence_room_id_occurred_at", "room_id", "occurred_at", "id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -80,7 +83,7 @@ class Evidence(SQLModel, table=True):
     kind: EvidenceKind = Field(sa_type=enum_column_type(EvidenceKind))
     # None: evidence about the portal itself rather than one planning process.
     process: Process | None = Field(default=None, sa_type=enum_column_type(Process))
-    room_id: int | None = Field(default=None, index=True)
+    room_id: int | None = Field(default=None)
     phase_id: int | None = Field(default=None)
     object_type: str | None = Field(default=None, max_length=40)
     object_id: int | None = Field(default=None)

@@ -486,6 +486,41 @@ async def test_the_overview_keeps_a_constant_number_of_queries_for_5_and_50_orga
     ) == 50
 
 
+async def test_the_activity_feed_reads_the_latest_from_an_index_without_sorting_the_room(
+    app: Starlette, db: AsyncSession, alice: Persona, database_kind: str
+) -> None:
+    """The room page's feed shows the latest 30 of what may be thousands of rows: it must read
+    them newest first from an index, not sort all of the room's evidence on every view."""
+    from partner_portal.rooms import queries
+
+    captured: list[sa.Select[tuple[object, ...]]] = []
+
+    class Capture:
+        async def execute(self, statement: sa.Select[tuple[object, ...]]) -> list[object]:
+            captured.append(statement)
+            return []
+
+    await queries.activity(Capture(), room_id=1)  # type: ignore[arg-type]
+    sql = str(
+        captured[0].compile(
+            dialect=app.state.portal.engine.dialect, compile_kwargs={"literal_binds": True}
+        )
+    )
+    if database_kind == "sqlite":
+        plan = " ".join(
+            str(row[-1]) for row in await db.execute(sa.text(f"EXPLAIN QUERY PLAN {sql}"))
+        )
+        assert "ix_evidence_room_id_occurred_at" in plan, plan
+        assert "TEMP B-TREE" not in plan, plan
+    else:
+        await db.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        await db.execute(sa.text("SET LOCAL enable_bitmapscan = off"))
+        plan = " ".join(str(row[0]) for row in await db.execute(sa.text(f"EXPLAIN {sql}")))
+        await db.rollback()
+        assert "ix_evidence_room_id_occurred_at" in plan, plan
+        assert "Sort" not in plan, plan
+
+
 async def test_a_new_template_version_never_changes_a_running_room(
     db: AsyncSession, alice: Persona
 ) -> None:
