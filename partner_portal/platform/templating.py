@@ -3,6 +3,7 @@ remembered fragments for what a page repeats unchanged from request to request."
 
 from __future__ import annotations
 
+import itertools
 import secrets
 from collections.abc import Callable, Hashable, Mapping
 from functools import lru_cache
@@ -67,11 +68,12 @@ def _ngettext(singular: str, plural: str, num: int, /, **variables: Any) -> Mark
 
 
 class _CompiledOnce(BytecodeCache):
-    """Compiled templates kept in memory for every environment of the process: an app made
-    again (the test suite makes one per test; a CLI command beside the web app) finds each
-    template compiled already instead of parsing and compiling it anew. Jinja keys a template
-    by its name and file and checks its source's checksum, so an edited file is compiled
-    again; every environment here is made by ``create_environment`` with the same options."""
+    """Compiled templates kept in memory for the environments of a process that makes more
+    than one (the test suite makes an app per test): each finds a template compiled already
+    instead of parsing and compiling it anew. A web process makes one environment, and keeps
+    no second copy of its compiled templates (2 MiB). Jinja keys a template by its name and
+    file and checks its source's checksum, so an edited file is compiled again; every
+    environment here is made by ``create_environment`` with the same options."""
 
     def __init__(self) -> None:
         self._code: dict[str, bytes] = {}
@@ -85,12 +87,13 @@ class _CompiledOnce(BytecodeCache):
 
 
 _COMPILED = _CompiledOnce()
+_ENVIRONMENTS_MADE = itertools.count(1)
 
 
 def create_environment(directory: Path) -> Environment:
     env = Environment(
         loader=FileSystemLoader(directory),
-        bytecode_cache=_COMPILED,
+        bytecode_cache=_COMPILED if next(_ENVIRONMENTS_MADE) > 1 else None,
         autoescape=True,  # every file, whatever its extension
         undefined=StrictUndefined,
         extensions=["jinja2.ext.i18n"],
