@@ -249,23 +249,27 @@ async def _handle(
     try:
         if request.method not in SAFE_METHODS:
             return await _handle_once(request, view, policy, uploads=uploads)
-        attempt = _Attempt()
-        try:
-            return await _handle_once(request, view, policy, attempt=attempt)
-        except Exception as exc:
-            if attempt.may_have_written or not connection_lost(exc):
-                raise
-            log.info(
-                "database connection lost on %s %s: reading again",
-                request.method,
-                request.url.path,
-            )
-        return await _handle_once(request, view, policy)
+        return await _read(request, view, policy)
     except Exception as exc:
         if isinstance(exc, DBAPIError) or not connection_lost(exc):
             raise
         # The driver's own error, unwrapped: the same 503 as a DBAPIError's.
         raise ConnectionLost(type(exc).__name__) from exc
+
+
+async def _read(request: Request, view: View, policy: Policy) -> Response:
+    """A safe request, read once more on a fresh connection if it lost its own before it could
+    have written anything."""
+    attempt = _Attempt()
+    try:
+        return await _handle_once(request, view, policy, attempt=attempt)
+    except Exception as exc:
+        if attempt.may_have_written or not connection_lost(exc):
+            raise
+        log.info(
+            "database connection lost on %s %s: reading again", request.method, request.url.path
+        )
+    return await _handle_once(request, view, policy)
 
 
 @dataclass(slots=True)

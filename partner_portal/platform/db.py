@@ -278,8 +278,6 @@ def connection_lost(exc: BaseException) -> bool:
     """Whether a database error means the connection went away (a restart, a failover, a
     terminated backend, a network blip): the statement never ran to the end, and the same work
     on a fresh connection may well succeed."""
-    if isinstance(exc, ConnectionLost):
-        return True
     if not isinstance(exc, sa.exc.DBAPIError):
         return _lost_while_connecting(exc)
     if exc.connection_invalidated:
