@@ -1,8 +1,10 @@
-"""The SQLite driver: one call to the connection's thread per statement, none to end a request
-that began no transaction — and transactions exactly as SQLite keeps them."""
+"""The SQLite driver: a short read runs in the event loop's thread, anything else in one call to
+the connection's thread, none to end a request that began no transaction — and transactions
+exactly as SQLite keeps them."""
 
 from __future__ import annotations
 
+import threading
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -10,7 +12,8 @@ from typing import Any
 import aiosqlite
 import pytest
 import sqlalchemy as sa
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import event
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from partner_portal.platform.db import create_engine, request_session_options
 
@@ -60,9 +63,9 @@ async def test_a_read_is_one_call_and_ending_it_none(
         await engine.dispose()
 
     assert rows == []
-    # BEGIN DEFERRED and the SELECT: one call each (not cursor, execute, fetch, close), and
-    # the rollback of the open transaction.
-    assert read == {"_run": 2, "rollback": 1}
+    # BEGIN DEFERRED: one call (not cursor, execute, fetch, close); the SELECT none (it ran
+    # in the loop's thread); and the rollback of the open transaction.
+    assert read == {"_run": 1, "rollback": 1}
 
 
 async def test_transactions_commit_roll_back_and_survive_a_failed_statement(
@@ -95,3 +98,102 @@ async def test_transactions_commit_roll_back_and_survive_a_failed_statement(
 
     assert saved == ["kept"]
     assert idle == {}
+
+
+# A read that counts this far takes far more than STEPS_IN_LOOP of SQLite's steps.
+LONG_READ = (
+    "SELECT (SELECT max(x) FROM (WITH RECURSIVE c(x) AS "
+    "(SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 300000) SELECT x FROM c)), ran_in()"
+)
+
+
+def _thread_recorder(engine: Any) -> list[int]:
+    """``ran_in()`` in SQL: records the thread a statement is evaluated in."""
+    threads: list[int] = []
+
+    def ran_in() -> int:
+        threads.append(threading.get_ident())
+        return 1
+
+    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection._connection._conn.create_function("ran_in", 0, ran_in)
+
+    event.listen(engine.sync_engine, "connect", on_connect)
+    return threads
+
+
+async def test_a_short_read_runs_in_the_loop_and_a_long_one_in_the_thread(
+    tmp_path: Path, thread_calls: Counter[str]
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'here.db'}"
+    await _table(url)
+    engine = create_engine(url)
+    threads = _thread_recorder(engine)
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(sa.text("SELECT 1"))  # the connection is set up
+            thread_calls.clear()
+            short = (await connection.execute(sa.text("SELECT ran_in()"))).scalar_one()
+            in_loop = list(threads)
+            short_calls = dict(thread_calls)
+            threads.clear()
+            count, _ = (await connection.execute(sa.text(LONG_READ))).one()
+            long_calls = dict(thread_calls)
+            # The budget's progress handler is gone again: a long read the thread runs is
+            # not stopped, and the next short read in the loop has its whole budget.
+            again = (await connection.execute(sa.text("SELECT count(*) FROM t"))).scalar_one()
+    finally:
+        await engine.dispose()
+
+    assert short == 1
+    assert in_loop == [threading.get_ident()]
+    assert short_calls == {}
+    # The long read was stopped in the loop within its budget and ran whole in the thread.
+    assert count == 300000
+    assert threads
+    assert threads[-1] != threading.get_ident()
+    assert long_calls == {"_run": 1}
+    assert again == 0
+
+
+async def test_a_read_stopped_in_the_loop_leaves_its_transaction_as_it_was(tmp_path: Path) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'stopped.db'}"
+    await _table(url)
+    engine = create_engine(url)
+    _thread_recorder(engine)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(sa.text("INSERT INTO t (v) VALUES ('before')"))
+            await connection.execute(sa.text(LONG_READ))  # stopped in the loop, run again
+            await connection.execute(sa.text("INSERT INTO t (v) VALUES ('after')"))
+        async with engine.connect() as connection:
+            saved = list(
+                (await connection.execute(sa.text("SELECT v FROM t ORDER BY id"))).scalars()
+            )
+    finally:
+        await engine.dispose()
+
+    assert saved == ["before", "after"]
+
+
+async def test_a_failing_read_in_the_loop_raises_as_from_the_thread(
+    tmp_path: Path, thread_calls: Counter[str]
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'fails.db'}"
+    await _table(url)
+    engine = create_engine(url)
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(sa.text("SELECT 1"))
+            thread_calls.clear()
+            with pytest.raises(OperationalError, match="no such table"):
+                await connection.execute(sa.text("SELECT * FROM no_such_table"))
+            calls = dict(thread_calls)
+            await connection.rollback()
+            # The connection is fine afterwards.
+            after = (await connection.execute(sa.text("SELECT count(*) FROM t"))).scalar_one()
+    finally:
+        await engine.dispose()
+
+    assert calls == {}  # the error came from the loop's attempt, not from a second one
+    assert after == 0

@@ -88,7 +88,9 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
         engine = create_async_engine(
             database_url,
             module=sqlite_driver.dbapi(),
-            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+            # check_same_thread: short reads run in the event loop's thread (sqlite_driver),
+            # one statement at a time per connection as ever.
+            connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000, "check_same_thread": False},
             **(kwargs if "poolclass" in kwargs else _sqlite_pool(database_url) | kwargs),
         )
         event.listen(engine.sync_engine, "connect", _sqlite_on_connect)
