@@ -42,14 +42,15 @@ def create_app(settings: Settings, *, run_jobs: bool = False, dev: Any = None) -
     """Build the application. ``run_jobs`` runs the background jobs in this process."""
     engine = create_engine(settings.database_url)
     table = routes(dev_tools=settings.dev_tools)
+    urls = UrlTable(table, resource_dir("static"))
     portal = Portal(
         settings=settings,
         engine=engine,
         sessions=session_factory(engine),
-        templates=Templates(resource_dir("templates")),
+        templates=Templates(resource_dir("templates"), url=urls.url),
         oidc=OidcClient(settings) if settings.oidc_issuer else None,
         head_revision=head_revision(),
-        urls=UrlTable(table, resource_dir("static")),
+        urls=urls,
         dev=dev,
     )
 

@@ -15,7 +15,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, overload
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlsplit
 
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
@@ -411,8 +411,7 @@ def csrf_matches(sent: str, token: str) -> bool:
 def url_path(
     request: Request, name: str, query: Mapping[str, Any] | None = None, /, **params: Any
 ) -> str:
-    path = portal_of(request).urls.path(name, **params)
-    return f"{path}?{urlencode(query, doseq=True)}" if query else path
+    return portal_of(request).urls.url(name, query, **params)
 
 
 def page_context(request: Request, session: ActiveSession | None) -> dict[str, Any]:

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from jinja2 import Template, UndefinedError
 from markupsafe import Markup
 
-from partner_portal.platform import i18n
+from partner_portal.platform import i18n, templating
 from partner_portal.platform.templating import Templates
 
 
@@ -96,3 +97,39 @@ def test_a_fragment_cannot_read_the_page_it_is_put_into(tmp_path: Path) -> None:
 
     with pytest.raises(UndefinedError, match="person"):
         templates.fragment("leaky.html")
+
+
+def test_what_is_remembered_is_bounded_by_its_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(templating, "FRAGMENT_CHARACTERS_REMEMBERED", 10_000)
+    (tmp_path / "big.html").write_text("<p>{{ n }}{{ 'x' * size }}</p>")
+    templates = Templates(tmp_path)
+    rendered: list[int] = []
+    original = templates._render_fragment
+
+    def counting(name: str, values: tuple[tuple[str, Any], ...]) -> Markup:
+        rendered.append(dict(values)["n"])
+        return original(name, values)
+
+    monkeypatch.setattr(templates, "_render_fragment", counting)
+    for n in range(20):  # 20 fragments of ~1,000 characters: twice what may be kept
+        templates.fragment("big.html", n=n, size=1000)
+    kept = templates._remembered.currsize
+    templates.fragment("big.html", n=19, size=1000)  # the newest is still there
+    templates.fragment("big.html", n=0, size=1000)  # the oldest is not
+    huge = templates.fragment("big.html", n=99, size=20_000)  # more than the bound: not kept
+
+    assert kept <= 10_000
+    assert rendered == [*range(20), 0, 99]
+    assert len(huge) > 20_000
+    assert templates._remembered.currsize <= 10_000
+
+
+def test_a_fragment_builds_urls_from_the_applications_table(tmp_path: Path) -> None:
+    (tmp_path / "link.html").write_text('<a href="{{ url("room", room_id=n) }}">rum</a>')
+    templates = Templates(tmp_path, url=lambda name, query=None, **params: f"/{name}/{params}")
+
+    assert templates.fragment("link.html", n=7) == Markup(
+        '<a href="/room/{&#39;room_id&#39;: 7}">rum</a>'
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from markupsafe import Markup
@@ -20,7 +20,7 @@ from partner_portal.platform.i18n import gettext as _
 @dataclass(frozen=True, slots=True)
 class Thread:
     comment: CommentRow
-    replies: list[CommentRow]
+    replies: tuple[CommentRow, ...]
 
     @property
     def comments(self) -> list[CommentRow]:
@@ -35,7 +35,7 @@ class Threads:
     section_id: int
     key: str
     heading: str
-    threads: list[Thread] = field(default_factory=list)
+    threads: tuple[Thread, ...] = ()
     # The reader commented here, and the section's text changed in a later version.
     changed_since_mine: bool = False
     editable: frozenset[int] = frozenset()
@@ -82,7 +82,7 @@ def _threads(
         section_id,
         key,
         heading,
-        [Thread(c, replies.get(c.id, [])) for c in starts],
+        tuple(Thread(c, tuple(replies.get(c.id, ()))) for c in starts),
         changed_since_mine=bool(mine) and max(mine) < changed_in_version,
         editable=frozenset(
             c.id

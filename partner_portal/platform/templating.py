@@ -3,14 +3,15 @@ remembered fragments for what a page repeats unchanged from request to request."
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import secrets
 from collections.abc import Callable, Hashable, Mapping
-from functools import lru_cache
 from pathlib import Path
 from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
 
+from cachetools import LRUCache
 from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from jinja2.bccache import Bucket
 from jinja2.runtime import Context, Macro
@@ -114,36 +115,55 @@ def create_environment(directory: Path) -> Environment:
     return env
 
 
-# How many rendered fragments a process remembers (a comment's article is about a kilobyte).
-FRAGMENTS_REMEMBERED = 2048
+# How much rendered HTML a process remembers, in characters (about bytes: the portal's text is
+# Latin-1 but for rare names): a comment's article is about a kilobyte, a section's threads
+# some tens. Bounded by size, not count, so that big fragments cannot swell the process.
+FRAGMENT_CHARACTERS_REMEMBERED = 4 * 1024 * 1024
+# What a remembered fragment costs beside its text: its key (the values, which the fragment
+# shares with the page's rows while they live) and the cache's own entry.
+_FRAGMENT_OVERHEAD = 256
 # Where a remembered fragment's CSRF token goes: random per process, so no content has it.
 _CSRF_HOLE = f"csrf-{secrets.token_hex(16)}"
 
 
+def _fragment_size(html: Markup) -> int:
+    return len(html) + _FRAGMENT_OVERHEAD
+
+
 class Templates:
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, url: Callable[..., str] | None = None) -> None:
+        """``url``: the application's ``url(name, query=None, **params)``, for fragments (a
+        page's own context has the same function)."""
         self.env = create_environment(directory)
-        self._remembered = lru_cache(maxsize=FRAGMENTS_REMEMBERED)(self._render_fragment)
+        self._remembered: LRUCache[Hashable, Markup] = LRUCache(
+            FRAGMENT_CHARACTERS_REMEMBERED, getsizeof=_fragment_size
+        )
         self.env.globals["fragment"] = self.fragment
+        if url is not None:
+            self.env.globals["url"] = url
 
     def fragment(self, name: str, /, *, csrf_token: str = "", **values: Hashable) -> Markup:
         """``name`` rendered with ``values`` only, remembered: the same values in the same
         language give the same HTML without rendering it again. So a fragment's template may
-        read nothing but its values, translations and filters — no request, no ``url()`` — and
-        every value must be hashable (a frozen dataclass row, a string, a number), which makes
-        the values themselves the key: an edited comment is a new key.
+        read nothing but its values, translations, filters and ``url()`` (the application's
+        route table, the same for every request) — not the request, nor who reads — and every
+        value must be hashable (a frozen dataclass row, a tuple, a string, a number), which
+        makes the values themselves the key: an edited comment is a new key.
 
         The one value that differs on every page, the masked CSRF token, is left as a hole:
         the template writes ``{{ csrf_token }}``, the remembered HTML holds a marker no
         content can contain (random per process), and each call fills in its own token."""
-        html = self._remembered(name, i18n.current_language.get(), tuple(sorted(values.items())))
+        key = (name, i18n.current_language.get(), tuple(sorted(values.items())))
+        html = self._remembered.get(key)
+        if html is None:
+            html = self._render_fragment(name, key[2])
+            with contextlib.suppress(ValueError):  # bigger than the whole bound: not kept
+                self._remembered[key] = html
         if _CSRF_HOLE not in html:
             return html
         return Markup(html.replace(_CSRF_HOLE, escape(csrf_token)))  # noqa: S704 (escaped)
 
-    def _render_fragment(
-        self, name: str, _language: str, values: tuple[tuple[str, Hashable], ...]
-    ) -> Markup:
+    def _render_fragment(self, name: str, values: tuple[tuple[str, Hashable], ...]) -> Markup:
         html = self.env.get_template(name).render(dict(values), csrf_token=_CSRF_HOLE)
         return Markup(html)  # noqa: S704 (an autoescaped template's output)
 

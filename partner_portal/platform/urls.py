@@ -12,9 +12,10 @@ each version of a file once, and a changed file gets a new URL.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.convertors import Convertor
 from starlette.routing import BaseRoute, Mount, NoMatchFound, Route
@@ -55,6 +56,11 @@ class UrlTable:
         return path_format.format_map(
             {key: convertors[key].to_string(value) for key, value in params.items()}
         )
+
+    def url(self, name: str, query: Mapping[str, Any] | None = None, /, **params: Any) -> str:
+        """The path, and the query string from ``query`` when there is one."""
+        path = self.path(name, **params)
+        return f"{path}?{urlencode(query, doseq=True)}" if query else path
 
     def static(self, path: str) -> str:
         """The URL of a static file, with a hash of its content (computed once per file)."""

@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from partner_portal.evidence.models import EvidenceKind
 from partner_portal.platform import clock
 from partner_portal.platform.errors import NotFound
 from partner_portal.rooms import queries, status
@@ -28,7 +29,7 @@ from partner_portal.rooms.status import Cell, PhaseState
 class PhaseView:
     phase: PhaseRow
     state: PhaseState
-    items: list[ItemRow]
+    items: tuple[ItemRow, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +53,28 @@ class RoomPage:
     today: date
     awaiting_my_answer: list[ParticipantRow] = field(default_factory=list)
 
+    # What the page's remembered fragments (templating.Templates.fragment) are given: the same
+    # rows as tuples, so that they are hashable and are the fragments' keys.
+
+    @property
+    def phase_views(self) -> tuple[PhaseView, ...]:
+        return tuple(self.phases)
+
+    @property
+    def matrix_table(self) -> tuple[tuple[ParticipantRow, tuple[Cell, ...]], ...]:
+        """Each accepted organisation with its cell in each phase, in the phases' order."""
+        return tuple(
+            (p, tuple(self.matrix[(p.organisation_id, v.phase.id)] for v in self.phases))
+            for p in self.matrix_rows
+        )
+
+    @property
+    def feed(self) -> tuple[tuple[datetime, EvidenceKind, str, str | None], ...]:
+        """The activity as the page shows it: when, what, which organisation, who."""
+        return tuple(
+            (a.occurred_at, a.kind, a.organisation_name, a.person_name) for a in self.activity
+        )
+
 
 async def room_overview(
     db: AsyncSession, access: RoomAccess, participants: list[ParticipantRow], *, now: datetime
@@ -70,7 +93,7 @@ async def room_overview(
             PhaseView(
                 phase,
                 status.phase_state(phase, access.room.current_position),
-                [i for i in items if i.phase_id == phase.id],
+                tuple(i for i in items if i.phase_id == phase.id),
             )
             for phase in phases
         ],

@@ -3,6 +3,7 @@ you commented", evidence, and a constant number of queries per page."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 import httpx
@@ -20,6 +21,7 @@ from partner_portal.plans.access import plan_for
 from partner_portal.plans.forms import without_numbering
 from partner_portal.plans.models import PlanComment, PlanSection, PlanVersion, PlanVersionSection
 from partner_portal.platform import clock
+from partner_portal.web import csrf_matches
 from tests.helpers import Persona, as_current, csrf_token, log_in
 from tests.organisations.factories import add_member
 from tests.plans.factories import comment, edit_section, publish_draft
@@ -382,8 +384,19 @@ async def test_only_the_author_edits_a_comment(
         db, app, bob, world["room_id"], world["plan_id"], world["section_id"], "Bobs"
     )
     url = f"{plan_url(world)}/kommentarer/{comment_id}/redigera"
+    await log_in(client, app, bob)
+    authors_page = (await client.get(plan_url(world))).text  # his threads are now remembered
     await log_in(client, app, alice)
+    others_page = (await client.get(plan_url(world))).text
 
+    # The section's threads are one remembered fragment: the author's link to change his
+    # comment is not in the one another reader gets, and each page has its own reader's token.
+    assert f"/kommentarer/{comment_id}/redigera" in authors_page
+    assert f"/kommentarer/{comment_id}/redigera" not in others_page
+    token = await csrf_token(client, app)
+    tokens = re.findall(r'name="csrf_token" value="([^"]+)"', others_page)
+    assert tokens
+    assert all(csrf_matches(value, token) for value in tokens)
     assert (await client.get(url)).status_code == 404
     posted = await client.post(url, data={"csrf_token": await csrf_token(client, app), "body": "x"})
     assert posted.status_code == 404

@@ -27,6 +27,7 @@ from partner_portal.rooms.models import (
     RoomItem,
     RoomPhase,
 )
+from partner_portal.web import csrf_matches
 from tests.helpers import Persona, assert_error_links_resolve, csrf_token, log_in, make_person
 from tests.organisations.factories import add_member, make_organisation
 from tests.queries import QueryCounter
@@ -421,6 +422,42 @@ async def test_the_coordinator_moves_the_room_to_a_phase_and_adjusts_it(
     assert re.search(r'aria-current="step">\s*<h3 class="heading--h4">Identifiering 2026', page)
     [saved] = await rows(db, RoomPhase, col(RoomPhase.id) == phase.id)
     assert saved.deadline == deadline
+
+
+async def test_the_rooms_remembered_parts_follow_the_room_and_who_reads_it(
+    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona, bob: Persona
+) -> None:
+    # The phases, the overview and the activity are remembered fragments in the process
+    # (templating.Templates.fragment), shared by everyone who reads the same: they must
+    # change with the room, and never give a partner the coordinator's forms or the
+    # reverse, nor one page's CSRF token to another.
+    room_id, _byggen = await make_room_with_partner(db, app, alice, bob)
+    await log_in(client, app, bob)
+    partner_before = (await client.get(f"/rum/{room_id}")).text
+    await log_in(client, app, alice)
+    coordinator = (await client.get(f"/rum/{room_id}")).text
+    coordinator_token = await csrf_token(client, app)
+    moved = await post(client, app, f"/rum/{room_id}/aktuell-fas", {"position": "2"})
+    await log_in(client, app, bob)
+    partner_after = (await client.get(f"/rum/{room_id}")).text
+    partner_token = await csrf_token(client, app)
+
+    assert moved.status_code == 303
+    assert "Ändra fasen" not in partner_before
+    assert "Ändra fasen" in coordinator
+    assert "Ändra fasen" not in partner_after
+    assert "csrf-" not in coordinator + partner_before + partner_after
+    forms = re.findall(r'name="csrf_token" value="([^"]+)"', coordinator)
+    assert len(forms) > 3
+    assert all(csrf_matches(value, coordinator_token) for value in forms)
+    assert not any(csrf_matches(value, partner_token) for value in forms)
+    # The move shows in the phases (the second is now current) and in the activity.
+    current = re.findall(
+        r'<li id="fas-\d+" class="portal-phase portal-phase--current"', partner_after
+    )
+    assert len(current) == 1
+    assert partner_after.index(current[0]) > partner_after.index("portal-phase--done")
+    assert "portal-phase--done" not in partner_before
 
 
 async def test_a_closed_room_takes_no_more_work(
