@@ -102,7 +102,7 @@ def test_a_fragment_cannot_read_the_page_it_is_put_into(tmp_path: Path) -> None:
 def test_what_is_remembered_is_bounded_by_its_size(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(templating, "FRAGMENT_CHARACTERS_REMEMBERED", 10_000)
+    monkeypatch.setattr(templating, "FRAGMENT_BYTES_REMEMBERED", 10_000)
     (tmp_path / "big.html").write_text("<p>{{ n }}{{ 'x' * size }}</p>")
     templates = Templates(tmp_path)
     rendered: list[int] = []
@@ -113,16 +113,16 @@ def test_what_is_remembered_is_bounded_by_its_size(
         return original(name, values)
 
     monkeypatch.setattr(templates, "_render_fragment", counting)
-    for n in range(20):  # 20 fragments of ~1,000 characters: twice what may be kept
+    for n in range(10):  # 10 fragments of ~2,000 bytes with their keys: twice what is kept
         templates.fragment("big.html", n=n, size=1000)
     kept = templates._remembered.currsize
-    templates.fragment("big.html", n=19, size=1000)  # the newest is still there
+    templates.fragment("big.html", n=9, size=1000)  # the newest is still there
     templates.fragment("big.html", n=0, size=1000)  # the oldest is not
-    huge = templates.fragment("big.html", n=99, size=20_000)  # more than the bound: not kept
+    huge = templates.fragment("big.html", n=99, size=6_000)  # more than the bound: not kept
 
     assert kept <= 10_000
-    assert rendered == [*range(20), 0, 99]
-    assert len(huge) > 20_000
+    assert rendered == [*range(10), 0, 99]
+    assert len(huge) > 6_000
     assert templates._remembered.currsize <= 10_000
 
 

@@ -115,19 +115,18 @@ def create_environment(directory: Path) -> Environment:
     return env
 
 
-# How much rendered HTML a process remembers, in characters (about bytes: the portal's text is
-# Latin-1 but for rare names): a comment's article is about a kilobyte, a section's threads
-# some tens. Bounded by size, not count, so that big fragments cannot swell the process.
-FRAGMENT_CHARACTERS_REMEMBERED = 4 * 1024 * 1024
-# What a remembered fragment costs beside its text: its key (the values, which the fragment
-# shares with the page's rows while they live) and the cache's own entry.
-_FRAGMENT_OVERHEAD = 256
+# How much memory a process gives remembered fragments, in bytes as estimated by _fragment_size:
+# a comment's article is about a kilobyte, a section's threads some tens. Bounded by size, not
+# count, so that big fragments cannot swell the process.
+FRAGMENT_BYTES_REMEMBERED = 2 * 1024 * 1024
 # Where a remembered fragment's CSRF token goes: random per process, so no content has it.
 _CSRF_HOLE = f"csrf-{secrets.token_hex(16)}"
 
 
 def _fragment_size(html: Markup) -> int:
-    return len(html) + _FRAGMENT_OVERHEAD
+    """The HTML (a character is a byte: the portal's text is Latin-1 but for rare names), and
+    as much again for its key: the rows it was made from, which the cache keeps alive."""
+    return 2 * len(html) + 256
 
 
 class Templates:
@@ -136,7 +135,7 @@ class Templates:
         page's own context has the same function)."""
         self.env = create_environment(directory)
         self._remembered: LRUCache[Hashable, Markup] = LRUCache(
-            FRAGMENT_CHARACTERS_REMEMBERED, getsizeof=_fragment_size
+            FRAGMENT_BYTES_REMEMBERED, getsizeof=_fragment_size
         )
         self.env.globals["fragment"] = self.fragment
         if url is not None:
