@@ -216,21 +216,25 @@ async def plan_access_and_versions(
     return _plan_access_rows(own), [VersionRow(**row) for row in theirs]
 
 
-async def version_sections(db: AsyncSession, version_id: int) -> list[SectionRow]:
-    rows: Any = await db.execute(
-        sa.select(
-            col(PlanVersionSection.section_id),
-            col(PlanSection.key),
-            col(PlanVersionSection.position),
-            col(PlanVersionSection.heading),
-            col(PlanVersionSection.body),
-            col(PlanVersionSection.changed),
-            col(PlanSection.changed_in_version),
-        )
-        .join(PlanSection, col(PlanSection.id) == col(PlanVersionSection.section_id))
-        .where(col(PlanVersionSection.version_id) == version_id)
-        .order_by(col(PlanVersionSection.position))
+# Built once, with SectionRow's fields in order.
+_VERSION_SECTIONS: Any = (
+    sa.select(
+        col(PlanVersionSection.section_id),
+        col(PlanSection.key),
+        col(PlanVersionSection.position),
+        col(PlanVersionSection.heading),
+        col(PlanVersionSection.body),
+        col(PlanVersionSection.changed),
+        col(PlanSection.changed_in_version),
     )
+    .join(PlanSection, col(PlanSection.id) == col(PlanVersionSection.section_id))
+    .where(col(PlanVersionSection.version_id) == sa.bindparam("version_id"))
+    .order_by(col(PlanVersionSection.position))
+)
+
+
+async def version_sections(db: AsyncSession, version_id: int) -> list[SectionRow]:
+    rows: Any = await db.execute(_VERSION_SECTIONS, {"version_id": version_id})
     return [SectionRow(**row._mapping) for row in rows]
 
 
@@ -286,15 +290,21 @@ def _comment_columns() -> Any:
     )
 
 
+# Built once (building them cost more than running them), with CommentRow's fields in order.
+_PLAN_COMMENTS = _comment_columns().where(col(PlanComment.plan_id) == sa.bindparam("plan_id"))
+_SECTION_COMMENTS = _PLAN_COMMENTS.where(col(PlanComment.section_id) == sa.bindparam("section_id"))
+assert list(_PLAN_COMMENTS.selected_columns.keys()) == list(CommentRow.__dataclass_fields__)
+
+
 async def comments(
     db: AsyncSession, plan_id: int, *, section_id: int | None = None
 ) -> list[CommentRow]:
     """The plan's comments (or one section's), oldest first."""
-    query = _comment_columns().where(col(PlanComment.plan_id) == plan_id)
-    if section_id is not None:
-        query = query.where(col(PlanComment.section_id) == section_id)
-    rows: Any = await db.execute(query)
-    return [CommentRow(**row._mapping) for row in rows]
+    rows: Any = await db.execute(
+        _PLAN_COMMENTS if section_id is None else _SECTION_COMMENTS,
+        {"plan_id": plan_id, "section_id": section_id},
+    )
+    return [CommentRow(*row) for row in rows]
 
 
 @dataclass(frozen=True, slots=True)

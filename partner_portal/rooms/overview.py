@@ -8,7 +8,6 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from partner_portal.evidence.models import EvidenceKind
 from partner_portal.platform import clock
 from partner_portal.platform.errors import NotFound
 from partner_portal.rooms import queries, status
@@ -69,11 +68,8 @@ class RoomPage:
         )
 
     @property
-    def feed(self) -> tuple[tuple[datetime, EvidenceKind, str, str | None], ...]:
-        """The activity as the page shows it: when, what, which organisation, who."""
-        return tuple(
-            (a.occurred_at, a.kind, a.organisation_name, a.person_name) for a in self.activity
-        )
+    def feed(self) -> tuple[ActivityRow, ...]:
+        return tuple(self.activity)
 
 
 async def room_overview(
