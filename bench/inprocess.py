@@ -210,13 +210,18 @@ async def measure(
                 f"  {p.name:<28} {t * 1000:6.2f} ms  ratio {b / t:.3f}"
                 f"  · render {render:.2f} ms, SQL {db:.2f} ms"
             )
-        chosen = [p for p in targets if p.name == profile]
+        chosen = [p for p in pages.paths(w) if p.name == profile]
         if chosen and spin:
             p = chosen[0]
             headers = _headers(p, w, cookie, settings.base_url)
-            for _ in range(requests * 10 // concurrency):
+            rotate = p.rotate or ((p.path, p.htmx_target or ""),)
+            body = (p.body or "").encode()
+            for i in range(requests * 10 // concurrency):
+                path, target = rotate[i % len(rotate)]
+                if target:
+                    headers["hx-target"] = target
                 await asyncio.gather(
-                    *(portal.request(p.method, p.path, headers) for _ in range(concurrency))
+                    *(portal.request(p.method, path, headers, body) for _ in range(concurrency))
                 )
         elif chosen:
             p = chosen[0]

@@ -7,6 +7,7 @@ import contextlib
 import itertools
 import secrets
 from collections.abc import Callable, Hashable, Mapping
+from functools import lru_cache
 from pathlib import Path
 from types import BuiltinFunctionType, FunctionType, MethodType
 from typing import Any
@@ -60,7 +61,17 @@ def _gettext(message: str, /, **variables: Any) -> Markup:
     """``_()`` and ``{% trans %}`` as Jinja's new-style gettext has them — the translation is
     a format string whose values are escaped — without asking the context for anything: the
     language is the request's (platform.i18n), and every template autoescapes."""
+    if not variables:
+        return _translated(message, i18n.current_language.get())
     return Markup(i18n.gettext(message)) % variables  # noqa: S704 (a catalog's text)
+
+
+@lru_cache(maxsize=4096)
+def _translated(message: str, _language: str) -> Markup:
+    """A text without values, in the current language (the key's), made once: a page has a
+    hundred of them. (Formatted as Jinja formats it, so a "%%" still becomes "%".)"""
+    text = Markup(i18n.gettext(message))  # noqa: S704 (a catalog's text)
+    return text % {} if "%" in text else text
 
 
 def _ngettext(singular: str, plural: str, num: int, /, **variables: Any) -> Markup:
