@@ -134,6 +134,23 @@ FRAGMENT_BYTES_REMEMBERED = 2 * 1024 * 1024
 _CSRF_HOLE = f"csrf-{secrets.token_hex(16)}"
 
 
+class _Key:
+    """A fragment's key, hashed once: the values may be a section's every comment, and the
+    cache looks a key up more than once."""
+
+    __slots__ = ("hash", "parts")
+
+    def __init__(self, parts: tuple[Hashable, ...]) -> None:
+        self.parts = parts
+        self.hash = hash(parts)
+
+    def __hash__(self) -> int:
+        return self.hash
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Key) and self.hash == other.hash and self.parts == other.parts
+
+
 def _fragment_size(html: Markup) -> int:
     """The HTML (a character is a byte: the portal's text is Latin-1 but for rare names), and
     as much again for its key: the rows it was made from, which the cache keeps alive."""
@@ -145,7 +162,7 @@ class Templates:
         """``url``: the application's ``url(name, query=None, **params)``, for fragments (a
         page's own context has the same function)."""
         self.env = create_environment(directory)
-        self._remembered: LRUCache[Hashable, Markup] = LRUCache(
+        self._remembered: LRUCache[_Key, Markup] = LRUCache(
             FRAGMENT_BYTES_REMEMBERED, getsizeof=_fragment_size
         )
         self.env.globals["fragment"] = self.fragment
@@ -163,10 +180,12 @@ class Templates:
         The one value that differs on every page, the masked CSRF token, is left as a hole:
         the template writes ``{{ csrf_token }}``, the remembered HTML holds a marker no
         content can contain (random per process), and each call fills in its own token."""
-        key = (name, i18n.current_language.get(), tuple(sorted(values.items())))
-        html = self._remembered.get(key)
-        if html is None:
-            html = self._render_fragment(name, key[2])
+        items = tuple(sorted(values.items()))
+        key = _Key((name, i18n.current_language.get(), items))
+        try:
+            html = self._remembered[key]
+        except KeyError:
+            html = self._render_fragment(name, items)
             with contextlib.suppress(ValueError):  # bigger than the whole bound: not kept
                 self._remembered[key] = html
         if _CSRF_HOLE not in html:
