@@ -98,7 +98,12 @@ def create_engine(database_url: str, **kwargs: Any) -> AsyncEngine:
         event.listen(engine.sync_engine, "before_cursor_execute", _sqlite_on_statement)
         event.listen(engine.sync_engine, "commit", _sqlite_on_commit)
         return engine
-    return create_async_engine(database_url, pool_pre_ping=True, **kwargs)
+    # PostgreSQL: SQLAlchemy's 5 pooled connections and no overflow. One process is one thread:
+    # more connections did not serve more requests (bench.pages), each held its own prepared
+    # statements and buffers (RSS 121 -> 119 MiB after 16,000 requests), and each is a backend
+    # on the server. Requests beyond them wait for one (then 503, never a 500).
+    pool = kwargs if "poolclass" in kwargs else {"max_overflow": 0} | kwargs
+    return create_async_engine(database_url, pool_pre_ping=True, **pool)
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
