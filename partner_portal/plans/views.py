@@ -209,7 +209,8 @@ async def _comment_context(ctx: Ctx, access: PlanAccess) -> dict[str, Any]:
         "access": access,
         "room": access.room.room,
         "plan": access.plan,
-        "speak_for": [(i, names.get(i, "")) for i in mine] if len(mine) > 1 else [],
+        # A tuple: the section's comment form is a remembered fragment keyed by it.
+        "speak_for": tuple((i, names.get(i, "")) for i in mine) if len(mine) > 1 else (),
     }
 
 
