@@ -4,6 +4,7 @@ exactly as SQLite keeps them."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
 from collections import Counter
 from pathlib import Path
@@ -15,7 +16,12 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from partner_portal.platform.db import create_engine, request_session_options
+from partner_portal.platform import sqlite_driver
+from partner_portal.platform.db import (
+    SQLITE_BUSY_TIMEOUT_MS,
+    create_engine,
+    request_session_options,
+)
 
 
 @pytest.fixture
@@ -197,3 +203,42 @@ async def test_a_failing_read_in_the_loop_raises_as_from_the_thread(
 
     assert calls == {}  # the error came from the loop's attempt, not from a second one
     assert after == 0
+
+
+async def test_a_read_never_waits_for_a_lock_in_the_loop(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """In the loop a read has no busy timeout: finding the database locked, it runs again in
+    the connection's thread, which waits with the busy timeout. (In WAL mode a reader is
+    locked out only in rare moments a test cannot bring about, such as another process's
+    recovery of the log: the lock is SQLite's own error, raised here once.)"""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'locked.db'}"
+    await _table(url)
+    engine = create_engine(url)
+    seen: list[tuple[bool, int]] = []  # (in the loop's thread, busy timeout then)
+    original = sqlite_driver._run
+
+    def locked_once(connection: sqlite3.Connection, *args: Any) -> Any:
+        in_loop = threading.get_ident() == loop_thread
+        timeout = connection.execute("PRAGMA busy_timeout").fetchone()[0]
+        seen.append((in_loop, timeout))
+        if in_loop and len(seen) == 1:
+            error = sqlite3.OperationalError("database is locked")
+            error.sqlite_errorcode = sqlite3.SQLITE_BUSY
+            raise error
+        return original(connection, *args)
+
+    loop_thread = threading.get_ident()
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(sa.text("SELECT 1"))  # the connection is set up
+            monkeypatch.setattr(sqlite_driver, "_run", locked_once)
+            count = (await connection.execute(sa.text("SELECT count(*) FROM t"))).scalar_one()
+            monkeypatch.setattr(sqlite_driver, "_run", original)
+            timeout_after = (await connection.execute(sa.text("PRAGMA busy_timeout"))).scalar_one()
+    finally:
+        await engine.dispose()
+
+    assert count == 0
+    assert seen == [(True, 0), (False, SQLITE_BUSY_TIMEOUT_MS)]
+    assert timeout_after == SQLITE_BUSY_TIMEOUT_MS

@@ -17,8 +17,11 @@ connection's thread then waits for it again row by row (measured with 32 request
 a quarter more CPU per page, and the connections held that much longer). A read that runs
 over its budget is stopped by SQLite (an interrupted ``SELECT`` changes nothing, and leaves an
 open transaction as it was) and runs again in the thread, so a report over a million rows
-never holds up the loop for more than the budget. Writes, and ``BEGIN``/``COMMIT``, which may
-wait for another writer's lock (the busy timeout), always go to the thread.
+never holds up the loop for more than the budget. Nor does a read wait for a lock in the loop:
+there its busy timeout is nothing, and a read that finds the database locked (in WAL mode only
+in rare moments, such as another process's recovery of the log) runs again in the thread, which
+waits as long as the busy timeout allows. Writes, and ``BEGIN``/``COMMIT``, which may wait for
+another writer's lock, always go to the thread.
 
 Everything else (errors, the pool, server-side cursors) is SQLAlchemy's adapter as it is.
 """
@@ -46,12 +49,14 @@ _READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)
 
 
 class _Budget:
-    """The progress handler of a read run in the loop: stops it once its steps are spent."""
+    """The progress handler of a read run in the loop: stops it once its steps are spent. Keeps
+    the connection's busy timeout, which a read in the loop sets to nothing while it runs."""
 
-    __slots__ = ("left",)
+    __slots__ = ("busy_timeout", "left")
 
     def __init__(self) -> None:
         self.left = 0
+        self.busy_timeout: int | None = None
 
     def __call__(self) -> int:
         self.left -= 1
@@ -102,18 +107,30 @@ def _run(
 def _read_here(
     connection: sqlite3.Connection, operation: str, parameters: Any, budget: _Budget
 ) -> tuple[Any, int, Any, list[Any] | None, bool] | None:
-    """In the event loop's thread: the read, if it finishes within its budget; else None (the
-    read was stopped and changed nothing)."""
+    """In the event loop's thread: the read, if it finishes within its budget and without
+    waiting for a lock; else None (the read was stopped, or could not start, and changed
+    nothing)."""
+    if budget.busy_timeout is None:
+        budget.busy_timeout = int(connection.execute("PRAGMA busy_timeout").fetchone()[0])
     budget.left = STEPS_IN_LOOP // STEPS_PER_CHECK
     connection.set_progress_handler(budget, STEPS_PER_CHECK)
+    connection.execute("PRAGMA busy_timeout=0")  # a locked database: say so, never wait here
     try:
         return _run(connection, operation, parameters, False)
-    except sqlite3.OperationalError:
-        if budget.left >= 0:
-            raise  # a real error, not the budget's stop
-        return None
+    except sqlite3.OperationalError as error:
+        if budget.left < 0 or _locked(error):
+            return None  # stopped by the budget, or locked: the thread runs it, and may wait
+        raise  # a real error
     finally:
+        connection.execute(f"PRAGMA busy_timeout={budget.busy_timeout}")
         connection.set_progress_handler(None, 0)
+
+
+def _locked(error: sqlite3.OperationalError) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    if code is not None:
+        return int(code) & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(error)
 
 
 class _OneHopCursor(AsyncAdapt_aiosqlite_cursor):
