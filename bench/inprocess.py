@@ -23,7 +23,7 @@ import pstats
 import statistics
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from partner_portal.app import create_app
 from partner_portal.auth import sessions
 from partner_portal.platform.templating import Templates
 
-ASGI = Callable[[dict[str, Any], Any, Any], Awaitable[None]]
+ASGI = Callable[[dict[str, Any], Any, Any], Coroutine[Any, Any, None]]
 
 
 class Client:
@@ -111,17 +111,8 @@ class Client:
 
 
 def _headers(p: pages.Target, w: World, cookie: str, origin: str) -> dict[str, str]:
-    user = w.users[0]
-    headers = {"cookie": f"{cookie}={user.token}", "accept-encoding": "identity"}
-    if p.htmx_target:
-        headers |= {"hx-request": "true", "hx-target": p.htmx_target}
-    if p.method == "POST":
-        headers |= {
-            "content-type": "application/x-www-form-urlencoded",
-            "x-csrf-token": user.csrf,
-            "origin": origin,
-        }
-    return headers
+    cookies = {"cookie": f"{cookie}={w.users[0].token}", "accept-encoding": "identity"}
+    return cookies | pages.request_headers(p, w, origin)
 
 
 class Split:

@@ -225,6 +225,21 @@ def script_for(p: Target, w: World, origin: str) -> str:
 # --- in-process figures -------------------------------------------------------------------
 
 
+def request_headers(p: Target, w: World, origin: str) -> dict[str, str]:
+    """What a browser sends beside the session cookie for ``p``: htmx's headers for a swap,
+    the form's type, the CSRF token and the origin for a POST."""
+    headers: dict[str, str] = {}
+    if p.htmx_target:
+        headers |= {"hx-request": "true", "hx-target": p.htmx_target}
+    if p.method == "POST":
+        headers |= {
+            "content-type": "application/x-www-form-urlencoded",
+            "x-csrf-token": w.users[0].csrf,
+            "origin": origin,
+        }
+    return headers
+
+
 async def statements_per_request(w: World) -> dict[str, int]:
     settings = worlds.settings_for(w.database_url, w.data_dir)
     app = create_app(settings)
@@ -240,15 +255,7 @@ async def statements_per_request(w: World) -> dict[str, int]:
     async with httpx.AsyncClient(transport=transport, base_url=settings.base_url) as client:
         client.cookies.set(sessions.cookie_name(settings), user.token)
         for p in paths(w):
-            headers = {}
-            if p.htmx_target:
-                headers |= {"HX-Request": "true", "HX-Target": p.htmx_target}
-            if p.method == "POST":
-                headers |= {
-                    "Content-Type": "application/x-www-form-urlencoded",
-                    "X-CSRF-Token": user.csrf,
-                    "Origin": settings.base_url,
-                }
+            headers = request_headers(p, w, settings.base_url)
             await client.request(p.method, p.path, headers=headers, content=p.body)  # warm
             counted.clear()
             event.listen(engine, "before_cursor_execute", count)
@@ -294,10 +301,7 @@ def first_load_bytes(base: str, path: str, token: str) -> tuple[int, int]:
 
 
 def unloaded(base: str, p: Target, w: World, count: int = 400) -> tuple[float, float]:
-    user = w.users[0]
-    headers = {"Cookie": f"pp_session={user.token}"}
-    if p.htmx_target:
-        headers |= {"HX-Request": "true", "HX-Target": p.htmx_target}
+    headers = {"cookie": f"pp_session={w.users[0].token}"} | request_headers(p, w, base)
     times = []
     with httpx.Client(base_url=base, headers=headers) as client:
         for _ in range(count):

@@ -43,21 +43,15 @@ class Task:
 
 @dataclass
 class RoomPage:
-    phases: list[PhaseView]
+    # Tuples: the page's remembered fragments (templating.Templates.fragment) are keyed by them.
+    phases: tuple[PhaseView, ...]
     participants: list[ParticipantRow]
     matrix_rows: list[ParticipantRow]
     matrix: dict[tuple[int, int], Cell]
     tasks: list[Task]
-    activity: list[ActivityRow]
+    activity: tuple[ActivityRow, ...]
     today: date
     awaiting_my_answer: list[ParticipantRow] = field(default_factory=list)
-
-    # What the page's remembered fragments (templating.Templates.fragment) are given: the same
-    # rows as tuples, so that they are hashable and are the fragments' keys.
-
-    @property
-    def phase_views(self) -> tuple[PhaseView, ...]:
-        return tuple(self.phases)
 
     @property
     def matrix_table(self) -> tuple[tuple[ParticipantRow, tuple[Cell, ...]], ...]:
@@ -66,10 +60,6 @@ class RoomPage:
             (p, tuple(self.matrix[(p.organisation_id, v.phase.id)] for v in self.phases))
             for p in self.matrix_rows
         )
-
-    @property
-    def feed(self) -> tuple[ActivityRow, ...]:
-        return tuple(self.activity)
 
 
 async def room_overview(
@@ -80,19 +70,19 @@ async def room_overview(
     room_id = access.room.id
     plan = await queries.room_plan(db, room_id)
     phases, items, progress = plan.phases, plan.items, plan.progress
-    activity = await queries.activity(db, room_id)
+    activity = tuple(await queries.activity(db, room_id))
     today = clock.swedish_date(now)
     accepted = [p for p in participants if p.status is ParticipationStatus.ACCEPTED]
     matrix = status.matrix(phases, items, [p.organisation_id for p in accepted], progress, today)
     return RoomPage(
-        phases=[
+        phases=tuple(
             PhaseView(
                 phase,
                 status.phase_state(phase, access.room.current_position),
                 tuple(i for i in items if i.phase_id == phase.id),
             )
             for phase in phases
-        ],
+        ),
         participants=participants,
         matrix_rows=accepted,
         matrix=matrix,
