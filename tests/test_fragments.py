@@ -88,7 +88,72 @@ def test_each_page_fills_in_its_own_csrf_token_and_no_marker_is_left(
     assert 'value="token-two"' in two
     assert "token-one" not in two
     assert 'value=""' in anonymous
-    assert "csrf-" not in one + two + anonymous
+    assert templating._HOLE not in one + two + anonymous
+
+
+def test_filled_in_values_share_one_fragment_and_are_escaped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "reply.html").write_text(
+        '<label for="svar-{{ thread }}">{{ _("på kommentaren av %(name)s", name=author) }}</label>'
+        '<input name="parent_id" value="{{ thread }}">'
+        '<input name="csrf_token" value="{{ csrf_token }}">'
+        '<a href="{{ url }}">{{ word }}</a>'
+    )
+    templates = Templates(tmp_path)
+    rendered: list[str] = []
+    original = templates._render_fragment
+
+    def counting(name: str, *args: Any) -> Markup:
+        rendered.append(name)
+        return original(name, *args)
+
+    monkeypatch.setattr(templates, "_render_fragment", counting)
+
+    first = templates.fragment(
+        "reply.html", csrf_token="t1", url="/a", word="x", fill={"thread": 7, "author": "Erik"}
+    )
+    second = templates.fragment(
+        "reply.html",
+        csrf_token="t2",
+        url="/a",
+        word="x",
+        fill={"thread": 8, "author": '<b>"Åsa"</b>'},
+    )
+    other = templates.fragment("reply.html", url="/b", word="x", fill={"thread": 7, "author": "E"})
+
+    assert rendered == ["reply.html", "reply.html"]  # the same fragment for 7 and 8; /b its own
+    assert first == Markup(
+        '<label for="svar-7">på kommentaren av Erik</label><input name="parent_id" value="7">'
+        '<input name="csrf_token" value="t1"><a href="/a">x</a>'
+    )
+    assert 'for="svar-8"' in second
+    assert 'value="8"' in second
+    assert 'value="t2"' in second
+    assert "&lt;b&gt;&#34;Åsa&#34;&lt;/b&gt;" in second
+    assert "Erik" not in second
+    assert "t1" not in second
+    assert 'href="/b"' in other
+    assert templating._HOLE not in first + second + other
+
+
+def test_a_fragment_not_to_be_remembered_is_rendered_each_time(
+    templates: Templates, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rendered: list[str] = []
+    original = templates._render_fragment
+
+    def counting(name: str, *args: Any) -> Markup:
+        rendered.append(name)
+        return original(name, *args)
+
+    monkeypatch.setattr(templates, "_render_fragment", counting)
+    once = templates.fragment("plain.html", remember=False, word="a")
+    twice = templates.fragment("plain.html", remember=False, word="a")
+
+    assert once == twice == Markup("<p>a</p>")
+    assert rendered == ["plain.html", "plain.html"]
+    assert templates._remembered.currsize == 0
 
 
 def test_a_fragment_cannot_read_the_page_it_is_put_into(tmp_path: Path) -> None:
@@ -108,9 +173,9 @@ def test_what_is_remembered_is_bounded_by_its_size(
     rendered: list[int] = []
     original = templates._render_fragment
 
-    def counting(name: str, values: tuple[tuple[str, Any], ...]) -> Markup:
+    def counting(name: str, values: tuple[tuple[str, Any], ...], *holes: Any) -> Markup:
         rendered.append(dict(values)["n"])
-        return original(name, values)
+        return original(name, values, *holes)
 
     monkeypatch.setattr(templates, "_render_fragment", counting)
     for n in range(10):  # 10 fragments of ~2,000 bytes with their keys: twice what is kept

@@ -130,8 +130,16 @@ def create_environment(directory: Path) -> Environment:
 # a comment's article is about a kilobyte, a section's threads some tens. Bounded by size, not
 # count, so that big fragments cannot swell the process.
 FRAGMENT_BYTES_REMEMBERED = 2 * 1024 * 1024
-# Where a remembered fragment's CSRF token goes: random per process, so no content has it.
-_CSRF_HOLE = f"csrf-{secrets.token_hex(16)}"
+# Where a remembered fragment's own values go (its CSRF token, and what ``fill`` names): a marker
+# random per process, so no content has it, that ends in a character no name holds.
+_HOLE = f"hole{secrets.token_hex(12)}"
+
+
+def _marker(name: str) -> str:
+    return f"{_HOLE}{name}."
+
+
+_CSRF_HOLE = _marker("csrf_token")
 
 
 class _Key:
@@ -169,7 +177,16 @@ class Templates:
         if url is not None:
             self.env.globals["url"] = url
 
-    def fragment(self, name: str, /, *, csrf_token: str = "", **values: Hashable) -> Markup:
+    def fragment(
+        self,
+        name: str,
+        /,
+        *,
+        csrf_token: str = "",
+        fill: Mapping[str, str | int] | None = None,
+        remember: bool = True,
+        **values: Hashable,
+    ) -> Markup:
         """``name`` rendered with ``values`` only, remembered: the same values in the same
         language give the same HTML without rendering it again. So a fragment's template may
         read nothing but its values, translations, filters and ``url()`` (the application's
@@ -177,23 +194,42 @@ class Templates:
         value must be hashable (a frozen dataclass row, a tuple, a string, a number), which
         makes the values themselves the key: an edited comment is a new key.
 
-        The one value that differs on every page, the masked CSRF token, is left as a hole:
-        the template writes ``{{ csrf_token }}``, the remembered HTML holds a marker no
-        content can contain (random per process), and each call fills in its own token."""
-        items = tuple(sorted(values.items()))
-        key = _Key((name, i18n.current_language.get(), items))
-        try:
-            html = self._remembered[key]
-        except KeyError:
-            html = self._render_fragment(name, items)
-            with contextlib.suppress(ValueError):  # bigger than the whole bound: not kept
-                self._remembered[key] = html
-        if _CSRF_HOLE not in html:
-            return html
-        return Markup(html.replace(_CSRF_HOLE, escape(csrf_token)))  # noqa: S704 (escaped)
+        Values that differ from call to call while the rest stays the same — the masked CSRF
+        token on every page, and what ``fill`` names (a thread's id and author in its reply
+        form, the same form for every thread) — are left as holes: the template writes them
+        plainly (``{{ csrf_token }}``; no filter, no test, no branch on them), the remembered
+        HTML holds a marker no content can contain (random per process), and each call fills
+        in its own values, escaped. One fragment then serves every thread of a section.
 
-    def _render_fragment(self, name: str, values: tuple[tuple[str, Hashable], ...]) -> Markup:
-        html = self.env.get_template(name).render(dict(values), csrf_token=_CSRF_HOLE)
+        ``remember=False`` renders without keeping the result (nor looking for it), for values
+        that will not come again — a thread with the focus on the comment just posted: kept,
+        such one-off fragments would push out what other requests reuse."""
+        items = tuple(sorted(values.items()))
+        holes = tuple(sorted(fill)) if fill else ()
+        if not remember:
+            html = self._render_fragment(name, items, holes)
+        else:
+            key = _Key((name, i18n.current_language.get(), items, holes))
+            try:
+                html = self._remembered[key]
+            except KeyError:
+                html = self._render_fragment(name, items, holes)
+                with contextlib.suppress(ValueError):  # bigger than the whole bound: not kept
+                    self._remembered[key] = html
+        if _HOLE not in html:
+            return html
+        filled = html.replace(_CSRF_HOLE, escape(csrf_token))
+        for hole in holes:
+            assert fill is not None
+            filled = filled.replace(_marker(hole), escape(str(fill[hole])))
+        return Markup(filled)  # noqa: S704 (escaped)
+
+    def _render_fragment(
+        self, name: str, values: tuple[tuple[str, Hashable], ...], holes: tuple[str, ...] = ()
+    ) -> Markup:
+        context = dict(values)
+        context.update((hole, _marker(hole)) for hole in holes)
+        html = self.env.get_template(name).render(context, csrf_token=_CSRF_HOLE)
         return Markup(html)  # noqa: S704 (an autoescaped template's output)
 
     def render(self, name: str, context: Mapping[str, Any], *, block: str | None = None) -> str:

@@ -305,6 +305,33 @@ async def test_replies_thread_under_the_comment_they_answer(
     assert "3 kommentarer" in page
 
 
+async def test_each_thread_has_a_reply_form_of_its_own(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    alice: Persona,
+    bob: Persona,
+) -> None:
+    """One reply form is remembered for the section; each thread's id and author are filled in."""
+    ids = world["room_id"], world["plan_id"], world["section_id"]
+    bobs = await comment(db, app, bob, *ids, "Fråga?")
+    alices = await comment(db, app, alice, *ids, "Synpunkt.", coordinator=True)
+    await log_in(client, app, bob)
+    page = (await client.get(plan_url(world))).text
+
+    forms = re.findall(
+        r'<span class="sr-only"> på kommentaren av ([^<]+)</span>.*?'
+        r'name="parent_id" value="(\d+)".*?<label class="label" for="svar-(\d+)"',
+        page,
+        re.DOTALL,
+    )
+    assert forms == [
+        (bob.name, str(bobs), str(bobs)),
+        (alice.name, str(alices), str(alices)),
+    ]
+
+
 async def test_the_author_edits_a_comment_within_the_window_and_it_shows_as_edited(
     app: Starlette,
     client: httpx.AsyncClient,
