@@ -27,7 +27,7 @@ from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.devtools.seed import demo_room_name, seed_demo
 from partner_portal.organisations.models import Membership, MembershipRole, Organisation
 from partner_portal.plans import service as plans
-from partner_portal.plans.access import plan_for
+from partner_portal.plans.access import plan_for, plan_section_for
 from partner_portal.plans.forms import CommentInput, SectionInput
 from partner_portal.plans.models import PlanComment
 from partner_portal.platform import links
@@ -264,11 +264,14 @@ async def _plan(
         note="Första versionen",
     )
     for number in range(comments):
+        section_id = section_ids[number % len(section_ids)]
+        access, section = await plan_section_for(db, partner, room_id, plan_id, section_id)
         await plans.add_comment(
             db,
             actor=partner,
-            access=await plan_for(db, partner, room_id, plan_id),
-            section_id=section_ids[number % len(section_ids)],
+            access=access,
+            section_id=section_id,
+            section=section,
             data=CommentInput(
                 f"Synpunkt {number + 1}: vi behöver förtydliga hur många liter per dygn "
                 "våra boenden behöver och vem som kör ut vattnet.",

@@ -320,8 +320,15 @@ async def _handle_once(
                 response = await view(ctx)
         else:
             await _check_csrf(request, ctx.session, link_token=policy.link_token)
+            if request.headers.get("content-type", "").startswith(_FORM_TYPES):
+                # The whole form before the view's loader begins the write transaction: a
+                # slow sender holds no lock (the view's request.form() is this one).
+                await request.form()
             response = await view(ctx)
     return _no_store(response)
+
+
+_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def _no_store(response: Response) -> Response:

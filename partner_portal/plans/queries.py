@@ -312,26 +312,32 @@ class PublishedSection:
     key: str
     heading: str  # in the latest version that had the section
     changed_in_version: int
+    last_version: int  # the latest version that had the section: comments go to the plan's latest
     comments: list[CommentRow]
 
 
 def _section_threads_statement() -> Any:
-    latest_heading = (
-        sa.select(col(PlanVersionSection.heading))
-        .join(PlanVersion, col(PlanVersion.id) == col(PlanVersionSection.version_id))
-        .where(
-            col(PlanVersionSection.section_id) == col(PlanSection.id),
-            col(PlanVersion.plan_id) == col(PlanSection.plan_id),
+    def latest(column: Any) -> Any:
+        """``column`` of the latest version that had the section."""
+        return (
+            sa.select(column)
+            .select_from(PlanVersionSection)
+            .join(PlanVersion, col(PlanVersion.id) == col(PlanVersionSection.version_id))
+            .where(
+                col(PlanVersionSection.section_id) == col(PlanSection.id),
+                col(PlanVersion.plan_id) == col(PlanSection.plan_id),
+            )
+            .order_by(col(PlanVersion.number).desc())
+            .limit(1)
+            .scalar_subquery()
         )
-        .order_by(col(PlanVersion.number).desc())
-        .limit(1)
-        .scalar_subquery()
-    )
+
     return (
         sa.select(
             col(PlanSection.key).label("section_key"),
             col(PlanSection.changed_in_version).label("section_changed_in"),
-            latest_heading.label("section_heading"),
+            latest(col(PlanVersionSection.heading)).label("section_heading"),
+            latest(col(PlanVersion.number)).label("section_last_version"),
             col(PlanComment.id),
             col(PlanComment.section_id),
             col(PlanComment.parent_id),
@@ -404,12 +410,75 @@ def _published_section(rows: Sequence[Mapping[str, Any]]) -> PublishedSection | 
         key=first["section_key"],
         heading=first["section_heading"],
         changed_in_version=int(first["section_changed_in"] or 0),
+        last_version=int(first["section_last_version"]),
         comments=[
             CommentRow(**{name: row[name] for name in _COMMENT_FIELDS})
             for row in rows
             if row["id"] is not None
         ],
     )
+
+
+def _insert_comment_statement() -> Any:
+    table: Any = PlanComment.__table__  # type: ignore[attr-defined]
+
+    def name_of(other: Any, key: str, label: str) -> Any:
+        """``other``'s name for the new row's ``key``: a subquery in RETURNING, which
+        SQLAlchemy cannot correlate to the row being inserted, so written out (names from
+        the models, no values)."""
+        sql = (
+            f"(SELECT {other.name}.name FROM {other.name} "  # noqa: S608 (names, no values)
+            f"WHERE {other.name}.id = {table.name}.{key})"
+        )
+        return sa.literal_column(sql, type_=sa.String).label(label)
+
+    return sa.insert(table).returning(
+        table.c.id,
+        table.c.section_id,
+        table.c.parent_id,
+        table.c.version_number,
+        table.c.author_id,
+        name_of(Person.__table__, "author_id", "author_name"),  # type: ignore[attr-defined]
+        table.c.organisation_id,
+        name_of(Organisation.__table__, "organisation_id", "organisation_name"),  # type: ignore[attr-defined]
+        table.c.body,
+        table.c.created_at,
+        table.c.edited_at,
+    )
+
+
+# Built once: a new comment, answered with its row as the threads show it (author and
+# organisation by name), so that the answer to a comment reads nothing again.
+_INSERT_COMMENT = _insert_comment_statement()
+assert list(_INSERT_COMMENT.exported_columns.keys()) == list(CommentRow.__dataclass_fields__)
+
+
+async def insert_comment(
+    db: AsyncSession,
+    *,
+    plan_id: int,
+    section_id: int,
+    parent_id: int | None,
+    version_number: int,
+    author_id: int,
+    organisation_id: int | None,
+    body: str,
+    created_at: datetime,
+) -> CommentRow:
+    """One statement: the comment written, and its row as :func:`comments` reads it."""
+    values = {
+        "plan_id": plan_id,
+        "section_id": section_id,
+        "parent_id": parent_id,
+        "version_number": version_number,
+        "author_id": author_id,
+        "organisation_id": organisation_id,
+        "body": body,
+        "created_at": created_at,
+        "edited_at": None,
+    }
+    row = (await db.execute(_INSERT_COMMENT, values)).one()
+    return CommentRow(*row)
 
 
 async def section(db: AsyncSession, plan_id: int, section_id: int) -> DraftSectionRow | None:

@@ -86,7 +86,7 @@ def routes() -> list[BaseRoute]:
             plans.comment,
             name="plan_comment",
             access=LOGGED_IN,
-            load=plan_access.plan,
+            load=plan_access.plan_section,
             methods=POST,
         ),
         route(

@@ -16,6 +16,7 @@ from partner_portal.audit.service import record
 from partner_portal.auth.sessions import CurrentPerson
 from partner_portal.evidence.models import EvidenceKind
 from partner_portal.evidence.service import record_evidence
+from partner_portal.plans import queries
 from partner_portal.plans.access import PlanAccess
 from partner_portal.plans.models import (
     Plan,
@@ -24,6 +25,7 @@ from partner_portal.plans.models import (
     PlanVersion,
     PlanVersionSection,
 )
+from partner_portal.plans.queries import CommentRow, PublishedSection
 from partner_portal.platform import clock, paths
 from partner_portal.platform.errors import Invalid, NotFound
 from partner_portal.platform.i18n import gettext as _
@@ -264,38 +266,31 @@ async def publish(db: AsyncSession, *, actor: CurrentPerson, access: PlanAccess,
     return plan.latest_version
 
 
-async def _published_section_ids(db: AsyncSession, plan_id: int, number: int) -> set[int]:
-    return set(
-        await db.scalars(
-            sa.select(col(PlanVersionSection.section_id))
-            .join(PlanVersion, col(PlanVersion.id) == col(PlanVersionSection.version_id))
-            .where(col(PlanVersion.plan_id) == plan_id, col(PlanVersion.number) == number)
-        )
-    )
-
-
 async def add_comment(
     db: AsyncSession,
     *,
     actor: CurrentPerson,
     access: PlanAccess,
     section_id: int,
+    section: PublishedSection | None,
     data: CommentInput,
     live: LiveHub,
-) -> int:
+) -> CommentRow:
     """A comment on a section of the latest version, or a reply in a section's thread, for
     one of the actor's organisations that accepted (or, for a coordinator without one, for
-    the municipality). Side effects: the comment, ``comment_made`` evidence for the
-    organisation, a live event to everyone reading the plan. Returns its id. Commits."""
+    the municipality). ``section``: the section as published with its comments, read in this
+    transaction (``queries.published_section``; on a request, with its access). Side effects:
+    the comment, ``comment_made`` evidence for the organisation, a live event to everyone
+    reading the plan. Returns the comment as the threads show it. Commits."""
     plan = access.plan
     if not access.may_comment:
         raise NotFound()
-    if section_id not in await _published_section_ids(db, plan.id, plan.latest_version):
-        raise NotFound()
+    if section is None or section.last_version != plan.latest_version:
+        raise NotFound()  # never published, or not in the latest version
     parent_id = None
     if data.parent_id is not None:
-        parent = await db.get(PlanComment, data.parent_id)
-        if parent is None or parent.plan_id != plan.id or parent.section_id != section_id:
+        parent = next((c for c in section.comments if c.id == data.parent_id), None)
+        if parent is None:
             raise Invalid({"body": _("Kommentaren du svarar på finns inte i avsnittet.")})
         parent_id = parent.parent_id or parent.id  # one level of replies: the thread's start
     mine = access.comment_organisations()
@@ -304,7 +299,8 @@ async def add_comment(
     organisation_id = data.organisation_id or (mine[0] if mine else None)
     if organisation_id is None and not access.is_coordinator:
         raise NotFound()
-    comment = PlanComment(
+    comment = await queries.insert_comment(
+        db,
         plan_id=plan.id,
         section_id=section_id,
         parent_id=parent_id,
@@ -312,10 +308,8 @@ async def add_comment(
         author_id=actor.id,
         organisation_id=organisation_id,
         body=data.body,
+        created_at=clock.now(),
     )
-    db.add(comment)
-    await db.flush()
-    assert comment.id is not None
     room = access.room.room
     if organisation_id is not None:
         record_evidence(
@@ -335,7 +329,7 @@ async def add_comment(
         db, live_topic(plan.id), {"section": section_id, "comment": comment.id, "new": True}
     )
     await db.commit()
-    return comment.id
+    return comment
 
 
 async def edit_comment(

@@ -4,6 +4,7 @@ comparison, comments (with htmx fragments), live events and the comments export.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -266,31 +267,30 @@ async def threads(
     )
 
 
-async def _section(
-    ctx: Ctx, access: PlanAccess, section_id: int
-) -> tuple[PlanAccess, queries.PublishedSection | None]:
-    """After a comment: the section as published, for the access already checked."""
-    return access, await queries.published_section(ctx.db, access.plan.id, section_id)
-
-
-async def comment(ctx: Ctx, access: PlanAccess) -> Response:
+async def comment(
+    ctx: Ctx, section_access: tuple[PlanAccess, queries.PublishedSection | None]
+) -> Response:
+    """A new comment or reply. ``section_access``: the plan's access and the section as
+    published with its comments, read in the comment's write transaction
+    (plans.access.plan_section) — so the answer is those comments and the new one, read
+    nothing again."""
+    access, section = section_access
     form = await ctx.request.form()
     section_id = ctx.path_id("section_id")
     try:
-        comment_id = await service.add_comment(
+        new = await service.add_comment(
             ctx.db,
             actor=ctx.me,
             access=access,
             section_id=section_id,
+            section=section,
             data=forms.comment(form),
             live=live_hub(ctx),
         )
     except Invalid as invalid:
         if htmx.is_htmx(ctx.request):
             error = next(iter(invalid.errors.values()))
-            return await threads(
-                ctx, await _section(ctx, access, section_id), error=error, status=400
-            )
+            return await threads(ctx, section_access, error=error, status=400)
         return await show(
             ctx,
             (access, await queries.versions(ctx.db, access.plan.id)),
@@ -299,8 +299,11 @@ async def comment(ctx: Ctx, access: PlanAccess) -> Response:
             failed_section=section_id,
         )
     if htmx.is_htmx(ctx.request):  # the section's comments, with focus on the new one
-        return await threads(ctx, await _section(ctx, access, section_id), focus=comment_id)
-    return ctx.redirect(_plan_url(ctx, access, f"kommentar-{comment_id}"))
+        assert section is not None  # add_comment found it
+        comments = sorted([*section.comments, new], key=lambda c: (c.created_at, c.id))
+        after = dataclasses.replace(section, comments=comments)
+        return await threads(ctx, (access, after), focus=new.id)
+    return ctx.redirect(_plan_url(ctx, access, f"kommentar-{new.id}"))
 
 
 async def edit_comment(ctx: Ctx, access: PlanAccess) -> Response:

@@ -8,7 +8,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from starlette.applications import Starlette
 
 from partner_portal.plans import service
-from partner_portal.plans.access import plan_for
+from partner_portal.plans.access import plan_for, plan_section_for
 from partner_portal.plans.service import CommentInput, SectionInput
 from partner_portal.rooms.access import room_for
 from tests.helpers import Persona, as_current
@@ -82,15 +82,17 @@ async def comment(
     parent_id: int | None = None,
 ) -> int:
     actor = as_current(persona, coordinator=coordinator)
-    access = await plan_for(db, actor, room_id, plan_id)
-    return await service.add_comment(
+    access, section = await plan_section_for(db, actor, room_id, plan_id, section_id)
+    new = await service.add_comment(
         db,
         actor=actor,
         access=access,
         section_id=section_id,
+        section=section,
         data=CommentInput(body, parent_id, None),
         live=app.state.live,
     )
+    return new.id
 
 
 @dataclass(frozen=True)

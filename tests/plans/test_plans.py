@@ -542,6 +542,89 @@ async def test_a_sections_comment_fragment_takes_two_statements_whatever_the_com
     assert full.index("Kommentar 0") < full.index("Kommentar 11")  # oldest first
 
 
+async def test_a_comment_is_written_in_its_sections_one_read_and_answered_without_reading_again(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    alice: Persona,
+    bob: Persona,
+    query_counter: QueryCounter,
+) -> None:
+    room_id, plan_id, section_id = world["room_id"], world["plan_id"], world["section_id"]
+    alices = await comment(db, app, alice, room_id, plan_id, section_id, "Först", coordinator=True)
+    bobs = await comment(db, app, bob, room_id, plan_id, section_id, "Sedan")
+    elsewhere = await comment(db, app, bob, room_id, plan_id, world["second_section"], "Där")
+    await log_in(client, app, bob)
+    url = f"{plan_url(world)}/avsnitt/{section_id}/kommentarer"
+    headers = {"HX-Request": "true", "HX-Target": f"kommentarer-{section_id}"}
+    token = await csrf_token(client, app)
+
+    with query_counter.counting() as statements:
+        posted = await client.post(url, data={"csrf_token": token, "body": "Nu"}, headers=headers)
+    wrong_thread = await client.post(
+        url,
+        data={"csrf_token": token, "body": "Svar", "parent_id": str(elsewhere)},
+        headers=headers,
+    )
+    await db.rollback()
+    new = await db.scalar(sa.select(sa.func.max(col(PlanComment.id))))
+
+    # The session; access with the section and its comments beside it; the comment (its
+    # author's and organisation's names returned with it); its evidence. Nothing after.
+    # (Beside them: SQLite's BEGIN IMMEDIATE; PostgreSQL's live event, a pg_notify.)
+    heads = [s.split()[0] + " " + s.split()[1 + s.startswith("INSERT")] for s in statements]
+    assert [h for h in heads if not h.startswith(("BEGIN", "SELECT pg_notify("))] == [
+        "SELECT login_session.id,",
+        "SELECT a.id,",
+        "INSERT plan_comment",
+        "INSERT evidence",
+    ]
+    assert posted.status_code == 200
+    answer = posted.text
+    assert [int(i) for i in re.findall(r'<article id="kommentar-(\d+)"', answer)] == [
+        alices,
+        bobs,
+        new,
+    ]
+    assert answer.count("data-focus-after-swap") == 1
+    focused = f'<article id="kommentar-{new}" class="portal-comment" aria-labelledby='
+    assert f'{focused}"kommentar-{new}-av" tabindex="-1" data-focus-after-swap' in answer
+    new_article = answer.split(f'<article id="kommentar-{new}"', 1)[1].split("</article>", 1)[0]
+    assert f"<strong>{bob.name}</strong>, AB Botkyrkabyggen" in new_article
+    assert "Nu" in new_article
+    assert "3 kommentarer" in answer
+    assert wrong_thread.status_code == 400
+    assert "Kommentaren du svarar på finns inte i avsnittet." in wrong_thread.text
+    assert await db.scalar(sa.select(sa.func.count()).select_from(PlanComment)) == 4
+
+
+async def test_a_section_no_longer_in_the_latest_version_takes_no_comments(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    alice: Persona,
+    bob: Persona,
+) -> None:
+    from partner_portal.plans import service
+
+    actor = as_current(alice, coordinator=True)
+    access = await plan_for(db, actor, world["room_id"], world["plan_id"])
+    await service.remove_section(db, actor=actor, access=access, section_id=world["second_section"])
+    await publish_draft(db, alice, world["room_id"], world["plan_id"])
+    await log_in(client, app, bob)
+
+    posted = await client.post(
+        f"{plan_url(world)}/avsnitt/{world['second_section']}/kommentarer",
+        data={"csrf_token": await csrf_token(client, app), "body": "Sent"},
+    )
+    await db.rollback()
+
+    assert posted.status_code == 404
+    assert await db.scalar(sa.select(sa.func.count()).select_from(PlanComment)) == 0
+
+
 async def test_a_section_of_a_plan_in_another_room_is_not_found_though_its_comments_exist(
     app: Starlette,
     client: httpx.AsyncClient,

@@ -16,7 +16,7 @@ from partner_portal.devtools.demo.actors import BYGGEN, SBFF, UPPLEV, Demo, guid
 from partner_portal.devtools.demo.meetings import meeting_held
 from partner_portal.evidence.models import Process
 from partner_portal.plans import service as plans
-from partner_portal.plans.access import plan_for
+from partner_portal.plans.access import plan_for, plan_section_for
 from partner_portal.plans.models import PlanVersion
 from partner_portal.plans.service import CommentInput, SectionInput
 from partner_portal.platform import clock
@@ -78,14 +78,17 @@ async def guidelines(demo: Demo) -> None:
         actor = demo.person(
             subject, PortalRole.COORDINATOR if subject == "anna.lindqvist" else None
         )
-        return await plans.add_comment(
+        access, section = await plan_section_for(db, actor, room_id, plan_id, section_id)
+        new = await plans.add_comment(
             db,
             actor=actor,
-            access=await plan_for(db, actor, room_id, plan_id),
+            access=access,
             section_id=section_id,
+            section=section,
             data=CommentInput(body, parent, None),
             live=live,
         )
+        return new.id
 
     asked = await comment(
         "erik.oberg",
