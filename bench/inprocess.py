@@ -126,7 +126,7 @@ class Split:
         self.db = 0.0
 
     def install(self) -> None:
-        from sqlalchemy.ext.asyncio import AsyncSession
+        from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
         split = self
         render = Templates.render
@@ -138,11 +138,14 @@ class Split:
             finally:
                 split.render += time.process_time() - started
 
-        for name in ("execute", "scalar", "scalars", "get"):
-            original = getattr(AsyncSession, name)
+        for owner, name in [
+            *((AsyncSession, name) for name in ("execute", "scalar", "scalars", "get")),
+            (AsyncConnection, "execute"),  # platform.db.read
+        ]:
+            original = getattr(owner, name)
 
             def wrap(original: Any) -> Any:
-                async def timed(self: AsyncSession, *args: Any, **kwargs: Any) -> Any:
+                async def timed(self: Any, *args: Any, **kwargs: Any) -> Any:
                     started = time.process_time()
                     try:
                         return await original(self, *args, **kwargs)
@@ -151,7 +154,7 @@ class Split:
 
                 return timed
 
-            setattr(AsyncSession, name, wrap(original))
+            setattr(owner, name, wrap(original))
         Templates.render = timed_render  # type: ignore[method-assign]
 
 

@@ -16,7 +16,7 @@ from sqlmodel import col
 
 from partner_portal.auth.models import LoginSession, Person, PortalRole, RoleGrant
 from partner_portal.platform import clock, i18n, links
-from partner_portal.platform.db import writing
+from partner_portal.platform.db import read, writing
 from partner_portal.platform.settings import Settings
 
 # Writing last_seen_at on every request would turn every page view into a write: it is noted
@@ -110,7 +110,7 @@ async def load(
     one query. Ends a session found expired, and notes that one is still in use (at most every
     few minutes), each in a short write of its own."""
     now = now or clock.now()
-    rows: Any = (await db.execute(_BY_TOKEN, {"token_hash": links.digest(token)})).all()
+    rows: Any = await read(db, _BY_TOKEN, {"token_hash": links.digest(token)})
     if not rows:
         return None
     row = rows[0]

@@ -21,6 +21,7 @@ from partner_portal.plans.models import (
     PlanVersionSection,
 )
 from partner_portal.platform.beside import beside, split
+from partner_portal.platform.db import read
 from partner_portal.rooms.models import ParticipationStatus, Room
 from partner_portal.rooms.queries import ROOM_ACCESS, RoomRow, room_access_rows
 
@@ -124,11 +125,9 @@ async def plan_access(
     db: AsyncSession, person_id: int, room_id: int, plan_id: int
 ) -> PlanAccessRows:
     """The room, the person's organisations in it and the plan, in one query."""
-    rows = (
-        await db.execute(
-            PLAN_ACCESS, {"room_id": room_id, "person_id": person_id, "plan_id": plan_id}
-        )
-    ).all()
+    rows = await read(
+        db, PLAN_ACCESS, {"room_id": room_id, "person_id": person_id, "plan_id": plan_id}
+    )
     return _plan_access_rows(rows)
 
 
@@ -207,11 +206,9 @@ async def plan_access_and_versions(
     db: AsyncSession, person_id: int, room_id: int, plan_id: int
 ) -> tuple[PlanAccessRows, list[VersionRow]]:
     """:func:`plan_access` and :func:`versions` in one query."""
-    rows = (
-        await db.execute(
-            _PLAN_PAGE, {"room_id": room_id, "person_id": person_id, "plan_id": plan_id}
-        )
-    ).all()
+    rows = await read(
+        db, _PLAN_PAGE, {"room_id": room_id, "person_id": person_id, "plan_id": plan_id}
+    )
     own, theirs = split(rows, PLAN_ACCESS)
     return _plan_access_rows(own), [VersionRow(**row) for row in theirs]
 
@@ -234,7 +231,7 @@ _VERSION_SECTIONS: Any = (
 
 
 async def version_sections(db: AsyncSession, version_id: int) -> list[SectionRow]:
-    rows: Any = await db.execute(_VERSION_SECTIONS, {"version_id": version_id})
+    rows: Any = await read(db, _VERSION_SECTIONS, {"version_id": version_id})
     return [SectionRow(**row._mapping) for row in rows]
 
 
@@ -300,7 +297,8 @@ async def comments(
     db: AsyncSession, plan_id: int, *, section_id: int | None = None
 ) -> list[CommentRow]:
     """The plan's comments (or one section's), oldest first."""
-    rows: Any = await db.execute(
+    rows: Any = await read(
+        db,
         _PLAN_COMMENTS if section_id is None else _SECTION_COMMENTS,
         {"plan_id": plan_id, "section_id": section_id},
     )
@@ -378,7 +376,7 @@ async def published_section(
 ) -> PublishedSection | None:
     """A section of this plan that has been published, with its comments (oldest first); None
     for a section never published or of another plan. One query."""
-    rows: Any = await db.execute(SECTION_THREADS, {"section_id": section_id, "plan_id": plan_id})
+    rows: Any = await read(db, SECTION_THREADS, {"section_id": section_id, "plan_id": plan_id})
     return _published_section([row._mapping for row in rows])
 
 
@@ -397,7 +395,7 @@ async def plan_access_and_section(
         "plan_id": plan_id,
         "section_id": section_id,
     }
-    rows = (await db.execute(_PLAN_SECTION, parameters)).all()
+    rows = await read(db, _PLAN_SECTION, parameters)
     own, theirs = split(rows, PLAN_ACCESS)
     return _plan_access_rows(own), _published_section(theirs)
 
@@ -477,7 +475,7 @@ async def insert_comment(
         "created_at": created_at,
         "edited_at": None,
     }
-    row = (await db.execute(_INSERT_COMMENT, values)).one()
+    [row] = await read(db, _INSERT_COMMENT, values)
     return CommentRow(*row)
 
 

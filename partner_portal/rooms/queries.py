@@ -21,7 +21,7 @@ from partner_portal.organisations.models import (
     OrganisationKind,
 )
 from partner_portal.platform.beside import beside, split
-from partner_portal.platform.db import UTCDateTime
+from partner_portal.platform.db import UTCDateTime, read
 from partner_portal.reminders.queries import last_in_room
 from partner_portal.rooms.models import (
     Classification,
@@ -216,7 +216,7 @@ async def room_access(
     db: AsyncSession, person_id: int, room_id: int
 ) -> tuple[RoomRow | None, dict[int, tuple[MembershipRole, ParticipationStatus]]]:
     """The room and the person's organisations in it, in one query."""
-    rows = (await db.execute(ROOM_ACCESS, {"room_id": room_id, "person_id": person_id})).all()
+    rows = await read(db, ROOM_ACCESS, {"room_id": room_id, "person_id": person_id})
     return room_access_rows(rows)
 
 
@@ -314,7 +314,7 @@ class RoomPlan:
 async def room_plan(db: AsyncSession, room_id: int) -> RoomPlan:
     """The room's phases in order, their items and the organisations' progress on them, in
     one query."""
-    rows: Any = await db.execute(_ROOM_PLAN, {"room_id": room_id})
+    rows: Any = await read(db, _ROOM_PLAN, {"room_id": room_id})
     phases: dict[int, PhaseRow] = {}
     items: dict[int, ItemRow] = {}
     progress: list[ProgressRow] = []
@@ -390,7 +390,7 @@ async def room_access_and_participants(
     RoomRow | None, dict[int, tuple[MembershipRole, ParticipationStatus]], list[ParticipantRow]
 ]:
     """:func:`room_access` and :func:`participants` in one query."""
-    rows = (await db.execute(_ROOM_PAGE, {"room_id": room_id, "person_id": person_id})).all()
+    rows = await read(db, _ROOM_PAGE, {"room_id": room_id, "person_id": person_id})
     own, theirs = split(rows, ROOM_ACCESS)
     room, mine = room_access_rows(own)
     return (
@@ -428,5 +428,5 @@ ACTIVITY: Any = (
 async def activity(db: AsyncSession, room_id: int, *, limit: int = 30) -> list[ActivityRow]:
     """The room's feed, built from its participation evidence; newest first. (The statement
     is built once: building it was most of what the feed cost.)"""
-    rows: Any = await db.execute(ACTIVITY, {"room_id": room_id, "limit": limit})
+    rows: Any = await read(db, ACTIVITY, {"room_id": room_id, "limit": limit})
     return [ActivityRow(*row) for row in rows]
