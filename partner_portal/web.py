@@ -36,6 +36,7 @@ from partner_portal.platform.db import (
     request_session_options,
 )
 from partner_portal.platform.errors import CsrfFailure
+from partner_portal.platform.menu import menu
 from partner_portal.platform.ratelimit import RateLimiter, RateLimitStore
 from partner_portal.platform.settings import Settings
 from partner_portal.platform.templating import Templates
@@ -432,9 +433,10 @@ def page_context(request: Request, session: ActiveSession | None) -> dict[str, A
     def static(path: str) -> str:
         return portal.urls.static(path)
 
+    person = session.person if session else None
     return {
         "request": request,
-        "person": session.person if session else None,
+        "person": person,
         "csrf_token": masked_csrf_token(session.csrf_token) if session else "",
         "lang": i18n.current_language.get(),
         "url": url,
@@ -444,6 +446,14 @@ def page_context(request: Request, session: ActiveSession | None) -> dict[str, A
         "exercise_time": clock.local_now() if settings.now is not None else None,
         "htmx": htmx.is_htmx(request),
         "current_path": request.url.path,
+        "menu": menu(
+            request.url.path,
+            portal.urls,
+            signed_in=person is not None,
+            coordinator=person is not None and person.is_coordinator,
+            follows_up=person is not None and person.may_follow_up,
+            dev_tools=settings.dev_tools,
+        ),
         # After logging in from a page, come back to it; never to the login round-trip itself.
         "login_next": "/" if request.url.path.startswith("/auth/") else request.url.path,
     }
