@@ -9,7 +9,8 @@ ratio to the baseline's, and where the portal's time goes: rendering templates, 
 
     .venv/bin/python -m bench.inprocess [--requests 400] [--profile "room page"]
 
-``--profile NAME`` also prints a cProfile of that path (process time), top 40 by own time; with
+``--profile NAME`` also prints a cProfile of that path (process time), its top 40 by own time
+(``--sort cumulative`` by time with callees, ``--lines N`` more or fewer); with
 ``--spin`` it only requests that path over and over, for a sampling profiler (py-spy) to watch.
 """
 
@@ -19,7 +20,6 @@ import argparse
 import asyncio
 import cProfile
 import io
-import os
 import pstats
 import statistics
 import tempfile
@@ -35,8 +35,6 @@ from partner_portal.app import create_app
 from partner_portal.auth import sessions
 from partner_portal.platform.templating import Templates
 
-SORT = os.environ.get("BENCH_SORT", "tottime")
-LINES = int(os.environ.get("BENCH_LINES", "40"))
 ASGI = Callable[[dict[str, Any], Any, Any], Coroutine[Any, Any, None]]
 
 
@@ -159,7 +157,13 @@ class Split:
 
 
 async def measure(
-    w: World, requests: int, profile: str | None, spin: bool, concurrency: int
+    w: World,
+    requests: int,
+    profile: str | None,
+    spin: bool,
+    concurrency: int,
+    sort: str = "tottime",
+    lines: int = 40,
 ) -> None:
     settings = worlds.settings_for(w.database_url, w.data_dir)
     portal = Client(create_app(settings), settings.base_url.split("://", 1)[1])
@@ -233,7 +237,7 @@ async def measure(
                 await send(p, i)
             profiler.disable()
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).sort_stats(SORT).print_stats(LINES)
+            pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(lines)
             print(out.getvalue())
     finally:
         await portal.stop()
@@ -251,6 +255,8 @@ def main() -> None:
         help="requests in flight at once (wrk in bench.pages keeps 32)",
     )
     parser.add_argument("--profile", default=None, help="a path's name, e.g. 'room page'")
+    parser.add_argument("--sort", default="tottime", choices=("tottime", "cumulative"))
+    parser.add_argument("--lines", type=int, default=40, help="lines of the profile printed")
     parser.add_argument(
         "--spin",
         action="store_true",
@@ -262,7 +268,17 @@ def main() -> None:
         data = Path(tmp)
         with worlds.database("sqlite", data) as url:
             w = asyncio.run(worlds.build(url, data, users=1, comments=args.comments))
-            asyncio.run(measure(w, args.requests, args.profile, args.spin, args.concurrency))
+            asyncio.run(
+                measure(
+                    w,
+                    args.requests,
+                    args.profile,
+                    args.spin,
+                    args.concurrency,
+                    args.sort,
+                    args.lines,
+                )
+            )
 
 
 if __name__ == "__main__":

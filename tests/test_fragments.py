@@ -21,6 +21,19 @@ class Row:
     body: str
 
 
+def renders_of(templates: Templates, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the fragments ``templates`` renders from now on (not those it remembers)."""
+    rendered: list[str] = []
+    original = templates._render_fragment
+
+    def counting(name: str, *args: Any) -> Markup:
+        rendered.append(name)
+        return original(name, *args)
+
+    monkeypatch.setattr(templates, "_render_fragment", counting)
+    return rendered
+
+
 @pytest.fixture
 def templates(tmp_path: Path) -> Templates:
     (tmp_path / "row.html").write_text(
@@ -101,14 +114,7 @@ def test_filled_in_values_share_one_fragment_and_are_escaped(
         '<a href="{{ url }}">{{ word }}</a>'
     )
     templates = Templates(tmp_path)
-    rendered: list[str] = []
-    original = templates._render_fragment
-
-    def counting(name: str, *args: Any) -> Markup:
-        rendered.append(name)
-        return original(name, *args)
-
-    monkeypatch.setattr(templates, "_render_fragment", counting)
+    rendered = renders_of(templates, monkeypatch)
 
     first = templates.fragment(
         "reply.html", csrf_token="t1", url="/a", word="x", fill={"thread": 7, "author": "Erik"}
@@ -140,14 +146,7 @@ def test_filled_in_values_share_one_fragment_and_are_escaped(
 def test_a_fragment_not_to_be_remembered_is_rendered_each_time(
     templates: Templates, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rendered: list[str] = []
-    original = templates._render_fragment
-
-    def counting(name: str, *args: Any) -> Markup:
-        rendered.append(name)
-        return original(name, *args)
-
-    monkeypatch.setattr(templates, "_render_fragment", counting)
+    rendered = renders_of(templates, monkeypatch)
     once = templates.fragment("plain.html", remember=False, word="a")
     twice = templates.fragment("plain.html", remember=False, word="a")
 

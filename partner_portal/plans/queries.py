@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -312,6 +313,11 @@ class PublishedSection:
     changed_in_version: int
     last_version: int  # the latest version that had the section: comments go to the plan's latest
     comments: list[CommentRow]
+
+    def with_comment(self, comment: CommentRow) -> PublishedSection:
+        """The section as it is once ``comment`` is added (oldest first, as read)."""
+        comments = sorted([*self.comments, comment], key=lambda c: (c.created_at, c.id))
+        return dataclasses.replace(self, comments=comments)
 
 
 def _section_threads_statement() -> Any:

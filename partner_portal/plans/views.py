@@ -4,7 +4,6 @@ comparison, comments (with htmx fragments), live events and the comments export.
 from __future__ import annotations
 
 import asyncio
-import dataclasses
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -300,9 +299,7 @@ async def comment(
         )
     if htmx.is_htmx(ctx.request):  # the section's comments, with focus on the new one
         assert section is not None  # add_comment found it
-        comments = sorted([*section.comments, new], key=lambda c: (c.created_at, c.id))
-        after = dataclasses.replace(section, comments=comments)
-        return await threads(ctx, (access, after), focus=new.id)
+        return await threads(ctx, (access, section.with_comment(new)), focus=new.id)
     return ctx.redirect(_plan_url(ctx, access, f"kommentar-{new.id}"))
 
 

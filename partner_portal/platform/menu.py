@@ -31,7 +31,7 @@ _UNDER = (
     "organisations",
     "templates",
 )
-# Not an entry: the coordinator's follow-up group, which holds every path under "followup".
+# Not an entry: every path under "followup" (Menu.in_followup).
 FOLLOWUP_SECTION = "followup_section"
 
 
@@ -42,6 +42,11 @@ class Menu:
     follows_up: bool  # may see the follow-up without being a coordinator (the board's readers)
     dev_tools: bool
     here: frozenset[str]  # the entries (by route name) that are this page, and FOLLOWUP_SECTION
+
+    @property
+    def in_followup(self) -> bool:
+        """On a page of the follow-up (the coordinator's group, a board reader's one entry)."""
+        return FOLLOWUP_SECTION in self.here
 
 
 def menu(

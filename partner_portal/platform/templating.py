@@ -219,9 +219,8 @@ class Templates:
         if _HOLE not in html:
             return html
         filled = html.replace(_CSRF_HOLE, escape(csrf_token))
-        for hole in holes:
-            assert fill is not None
-            filled = filled.replace(_marker(hole), escape(str(fill[hole])))
+        for hole, value in (fill or {}).items():
+            filled = filled.replace(_marker(hole), escape(str(value)))
         return Markup(filled)  # noqa: S704 (escaped)
 
     def _render_fragment(

@@ -69,6 +69,15 @@ async def edit_section(
     )
 
 
+async def remove_section(
+    db: AsyncSession, coordinator: Persona, room_id: int, plan_id: int, section_id: int
+) -> None:
+    """The section out of the draft (published as such with the next version)."""
+    actor = as_current(coordinator, coordinator=True)
+    access = await plan_for(db, actor, room_id, plan_id)
+    await service.remove_section(db, actor=actor, access=access, section_id=section_id)
+
+
 async def comment(
     db: AsyncSession,
     app: Starlette,

@@ -24,7 +24,7 @@ from partner_portal.platform import clock
 from partner_portal.web import csrf_matches
 from tests.helpers import Persona, as_current, csrf_token, log_in
 from tests.organisations.factories import add_member
-from tests.plans.factories import comment, edit_section, publish_draft
+from tests.plans.factories import comment, edit_section, publish_draft, remove_section
 from tests.queries import QueryCounter
 from tests.rooms.factories import accept
 
@@ -471,14 +471,10 @@ async def test_comments_on_a_removed_section_stay_readable(
     alice: Persona,
     bob: Persona,
 ) -> None:
-    from partner_portal.plans import service
-
     await comment(
         db, app, bob, world["room_id"], world["plan_id"], world["second_section"], "Sjukhus först!"
     )
-    actor = as_current(alice, coordinator=True)
-    access = await plan_for(db, actor, world["room_id"], world["plan_id"])
-    await service.remove_section(db, actor=actor, access=access, section_id=world["second_section"])
+    await remove_section(db, alice, world["room_id"], world["plan_id"], world["second_section"])
     await publish_draft(db, alice, world["room_id"], world["plan_id"])
     await log_in(client, app, bob)
     page = (await client.get(plan_url(world))).text
@@ -607,11 +603,7 @@ async def test_a_section_no_longer_in_the_latest_version_takes_no_comments(
     alice: Persona,
     bob: Persona,
 ) -> None:
-    from partner_portal.plans import service
-
-    actor = as_current(alice, coordinator=True)
-    access = await plan_for(db, actor, world["room_id"], world["plan_id"])
-    await service.remove_section(db, actor=actor, access=access, section_id=world["second_section"])
+    await remove_section(db, alice, world["room_id"], world["plan_id"], world["second_section"])
     await publish_draft(db, alice, world["room_id"], world["plan_id"])
     await log_in(client, app, bob)
 
