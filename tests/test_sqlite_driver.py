@@ -4,6 +4,7 @@ exactly as SQLite keeps them."""
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 import threading
 from collections import Counter
@@ -16,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from partner_portal.platform import sqlite_driver
+from partner_portal.platform import db, sqlite_driver
 from partner_portal.platform.db import (
     SQLITE_BUSY_TIMEOUT_MS,
     create_engine,
@@ -57,13 +58,10 @@ async def test_a_read_is_one_call_and_ending_it_none(
         async with engine.connect() as connection:
             await connection.execute(sa.text("SELECT 1"))  # the connection is set up
             await connection.rollback()
+            deferred = await connection.execution_options(sqlite_begin="DEFERRED")
             thread_calls.clear()
-            rows = (
-                await connection.execute(
-                    sa.text("SELECT id, v FROM t"), execution_options={"sqlite_begin": "DEFERRED"}
-                )
-            ).all()
-            await connection.rollback()
+            rows = (await deferred.execute(sa.text("SELECT id, v FROM t"))).all()
+            await deferred.rollback()
             read = dict(thread_calls)
     finally:
         await engine.dispose()
@@ -242,3 +240,139 @@ async def test_a_read_never_waits_for_a_lock_in_the_loop(
     assert count == 0
     assert seen == [(True, 0), (False, SQLITE_BUSY_TIMEOUT_MS)]
     assert timeout_after == SQLITE_BUSY_TIMEOUT_MS
+
+
+async def test_a_writing_transaction_begins_and_writes_rows_in_the_loop(
+    tmp_path: Path, thread_calls: Counter[str]
+) -> None:
+    """BEGIN IMMEDIATE with the write lock free, and one row's INSERT … VALUES while it is
+    held, run in the loop's thread: a request that writes a row or two hops to the thread only
+    to commit. Anything bigger, or a write without the lock held, goes to the thread."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'writes.db'}"
+    await _table(url)
+    engine = create_engine(url)
+    insert = sa.text("INSERT INTO t (v) VALUES (:v)")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(sa.text("SELECT 1"))  # the connection is set up
+            await connection.rollback()
+            thread_calls.clear()
+            await connection.execute(insert, {"v": "a"})  # begins IMMEDIATE
+            await connection.execute(insert, {"v": "b"})
+            await connection.commit()
+            rows_in_loop = dict(thread_calls)
+
+            thread_calls.clear()
+            await connection.execute(insert, [{"v": f"many {i}"} for i in range(3)])
+            await connection.execute(sa.text("INSERT INTO t (v) SELECT v || ' copy' FROM t"))
+            await connection.commit()
+            bigger = dict(thread_calls)
+
+            deferred = await connection.execution_options(sqlite_begin="DEFERRED")
+            thread_calls.clear()
+            await deferred.execute(insert, {"v": "deferred"})
+            await deferred.commit()
+            unlocked = dict(thread_calls)
+
+            saved = (await connection.execute(sa.text("SELECT count(*) FROM t"))).scalar_one()
+            await connection.rollback()
+    finally:
+        await engine.dispose()
+
+    assert rows_in_loop == {"commit": 1}
+    assert bigger == {"_run": 2, "commit": 1}  # executemany and INSERT … SELECT
+    assert unlocked == {"_run": 2, "commit": 1}  # BEGIN DEFERRED and the INSERT: no lock held
+    assert saved == 2 + 3 + 5 + 1
+
+
+async def test_writers_of_one_process_take_turns_in_the_loop(
+    tmp_path: Path, thread_calls: Counter[str]
+) -> None:
+    """A writer whose engine has another connection writing waits for its turn in the loop
+    (no thread, no busy handler's sleeps), and begins in the loop the moment that one commits;
+    the loop goes on serving meanwhile."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'turns.db'}"
+    await _table(url)
+    engine = create_engine(url)
+    insert = sa.text("INSERT INTO t (v) VALUES (:v)")
+    served: list[str] = []
+    try:
+        async with engine.connect() as first, engine.connect() as second:
+            await second.execute(sa.text("SELECT 1"))
+            await second.rollback()
+            await first.execute(insert, {"v": "first"})  # holds the write lock
+
+            async def other_work() -> None:
+                await asyncio.sleep(0.05)
+                served.append("the loop went on")
+                await first.commit()
+
+            thread_calls.clear()
+            other = asyncio.create_task(other_work())
+            await second.execute(insert, {"v": "second"})
+            waited = dict(thread_calls)
+            await other
+            await second.commit()
+            saved = list((await second.execute(sa.text("SELECT v FROM t ORDER BY id"))).scalars())
+            await second.rollback()
+    finally:
+        await engine.dispose()
+
+    assert served == ["the loop went on"]
+    assert waited == {"commit": 1}  # the first's; the second began and wrote in the loop
+    assert saved == ["first", "second"]
+
+
+async def test_a_writer_that_finds_the_lock_taken_waits_for_it_in_the_thread(
+    tmp_path: Path, thread_calls: Counter[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BEGIN IMMEDIATE never waits in the loop: the lock taken by another process (here
+    another engine), it begins again in the connection's thread, which waits with the busy
+    timeout until the other commits, and the loop goes on serving meanwhile. A writer that
+    fails to begin leaves its turn to the next."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'waits.db'}"
+    await _table(url)
+    elsewhere = create_engine(url)
+    monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 300)  # this engine's
+    engine = create_engine(url)
+    insert = sa.text("INSERT INTO t (v) VALUES (:v)")
+    served: list[str] = []
+    try:
+        async with elsewhere.connect() as first, engine.connect() as second:
+            await second.execute(sa.text("SELECT 1"))
+            await second.rollback()
+            await first.execute(insert, {"v": "first"})  # holds the write lock
+
+            async def other_work() -> None:
+                await asyncio.sleep(0.05)
+                served.append("the loop went on")
+                await first.commit()
+
+            thread_calls.clear()
+            other = asyncio.create_task(other_work())
+            await second.execute(insert, {"v": "second"})
+            waited = dict(thread_calls)
+            await other
+            await second.commit()
+            timeout = (await second.execute(sa.text("PRAGMA busy_timeout"))).scalar_one()
+            saved = list((await second.execute(sa.text("SELECT v FROM t ORDER BY id"))).scalars())
+            await second.rollback()
+
+            # Kept from the lock past the busy timeout: the error, and the turn is free.
+            await first.execute(insert, {"v": "holds"})
+            with pytest.raises(OperationalError, match="locked"):
+                await second.execute(insert, {"v": "refused"})
+            await second.rollback()
+            await first.rollback()
+            turn_free = not engine.dialect.loaded_dbapi.turn().locked()
+    finally:
+        await engine.dispose()
+        await elsewhere.dispose()
+
+    assert served == ["the loop went on"]
+    # The second's BEGIN IMMEDIATE, waited for in its thread while the first committed in
+    # its own; the INSERT then ran in the loop.
+    assert waited == {"_run": 1, "commit": 1}
+    assert timeout == 300
+    assert saved == ["first", "second"]
+    assert turn_free

@@ -20,17 +20,29 @@ open transaction as it was) and runs again in the thread, so a report over a mil
 never holds up the loop for more than the budget. Nor does a read wait for a lock in the loop:
 there its busy timeout is nothing, and a read that finds the database locked (in WAL mode only
 in rare moments, such as another process's recovery of the log) runs again in the thread, which
-waits as long as the busy timeout allows. Writes, and ``BEGIN``/``COMMIT``, which may wait for
-another writer's lock, always go to the thread.
+waits as long as the busy timeout allows.
+
+A transaction that writes begins ``BEGIN IMMEDIATE`` in the loop too, when the write lock is
+free (its busy timeout nothing there as well; the lock taken by another process, it begins
+again in the thread, which waits). While it holds the lock, one row's ``INSERT … VALUES`` waits
+for nothing and runs in the loop: a comment with its evidence hops to the thread only to commit
+(``COMMIT`` may copy the log into the database, which takes disk time: always in the thread).
+An interrupted write would roll its whole transaction back, so no write is given a budget:
+only one row's, with few parameters, runs in the loop; bigger writes go to the thread. Writers
+of one process take turns before SQLite's lock (``take_turn``): waiting in the loop for the one
+before to commit costs nothing, where finding the lock taken meant a thread sleeping in
+SQLite's busy handler.
 
 Everything else (errors, the pool, server-side cursors) is SQLAlchemy's adapter as it is.
 """
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import re
 import sqlite3
+import weakref
 from typing import Any
 
 import aiosqlite
@@ -46,6 +58,13 @@ from sqlalchemy.dialects.sqlite.aiosqlite import (
 STEPS_PER_CHECK = 1000
 STEPS_IN_LOOP = 50_000
 _READ = re.compile(r"\s*SELECT\b", re.IGNORECASE)
+# A write run in the loop's thread: one row's INSERT … VALUES, in a transaction that holds the
+# write lock, with few enough parameters to be one row (ORM batches are sent with hundreds).
+_BEGIN_IMMEDIATE = re.compile(r"\s*BEGIN\s+IMMEDIATE\s*$", re.IGNORECASE)
+_INSERT_ROW = re.compile(
+    r"\s*INSERT\s+INTO\s+\S+\s*\([^()]*\)\s*VALUES\s*\([^()]*\)(?!\s*,)", re.IGNORECASE
+)
+PARAMETERS_IN_LOOP = 64
 
 
 class _Budget:
@@ -110,8 +129,7 @@ def _read_here(
     """In the event loop's thread: the read, if it finishes within its budget and without
     waiting for a lock; else None (the read was stopped, or could not start, and changed
     nothing)."""
-    if budget.busy_timeout is None:
-        budget.busy_timeout = int(connection.execute("PRAGMA busy_timeout").fetchone()[0])
+    busy_timeout = _busy_timeout(connection, budget)
     budget.left = STEPS_IN_LOOP // STEPS_PER_CHECK
     connection.set_progress_handler(budget, STEPS_PER_CHECK)
     connection.execute("PRAGMA busy_timeout=0")  # a locked database: say so, never wait here
@@ -122,8 +140,40 @@ def _read_here(
             return None  # stopped by the budget, or locked: the thread runs it, and may wait
         raise  # a real error
     finally:
-        connection.execute(f"PRAGMA busy_timeout={budget.busy_timeout}")
+        connection.execute(f"PRAGMA busy_timeout={busy_timeout}")
         connection.set_progress_handler(None, 0)
+
+
+def _begin_here(
+    connection: sqlite3.Connection, operation: str, budget: _Budget
+) -> tuple[Any, int, Any, list[Any] | None, bool] | None:
+    """In the event loop's thread: ``BEGIN IMMEDIATE``, if the write lock is free; else None
+    (another connection writes: the thread waits for it, as long as the busy timeout allows)."""
+    busy_timeout = _busy_timeout(connection, budget)
+    connection.execute("PRAGMA busy_timeout=0")
+    try:
+        return _run(connection, operation, None, False)
+    except sqlite3.OperationalError as error:
+        if _locked(error):
+            return None
+        raise
+    finally:
+        connection.execute(f"PRAGMA busy_timeout={busy_timeout}")
+
+
+def _busy_timeout(connection: sqlite3.Connection, budget: _Budget) -> int:
+    """The connection's busy timeout in ms, as it was set up (read once)."""
+    if budget.busy_timeout is None:
+        budget.busy_timeout = int(connection.execute("PRAGMA busy_timeout").fetchone()[0])
+    return budget.busy_timeout
+
+
+def _one_row(operation: str, parameters: Any) -> bool:
+    """A statement that writes one row (``INSERT … VALUES (…)``, a few parameters): with the
+    write lock held, it waits for nothing and takes microseconds, less than a thread hop."""
+    return (parameters is None or len(parameters) <= PARAMETERS_IN_LOOP) and bool(
+        _INSERT_ROW.match(operation)
+    )
 
 
 def _locked(error: sqlite3.OperationalError) -> bool:
@@ -149,13 +199,31 @@ class _OneHopCursor(AsyncAdapt_aiosqlite_cursor):
     async def _one_hop(self, operation: Any, parameters: Any, *, many: bool) -> None:
         connection: Any = self._connection  # an aiosqlite.Connection
         adapted: _OneHopConnection = self._adapt_connection  # type: ignore[assignment]
+        begin = not many and _BEGIN_IMMEDIATE.match(operation) is not None
         async with adapted._execute_mutex:
             ran = None
-            if not many and _READ.match(operation):
-                ran = _read_here(connection._conn, operation, parameters, adapted.budget)
-            if ran is None:
-                adapted.in_transaction = True  # until the statement says otherwise (or fails)
-                ran = await connection._execute(_run, connection._conn, operation, parameters, many)
+            try:
+                if many:
+                    pass
+                elif _READ.match(operation):
+                    ran = _read_here(connection._conn, operation, parameters, adapted.budget)
+                elif adapted.write_locked and _one_row(operation, parameters):
+                    ran = _run(connection._conn, operation, parameters, False)
+                elif begin:
+                    await adapted.take_turn()
+                    ran = _begin_here(connection._conn, operation, adapted.budget)
+                if ran is None:
+                    adapted.in_transaction = True  # until the statement says otherwise (or fails)
+                    ran = await connection._execute(
+                        _run, connection._conn, operation, parameters, many
+                    )
+            finally:
+                # The write lock is held from a BEGIN IMMEDIATE until the transaction ends
+                # (a failed statement may leave it open).
+                if connection._conn.in_transaction and (adapted.write_locked or begin):
+                    adapted.write_locked = True
+                else:
+                    adapted.end_turn()
         description, rowcount, lastrowid, rows, adapted.in_transaction = ran
         self._cursor = _Ran(description, rowcount, lastrowid)  # type: ignore[assignment]
         if rows is not None:
@@ -166,26 +234,76 @@ class _OneHopConnection(AsyncAdapt_aiosqlite_connection):
     """Commit and rollback go to the thread only when a transaction is open: a request that
     only reads (no BEGIN on SQLite) ends without a round trip."""
 
-    __slots__ = ("budget", "in_transaction")
+    __slots__ = ("budget", "in_transaction", "turn", "write_locked")
     _cursor_cls = _OneHopCursor
+    dbapi: _OneHopDBAPI
 
-    def __init__(self, dbapi: Any, connection: Any) -> None:
+    def __init__(self, dbapi: _OneHopDBAPI, connection: Any) -> None:
         super().__init__(dbapi, connection)
         self.in_transaction = True  # not known yet: the first commit or rollback goes through
         self.budget = _Budget()
+        self.write_locked = False  # in a transaction begun IMMEDIATE: one row's INSERT runs here
+        self.turn: asyncio.Lock | None = None  # this process's writers' turn, while held
+
+    async def take_turn(self) -> None:
+        """Wait, without a thread, until no other connection of this process writes (as long
+        as the busy timeout; then SQLite's own wait decides). Writers of one process then
+        take SQLite's lock in turn in the loop — where each of them found it taken, begun
+        again in a thread and slept in SQLite's busy handler (1, 2, 5 … ms), the connection
+        held and the CPU idle, a quarter of the comment POSTs with 32 in flight."""
+        turn = self.dbapi.turn()
+        if turn.locked():
+            timeout = _busy_timeout(self._connection._conn, self.budget) / 1000
+            try:
+                await asyncio.wait_for(turn.acquire(), timeout)
+            except TimeoutError:
+                return
+        else:
+            await turn.acquire()
+        self.turn = turn
+
+    def end_turn(self) -> None:
+        self.write_locked = False
+        if self.turn is not None:
+            self.turn.release()
+            self.turn = None
 
     def commit(self) -> None:
-        if self.in_transaction:
-            super().commit()
-            self.in_transaction = False
+        try:
+            if self.in_transaction:
+                super().commit()
+                self.in_transaction = False
+        finally:
+            self.end_turn()
 
     def rollback(self) -> None:
-        if self.in_transaction:
-            super().rollback()
-            self.in_transaction = False
+        try:
+            if self.in_transaction:
+                super().rollback()
+                self.in_transaction = False
+        finally:
+            self.end_turn()
+
+    def close(self) -> None:
+        self.end_turn()
+        super().close()
 
 
 class _OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
+    def __init__(self, aiosqlite: Any, sqlite: Any) -> None:
+        super().__init__(aiosqlite, sqlite)
+        self._turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def turn(self) -> asyncio.Lock:
+        """The writers' turn of this engine's connections in the running event loop."""
+        loop = asyncio.get_running_loop()
+        turn = self._turns.get(loop)
+        if turn is None:
+            turn = self._turns[loop] = asyncio.Lock()
+        return turn
+
     def connect(self, *arg: Any, **kw: Any) -> AsyncAdapt_aiosqlite_connection:
         adapted = super().connect(*arg, **kw)
         return _OneHopConnection(self, adapted._connection)
