@@ -21,11 +21,18 @@ from partner_portal.platform.i18n import gettext as _
 class Thread:
     comment: CommentRow
     replies: tuple[CommentRow, ...]
+    # Ids of the thread's comments the reader may still change: part of the thread as a
+    # remembered fragment's key (templates/plans/_thread.html).
+    editable: frozenset[int] = frozenset()
 
     @property
     def comments(self) -> list[CommentRow]:
         """The thread's comment, then its replies (the order they are shown in)."""
         return [self.comment, *self.replies]
+
+    def holds(self, comment_id: str) -> bool:
+        """Whether the comment with this id (as text, as a template has it) is in the thread."""
+        return any(str(c.id) == comment_id for c in self.comments)
 
 
 @dataclass(slots=True)
@@ -38,7 +45,6 @@ class Threads:
     threads: tuple[Thread, ...] = ()
     # The reader commented here, and the section's text changed in a later version.
     changed_since_mine: bool = False
-    editable: frozenset[int] = frozenset()
 
     @property
     def count(self) -> int:
@@ -78,17 +84,22 @@ def _threads(
         if c.parent_id is not None:
             replies.setdefault(c.parent_id, []).append(c)
     mine = [c.version_number for c in comments if c.author_id == reader_id]
+    editable = {
+        c.id
+        for c in comments
+        if may_edit and c.author_id == reader_id and may_still_edit(c.created_at, now)
+    }
+    threads = []
+    for c in starts:
+        answers = tuple(replies.get(c.id, ()))
+        ids = frozenset(x.id for x in (c, *answers) if x.id in editable)
+        threads.append(Thread(c, answers, ids))
     return Threads(
         section_id,
         key,
         heading,
-        tuple(Thread(c, tuple(replies.get(c.id, ()))) for c in starts),
+        tuple(threads),
         changed_since_mine=bool(mine) and max(mine) < changed_in_version,
-        editable=frozenset(
-            c.id
-            for c in comments
-            if may_edit and c.author_id == reader_id and may_still_edit(c.created_at, now)
-        ),
     )
 
 

@@ -127,9 +127,11 @@ def create_environment(directory: Path) -> Environment:
 
 
 # How much memory a process gives remembered fragments, in bytes as estimated by _fragment_size:
-# a comment's article is about a kilobyte, a section's threads some tens. Bounded by size, not
-# count, so that big fragments cannot swell the process.
-FRAGMENT_BYTES_REMEMBERED = 2 * 1024 * 1024
+# a comment's thread is about three kilobytes, a section's threads some tens. Bounded by size,
+# not count, so that big fragments cannot swell the process. 4 MiB: the threads of 50 busy
+# sections of a plan (bench.pages' comment POSTs) — at 2 MiB they were pushed out in the cycle
+# that LRU keeps nothing of, and every answer rendered its section's every thread again.
+FRAGMENT_BYTES_REMEMBERED = 4 * 1024 * 1024
 # Where a remembered fragment's own values go (its CSRF token, and what ``fill`` names): a marker
 # random per process, so no content has it, that ends in a character no name holds.
 _HOLE = f"hole{secrets.token_hex(12)}"
@@ -216,9 +218,10 @@ class Templates:
                 html = self._render_fragment(name, items, holes)
                 with contextlib.suppress(ValueError):  # bigger than the whole bound: not kept
                     self._remembered[key] = html
-        if _HOLE not in html:
+        nested = csrf_token == _CSRF_HOLE  # inside a fragment being rendered: it fills the token
+        if (nested and not fill) or _HOLE not in html:
             return html
-        filled = html.replace(_CSRF_HOLE, escape(csrf_token))
+        filled = str(html) if nested else str.replace(html, _CSRF_HOLE, escape(csrf_token))
         for hole, value in (fill or {}).items():
             filled = filled.replace(_marker(hole), escape(str(value)))
         return Markup(filled)  # noqa: S704 (escaped)

@@ -27,6 +27,7 @@ from tests.organisations.factories import add_member
 from tests.plans.factories import comment, edit_section, publish_draft, remove_section
 from tests.queries import QueryCounter
 from tests.rooms.factories import accept
+from tests.test_fragments import renders_of
 
 
 def plan_url(world: dict[str, int]) -> str:
@@ -593,6 +594,46 @@ async def test_a_comment_is_written_in_its_sections_one_read_and_answered_withou
     assert wrong_thread.status_code == 400
     assert "Kommentaren du svarar på finns inte i avsnittet." in wrong_thread.text
     assert await db.scalar(sa.select(sa.func.count()).select_from(PlanComment)) == 4
+
+
+async def test_an_answer_renders_only_the_thread_the_comment_joins(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    alice: Persona,
+    bob: Persona,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each thread's comments are one remembered fragment: once the page has shown them, the
+    answer to a new comment renders the new thread alone, and to a reply the thread it joins,
+    looking the others up; the reply form, one for the section, is not rendered again (a
+    fragment that renders each thread's comments, or its own form, fails this)."""
+    ids = world["room_id"], world["plan_id"], world["section_id"]
+    alices = await comment(db, app, alice, *ids, "Först", coordinator=True)
+    await comment(db, app, bob, *ids, "Sedan")
+    await log_in(client, app, bob)
+    await client.get(plan_url(world))  # the section's threads and reply form remembered
+    url = f"{plan_url(world)}/avsnitt/{world['section_id']}/kommentarer"
+    headers = {"HX-Request": "true", "HX-Target": f"kommentarer-{world['section_id']}"}
+    token = await csrf_token(client, app)
+    rendered = renders_of(app.state.portal.templates, monkeypatch)
+
+    new_thread = await client.post(url, data={"csrf_token": token, "body": "Ny"}, headers=headers)
+    by_new_thread = list(rendered)
+    rendered.clear()
+    reply = await client.post(
+        url, data={"csrf_token": token, "body": "Svar", "parent_id": str(alices)}, headers=headers
+    )
+
+    assert new_thread.status_code == reply.status_code == 200
+    one_thread = ["plans/_thread_list.html", "plans/_thread.html", "plans/_comment.html"]
+    assert by_new_thread == one_thread
+    # Alice's thread again, her comment and the reply; Bob's thread looked up; the new thread
+    # of the first answer again, as it had the focus then (a one-off, not remembered).
+    assert rendered == [*one_thread, "plans/_comment.html", *one_thread[1:]]
+    assert reply.text.count('<article id="kommentar-') == 4
+    assert reply.text.count('name="parent_id"') == 3  # a reply form for each thread
 
 
 async def test_a_section_no_longer_in_the_latest_version_takes_no_comments(
