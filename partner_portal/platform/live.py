@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 CHANNEL = "portal_live"
 _QUEUE_SIZE = 100
@@ -66,16 +67,8 @@ class LiveHub:
             )
             return
         await db.connection()  # the transaction whose commit or rollback decides
-        pending: list[str] = db.info.setdefault(_PENDING, [])
-        if not pending:
-            sync = db.sync_session
-            event.listen(sync, "after_commit", self._after_commit, once=True)
-            event.listen(sync, "after_rollback", _forget, once=True)
-        pending.append(payload)
-
-    def _after_commit(self, session: Any) -> None:
-        for payload in session.info.pop(_PENDING, []):
-            self._deliver(payload)
+        pending: list[tuple[LiveHub, str, str]] = db.info.setdefault(_PENDING, [])
+        pending.append((self, topic, payload))
 
     # --- receiving ---------------------------------------------------------------------------
 
@@ -123,11 +116,12 @@ class LiveHub:
             for queue in subscribers:
                 _offer(queue, None)
 
-    def _deliver(self, payload: str) -> None:
-        try:
-            topic = json.loads(payload)["topic"]
-        except (ValueError, KeyError, TypeError):
-            return
+    def _deliver(self, payload: str, topic: str | None = None) -> None:
+        if topic is None:
+            try:
+                topic = str(json.loads(payload)["topic"])
+            except (ValueError, KeyError, TypeError):
+                return
         for queue in list(self._subscribers.get(topic, ())):
             _offer(queue, payload)
 
@@ -147,7 +141,18 @@ class LiveHub:
                 await connection.close()
 
 
-def _forget(session: Any) -> None:
+# On SQLite, what a session announced is delivered when it commits and forgotten when it rolls
+# back: listeners on every session, once (a listener added to each session that announces cost
+# more than the rest of the announcing).
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    if _PENDING in session.info:
+        for hub, topic, payload in session.info.pop(_PENDING):
+            hub._deliver(payload, topic)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget(session: Session) -> None:
     session.info.pop(_PENDING, None)
 
 
