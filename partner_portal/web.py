@@ -34,6 +34,7 @@ from partner_portal.platform.db import (
     begin_write,
     connection_lost,
     request_session_options,
+    write_here,
 )
 from partner_portal.platform.errors import CsrfFailure
 from partner_portal.platform.menu import menu
@@ -287,11 +288,16 @@ async def _handle_once(
     attempt: _Attempt | None = None,
 ) -> Response:
     portal = portal_of(request)
-    # A GET only reads: on SQLite it takes no lock and runs beside the one writer. A POST reads
-    # the login session likewise and takes its form (the body may arrive slowly) holding
-    # nothing; its view then writes in a transaction that holds the write lock from its first
-    # statement (so it cannot find its snapshot stale) until it commits a write; what it reads
-    # after that, to render its answer, takes no lock again (db.RequestTransactions).
+    # A GET only reads: on SQLite it takes no lock and runs beside the one writer. A POST takes
+    # its body holding nothing (it may arrive slowly) and reads the login session likewise; its
+    # view then writes in a transaction that holds the write lock from its first statement (so
+    # it cannot find its snapshot stale) until it commits a write; what it reads after that, to
+    # render its answer, takes no lock again (db.RequestTransactions). A small plain form is
+    # read before the login session, which then goes on to write on the same connection
+    # (db.write_here); files and bigger forms are read after it, the connection given back.
+    form_first = request.method not in SAFE_METHODS and not uploads and _plain_form(request)
+    if form_first:
+        await request.form()
     async with portal.sessions(execution_options=request_session_options(write=False)) as db:
         ctx = Ctx(request, portal, db, await load_session(request, db, portal.settings))
         request.state.ctx = ctx  # error pages show who is logged in
@@ -307,8 +313,8 @@ async def _handle_once(
                 if attempt is not None:
                     attempt.may_have_written = bool(db.info.get(MAY_HAVE_WRITTEN))
             return _no_store(response)
-        await begin_write(db)  # ends the read: nothing is held while the form arrives
         if uploads:
+            await begin_write(db)  # ends the read: nothing is held while the files arrive
             session = _check_origin(request, ctx.session)
             await portal.upload_limiter.hit(str(session.person.id))
             async with receive(
@@ -319,9 +325,14 @@ async def _handle_once(
             ) as form:
                 request.state.upload_form = form
                 response = await view(ctx)
-        else:
+        elif form_first:
             await _check_csrf(request, ctx.session, link_token=policy.link_token)
-            if request.headers.get("content-type", "").startswith(_FORM_TYPES):
+            await write_here(db)
+            response = await view(ctx)
+        else:
+            await begin_write(db)  # ends the read: nothing is held while the body arrives
+            await _check_csrf(request, ctx.session, link_token=policy.link_token)
+            if request.headers.get("content-type", "").startswith(_MULTIPART):
                 # The whole form before the view's loader begins the write transaction: a
                 # slow sender holds no lock (the view's request.form() is this one).
                 await request.form()
@@ -329,7 +340,24 @@ async def _handle_once(
     return _no_store(response)
 
 
-_FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+_URLENCODED = "application/x-www-form-urlencoded"
+_MULTIPART = "multipart/form-data"
+
+
+# A form read before its sender is known to be logged in is bounded: a comment is 4,000
+# characters at most; a longer form (a plan's section) is read after the login session.
+FORM_FIRST_BYTES = 64 * 1024
+
+
+def _plain_form(request: Request) -> bool:
+    """A small urlencoded form (a browser's and htmx's form without files), of a declared
+    length: parsed at once and without fail."""
+    length = request.headers.get("content-length", "")
+    return (
+        request.headers.get("content-type", "").startswith(_URLENCODED)
+        and length.isdigit()
+        and int(length) <= FORM_FIRST_BYTES
+    )
 
 
 def _no_store(response: Response) -> Response:

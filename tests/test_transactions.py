@@ -11,6 +11,7 @@ import asyncio
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -207,3 +208,90 @@ async def test_a_write_in_a_transaction_that_only_reads_is_flagged(
         await db.rollback()
         async with portal_db.writing(db):
             await db.execute(sa.update(Organisation).values(name=Organisation.name))
+
+
+def _form_scope(cookie: str, length: int) -> dict[str, object]:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/organisationer/ny",
+        "raw_path": b"/organisationer/ny",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"127.0.0.1:8000"),
+            (b"origin", BASE_URL.encode()),
+            (b"content-type", b"application/x-www-form-urlencoded"),
+            (b"content-length", str(length).encode()),
+            (b"cookie", cookie.encode()),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+        "state": {},
+    }
+
+
+@pytest.mark.parametrize("padding", [0, 70_000], ids=["small form", "long form"])
+async def test_a_form_that_arrives_slowly_holds_no_connection_meanwhile(
+    app: Starlette, client: httpx.AsyncClient, alice: Persona, padding: int
+) -> None:
+    """A small form is read before the login session; a long one after it, its connection
+    given back first: either way a slow sender keeps no connection (nor SQLite's lock) from
+    anyone while the rest of the body arrives."""
+    token = await log_in(client, app, alice)
+    csrf = await csrf_token(client, app)
+    cookie = f"{sessions.cookie_name(app.state.portal.settings)}={token}"
+    name = f"Långsamt AB {padding}"
+    form = {"csrf_token": csrf, "kind": "kommunalt_bolag", "note": "x" * padding, "name": name}
+    body = urlencode(form).encode()
+    pool = app.state.portal.engine.sync_engine.pool
+    halfway = asyncio.Event()
+    held_while_waiting: list[int] = []
+    sent: list[Message] = []
+
+    async def receive() -> Message:
+        if not halfway.is_set():
+            halfway.set()
+            return {"type": "http.request", "body": body[:20], "more_body": True}
+        await asyncio.sleep(0.05)  # the rest of the body is on its way
+        held_while_waiting.append(pool.checkedout())
+        return {"type": "http.request", "body": body[20:], "more_body": False}
+
+    async def send(message: Message) -> None:
+        sent.append(message)
+
+    await app(_form_scope(cookie, len(body)), receive, send)
+
+    assert sent[0]["status"] == 303
+    assert held_while_waiting == [0]
+    async with app.state.portal.sessions() as db:
+        assert await db.scalar(sa.select(sa.func.count()).where(col(Organisation.name) == name))
+
+
+async def test_a_small_form_is_written_on_the_connection_that_read_its_login_session(
+    app: Starlette, client: httpx.AsyncClient, alice: Persona, query_counter: QueryCounter
+) -> None:
+    """Read before the login session, a small form is checked and written on the one pooled
+    connection: no giving it back and taking one again between the session and the write."""
+    await log_in(client, app, alice)
+    token = await csrf_token(client, app)
+    engine = app.state.portal.engine.sync_engine
+    checkouts: list[object] = []
+
+    def count(*_: object) -> None:
+        checkouts.append(1)
+
+    sa.event.listen(engine, "checkout", count)
+    try:
+        with query_counter.counting() as statements:
+            form = {"csrf_token": token, "name": "En anslutning AB", "kind": "kommunalt_bolag"}
+            assert (await client.post("/organisationer/ny", data=form)).status_code == 303
+    finally:
+        sa.event.remove(engine, "checkout", count)
+
+    assert len(checkouts) == 1
+    assert statements[0].startswith("SELECT login_session.id")
+    assert statements[1] == "BEGIN IMMEDIATE"

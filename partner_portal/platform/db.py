@@ -257,6 +257,25 @@ async def begin_write(db: AsyncSession) -> None:
         state.write = True
 
 
+async def write_here(db: AsyncSession) -> None:
+    """The read in progress becomes a transaction that may write, on the connection it holds,
+    for a request whose body has been read already (nothing waits for the sender while it is
+    held): the connection is neither given back to the pool nor taken again. On SQLite,
+    ``BEGIN IMMEDIATE`` on that connection, where the read began no transaction; on PostgreSQL
+    the read's transaction goes on (READ COMMITTED: each statement reads what is committed).
+    Without a read in progress, :func:`begin_write`."""
+    state = _state(db)
+    if state is None or state.write or not db.in_transaction():
+        await begin_write(db)
+        return
+    db.info[MAY_HAVE_WRITTEN] = True
+    state.write = True
+    state.wrote = False
+    connection = await db.connection()
+    if connection.dialect.name == "sqlite":
+        await connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 async def read(
     db: AsyncSession, statement: Any, parameters: Mapping[str, Any] | None = None
 ) -> Sequence[Any]:
