@@ -159,7 +159,7 @@ async def set_status(
             if action.room_id is not None
             else None
         )
-        record_evidence(
+        await record_evidence(
             db,
             EvidenceKind.ACTION_COMPLETED,
             organisation_id=action.organisation_id,

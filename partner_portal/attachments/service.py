@@ -134,7 +134,7 @@ async def add_files(
     return rows, kept
 
 
-def record_uploads(
+async def record_uploads(
     db: AsyncSession,
     *,
     actor: CurrentPerson,
@@ -145,7 +145,7 @@ def record_uploads(
     """Evidence (for an organisation's uploads) and an audit row per file; rows are flushed."""
     for row in rows:
         if row.organisation_id is not None:
-            record_evidence(
+            await record_evidence(
                 db,
                 EvidenceKind.FILE_UPLOADED,
                 organisation_id=row.organisation_id,
@@ -197,7 +197,8 @@ async def upload_room_files(
     )
     try:
         await db.flush()
-        record_uploads(db, actor=actor, access=access, rows=rows, link=files_path(access.room.id))
+        link = files_path(access.room.id)
+        await record_uploads(db, actor=actor, access=access, rows=rows, link=link)
         await db.commit()
     except BaseException:
         try:

@@ -270,8 +270,8 @@ async def submit_statement(
         )
         await db.flush()
         link = consultation_path(access.room.id, consultation.id)
-        attachments.record_uploads(db, actor=actor, access=access, rows=rows, link=link)
-        record_evidence(
+        await attachments.record_uploads(db, actor=actor, access=access, rows=rows, link=link)
+        await record_evidence(
             db,
             EvidenceKind.STATEMENT_SUBMITTED,
             organisation_id=organisation_id,

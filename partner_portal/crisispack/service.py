@@ -133,7 +133,7 @@ async def record_download(
     room = access.room
     async with writing(db):
         for organisation_id in sorted(access.my_organisations):
-            record_evidence(
+            await record_evidence(
                 db,
                 EvidenceKind.PACK_DOWNLOADED,
                 organisation_id=organisation_id,

@@ -196,7 +196,7 @@ async def send(
             },
             related=("frg_recipient", recipient.id),
         )
-    record_evidence(
+    await record_evidence(
         db,
         EvidenceKind.CALLOUT_HELD,
         organisation_id=group.id,

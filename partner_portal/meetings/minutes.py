@@ -85,7 +85,7 @@ async def record_attendance(
         row.attendance_recorded_at = now
         row.attendance_recorded_by = actor.id
         if attended and person_id not in already:
-            record_evidence(
+            await record_evidence(
                 db,
                 EvidenceKind.MEETING_ATTENDED,
                 organisation_id=row.organisation_id,

@@ -415,7 +415,7 @@ async def answer(
         return
     row.rsvp = rsvp
     row.rsvp_at = now
-    record_evidence(
+    await record_evidence(
         db,
         EvidenceKind.RSVP_GIVEN,
         organisation_id=row.organisation_id,

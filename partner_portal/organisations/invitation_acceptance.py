@@ -205,7 +205,7 @@ async def accept(
         organisation_id=claimed.organisation_id,
         ip_address=ip_address,
     )
-    record_evidence(
+    await record_evidence(
         db,
         EvidenceKind.INVITATION_ACCEPTED,
         organisation_id=claimed.organisation_id,

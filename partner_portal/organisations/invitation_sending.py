@@ -160,7 +160,7 @@ async def invite(
         role=str(data.role),
     )
     if actor.is_coordinator:
-        record_evidence(
+        await record_evidence(
             db,
             EvidenceKind.ORGANISATION_INVITED,
             organisation_id=organisation_id,

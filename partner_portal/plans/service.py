@@ -312,7 +312,7 @@ async def add_comment(
     )
     room = access.room.room
     if organisation_id is not None:
-        record_evidence(
+        await record_evidence(
             db,
             EvidenceKind.COMMENT_MADE,
             organisation_id=organisation_id,

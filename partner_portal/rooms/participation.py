@@ -110,7 +110,7 @@ async def invite_organisations(
         participation.responded_at = None
         participation.responded_by = None
         participation.decline_reason = None
-        record_evidence(
+        await record_evidence(
             db,
             EvidenceKind.ROOM_INVITED,
             organisation_id=organisation.id,
@@ -205,7 +205,7 @@ async def answer(
     participation.responded_by = actor.id
     participation.decline_reason = None if accept else reason
     # The answer is evidence either way; a refusal keeps its reason for the board.
-    record_evidence(
+    await record_evidence(
         db,
         EvidenceKind.ROOM_ACCEPTED if accept else EvidenceKind.ROOM_DECLINED,
         organisation_id=organisation_id,
@@ -254,7 +254,7 @@ async def withdraw(
     participation.responded_at = clock.now()
     participation.responded_by = actor.id
     participation.decline_reason = reason
-    record_evidence(
+    await record_evidence(
         db,
         EvidenceKind.ROOM_WITHDRAWN,
         organisation_id=organisation_id,

@@ -197,7 +197,7 @@ async def _record_completion_if_done(
         )
     )
     if owed and done == owed and not already:
-        record_evidence(
+        await record_evidence(
             db,
             EvidenceKind.ROOM_COMPLETED,
             organisation_id=organisation_id,
@@ -245,7 +245,7 @@ async def submit(
     progress.submitted_by = actor.id
     progress.updated_at = now
     progress.updated_by = actor.id
-    record_evidence(
+    await record_evidence(
         db,
         EvidenceKind.ITEM_SUBMITTED,
         organisation_id=organisation_id,
@@ -295,7 +295,7 @@ async def review(
     progress.reviewed_at = now
     progress.reviewed_by = actor.id
     progress.review_comment = comment
-    record_evidence(
+    await record_evidence(
         db,
         EvidenceKind.ITEM_APPROVED if approve else EvidenceKind.ITEM_RETURNED,
         organisation_id=organisation_id,
