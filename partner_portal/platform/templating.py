@@ -127,11 +127,12 @@ def create_environment(directory: Path) -> Environment:
 
 
 # How much memory a process gives remembered fragments, in bytes as estimated by _fragment_size:
-# a comment's thread is about three kilobytes, a section's threads some tens. Bounded by size,
-# not count, so that big fragments cannot swell the process. 4 MiB: the threads of 50 busy
-# sections of a plan (bench.pages' comment POSTs) — at 2 MiB they were pushed out in the cycle
-# that LRU keeps nothing of, and every answer rendered its section's every thread again.
-FRAGMENT_BYTES_REMEMBERED = 4 * 1024 * 1024
+# a thread of one comment counts 1.3 kB (its HTML and its key), a section's threads some tens.
+# Bounded by size, not count, so that big fragments cannot swell the process. 2 MiB holds the
+# threads of 50 busy sections (bench.pages' comment POSTs, some 1,600 threads); 4 MiB made those
+# POSTs 8-12 % faster as the threads grew past it, and the process 2-3 MiB bigger, over its
+# 120 MiB goal.
+FRAGMENT_BYTES_REMEMBERED = 2 * 1024 * 1024
 # Where a remembered fragment's own values go (its CSRF token, and what ``fill`` names): a marker
 # random per process, so no content has it, that ends in a character no name holds.
 _HOLE = f"hole{secrets.token_hex(12)}"
