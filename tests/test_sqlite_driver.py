@@ -376,3 +376,27 @@ async def test_a_writer_that_finds_the_lock_taken_waits_for_it_in_the_thread(
     assert timeout == 300
     assert saved == ["first", "second"]
     assert turn_free
+
+
+async def test_a_writer_whose_connection_is_dropped_gives_up_its_turn(tmp_path: Path) -> None:
+    """A connection invalidated in the middle of its write (a request cancelled, a connection
+    lost) leaves the turn to the next writer at once, not after the busy timeout."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'dropped.db'}"
+    await _table(url)
+    engine = create_engine(url)
+    insert = sa.text("INSERT INTO t (v) VALUES (:v)")
+    try:
+        async with engine.connect() as first:
+            await first.execute(insert, {"v": "dropped"})  # holds the turn and the lock
+            await first.invalidate()
+        async with engine.connect() as second:
+            await asyncio.wait_for(second.execute(insert, {"v": "next"}), 1)
+            await second.commit()
+            saved = list((await second.execute(sa.text("SELECT v FROM t"))).scalars())
+            await second.rollback()
+        turn_free = not engine.dialect.loaded_dbapi.turn().locked()
+    finally:
+        await engine.dispose()
+
+    assert saved == ["next"]
+    assert turn_free

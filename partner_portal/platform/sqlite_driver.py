@@ -243,7 +243,8 @@ class _OneHopConnection(AsyncAdapt_aiosqlite_connection):
         self.in_transaction = True  # not known yet: the first commit or rollback goes through
         self.budget = _Budget()
         self.write_locked = False  # in a transaction begun IMMEDIATE: one row's INSERT runs here
-        self.turn: asyncio.Lock | None = None  # this process's writers' turn, while held
+        # This process's writers' turn (and its event loop), while this connection holds it.
+        self.turn: tuple[asyncio.AbstractEventLoop, asyncio.Lock] | None = None
 
     async def take_turn(self) -> None:
         """Wait, without a thread, until no other connection of this process writes (as long
@@ -260,13 +261,23 @@ class _OneHopConnection(AsyncAdapt_aiosqlite_connection):
                 return
         else:
             await turn.acquire()
-        self.turn = turn
+        self.turn = (asyncio.get_running_loop(), turn)
 
     def end_turn(self) -> None:
+        """The transaction ended (or the connection is closed): the next writer's turn. From
+        outside the loop (a connection collected as garbage in another thread) through it."""
         self.write_locked = False
-        if self.turn is not None:
-            self.turn.release()
-            self.turn = None
+        if self.turn is None:
+            return
+        (loop, turn), self.turn = self.turn, None
+        try:
+            here = asyncio.get_running_loop() is loop
+        except RuntimeError:
+            here = False
+        if here:
+            turn.release()
+        elif not loop.is_closed():
+            loop.call_soon_threadsafe(turn.release)
 
     def commit(self) -> None:
         try:
@@ -287,6 +298,10 @@ class _OneHopConnection(AsyncAdapt_aiosqlite_connection):
     def close(self) -> None:
         self.end_turn()
         super().close()
+
+    def terminate(self) -> None:
+        self.end_turn()
+        super().terminate()
 
 
 class _OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
