@@ -285,6 +285,32 @@ async def test_a_writing_transaction_begins_and_writes_rows_in_the_loop(
     assert saved == 2 + 3 + 5 + 1
 
 
+async def _second_writes_while_first_holds_the_lock(
+    first: Any, second: Any, thread_calls: Counter[str]
+) -> tuple[list[str], dict[str, int]]:
+    """``first`` takes the write lock and commits 50 ms later, in a task of its own, while
+    ``second`` writes a row and commits: what else the loop served meanwhile, and the calls
+    handed to the connections' threads while ``second`` waited."""
+    insert = sa.text("INSERT INTO t (v) VALUES (:v)")
+    served: list[str] = []
+    await second.execute(sa.text("SELECT 1"))
+    await second.rollback()
+    await first.execute(insert, {"v": "first"})  # holds the write lock
+
+    async def other_work() -> None:
+        await asyncio.sleep(0.05)
+        served.append("the loop went on")
+        await first.commit()
+
+    thread_calls.clear()
+    other = asyncio.create_task(other_work())
+    await second.execute(insert, {"v": "second"})
+    waited = dict(thread_calls)
+    await other
+    await second.commit()
+    return served, waited
+
+
 async def test_writers_of_one_process_take_turns_in_the_loop(
     tmp_path: Path, thread_calls: Counter[str]
 ) -> None:
@@ -294,25 +320,11 @@ async def test_writers_of_one_process_take_turns_in_the_loop(
     url = f"sqlite+aiosqlite:///{tmp_path / 'turns.db'}"
     await _table(url)
     engine = create_engine(url)
-    insert = sa.text("INSERT INTO t (v) VALUES (:v)")
-    served: list[str] = []
     try:
         async with engine.connect() as first, engine.connect() as second:
-            await second.execute(sa.text("SELECT 1"))
-            await second.rollback()
-            await first.execute(insert, {"v": "first"})  # holds the write lock
-
-            async def other_work() -> None:
-                await asyncio.sleep(0.05)
-                served.append("the loop went on")
-                await first.commit()
-
-            thread_calls.clear()
-            other = asyncio.create_task(other_work())
-            await second.execute(insert, {"v": "second"})
-            waited = dict(thread_calls)
-            await other
-            await second.commit()
+            served, waited = await _second_writes_while_first_holds_the_lock(
+                first, second, thread_calls
+            )
             saved = list((await second.execute(sa.text("SELECT v FROM t ORDER BY id"))).scalars())
             await second.rollback()
     finally:
@@ -336,24 +348,11 @@ async def test_a_writer_that_finds_the_lock_taken_waits_for_it_in_the_thread(
     monkeypatch.setattr(db, "SQLITE_BUSY_TIMEOUT_MS", 300)  # this engine's
     engine = create_engine(url)
     insert = sa.text("INSERT INTO t (v) VALUES (:v)")
-    served: list[str] = []
     try:
         async with elsewhere.connect() as first, engine.connect() as second:
-            await second.execute(sa.text("SELECT 1"))
-            await second.rollback()
-            await first.execute(insert, {"v": "first"})  # holds the write lock
-
-            async def other_work() -> None:
-                await asyncio.sleep(0.05)
-                served.append("the loop went on")
-                await first.commit()
-
-            thread_calls.clear()
-            other = asyncio.create_task(other_work())
-            await second.execute(insert, {"v": "second"})
-            waited = dict(thread_calls)
-            await other
-            await second.commit()
+            served, waited = await _second_writes_while_first_holds_the_lock(
+                first, second, thread_calls
+            )
             timeout = (await second.execute(sa.text("PRAGMA busy_timeout"))).scalar_one()
             saved = list((await second.execute(sa.text("SELECT v FROM t ORDER BY id"))).scalars())
             await second.rollback()

@@ -100,6 +100,30 @@ async def test_a_page_view_writes_nothing_but_the_occasional_note_that_a_session
     assert await db.scalar(sa.select(col(LoginSession.last_seen_at))) == seen
 
 
+def _form_scope(cookie: str, length: int) -> dict[str, object]:
+    return {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/organisationer/ny",
+        "raw_path": b"/organisationer/ny",
+        "query_string": b"",
+        "root_path": "",
+        "headers": [
+            (b"host", b"127.0.0.1:8000"),
+            (b"origin", BASE_URL.encode()),
+            (b"content-type", b"application/x-www-form-urlencoded"),
+            (b"content-length", str(length).encode()),
+            (b"cookie", cookie.encode()),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("127.0.0.1", 8000),
+        "state": {},
+    }
+
+
 async def test_a_client_that_goes_away_mid_request_is_no_error_and_saves_nothing(
     app: Starlette, client: httpx.AsyncClient, alice: Persona, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -121,26 +145,7 @@ async def test_a_client_that_goes_away_mid_request_is_no_error_and_saves_nothing
     async def send(message: Message) -> None:
         sent.append(message)
 
-    scope = {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/organisationer/ny",
-        "raw_path": b"/organisationer/ny",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [
-            (b"host", b"127.0.0.1:8000"),
-            (b"content-type", b"application/x-www-form-urlencoded"),
-            (b"content-length", b"500"),
-            (b"cookie", cookie.encode()),
-        ],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8000),
-        "state": {},
-    }
+    scope = _form_scope(cookie, 500)
     with caplog.at_level("INFO"):
         await app(scope, receive, send)  # raises nothing
 
@@ -208,30 +213,6 @@ async def test_a_write_in_a_transaction_that_only_reads_is_flagged(
         await db.rollback()
         async with portal_db.writing(db):
             await db.execute(sa.update(Organisation).values(name=Organisation.name))
-
-
-def _form_scope(cookie: str, length: int) -> dict[str, object]:
-    return {
-        "type": "http",
-        "asgi": {"version": "3.0"},
-        "http_version": "1.1",
-        "method": "POST",
-        "scheme": "http",
-        "path": "/organisationer/ny",
-        "raw_path": b"/organisationer/ny",
-        "query_string": b"",
-        "root_path": "",
-        "headers": [
-            (b"host", b"127.0.0.1:8000"),
-            (b"origin", BASE_URL.encode()),
-            (b"content-type", b"application/x-www-form-urlencoded"),
-            (b"content-length", str(length).encode()),
-            (b"cookie", cookie.encode()),
-        ],
-        "client": ("127.0.0.1", 50000),
-        "server": ("127.0.0.1", 8000),
-        "state": {},
-    }
 
 
 @pytest.mark.parametrize("padding", [0, 70_000], ids=["small form", "long form"])

@@ -43,6 +43,7 @@ import collections
 import re
 import sqlite3
 import weakref
+from collections.abc import Callable
 from typing import Any
 
 import aiosqlite
@@ -280,17 +281,16 @@ class _OneHopConnection(AsyncAdapt_aiosqlite_connection):
             loop.call_soon_threadsafe(turn.release)
 
     def commit(self) -> None:
-        try:
-            if self.in_transaction:
-                super().commit()
-                self.in_transaction = False
-        finally:
-            self.end_turn()
+        self._end(super().commit)
 
     def rollback(self) -> None:
+        self._end(super().rollback)
+
+    def _end(self, end: Callable[[], None]) -> None:
+        """Commit or roll back, if a transaction is open; the turn is given up either way."""
         try:
             if self.in_transaction:
-                super().rollback()
+                end()
                 self.in_transaction = False
         finally:
             self.end_turn()
