@@ -297,10 +297,36 @@ async def comment(
             values=_values(form),
             failed_section=section_id,
         )
-    if htmx.is_htmx(ctx.request):  # the section's comments, with focus on the new one
+    if htmx.is_htmx(ctx.request):
         assert section is not None  # add_comment found it
-        return await threads(ctx, (access, section.with_comment(new)), focus=new.id)
+        return await _answer(ctx, access, section, new)
     return ctx.redirect(_plan_url(ctx, access, f"kommentar-{new.id}"))
+
+
+async def _answer(
+    ctx: Ctx, access: PlanAccess, section: queries.PublishedSection, new: queries.CommentRow
+) -> Response:
+    """The answer to an htmx comment, with the focus on the new one: its thread alone, added to
+    the end of the section's list or put in place of the thread a reply joins, and the section's
+    head (the count) out of band. What others wrote meanwhile comes as live updates, as on any
+    open page."""
+    t = overview.section_threads(
+        access, new.section_id, section.with_comment(new), reader_id=ctx.me.id, now=clock.now()
+    )
+    thread = next(th for th in t.threads if th.holds(str(new.id)))
+    response = ctx.render(
+        "plans/_comment_answer.html",
+        {
+            **await _comment_context(ctx, access),
+            "t": t,
+            "th": thread,
+            "focus": str(new.id),
+            "may_reply": access.may_comment,
+        },
+    )
+    if new.parent_id is None:
+        return htmx.retarget(response, f"#kommentarer-{t.section_id}-tradar", "beforeend")
+    return htmx.retarget(response, f"#trad-{thread.comment.id}", "outerHTML")
 
 
 async def edit_comment(ctx: Ctx, access: PlanAccess) -> Response:

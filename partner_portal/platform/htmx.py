@@ -20,3 +20,11 @@ def target(request: Request) -> str | None:
 def redirect(url: str) -> Response:
     """A full-page navigation from an htmx request (a 303 would be followed inside the swap)."""
     return Response(status_code=204, headers={"HX-Redirect": url})
+
+
+def retarget(response: Response, selector: str, swap: str) -> Response:
+    """``response`` swapped into ``selector`` in the way ``swap`` names, rather than where and
+    how the element that sent the request asked (HX-Retarget, HX-Reswap)."""
+    response.headers["HX-Retarget"] = selector
+    response.headers["HX-Reswap"] = swap
+    return response

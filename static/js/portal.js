@@ -3,8 +3,9 @@
   "use strict";
 
   // After htmx swaps content in, move focus where the swapped content asks for it
-  // (data-focus-after-swap: an error summary, a new row). Other swaps — such as a list
-  // filtering while someone types — leave focus where it is.
+  // (data-focus-after-swap: an error summary, a new row), once: the mark is taken off, so that
+  // content added beside it later (a new comment after an earlier one) is not outrun by it.
+  // Other swaps — such as a list filtering while someone types — leave focus where it is.
   document.addEventListener("htmx:afterSettle", function (event) {
     // After an outerHTML swap the old target is gone; look in what replaced it.
     var root = event.detail && (event.detail.elt || event.detail.target);
@@ -21,6 +22,7 @@
     if (!wanted.hasAttribute("tabindex") && !/^(A|BUTTON|INPUT|SELECT|TEXTAREA)$/.test(wanted.tagName)) {
       wanted.setAttribute("tabindex", "-1");
     }
+    wanted.removeAttribute("data-focus-after-swap");
     wanted.focus();
   });
 

@@ -194,10 +194,49 @@ def test_commenting_on_a_plan(dev_portal: str, people: People) -> None:
     p.locator(f"form:has(#kommentar-ny-{section})").get_by_role(
         "button", name="Skicka kommentaren"
     ).click()
-    comment = p.locator(f"#kommentarer-{section} .portal-comment").last
+    comments = p.locator(f"#kommentarer-{section} .portal-comment")
+    comment = comments.last
     expect(comment).to_contain_text("Bra att tryggheten nämns redan i syftet.")
     expect_focused(comment)  # the reader lands on what they just said
     expect(box).to_have_value("")
+    assert_swapped_in_place(p)
+    checked.assert_accessible()
+
+    # The next comment goes after the last, the focus on it (not on the one before), and the
+    # count follows.
+    before = comments.count()
+    send = p.locator(f"form:has(#kommentar-ny-{section})").get_by_role("button")
+    heading = p.locator(f"#kommentarer-{section} h3")
+    box.fill("Och i målen.")
+    send.click()
+    expect(comments).to_have_count(before + 1)
+    expect(comments.last).to_contain_text("Och i målen.")
+    expect_focused(comments.last)
+    expect(heading).to_contain_text(f"{before + 1} kommentarer")
+
+    # A reply: in the thread it answers, the focus on it, every other comment still there.
+    thread = p.locator(f"#kommentarer-{section} .portal-thread", has_text="Bra att tryggheten")
+    thread.locator("summary").click()
+    thread.get_by_label("Ditt svar").fill("Håller med.")
+    thread.get_by_role("button", name="Skicka svaret").click()
+    reply = thread.locator(".portal-replies .portal-comment", has_text="Håller med.")
+    expect_focused(reply)
+    expect(comments).to_have_count(before + 2)
+    expect(heading).to_contain_text(f"{before + 2} kommentarer")
+
+    # Refused, then taken: the refusal is gone with the next comment.
+    alert = p.locator(f"#kommentarer-{section} [role=alert]")
+    box.fill("   ")
+    send.click()
+    expect(alert).to_contain_text("Skriv en kommentar.")
+    expect_focused(alert)
+    refused_as_meant(checked, f"/rum/{room}/planer/{plan}/avsnitt/{section}/kommentarer")
+    box.fill("Och i åtgärderna.")
+    send.click()
+    expect_focused(comments.last)
+    expect(comments.last).to_contain_text("Och i åtgärderna.")
+    expect(alert).to_have_count(0)
+    expect(heading).to_contain_text(f"{before + 3} kommentarer")
     assert_swapped_in_place(p)
     checked.assert_accessible()
 

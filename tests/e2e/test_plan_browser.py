@@ -79,6 +79,9 @@ def test_the_coordinator_publishes_a_plan_and_a_partner_comments(
         expect(p.locator(".portal-comment").first).to_contain_text("Erik Öberg, AB Botkyrkabyggen")
         expect(p.get_by_label("Kommentera avsnittet Syfte")).to_have_value("")
         expect(p.locator(":focus")).to_contain_text("Gäller det även stiftelserna?")
+        first = p.locator(".portal-threads", has=p.locator(".portal-comment"))
+        expect(first).not_to_contain_text("Inga kommentarer ännu.")
+        expect(first.get_by_role("heading", level=3)).to_contain_text("1 kommentar")
         page.assert_accessible()
 
         # Without a reload, the comment reaches the coordinator's page and is announced.

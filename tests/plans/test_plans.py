@@ -549,8 +549,8 @@ async def test_a_comment_is_written_in_its_sections_one_read_and_answered_withou
     query_counter: QueryCounter,
 ) -> None:
     room_id, plan_id, section_id = world["room_id"], world["plan_id"], world["section_id"]
-    alices = await comment(db, app, alice, room_id, plan_id, section_id, "Först", coordinator=True)
-    bobs = await comment(db, app, bob, room_id, plan_id, section_id, "Sedan")
+    await comment(db, app, alice, room_id, plan_id, section_id, "Först", coordinator=True)
+    await comment(db, app, bob, room_id, plan_id, section_id, "Sedan")
     elsewhere = await comment(db, app, bob, room_id, plan_id, world["second_section"], "Där")
     await log_in(client, app, bob)
     url = f"{plan_url(world)}/avsnitt/{section_id}/kommentarer"
@@ -578,19 +578,22 @@ async def test_a_comment_is_written_in_its_sections_one_read_and_answered_withou
         "INSERT evidence",
     ]
     assert posted.status_code == 200
+    # The new comment's thread alone, added to the end of the section's list, with the focus on
+    # the new comment; the section's head (the count) out of band.
+    assert posted.headers["HX-Retarget"] == f"#kommentarer-{section_id}-tradar"
+    assert posted.headers["HX-Reswap"] == "beforeend"
     answer = posted.text
-    assert [int(i) for i in re.findall(r'<article id="kommentar-(\d+)"', answer)] == [
-        alices,
-        bobs,
-        new,
-    ]
+    assert answer.lstrip().startswith(f'<li class="portal-thread" id="trad-{new}">')
+    assert [int(i) for i in re.findall(r'<article id="kommentar-(\d+)"', answer)] == [new]
     assert answer.count("data-focus-after-swap") == 1
     focused = f'<article id="kommentar-{new}" class="portal-comment" aria-labelledby='
     assert f'{focused}"kommentar-{new}-av" tabindex="-1" data-focus-after-swap' in answer
     new_article = answer.split(f'<article id="kommentar-{new}"', 1)[1].split("</article>", 1)[0]
     assert f"<strong>{bob.name}</strong>, AB Botkyrkabyggen" in new_article
     assert "Nu" in new_article
-    assert "3 kommentarer" in answer
+    assert f'name="parent_id" value="{new}"' in answer  # its reply form
+    status = answer.split(f'<div id="kommentarer-{section_id}-status" hx-swap-oob="true">', 1)[1]
+    assert "3 kommentarer" in status.split("</div>", 1)[0]
     assert wrong_thread.status_code == 400
     assert "Kommentaren du svarar på finns inte i avsnittet." in wrong_thread.text
     assert await db.scalar(sa.select(sa.func.count()).select_from(PlanComment)) == 4
@@ -605,13 +608,13 @@ async def test_an_answer_renders_only_the_thread_the_comment_joins(
     bob: Persona,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """Each thread's comments are one remembered fragment: once the page has shown them, the
-    answer to a new comment renders the new thread alone, and to a reply the thread it joins,
-    looking the others up; the reply form, one for the section, is not rendered again (a
-    fragment that renders each thread's comments, or its own form, fails this)."""
+    """The answer to a comment in a section that has some is the new comment's thread alone:
+    a new thread's one comment, or the thread a reply joins put in its place — the other
+    threads are neither rendered nor sent, and the reply form, one for the section, is looked
+    up (an answer that renders or sends the section's other threads fails this)."""
     ids = world["room_id"], world["plan_id"], world["section_id"]
     alices = await comment(db, app, alice, *ids, "Först", coordinator=True)
-    await comment(db, app, bob, *ids, "Sedan")
+    bobs = await comment(db, app, bob, *ids, "Sedan")
     await log_in(client, app, bob)
     await client.get(plan_url(world))  # the section's threads and reply form remembered
     url = f"{plan_url(world)}/avsnitt/{world['section_id']}/kommentarer"
@@ -625,15 +628,82 @@ async def test_an_answer_renders_only_the_thread_the_comment_joins(
     reply = await client.post(
         url, data={"csrf_token": token, "body": "Svar", "parent_id": str(alices)}, headers=headers
     )
+    await db.rollback()
+    answered = await db.scalar(sa.select(sa.func.max(col(PlanComment.id))))
 
     assert new_thread.status_code == reply.status_code == 200
-    one_thread = ["plans/_thread_list.html", "plans/_thread.html", "plans/_comment.html"]
-    assert by_new_thread == one_thread
-    # Alice's thread again, her comment and the reply; Bob's thread looked up; the new thread
-    # of the first answer again, as it had the focus then (a one-off, not remembered).
-    assert rendered == [*one_thread, "plans/_comment.html", *one_thread[1:]]
-    assert reply.text.count('<article id="kommentar-') == 4
-    assert reply.text.count('name="parent_id"') == 3  # a reply form for each thread
+    assert by_new_thread == ["plans/_thread.html", "plans/_comment.html"]
+    assert rendered == ["plans/_thread.html", "plans/_comment.html", "plans/_comment.html"]
+    assert reply.headers["HX-Retarget"] == f"#trad-{alices}"
+    assert reply.headers["HX-Reswap"] == "outerHTML"
+    in_reply = [int(i) for i in re.findall(r'<article id="kommentar-(\d+)"', reply.text)]
+    assert in_reply == [alices, answered]
+    assert bobs not in in_reply
+    assert reply.text.count('name="parent_id"') == 1  # the thread's own reply form
+    assert f'name="parent_id" value="{alices}"' in reply.text
+    assert "4 kommentarer" in reply.text
+
+
+async def test_a_sections_first_comment_goes_into_the_empty_list_and_no_comments_yet_goes(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    bob: Persona,
+) -> None:
+    """Before the first comment the section's list is there, empty (hidden by CSS while it is),
+    for the answer to add to; "no comments yet" is in the head the answer swaps."""
+    await log_in(client, app, bob)
+    section_id = world["section_id"]
+    page = await client.get(plan_url(world))
+    posted = await client.post(
+        f"{plan_url(world)}/avsnitt/{section_id}/kommentarer",
+        data={"csrf_token": await csrf_token(client, app), "body": "Först"},
+        headers={"HX-Request": "true", "HX-Target": f"kommentarer-{section_id}"},
+    )
+
+    empty = f'<ol class="portal-thread-list" id="kommentarer-{section_id}-tradar"></ol>'
+    assert empty in page.text
+    head = f'<div id="kommentarer-{section_id}-status"'
+    assert "Inga kommentarer ännu." in page.text.split(head, 1)[1].split(empty, 1)[0]
+    assert posted.status_code == 200
+    assert posted.headers["HX-Retarget"] == f"#kommentarer-{section_id}-tradar"
+    assert posted.headers["HX-Reswap"] == "beforeend"
+    assert posted.text.count('<article id="kommentar-') == 1
+    assert posted.text.count("data-focus-after-swap") == 1
+    oob = posted.text.split(f'{head} hx-swap-oob="true">', 1)[1]
+    assert "1 kommentar<" in oob
+    assert "Inga kommentarer ännu." not in oob
+
+
+async def test_a_comment_after_a_refused_one_takes_the_error_away(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    world: dict[str, int],
+    alice: Persona,
+    bob: Persona,
+) -> None:
+    """The refusal is shown in the section's head; the answer to the next comment replaces that
+    head out of band, without it."""
+    ids = world["room_id"], world["plan_id"], world["section_id"]
+    await comment(db, app, alice, *ids, "Först", coordinator=True)
+    await log_in(client, app, bob)
+    section_id = world["section_id"]
+    url = f"{plan_url(world)}/avsnitt/{section_id}/kommentarer"
+    headers = {"HX-Request": "true", "HX-Target": f"kommentarer-{section_id}"}
+    token = await csrf_token(client, app)
+
+    refused = await client.post(url, data={"csrf_token": token, "body": " "}, headers=headers)
+    taken = await client.post(url, data={"csrf_token": token, "body": "Nu"}, headers=headers)
+
+    head = f'<div id="kommentarer-{section_id}-status"'
+    assert refused.status_code == 400
+    assert "Skriv en kommentar." in refused.text.split(head, 1)[1].split("<h3", 1)[0]
+    assert taken.status_code == 200
+    oob = taken.text.split(f'{head} hx-swap-oob="true">', 1)[1].split("</div>\n", 1)[0]
+    assert 'role="alert"' not in oob
+    assert "2 kommentarer" in oob
 
 
 async def test_a_section_no_longer_in_the_latest_version_takes_no_comments(
