@@ -332,6 +332,28 @@ async def test_the_privacy_page_says_what_stays_after_removal(client: httpx.Asyn
     assert "Integritetsskyddsmyndigheten" in page
 
 
+async def test_the_privacy_page_tells_crisis_contacts_what_is_kept_who_sees_it_and_for_how_long(
+    client: httpx.AsyncClient,
+) -> None:
+    """Crisis contacts are people an organisation names, often without an account here: the
+    page must say what is kept about them, who sees it (the directory, the offline crisis pack),
+    how long, and whom to ask — in Swedish and in English."""
+    page = (await client.get("/personuppgifter")).text
+    await client.get("/sprak/en")
+    english = (await client.get("/personuppgifter")).text
+    await client.get("/sprak/sv")
+
+    assert "Krisledningskontakter: de personer som en organisation anger" in page
+    assert "roll i krisorganisationen, telefon och e-post" in page
+    assert "organisationer som deltar i samma planeringsrum" in page
+    assert "rummets krispaket" in page
+    assert "Var sjätte månad ber portalen organisationen bekräfta" in page
+    assert "kontakta din organisations huvudkontakt eller kommunens samordnare" in page
+    assert "Crisis contacts: the people an organisation names" in english
+    assert "the room&#39;s crisis pack" in english or "the room's crisis pack" in english
+    assert "Krisledningskontakter" not in english
+
+
 async def test_a_long_log_shows_the_newest_on_the_page_and_everything_in_the_file(
     app: Starlette, client: httpx.AsyncClient, db: AsyncSession
 ) -> None:
