@@ -165,6 +165,10 @@ async def send_due(db: AsyncSession, *, settings: Settings, env: Environment, no
         )
         for row, steps in due
     ]
+    # No one to write to (no one acting for the organisation has an address, or all turned
+    # reminders off): no sent-marker, so the step is not taken as sent, and goes out at a later
+    # round while it is still due, once someone is there.
+    claims = [c for c in claims if c.recipients]
     won = await _claim(db, claims, now=now, by=None)
     written = [
         (claim, steps)
@@ -178,11 +182,13 @@ async def send_due(db: AsyncSession, *, settings: Settings, env: Environment, no
 
 @dataclass(frozen=True, slots=True)
 class Reminded:
-    """What a coordinator's "Påminn" did: rows reminded, and rows refused (reminded by hand
-    within the last 24 hours, or no longer owed)."""
+    """What a coordinator's "Påminn" did: rows reminded, rows refused (reminded by hand
+    within the last 24 hours, or no longer owed), and rows whose organisation has no one with
+    an address to remind."""
 
     sent: int
     refused: int
+    unreachable: int = 0
 
 
 def parse_key(key: str) -> tuple[str, int, int] | None:
@@ -203,7 +209,8 @@ async def remind(
     now: datetime,
 ) -> Reminded:
     """Remind the organisations of the chosen rows now, by hand: at most once a day per row.
-    Rows no longer owed (answered meanwhile) are refused, not an error."""
+    Rows no longer owed (answered meanwhile) are refused, not an error; rows whose organisation
+    has no one with an address are counted apart (``unreachable``)."""
     wanted = {k for k in keys if parse_key(k) is not None}
     organisation_ids = {p[2] for k in wanted if (p := parse_key(k)) is not None}
     if not wanted:
@@ -219,7 +226,7 @@ async def remind(
     chosen = [r for r in rows if r.key in wanted]
     allowed = [r for r in chosen if rules.manual_allowed(r, now)]
     people = await queries.people(db, {r.organisation_id for r in allowed})
-    claims = [
+    every = [
         _Claim(
             r,
             [Step.MANUAL],
@@ -228,6 +235,7 @@ async def remind(
         )
         for r in allowed
     ]
+    claims = [c for c in every if c.recipients]  # no one to write to: nothing sent, no marker
     won = await _claim(db, claims, now=now, by=actor.id)
     written = [(claim, [Step.MANUAL]) for claim in claims if (claim.row.key, Step.MANUAL) in won]
     # A coordinator's own "Påminn" is a message from a person, not a subscription: it goes
@@ -244,8 +252,8 @@ async def remind(
             recipients=len(claim.recipients),
         )
     await db.commit()
-    sent = len(written)
-    return Reminded(sent, len(wanted) - sent)
+    sent, unreachable = len(written), len(every) - len(claims)
+    return Reminded(sent, len(wanted) - sent - unreachable, unreachable)
 
 
 async def waiting(db: AsyncSession, *, now: datetime, process: Process | None) -> list[OwedRow]:

@@ -39,22 +39,27 @@ async def _page(
             "errors": errors or {},
             "sent": None,
             "refused": 0,
+            "unreachable": 0,
             **(extra or {}),
         },
         status=status,
     )
 
 
+def _count(raw: str) -> int | None:
+    """A count carried in the address after "Påminn" (anything else: none)."""
+    return int(raw) if raw.isdigit() and len(raw) < 5 else None
+
+
 async def index(ctx: Ctx) -> Response:
     params = ctx.request.query_params
-    sent = params.get("pamint", "")
-    refused = params.get("nekade", "")
     return await _page(
         ctx,
         forms.process(params.get("process")),
         extra={
-            "sent": int(sent) if sent.isdigit() and len(sent) < 5 else None,
-            "refused": int(refused) if refused.isdigit() and len(refused) < 5 else 0,
+            "sent": _count(params.get("pamint", "")),
+            "refused": _count(params.get("nekade", "")) or 0,
+            "unreachable": _count(params.get("utan_adress", "")) or 0,
         },
     )
 
@@ -77,12 +82,31 @@ async def remind(ctx: Ctx) -> Response:
         now=clock.now(),
     )
     if not done.sent:
-        message = _(
-            "Ingen påminnelse skickades: organisationen har redan påmints för mindre än ett "
-            "dygn sedan, eller har svarat. Du kan påminna igen ett dygn efter förra gången."
-        )
-        return await _page(ctx, process, errors={"rad": message}, status=429)
-    query = {**forms.query_of(process), "pamint": str(done.sent), "nekade": str(done.refused)}
+        messages = []
+        if done.refused:
+            messages.append(
+                _(
+                    "Ingen påminnelse skickades: organisationen har redan påmints för mindre än "
+                    "ett dygn sedan, eller har svarat. Du kan påminna igen ett dygn efter förra "
+                    "gången."
+                )
+            )
+        if done.unreachable:
+            messages.append(
+                _(
+                    "Ingen påminnelse kunde skickas: ingen som företräder organisationen har en "
+                    "e-postadress i portalen. Kontakta organisationen på annat sätt, eller bjud "
+                    "in en kontaktperson."
+                )
+            )
+        status = 429 if done.refused else 409
+        return await _page(ctx, process, errors={"rad": " ".join(messages)}, status=status)
+    query = {
+        **forms.query_of(process),
+        "pamint": str(done.sent),
+        "nekade": str(done.refused),
+        "utan_adress": str(done.unreachable),
+    }
     return ctx.redirect(ctx.url("waiting", query))
 
 

@@ -18,13 +18,15 @@ from partner_portal.followthrough.queries import OwedRow
 from partner_portal.mail import preferences
 from partner_portal.mail.preferences import Preferences
 from partner_portal.meetings.models import Rsvp
+from partner_portal.organisations.models import MembershipRole
 from partner_portal.platform import clock
 from partner_portal.platform.settings import Settings
 from partner_portal.reminders.models import Owed, ReminderSent, Step
 from tests.consultations.factories import open_consultation, published_plan
 from tests.followthrough.conftest import World, at, clear_outbox, round_at, set_deadlines
-from tests.helpers import Persona
+from tests.helpers import Persona, make_person
 from tests.meetings.factories import answer, days_ahead, long_date, meeting_day, schedule
+from tests.organisations.factories import add_member, make_organisation
 from tests.rooms.factories import accept, invite, open_room
 from tests.smtp import SmtpServer
 
@@ -140,6 +142,35 @@ async def test_a_room_invitation_unanswered_for_a_week_is_reminded_until_it_is_a
             0,
         )
     assert len(smtp.received) == 1
+
+
+async def test_an_organisation_with_no_one_to_write_to_is_reminded_once_someone_is_there(
+    app: Starlette,
+    db: AsyncSession,
+    alice: Persona,
+    world: World,
+    smtp: SmtpServer,
+    mail_settings: Settings,
+) -> None:
+    """No one acts for Tumba Bruk yet: the round writes no reminder and no sent-marker for it
+    (a marker would say it was reminded, and keep the step from going out); once someone is
+    there, the next round reminds them."""
+    tumba = await make_organisation(db, "Tumba Bruk")
+    await _room(db, app, alice, world.upplev, tumba)
+    await clear_outbox(db)
+    invited = clock.swedish_date(clock.now())
+
+    assert await round_at(app, mail_settings, at(invited + timedelta(days=7), 8)) == (1, 1)
+    await db.rollback()
+    marked = await db.scalars(sa.select(col(ReminderSent.organisation_id)))
+    assert list(marked) == [world.upplev]
+
+    gustav = await make_person(db, "Gustav Gran")
+    await add_member(db, gustav, tumba, MembershipRole.ADMIN)
+    assert await round_at(app, mail_settings, at(invited + timedelta(days=7), 9)) == (1, 1)
+    mails = await smtp.wait_for(2)
+    assert mails[1].recipients == (gustav.email,)
+    assert await round_at(app, mail_settings, at(invited + timedelta(days=7), 10)) == (0, 0)
 
 
 async def test_a_meeting_not_answered_is_reminded_two_days_before_and_escalated_the_day_before(

@@ -22,7 +22,7 @@ from partner_portal.followup.levels import Level
 from partner_portal.mail import sender
 from partner_portal.platform import clock
 from partner_portal.platform.settings import Settings
-from partner_portal.reminders.models import Owed
+from partner_portal.reminders.models import Owed, ReminderSent
 from tests.followthrough.conftest import World, clear_outbox
 from tests.helpers import Persona, csrf_token, log_in
 from tests.organisations.factories import make_organisation
@@ -118,6 +118,40 @@ async def test_paminn_sends_one_mail_and_a_second_within_a_day_is_refused(
     await log_in(client, app, alice)  # the login session has lapsed meanwhile
     assert (await _post(client, app, {"en": key})).status_code == 303
     assert await sender.deliver_due(app.state.portal.sessions, mail_settings) == 1
+
+
+async def test_paminn_for_an_organisation_with_no_one_to_write_to_says_so_and_marks_nothing(
+    app: Starlette,
+    client: httpx.AsyncClient,
+    db: AsyncSession,
+    alice: Persona,
+    bob: Persona,
+    world: World,
+    smtp: SmtpServer,
+    mail_settings: Settings,
+) -> None:
+    room_id = await _rooms(db, app, alice, bob, world)
+    tumba = await make_organisation(db, "Tumba Bruk")
+    await invite(db, app, alice, room_id, tumba)
+    await clear_outbox(db)
+    await log_in(client, app, alice)
+    nobody = f"room_answer:{room_id}:{tumba}"
+    upplev = f"room_answer:{room_id}:{world.upplev}"
+
+    alone = await _post(client, app, {"en": nobody})
+    both = await _post(client, app, {"rad": [nobody, upplev]})
+
+    assert alone.status_code == 409
+    assert "ingen som företräder organisationen har en e-postadress" in alone.text
+    assert both.status_code == 303
+    assert "pamint=1" in both.headers["location"]
+    assert "utan_adress=1" in both.headers["location"]
+    told = await client.get(both.headers["location"])
+    assert "1 kunde inte skickas: ingen som företräder organisationen" in told.text
+    assert await sender.deliver_due(app.state.portal.sessions, mail_settings) == 1
+    await db.rollback()
+    marked = await db.scalars(sa.select(col(ReminderSent.organisation_id)))
+    assert list(marked) == [world.upplev]
 
 
 async def test_paminn_for_a_selection_and_for_nothing(
