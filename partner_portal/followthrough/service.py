@@ -57,7 +57,10 @@ async def _claim(
     db: AsyncSession, claims: Sequence[_Claim], *, now: datetime, by: int | None
 ) -> set[tuple[str, Step]]:
     """Insert the sent-markers in one statement; those already there (another round's) are
-    left alone. Returns the (row key, step) pairs this call inserted."""
+    left alone. A claim with no one to write to (no one acting for the organisation has an
+    address, or all turned reminders off) gets none: its step is not taken as sent, and goes
+    out at a later round while it is still due, once someone is there. Returns the (row key,
+    step) pairs this call inserted."""
     values = [
         {
             "organisation_id": c.row.organisation_id,
@@ -71,6 +74,7 @@ async def _claim(
             "recipients": len(c.recipients),
         }
         for c in claims
+        if c.recipients
         for step in c.steps
     ]
     if not values:
@@ -165,10 +169,6 @@ async def send_due(db: AsyncSession, *, settings: Settings, env: Environment, no
         )
         for row, steps in due
     ]
-    # No one to write to (no one acting for the organisation has an address, or all turned
-    # reminders off): no sent-marker, so the step is not taken as sent, and goes out at a later
-    # round while it is still due, once someone is there.
-    claims = [c for c in claims if c.recipients]
     won = await _claim(db, claims, now=now, by=None)
     written = [
         (claim, steps)
@@ -226,7 +226,7 @@ async def remind(
     chosen = [r for r in rows if r.key in wanted]
     allowed = [r for r in chosen if rules.manual_allowed(r, now)]
     people = await queries.people(db, {r.organisation_id for r in allowed})
-    every = [
+    claims = [
         _Claim(
             r,
             [Step.MANUAL],
@@ -235,7 +235,6 @@ async def remind(
         )
         for r in allowed
     ]
-    claims = [c for c in every if c.recipients]  # no one to write to: nothing sent, no marker
     won = await _claim(db, claims, now=now, by=actor.id)
     written = [(claim, [Step.MANUAL]) for claim in claims if (claim.row.key, Step.MANUAL) in won]
     # A coordinator's own "Påminn" is a message from a person, not a subscription: it goes
@@ -252,7 +251,7 @@ async def remind(
             recipients=len(claim.recipients),
         )
     await db.commit()
-    sent, unreachable = len(written), len(every) - len(claims)
+    sent, unreachable = len(written), sum(1 for c in claims if not c.recipients)
     return Reminded(sent, len(wanted) - sent - unreachable, unreachable)
 
 
