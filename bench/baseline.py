@@ -7,14 +7,24 @@ header, menu, headings, one article per comment, footer, the same stylesheets an
 linked), under uvicorn with the options `partner-portal serve` uses. No login, no CSRF, no
 access checks, no translations: everything the portal adds is what the ratio measures.
 
+Beside it, the same yardstick for a write (``POST`` to the portal's comment path): whose the
+session cookie is, with their name and organisation and the plan's version, in one read; then,
+one writer at a time, ``BEGIN IMMEDIATE`` (a transaction on PostgreSQL), the comment
+``INSERT … RETURNING``, its evidence row, ``COMMIT``; and the new comment rendered as the
+portal's answer is (one ``<li>`` with its article). bench.pages prints its throughput ÷ b too:
+what this stack can do for the portal's writing request, with nothing of the portal's around it.
+
     .venv/bin/python -m bench.baseline --database-url URL --port 8100
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import contextlib
+import hashlib
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from typing import Any
 
 import aiosqlite
@@ -23,7 +33,7 @@ import uvicorn
 from jinja2 import Environment
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, PlainTextResponse
 from starlette.routing import Route
 
 PAGE = """<!doctype html>
@@ -100,16 +110,56 @@ COMMENTS = (
 )
 
 
+ANSWER = """<li id="trad-{{ c.id }}" class="portal-thread">
+  <article class="portal-comment" id="kommentar-{{ c.id }}" tabindex="-1" data-focus-after-swap>
+    <p class="portal-comment__meta"><strong>{{ c.author }}</strong>, {{ c.organisation }}
+      <time datetime="{{ c.created_at }}">{{ c.created_at }}</time></p>
+    <p>{{ c.body }}</p>
+  </article>
+</li>
+"""
+
+# Who writes (the session cookie's person, their name and organisation) and the plan's version
+# and process, in one read.
+WRITER = (
+    "SELECT s.person_id, p.name AS author, m.organisation_id, o.name AS organisation, "
+    "pl.latest_version, pl.room_id, r.process "
+    "FROM login_session s JOIN person p ON p.id = s.person_id "
+    "JOIN membership m ON m.person_id = p.id AND m.ended_at IS NULL "
+    "JOIN organisation o ON o.id = m.organisation_id, plan pl JOIN room r ON r.id = pl.room_id "
+    "WHERE s.token_hash = $1 AND pl.id = $2"
+)
+INSERT_COMMENT = (
+    "INSERT INTO plan_comment (plan_id, section_id, parent_id, version_number, author_id, "
+    "organisation_id, body, created_at, edited_at) "
+    "VALUES ($1, $2, NULL, $3, $4, $5, $6, $7, NULL) RETURNING id"
+)
+INSERT_EVIDENCE = (
+    "INSERT INTO evidence (occurred_at, organisation_id, person_id, kind, process, room_id, "
+    "object_type, object_id, link, details) "
+    "VALUES ($1, $2, $3, 'comment_made', $4, $5, 'plan_comment', $6, $7, '{}')"
+)
+
+
+def _qmark(sql: str) -> str:
+    """PostgreSQL's numbered parameters as SQLite's ``?`` (each statement here has them in
+    order)."""
+    for n in range(9, 0, -1):
+        sql = sql.replace(f"${n}", "?")
+    return sql
+
+
 def create_app(database_url: str) -> Starlette:
     env = Environment(autoescape=True)
     page = env.from_string(PAGE)
+    answer = env.from_string(ANSWER)
     state: dict[str, Any] = {}
     sqlite = database_url.startswith("sqlite")
 
     async def fetch(sql: str, *args: Any) -> list[dict[str, Any]]:
         if sqlite:
             connection: aiosqlite.Connection = state["db"]
-            cursor = await connection.execute(sql.replace("$1", "?").replace("$2", "?"), args)
+            cursor = await connection.execute(_qmark(sql), args)
             rows = await cursor.fetchall()
             return [dict(r) for r in rows]
         async with state["pool"].acquire() as connection:
@@ -127,11 +177,73 @@ def create_app(database_url: str) -> Starlette:
         )
         return HTMLResponse(html, headers={"Cache-Control": "no-store"})
 
+    async def comment(request: Request) -> HTMLResponse | PlainTextResponse:
+        plan_id = int(request.path_params["plan_id"])
+        section_id = int(request.path_params["section_id"])
+        body = str((await request.form()).get("body", ""))
+        token = request.cookies.get("pp_session", "")
+        writer_rows = await fetch(WRITER, hashlib.sha256(token.encode()).hexdigest(), plan_id)
+        if not writer_rows or not body:
+            return PlainTextResponse("", status_code=400)
+        w = writer_rows[0]
+        # The yardstick is not the portal: no exercise clock (PORTAL_NOW) to ask.
+        now = datetime.now(UTC)  # noqa: TID251
+        values = (plan_id, section_id, w["latest_version"], w["person_id"], w["organisation_id"])
+        link = f"/rum/{w['room_id']}/planer/{plan_id}#kommentar-"
+        if sqlite:
+            db: aiosqlite.Connection = state["db"]
+            stamp = now.replace(tzinfo=None).isoformat(" ")
+            async with state["writer"]:
+                await db.execute("BEGIN IMMEDIATE")
+                cursor = await db.execute(_qmark(INSERT_COMMENT), (*values, body, stamp))
+                row = await cursor.fetchone()
+                assert row is not None
+                comment_id = row[0]
+                await db.execute(
+                    _qmark(INSERT_EVIDENCE),
+                    (
+                        stamp,
+                        w["organisation_id"],
+                        w["person_id"],
+                        w["process"],
+                        w["room_id"],
+                        comment_id,
+                        f"{link}{comment_id}",
+                    ),
+                )
+                await db.commit()
+        else:
+            async with state["pool"].acquire() as pg, pg.transaction():
+                comment_id = await pg.fetchval(INSERT_COMMENT, *values, body, now)
+                await pg.execute(
+                    INSERT_EVIDENCE,
+                    now,
+                    w["organisation_id"],
+                    w["person_id"],
+                    w["process"],
+                    w["room_id"],
+                    comment_id,
+                    f"{link}{comment_id}",
+                )
+        c = {
+            "id": comment_id,
+            "author": w["author"],
+            "organisation": w["organisation"],
+            "created_at": now,
+            "body": body,
+        }
+        return HTMLResponse(answer.render(c=c), headers={"Cache-Control": "no-store"})
+
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         if sqlite:
             state["db"] = await aiosqlite.connect(database_url.split(":///", 1)[1])
             state["db"].row_factory = aiosqlite.Row
+            state["writer"] = asyncio.Lock()
+            await state["db"].execute("PRAGMA journal_mode=WAL")
+            await state["db"].execute("PRAGMA synchronous=NORMAL")
+            await state["db"].execute("PRAGMA foreign_keys=ON")
+            await state["db"].execute("PRAGMA busy_timeout=5000")
         else:
             dsn = database_url.replace("postgresql+asyncpg://", "postgresql://")
             state["pool"] = await asyncpg.create_pool(dsn, min_size=1, max_size=5)
@@ -141,7 +253,17 @@ def create_app(database_url: str) -> Starlette:
         else:
             await state["pool"].close()
 
-    return Starlette(routes=[Route("/plan/{plan_id:int}", plan_page)], lifespan=lifespan)
+    return Starlette(
+        routes=[
+            Route("/plan/{plan_id:int}", plan_page),
+            Route(
+                "/rum/{room_id:int}/planer/{plan_id:int}/avsnitt/{section_id:int}/kommentarer",
+                comment,
+                methods=["POST"],
+            ),
+        ],
+        lifespan=lifespan,
+    )
 
 
 def main() -> None:

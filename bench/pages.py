@@ -54,6 +54,8 @@ from partner_portal.plans.models import PlanComment
 from partner_portal.platform.db import create_engine
 
 ROOT = Path(__file__).resolve().parent.parent
+# The bare baseline's comment POST, loaded like the portal's: what the stack can do for a write.
+BARE_POST = "bare comment POST (no portal)"
 BIN = Path(sys.executable).parent
 
 
@@ -345,6 +347,7 @@ def run(kind: str, args: argparse.Namespace) -> None:
             ):
                 rss_start = rss_mib(portal_pid)
                 figures: dict[str, list[float]] = {p.name: [] for p in paths(w)}
+                figures[BARE_POST] = []
                 base_rps: list[float] = []
                 errors = 0
                 served = 0
@@ -373,7 +376,25 @@ def run(kind: str, args: argparse.Namespace) -> None:
                         served += load.requests
                         if at_goal is None and served >= 10_000:
                             at_goal = (served, rss_mib(portal_pid))
-                        line.append(f"{p.name} {load.rps:7.1f}/s ({load.rps / b.rps:.3f} b)")
+                        line.append(
+                            f"{p.name} {load.rps:7.1f}/s ({load.rps / b.rps:.3f} b)"
+                            + (f" {load.errors} errors" if load.errors else "")
+                        )
+                    # The stack's own write: the bare baseline's comment POST (bench.baseline).
+                    post = next(p for p in paths(w) if p.method == "POST")
+                    bare = wrk(
+                        baseline + post.path,
+                        script_for(post, w, baseline),
+                        seconds=args.seconds,
+                        connections=args.connections,
+                    )
+                    asyncio.run(forget_posted_comments(w))
+                    errors += bare.errors
+                    figures[BARE_POST].append(bare.rps / b.rps)
+                    line.append(
+                        f"{BARE_POST} {bare.rps:7.1f}/s ({bare.rps / b.rps:.3f} b)"
+                        + (f" {bare.errors} errors" if bare.errors else "")
+                    )
                     print("  " + " · ".join(line), flush=True)
                 print(f"\n## {kind}: throughput ÷ b (median, min–max of {args.rounds} rounds)")
                 print(f"  b (baseline) median {statistics.median(base_rps):.0f} req/s")
