@@ -8,6 +8,7 @@ room is open; everyone else in the room reads.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -74,6 +75,22 @@ async def plan_section_for(
     return _decide(person, rows), section
 
 
+async def plan_thread_for(
+    db: AsyncSession,
+    person: CurrentPerson,
+    room_id: int,
+    plan_id: int,
+    section_id: int,
+    parent_id: int | None,
+) -> tuple[PlanAccess, queries.PublishedSection | None]:
+    """:func:`plan_for`, and one section as published with its count of comments and the thread
+    comment ``parent_id`` is in (none for a new thread), in one query."""
+    rows, section = await queries.plan_access_and_thread(
+        db, person.id, room_id, plan_id, section_id, parent_id
+    )
+    return _decide(person, rows), section
+
+
 # The route table's loaders (``route(..., load=...)``): each loads what its path names and checks
 # this person's access to it, as the functions above do.
 
@@ -99,6 +116,28 @@ async def plan_section(ctx: Ctx) -> tuple[PlanAccess, queries.PublishedSection |
         ctx.path_id("plan_id"),
         ctx.path_id("section_id"),
     )
+
+
+async def plan_comment_thread(ctx: Ctx) -> tuple[PlanAccess, queries.PublishedSection | None]:
+    """The comment POST's loader: :func:`plan_thread_for`, access and the section with the thread
+    the comment joins — the one the form's ``parent_id`` names (a reply), none for a new thread —
+    and its count, in one query. Its answer is that thread alone, so it reads only that: what a
+    comment costs does not grow with the section. The form is read already (a small form before
+    the login session; any other for the CSRF check); a ``parent_id`` that is no id reads no
+    thread, and the view's form check refuses it."""
+    parent = (await ctx.request.form()).get("parent_id")
+    parent_id = int(parent) if isinstance(parent, str) and _ID.fullmatch(parent) else None
+    return await plan_thread_for(
+        ctx.db,
+        ctx.me,
+        ctx.path_id("room_id"),
+        ctx.path_id("plan_id"),
+        ctx.path_id("section_id"),
+        parent_id,
+    )
+
+
+_ID = re.compile(r"[1-9][0-9]{0,11}")
 
 
 def _decide(person: CurrentPerson, rows: queries.PlanAccessRows) -> PlanAccess:

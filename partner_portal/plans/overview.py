@@ -45,9 +45,14 @@ class Threads:
     threads: tuple[Thread, ...] = ()
     # The reader commented here, and the section's text changed in a later version.
     changed_since_mine: bool = False
+    # The section's count of comments where ``threads`` are not all of them (the answer to a
+    # comment holds its own thread alone); None: count the threads'.
+    total: int | None = None
 
     @property
     def count(self) -> int:
+        if self.total is not None:
+            return self.total
         return sum(1 + len(t.replies) for t in self.threads)
 
 
@@ -77,6 +82,7 @@ def _threads(
     reader_id: int,
     may_edit: bool,
     now: datetime,
+    total: int | None = None,
 ) -> Threads:
     starts = [c for c in comments if c.parent_id is None]
     replies: dict[int, list[CommentRow]] = {}
@@ -100,6 +106,7 @@ def _threads(
         heading,
         tuple(threads),
         changed_since_mine=bool(mine) and max(mine) < changed_in_version,
+        total=total,
     )
 
 
@@ -171,7 +178,8 @@ def section_threads(
     reader_id: int,
     now: datetime,
 ) -> Threads:
-    """One published section's comments (the fragment a live update fetches)."""
+    """One published section's comments (the fragment a live update fetches), or those of
+    them that ``section`` holds (one thread, with the section's count)."""
     if section is None:
         raise NotFound()
     return _threads(
@@ -183,6 +191,7 @@ def section_threads(
         reader_id=reader_id,
         may_edit=not access.room.room.is_closed,
         now=now,
+        total=section.total,
     )
 
 

@@ -313,14 +313,22 @@ class PublishedSection:
     changed_in_version: int
     last_version: int  # the latest version that had the section: comments go to the plan's latest
     comments: list[CommentRow]
+    # How many comments the section has, where ``comments`` holds one thread of them
+    # (plan_access_and_thread); None: ``comments`` are all of them.
+    total: int | None = None
 
     def with_comment(self, comment: CommentRow) -> PublishedSection:
         """The section as it is once ``comment`` is added (oldest first, as read)."""
         comments = sorted([*self.comments, comment], key=lambda c: (c.created_at, c.id))
-        return dataclasses.replace(self, comments=comments)
+        total = None if self.total is None else self.total + 1
+        return dataclasses.replace(self, comments=comments, total=total)
 
 
-def _section_threads_statement() -> Any:
+def _section_threads_statement(*, one_thread: bool = False) -> Any:
+    """The section as published and its comments, oldest first. ``one_thread``: only the
+    thread that the comment ``:parent_id`` is in (none for a NULL or a comment elsewhere),
+    and the section's count of comments beside it."""
+
     def latest(column: Any) -> Any:
         """``column`` of the latest version that had the section."""
         return (
@@ -336,12 +344,44 @@ def _section_threads_statement() -> Any:
             .scalar_subquery()
         )
 
+    in_section = sa.and_(
+        col(PlanComment.section_id) == col(PlanSection.id),
+        col(PlanComment.plan_id) == col(PlanSection.plan_id),
+    )
+    extra: list[Any] = []
+    if one_thread:
+        comments: Any = PlanComment.__table__  # type: ignore[attr-defined]
+        other, counted = comments.alias("answered"), comments.alias("counted")
+        # The thread's first comment: the one answered, or the one it answers.
+        start = (
+            sa.select(sa.func.coalesce(other.c.parent_id, other.c.id))
+            .where(
+                other.c.id == sa.bindparam("parent_id", type_=sa.Integer),
+                other.c.section_id == col(PlanSection.id),
+                other.c.plan_id == col(PlanSection.plan_id),
+            )
+            .scalar_subquery()
+        )
+        in_section = sa.and_(
+            in_section,
+            sa.or_(col(PlanComment.id) == start, col(PlanComment.parent_id) == start),
+        )
+        extra.append(
+            sa.select(sa.func.count())
+            .where(
+                counted.c.section_id == col(PlanSection.id),
+                counted.c.plan_id == col(PlanSection.plan_id),
+            )
+            .scalar_subquery()
+            .label("section_total")
+        )
     return (
         sa.select(
             col(PlanSection.key).label("section_key"),
             col(PlanSection.changed_in_version).label("section_changed_in"),
             latest(col(PlanVersionSection.heading)).label("section_heading"),
             latest(col(PlanVersion.number)).label("section_last_version"),
+            *extra,
             col(PlanComment.id),
             col(PlanComment.section_id),
             col(PlanComment.parent_id),
@@ -355,13 +395,7 @@ def _section_threads_statement() -> Any:
             col(PlanComment.edited_at),
         )
         .select_from(PlanSection)
-        .outerjoin(
-            PlanComment,
-            sa.and_(
-                col(PlanComment.section_id) == col(PlanSection.id),
-                col(PlanComment.plan_id) == col(PlanSection.plan_id),
-            ),
-        )
+        .outerjoin(PlanComment, in_section)
         .outerjoin(Person, col(Person.id) == col(PlanComment.author_id))
         .outerjoin(Organisation, col(Organisation.id) == col(PlanComment.organisation_id))
         .where(
@@ -406,10 +440,42 @@ async def plan_access_and_section(
     return _plan_access_rows(own), _published_section(theirs)
 
 
+# Built once: the comment POST's one query — PLAN_ACCESS and, beside it, the section as
+# published with the count of its comments and the one thread the new comment joins (none for a
+# new thread): the answer is that thread, so what the POST reads does not grow with the section.
+_PLAN_THREAD = beside(
+    PLAN_ACCESS, _section_threads_statement(one_thread=True), order_by=("created_at", "id")
+)
+
+
+async def plan_access_and_thread(
+    db: AsyncSession,
+    person_id: int,
+    room_id: int,
+    plan_id: int,
+    section_id: int,
+    parent_id: int | None,
+) -> tuple[PlanAccessRows, PublishedSection | None]:
+    """:func:`plan_access` and the section as published with its count of comments and, of its
+    comments, only the thread that comment ``parent_id`` is in (none without one), in one
+    query."""
+    parameters = {
+        "room_id": room_id,
+        "person_id": person_id,
+        "plan_id": plan_id,
+        "section_id": section_id,
+        "parent_id": parent_id,
+    }
+    rows = await read(db, _PLAN_THREAD, parameters)
+    own, theirs = split(rows, PLAN_ACCESS)
+    return _plan_access_rows(own), _published_section(theirs)
+
+
 def _published_section(rows: Sequence[Mapping[str, Any]]) -> PublishedSection | None:
     if not rows or rows[0]["section_heading"] is None:
         return None
     first = rows[0]
+    total = first.get("section_total")
     return PublishedSection(
         key=first["section_key"],
         heading=first["section_heading"],
@@ -420,6 +486,7 @@ def _published_section(rows: Sequence[Mapping[str, Any]]) -> PublishedSection | 
             for row in rows
             if row["id"] is not None
         ],
+        total=None if total is None else int(total),
     )
 
 

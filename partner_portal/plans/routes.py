@@ -86,7 +86,7 @@ def routes() -> list[BaseRoute]:
             plans.comment,
             name="plan_comment",
             access=LOGGED_IN,
-            load=plan_access.plan_section,
+            load=plan_access.plan_comment_thread,
             methods=POST,
         ),
         route(

@@ -10,7 +10,7 @@ from typing import Any
 from starlette.responses import Response, StreamingResponse
 
 from partner_portal.plans import exports, forms, overview, queries, service
-from partner_portal.plans.access import PlanAccess
+from partner_portal.plans.access import PlanAccess, plan_section
 from partner_portal.plans.markdown import render as markdown
 from partner_portal.platform import clock, htmx, tables
 from partner_portal.platform.errors import Invalid, NotFound, ServiceUnavailable
@@ -270,9 +270,10 @@ async def comment(
     ctx: Ctx, section_access: tuple[PlanAccess, queries.PublishedSection | None]
 ) -> Response:
     """A new comment or reply. ``section_access``: the plan's access and the section as
-    published with its comments, read in the comment's write transaction
-    (plans.access.plan_section) — so the answer is those comments and the new one, read
-    nothing again."""
+    published with its count of comments and the thread a reply joins, read in the comment's
+    write transaction (plans.access.plan_comment_thread) — so the answer is that thread and the
+    new comment, read nothing again. A refused comment's answer is the whole section, read
+    then."""
     access, section = section_access
     form = await ctx.request.form()
     section_id = ctx.path_id("section_id")
@@ -289,7 +290,8 @@ async def comment(
     except Invalid as invalid:
         if htmx.is_htmx(ctx.request):
             error = next(iter(invalid.errors.values()))
-            return await threads(ctx, section_access, error=error, status=400)
+            whole = await plan_section(ctx)
+            return await threads(ctx, whole, error=error, status=400)
         return await show(
             ctx,
             (access, await queries.versions(ctx.db, access.plan.id)),

@@ -17,7 +17,7 @@ from partner_portal.audit.models import AuditAction, AuditEvent
 from partner_portal.evidence.models import Evidence, EvidenceKind, Process
 from partner_portal.organisations.models import MembershipRole
 from partner_portal.plans import overview
-from partner_portal.plans.access import plan_for
+from partner_portal.plans.access import plan_for, plan_thread_for
 from partner_portal.plans.forms import without_numbering
 from partner_portal.plans.models import PlanComment, PlanSection, PlanVersion, PlanVersionSection
 from partner_portal.platform import clock
@@ -567,8 +567,9 @@ async def test_a_comment_is_written_in_its_sections_one_read_and_answered_withou
     await db.rollback()
     new = await db.scalar(sa.select(sa.func.max(col(PlanComment.id))))
 
-    # The session; access with the section and its comments beside it; the comment (its
-    # author's and organisation's names returned with it); its evidence. Nothing after.
+    # The session; access with the section, its count and the thread the comment joins beside
+    # it; the comment (its author's and organisation's names returned with it); its evidence.
+    # Nothing after.
     # (Beside them: SQLite's BEGIN IMMEDIATE; PostgreSQL's live event, a pg_notify.)
     heads = [s.split()[0] + " " + s.split()[1 + s.startswith("INSERT")] for s in statements]
     assert [h for h in heads if not h.startswith(("BEGIN", "SELECT pg_notify("))] == [
@@ -597,6 +598,38 @@ async def test_a_comment_is_written_in_its_sections_one_read_and_answered_withou
     assert wrong_thread.status_code == 400
     assert "Kommentaren du svarar på finns inte i avsnittet." in wrong_thread.text
     assert await db.scalar(sa.select(sa.func.count()).select_from(PlanComment)) == 4
+
+
+async def test_a_comment_reads_the_thread_it_joins_and_the_count_not_the_section(
+    app: Starlette,
+    db: AsyncSession,
+    world: dict[str, int],
+    alice: Persona,
+    bob: Persona,
+) -> None:
+    """What a comment reads before it writes does not grow with its section: a new thread reads
+    no comment, a reply its own thread (whichever of its comments it answers), each with the
+    section's count beside; a comment of another section is no thread here."""
+    ids = world["room_id"], world["plan_id"], world["section_id"]
+    first = await comment(db, app, alice, *ids, "Först", coordinator=True)
+    answer = await comment(db, app, bob, *ids, "Svar", parent_id=first)
+    other = await comment(db, app, bob, *ids, "Annat")
+    await comment(db, app, bob, *ids, "Svar på annat", parent_id=other)
+    elsewhere = await comment(
+        db, app, bob, world["room_id"], world["plan_id"], world["second_section"], "Där"
+    )
+    reader = as_current(bob)
+
+    async def read(parent_id: int | None) -> tuple[list[int], int | None]:
+        _access, section = await plan_thread_for(db, reader, *ids, parent_id)
+        assert section is not None
+        return [c.id for c in section.comments], section.total
+
+    assert await read(None) == ([], 4)
+    assert await read(first) == ([first, answer], 4)
+    assert await read(answer) == ([first, answer], 4)  # a reply to a reply joins the thread
+    assert await read(elsewhere) == ([], 4)
+    assert await read(10**9) == ([], 4)
 
 
 async def test_an_answer_renders_only_the_thread_the_comment_joins(
