@@ -350,6 +350,7 @@ def run(kind: str, args: argparse.Namespace) -> None:
                 figures[BARE_POST] = []
                 base_rps: list[float] = []
                 errors = 0
+                bare_errors = 0  # the baseline's, apart: the portal's are the goal's
                 served = 0
                 at_goal: tuple[int, float] | None = None  # (requests, RSS) past 10,000 first
                 for round_ in range(args.rounds):
@@ -389,7 +390,7 @@ def run(kind: str, args: argparse.Namespace) -> None:
                         connections=args.connections,
                     )
                     asyncio.run(forget_posted_comments(w))
-                    errors += bare.errors
+                    bare_errors += bare.errors
                     figures[BARE_POST].append(bare.rps / b.rps)
                     line.append(
                         f"{BARE_POST} {bare.rps:7.1f}/s ({bare.rps / b.rps:.3f} b)"
@@ -404,6 +405,12 @@ def run(kind: str, args: argparse.Namespace) -> None:
                         f"({min(ratios):.3f}–{max(ratios):.3f})"
                     )
                 print(f"  errors under load (non-2xx/3xx, socket): {errors}")
+                if bare_errors:
+                    log = (data / "baseline.log").read_text()
+                    wrong = [x for x in log.splitlines() if '" 200' not in x and "INFO" in x]
+                    print(f"  the bare baseline's errors: {bare_errors}; its log says:")
+                    for x in wrong[-5:] + [x for x in log.splitlines() if "Error" in x][-5:]:
+                        print(f"    {x}")
                 print(f"\n## {kind}: unloaded latency, one request at a time")
                 for p in paths(w):
                     if p.method != "GET":
