@@ -435,9 +435,7 @@ async def plan_access_and_section(
         "plan_id": plan_id,
         "section_id": section_id,
     }
-    rows = await read(db, _PLAN_SECTION, parameters)
-    own, theirs = split(rows, PLAN_ACCESS)
-    return _plan_access_rows(own), _published_section(theirs)
+    return await _access_and_section(db, _PLAN_SECTION, parameters)
 
 
 # Built once: the comment POST's one query — PLAN_ACCESS and, beside it, the section as
@@ -466,8 +464,14 @@ async def plan_access_and_thread(
         "section_id": section_id,
         "parent_id": parent_id,
     }
-    rows = await read(db, _PLAN_THREAD, parameters)
-    own, theirs = split(rows, PLAN_ACCESS)
+    return await _access_and_section(db, _PLAN_THREAD, parameters)
+
+
+async def _access_and_section(
+    db: AsyncSession, statement: Any, parameters: Mapping[str, Any]
+) -> tuple[PlanAccessRows, PublishedSection | None]:
+    """The rows of ``beside(PLAN_ACCESS, <a section statement>)``, taken apart."""
+    own, theirs = split(await read(db, statement, parameters), PLAN_ACCESS)
     return _plan_access_rows(own), _published_section(theirs)
 
 
