@@ -33,6 +33,7 @@ from bench import world as worlds
 from bench.world import World
 from partner_portal.app import create_app
 from partner_portal.auth import sessions
+from partner_portal.platform import direct_reads
 from partner_portal.platform.templating import Templates
 
 ASGI = Callable[[dict[str, Any], Any, Any], Coroutine[Any, Any, None]]
@@ -154,6 +155,16 @@ class Split:
 
             setattr(owner, name, wrap(original))
         Templates.render = timed_render  # type: ignore[method-assign]
+        direct = direct_reads.rows
+
+        async def timed_direct(*args: Any, **kwargs: Any) -> Any:
+            started = time.process_time()
+            try:
+                return await direct(*args, **kwargs)
+            finally:
+                split.db += time.process_time() - started
+
+        direct_reads.rows = timed_direct  # type: ignore[assignment]  # platform.db.read's
 
 
 async def measure(

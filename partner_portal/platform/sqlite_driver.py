@@ -327,3 +327,14 @@ class _OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
 def dbapi() -> Any:
     """The DBAPI module to give ``create_async_engine(module=…)`` for an aiosqlite URL."""
     return _OneHopDBAPI(aiosqlite, sqlite3)
+
+
+async def execute(cursor: Any, operation: str, parameters: Any) -> Any:
+    """One statement on a cursor of this driver's connection, as the adapter runs it (a read in
+    the loop, else one hop; its errors translated as the adapter's own); its rows (for
+    platform.direct_reads)."""
+    try:
+        await cursor._execute_async(operation, parameters)
+    except Exception as error:
+        cursor._adapt_connection._handle_exception(error)
+    return cursor._rows

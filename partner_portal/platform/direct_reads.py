@@ -1,0 +1,192 @@
+"""A built-once ``SELECT`` run straight on the driver, compiled once per database.
+
+The portal's hot reads (the login session, each page's access and data, built once at import
+and read through :func:`partner_portal.platform.db.read`) are small: a few microseconds of
+SQLite, a round trip to PostgreSQL. Around each, SQLAlchemy's Core execution spends more than
+that — 80 µs a statement on SQLite, 100 µs on PostgreSQL, measured on the project's machine
+(``bench.inprocess``): looking the compiled form up in its cache, an execution context, the
+parameters processed, a cursor result and its metadata made, the rows wrapped.
+
+Here a statement is compiled the first time it is read on a database and what SQLAlchemy works
+out each time is kept: the SQL, the order of its parameters with each one's bind processor, and
+each result column's name with its result processor. A read then hands the SQL to SQLAlchemy's
+own driver adapter on the session's connection (the same cursor, the same transaction — begun
+by the session as ever — the same translation of the driver's errors) and makes each row a
+named tuple with what a SQLAlchemy ``Row`` offers the portal: attributes, indexes, ``_fields``,
+``_mapping``, ``_asdict()``.
+
+What is not changed: the ``before_cursor_execute`` listeners run for every statement (the
+tests count statements with them, and db.py notes a write with them); a driver's error goes
+through SQLAlchemy's own handling (wrapped as a ``DBAPIError``, a lost connection invalidated);
+a statement this cannot take — not a plain ``SELECT``, a ``FOR UPDATE``, an ``IN`` list expanded
+per call, columns that cannot be named apart — runs as SQLAlchemy runs it (:func:`rows` returns
+None for it, and the caller does so).
+"""
+
+from __future__ import annotations
+
+import keyword
+from collections import namedtuple
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.engine import Connection, Dialect
+from sqlalchemy.ext.asyncio import AsyncConnection
+from sqlalchemy.sql import Select
+from sqlalchemy.util.concurrency import greenlet_spawn
+
+from partner_portal.platform import sqlite_driver
+
+Processor = Callable[[Any], Any] | None
+
+
+class _RowBase(tuple):  # type: ignore[type-arg]
+    """What the portal reads of a SQLAlchemy Row beyond a named tuple's own: ``_mapping``."""
+
+    __slots__ = ()
+    _fields: tuple[str, ...]
+
+    if TYPE_CHECKING:
+
+        @classmethod
+        def _make(cls, iterable: Iterable[Any]) -> _RowBase: ...
+
+    @property
+    def _mapping(self) -> Mapping[str, Any]:
+        return dict(zip(self._fields, self, strict=True))
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    sql: str
+    names: tuple[str, ...]  # the parameters, in the order the SQL takes them
+    bind: tuple[Processor, ...]
+    defaults: Mapping[str, Any]  # values bound in the statement itself (sa.literal …)
+    result: tuple[Processor, ...]
+    row: type[_RowBase]
+    statement: Any  # kept alive: the cache is keyed by its id
+
+
+# (dialect name, id(statement)) -> its compiled form, or None: SQLAlchemy runs it.
+_COMPILED: dict[tuple[str, int], _Compiled | None] = {}
+# Statements are built once, at import: a few hundred at most. One built per call would not
+# be found again; past this many the cache stops growing and such statements take the long way.
+_MOST_REMEMBERED = 1024
+
+
+def _compile(statement: Any, dialect: Dialect) -> _Compiled | None:
+    if not isinstance(statement, Select) or statement._for_update_arg is not None:
+        return None
+    compiled: Any = statement.compile(dialect=dialect)
+    if (
+        compiled.literal_execute_params
+        or compiled.escaped_bind_names
+        or not compiled.positional
+        or compiled.positiontup is None
+    ):
+        return None
+    # What the caller must give; the rest is bound in the statement itself (sa.literal, a
+    # comparison with a value, an IN list of values).
+    required = {name for name, bind in compiled.binds.items() if bind.required}
+    values = compiled.construct_params(_check=False)
+    sql, names, processors = compiled.string, compiled.positiontup, compiled._bind_processors
+    if compiled.post_compile_params:
+        # An IN list is written out per call, as many parameters as it has values: its values
+        # are the statement's own (not given per call), so it is written out once, here.
+        if any(compiled.binds[bind.key].required for bind in compiled.post_compile_params):
+            return None
+        expanded = compiled._process_parameters_for_postcompile(values)
+        sql, names, values = expanded.statement, expanded.positiontup, expanded.parameters
+        processors = {**processors, **expanded.processors}
+    columns = compiled._result_columns
+    keys = tuple(column.keyname for column in columns)
+    if len(set(keys)) != len(keys) or not all(
+        key.isidentifier() and not keyword.iskeyword(key) and not key.startswith("_")
+        for key in keys
+    ):
+        return None
+    row: type[_RowBase] = type(
+        "Row",
+        (namedtuple("Row", keys), _RowBase),
+        {"__slots__": ()},
+    )
+    return _Compiled(
+        sql=sql,
+        names=tuple(names),
+        bind=tuple(processors.get(name) for name in names),
+        defaults={name: value for name, value in values.items() if name not in required},
+        result=tuple(column.type._cached_result_processor(dialect, None) for column in columns),
+        row=row,
+        statement=statement,
+    )
+
+
+def _compiled(statement: Any, dialect: Dialect) -> _Compiled | None:
+    key = (dialect.name, id(statement))
+    try:
+        found = _COMPILED[key]
+    except KeyError:
+        found = _compile(statement, dialect)
+        if len(_COMPILED) < _MOST_REMEMBERED:
+            _COMPILED[key] = found
+        return found
+    if found is not None and found.statement is not statement:  # an id used again
+        found = _compile(statement, dialect)
+    return found
+
+
+async def rows(
+    connection: AsyncConnection, statement: Any, parameters: Mapping[str, Any] | None
+) -> list[Any] | None:
+    """``statement``'s rows, read on ``connection``'s driver; None if SQLAlchemy must run it."""
+    sync: Connection = connection.sync_connection  # type: ignore[assignment]
+    dialect = sync.dialect
+    compiled = _compiled(statement, dialect)
+    if compiled is None or sync._echo:
+        return None
+    given = parameters or {}
+    values: list[Any] = []
+    for name, process in zip(compiled.names, compiled.bind, strict=True):
+        try:
+            value = given[name]
+        except KeyError:
+            if name not in compiled.defaults:
+                return None  # a parameter not given: SQLAlchemy says so in its own words
+            value = compiled.defaults[name]
+        values.append(value if process is None else process(value))
+    # asyncpg takes its arguments as a tuple, sqlite3 as any sequence.
+    arguments = tuple(values)
+    dbapi_connection: Any = sync.connection.dbapi_connection
+    cursor = dbapi_connection.cursor()
+    dispatch = sync.dispatch.before_cursor_execute
+    for listener in dispatch:
+        listener(sync, cursor, compiled.sql, arguments, None, False)
+    try:
+        if dialect.name == "sqlite":
+            raw = await sqlite_driver.execute(cursor, compiled.sql, arguments)
+        else:
+            await cursor._prepare_and_execute(compiled.sql, arguments)
+            raw = cursor._rows
+    except BaseException as error:
+        await greenlet_spawn(
+            sync._handle_dbapi_exception, error, compiled.sql, arguments, cursor, None
+        )
+        raise  # not reached: SQLAlchemy raises what it made of the error
+    return _made(raw, compiled)
+
+
+def _made(raw: Sequence[Any], compiled: _Compiled) -> list[Any]:
+    make = compiled.row._make
+    processors = compiled.result
+    if not any(processors):
+        return [make(row) for row in raw]
+    return [
+        make(
+            [
+                value if process is None else process(value)
+                for value, process in zip(row, processors, strict=True)
+            ]
+        )
+        for row in raw
+    ]

@@ -1,0 +1,175 @@
+"""Built-once SELECTs read straight on the driver (platform.direct_reads) give what SQLAlchemy
+gives — the same rows, values, types and names — and what they cannot take, SQLAlchemy runs.
+On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import asyncpg
+from sqlalchemy.dialects.sqlite import aiosqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from starlette.applications import Starlette
+
+from partner_portal.auth import sessions
+from partner_portal.auth.models import LoginSession, Person, PortalRole, RoleGrant
+from partner_portal.organisations.models import Organisation, OrganisationKind
+from partner_portal.plans import queries as plan_queries
+from partner_portal.platform import direct_reads, links
+from partner_portal.platform.db import read
+from partner_portal.rooms import queries as room_queries
+from tests.helpers import Persona, log_in
+from tests.organisations.factories import make_organisation
+from tests.queries import QueryCounter
+
+person, login, grant = Person.__table__.c, LoginSession.__table__.c, RoleGrant.__table__.c  # type: ignore[attr-defined]
+organisation = Organisation.__table__.c  # type: ignore[attr-defined]
+
+# Of every kind of column the portal reads: a UTC timestamp, a boolean, an enum, a date-less
+# NULL, a literal bound in the statement, an IN list of the statement's own values, a label.
+MIXED = (
+    sa.select(
+        person.id.label("person_id"),
+        person.name,
+        person.is_active,
+        login.expires_at,
+        login.id_token,
+        grant.role,
+        sa.literal("fast").label("way"),
+    )
+    .join_from(LoginSession.__table__, Person.__table__, person.id == login.person_id)  # type: ignore[attr-defined]
+    .outerjoin(RoleGrant.__table__, grant.person_id == person.id)  # type: ignore[attr-defined]
+    .where(
+        person.id == sa.bindparam("person_id"),
+        grant.role.in_([PortalRole.COORDINATOR, PortalRole.FOLLOWUP_READER]),
+    )
+    .order_by(person.id)
+)
+ORGANISATIONS = sa.select(
+    organisation.id, organisation.name, organisation.kind, organisation.is_active
+).order_by(organisation.sort_key)
+
+
+async def _as_sqlalchemy_reads(
+    db: AsyncSession, statement: Any, parameters: dict[str, Any] | None = None
+) -> list[Any]:
+    connection = await db.connection()
+    return list((await connection.execute(statement, parameters)).all())
+
+
+def _alike(direct: list[Any], theirs: list[Any]) -> None:
+    assert len(direct) == len(theirs)
+    for mine, row in zip(direct, theirs, strict=True):
+        assert mine._fields == row._fields
+        assert tuple(mine) == tuple(row)
+        assert [type(v) for v in mine] == [type(v) for v in row]
+        assert [getattr(v, "tzinfo", None) for v in mine] == [
+            getattr(v, "tzinfo", None) for v in row
+        ]
+        assert dict(mine._mapping) == dict(row._mapping)
+        assert mine._asdict() == row._asdict()
+        for name in row._fields:
+            assert getattr(mine, name) == getattr(row, name)
+
+
+async def test_a_direct_read_gives_what_sqlalchemy_gives(
+    app: Starlette, client: httpx.AsyncClient, db: AsyncSession, alice: Persona
+) -> None:
+    token = await log_in(client, app, alice)
+    await make_organisation(db, "Östra brandkåren", OrganisationKind.RADDNINGSTJANST)
+    await make_organisation(db, "Ål-föreningen", OrganisationKind.FRG, active=False)
+    dialect = (await db.connection()).dialect
+
+    cases: list[tuple[Any, dict[str, Any] | None]] = [
+        (MIXED, {"person_id": alice.id}),
+        (sessions._BY_TOKEN, {"token_hash": links.digest(token)}),
+        (ORGANISATIONS, None),
+        (sessions._BY_TOKEN, {"token_hash": "no such session"}),
+    ]
+    for statement, parameters in cases:
+        assert direct_reads._compiled(statement, dialect) is not None
+        _alike(
+            list(await read(db, statement, parameters)),
+            await _as_sqlalchemy_reads(db, statement, parameters),
+        )
+
+    [row] = await read(db, MIXED, {"person_id": alice.id})
+    assert (row.person_id, row.is_active, row.role, row.way) == (
+        alice.id,
+        True,
+        PortalRole.COORDINATOR,
+        "fast",
+    )
+    assert row.expires_at.utcoffset() is not None
+    assert row.id_token is None
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        sessions._BY_TOKEN,
+        room_queries.ROOM_ACCESS,
+        room_queries._ROOM_PAGE,
+        plan_queries.PLAN_ACCESS,
+        plan_queries._PLAN_PAGE,
+        plan_queries._PLAN_SECTION,
+        plan_queries._PLAN_THREAD,
+        plan_queries.SECTION_THREADS,
+    ],
+    ids=lambda s: str(s).split("FROM")[0][:40],
+)
+@pytest.mark.parametrize(
+    "dialect",
+    [aiosqlite.dialect(), asyncpg.dialect()],  # type: ignore[no-untyped-call]
+    ids=["sqlite", "pg"],
+)
+def test_every_requests_hot_reads_are_read_directly(statement: Any, dialect: Any) -> None:
+    """The login session and the pages' access-and-data reads: were one of them to fall back
+    to SQLAlchemy's execution (a construct the direct way cannot take), every page would be
+    slower without a test failing."""
+    assert direct_reads._compile(statement, dialect) is not None
+
+
+async def test_what_cannot_be_read_directly_is_run_as_sqlalchemy_runs_it(
+    db: AsyncSession, alice: Persona, bob: Persona
+) -> None:
+    dialect = (await db.connection()).dialect
+    ids: Any = sa.bindparam("ids", expanding=True)  # an IN list given per call
+    by_ids = sa.select(person.id, person.name).where(person.id.in_(ids)).order_by(person.id)
+    # Names a named tuple cannot take (SQLAlchemy's rows can).
+    odd_names = sa.select(person.id.label("_id"), person.name.label("class")).order_by(person.id)
+    locking = sa.select(person.id).with_for_update()
+    for statement in (by_ids, odd_names, locking):
+        assert direct_reads._compiled(statement, dialect) is None
+
+    rows = await read(db, by_ids, {"ids": [alice.id, bob.id]})
+    assert [tuple(r) for r in rows] == [(alice.id, alice.name), (bob.id, bob.name)]
+    assert [r._mapping["class"] for r in await read(db, odd_names)] == [alice.name, bob.name]
+
+
+async def test_a_missing_parameter_is_refused_as_sqlalchemy_refuses_it(db: AsyncSession) -> None:
+    with pytest.raises(sa.exc.StatementError, match="token_hash"):
+        await read(db, sessions._BY_TOKEN, {})
+
+
+async def test_a_database_error_is_wrapped_as_sqlalchemy_wraps_it(db: AsyncSession) -> None:
+    broken = sa.select(sa.func.no_such_function(person.id))
+    assert direct_reads._compiled(broken, (await db.connection()).dialect) is not None
+    with pytest.raises(sa.exc.DBAPIError):
+        await read(db, broken)
+    await db.rollback()
+    assert len(await read(db, ORGANISATIONS)) >= 0  # the session goes on
+
+
+async def test_a_direct_read_is_counted_as_a_statement(
+    db: AsyncSession, query_counter: QueryCounter, alice: Persona
+) -> None:
+    """The listeners SQLAlchemy calls before each statement are called (the N+1 guards count
+    with them; db.py notes writes with them)."""
+    with query_counter.counting(selects_only=True) as statements:
+        await read(db, MIXED, {"person_id": alice.id})
+    assert len(statements) == 1
+    assert statements[0].lstrip().startswith("SELECT")
