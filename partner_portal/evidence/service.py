@@ -9,6 +9,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from partner_portal.evidence.models import Evidence, EvidenceKind, Process
 from partner_portal.platform import clock
+from partner_portal.platform.db import write
 
 # Built once: a row of evidence written as it is recorded, without the ORM's unit of work
 # (which, flushing one row at the commit, cost a comment more than the row's INSERT).
@@ -31,8 +32,8 @@ async def record_evidence(
 ) -> None:
     """Write one evidence row in the caller's transaction (committed or rolled back with the
     act it records)."""
-    connection = await db.connection()
-    await connection.execute(
+    await write(
+        db,
         _INSERT,
         {
             "occurred_at": clock.now(),

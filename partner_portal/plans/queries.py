@@ -22,7 +22,7 @@ from partner_portal.plans.models import (
     PlanVersionSection,
 )
 from partner_portal.platform.beside import beside, split
-from partner_portal.platform.db import read
+from partner_portal.platform.db import read, write
 from partner_portal.rooms.models import ParticipationStatus, Room
 from partner_portal.rooms.queries import ROOM_ACCESS, RoomRow, room_access_rows
 
@@ -552,7 +552,7 @@ async def insert_comment(
         "created_at": created_at,
         "edited_at": None,
     }
-    [row] = await read(db, _INSERT_COMMENT, values)
+    [row] = await write(db, _INSERT_COMMENT, values)
     return CommentRow(*row)
 
 

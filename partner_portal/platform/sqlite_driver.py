@@ -332,7 +332,7 @@ def dbapi() -> Any:
 async def execute(cursor: Any, operation: str, parameters: Any) -> Any:
     """One statement on a cursor of this driver's connection, as the adapter runs it (a read in
     the loop, else one hop; its errors translated as the adapter's own); its rows (for
-    platform.direct_reads)."""
+    platform.direct)."""
     try:
         await cursor._execute_async(operation, parameters)
     except Exception as error:

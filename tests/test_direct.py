@@ -1,6 +1,6 @@
-"""Built-once SELECTs read straight on the driver (platform.direct_reads) give what SQLAlchemy
-gives — the same rows, values, types and names — and what they cannot take, SQLAlchemy runs.
-On SQLite and PostgreSQL."""
+"""Built-once SELECTs and one-row INSERTs run straight on the driver (platform.direct) give what
+SQLAlchemy gives — the same rows, values, types and names, the same rows stored — and what they
+cannot take, SQLAlchemy runs. On SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,14 +12,16 @@ import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import asyncpg
 from sqlalchemy.dialects.sqlite import aiosqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlmodel import col
 from starlette.applications import Starlette
 
 from partner_portal.auth import sessions
 from partner_portal.auth.models import LoginSession, Person, PortalRole, RoleGrant
+from partner_portal.evidence.models import Evidence, EvidenceKind, Process
 from partner_portal.organisations.models import Organisation, OrganisationKind
 from partner_portal.plans import queries as plan_queries
-from partner_portal.platform import direct_reads, links
-from partner_portal.platform.db import read
+from partner_portal.platform import clock, direct, links
+from partner_portal.platform.db import WriteAfterRead, read, request_session_options, write
 from partner_portal.rooms import queries as room_queries
 from tests.helpers import Persona, log_in
 from tests.organisations.factories import make_organisation
@@ -47,6 +49,9 @@ MIXED = (
         grant.role.in_([PortalRole.COORDINATOR, PortalRole.FOLLOWUP_READER]),
     )
     .order_by(person.id)
+)
+INSERT_RETURNING = sa.insert(Evidence.__table__).returning(  # type: ignore[attr-defined]
+    *Evidence.__table__.c  # type: ignore[attr-defined]
 )
 ORGANISATIONS = sa.select(
     organisation.id, organisation.name, organisation.kind, organisation.is_active
@@ -90,7 +95,7 @@ async def test_a_direct_read_gives_what_sqlalchemy_gives(
         (sessions._BY_TOKEN, {"token_hash": "no such session"}),
     ]
     for statement, parameters in cases:
-        assert direct_reads._compiled(statement, dialect) is not None
+        assert direct._compiled(statement, dialect) is not None
         _alike(
             list(await read(db, statement, parameters)),
             await _as_sqlalchemy_reads(db, statement, parameters),
@@ -130,7 +135,7 @@ def test_every_requests_hot_reads_are_read_directly(statement: Any, dialect: Any
     """The login session and the pages' access-and-data reads: were one of them to fall back
     to SQLAlchemy's execution (a construct the direct way cannot take), every page would be
     slower without a test failing."""
-    assert direct_reads._compile(statement, dialect) is not None
+    assert direct._compile(statement, dialect) is not None
 
 
 async def test_what_cannot_be_read_directly_is_run_as_sqlalchemy_runs_it(
@@ -143,7 +148,7 @@ async def test_what_cannot_be_read_directly_is_run_as_sqlalchemy_runs_it(
     odd_names = sa.select(person.id.label("_id"), person.name.label("class")).order_by(person.id)
     locking = sa.select(person.id).with_for_update()
     for statement in (by_ids, odd_names, locking):
-        assert direct_reads._compiled(statement, dialect) is None
+        assert direct._compiled(statement, dialect) is None
 
     rows = await read(db, by_ids, {"ids": [alice.id, bob.id]})
     assert [tuple(r) for r in rows] == [(alice.id, alice.name), (bob.id, bob.name)]
@@ -157,7 +162,7 @@ async def test_a_missing_parameter_is_refused_as_sqlalchemy_refuses_it(db: Async
 
 async def test_a_database_error_is_wrapped_as_sqlalchemy_wraps_it(db: AsyncSession) -> None:
     broken = sa.select(sa.func.no_such_function(person.id))
-    assert direct_reads._compiled(broken, (await db.connection()).dialect) is not None
+    assert direct._compiled(broken, (await db.connection()).dialect) is not None
     with pytest.raises(sa.exc.DBAPIError):
         await read(db, broken)
     await db.rollback()
@@ -173,3 +178,92 @@ async def test_a_direct_read_is_counted_as_a_statement(
         await read(db, MIXED, {"person_id": alice.id})
     assert len(statements) == 1
     assert statements[0].lstrip().startswith("SELECT")
+
+
+async def test_a_direct_write_stores_what_sqlalchemy_stores(
+    db: AsyncSession, alice: Persona
+) -> None:
+    """Every kind of value bound (a UTC timestamp, enums, a JSON document, NULLs), the row's
+    RETURNING read back; stored alike to a row SQLAlchemy inserted from the same values."""
+    organisation_id = await make_organisation(db, "Botkyrkabyggen")
+    values = {
+        "occurred_at": clock.now(),
+        "organisation_id": organisation_id,
+        "person_id": alice.id,
+        "kind": EvidenceKind.COMMENT_MADE,
+        "process": Process.NODVATTEN,
+        "room_id": None,
+        "phase_id": None,
+        "object_type": "plan_comment",
+        "object_id": 7,
+        "link": "/rum/1/planer/1",
+        "details": {"svar": True, "avsnitt": "Ansvar och roller"},
+    }
+    dialect = (await db.connection()).dialect
+    assert direct._compiled(INSERT_RETURNING, dialect, values) is not None
+    [mine] = await write(db, INSERT_RETURNING, values)
+    connection = await db.connection()
+    [theirs] = (await connection.execute(INSERT_RETURNING, values)).all()
+    await db.commit()
+    assert mine._fields == theirs._fields
+    assert mine.id != theirs.id
+    for name in mine._fields[1:]:
+        assert getattr(mine, name) == getattr(theirs, name)
+        assert type(getattr(mine, name)) is type(getattr(theirs, name))
+
+    stored = (
+        (await db.execute(sa.select(Evidence).where(col(Evidence.id).in_([mine.id, theirs.id]))))
+        .scalars()
+        .all()
+    )
+    assert len(stored) == 2
+    assert [(e.occurred_at, e.kind, e.process, e.details, e.room_id) for e in stored] == [
+        (
+            values["occurred_at"],
+            EvidenceKind.COMMENT_MADE,
+            Process.NODVATTEN,
+            values["details"],
+            None,
+        )
+    ] * 2
+
+
+def test_an_insert_with_a_default_to_compute_is_left_to_sqlalchemy() -> None:
+    table = sa.Table(
+        "t",
+        sa.MetaData(),
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("n", sa.Integer, default=5),
+    )
+    dialect = aiosqlite.dialect()
+    assert direct._compiled(sa.insert(table), dialect, {"id": 1}) is None  # n: computed
+    assert direct._compiled(sa.insert(table), dialect, {"id": 1, "n": 2}) is not None
+
+
+@pytest.mark.parametrize("database_kind", ["sqlite"], indirect=True)  # its read-only transactions
+async def test_a_direct_write_is_seen_as_a_write(app: Starlette, db: AsyncSession) -> None:
+    """db.py's listener notes each write of a request (a write in a request's read-only
+    transaction is an error it warns of): it sees a direct write as it saw SQLAlchemy's."""
+    organisation_id = await make_organisation(db, "Botkyrkabyggen")
+    async with app.state.portal.sessions(
+        execution_options=request_session_options(write=False)
+    ) as request_db:
+        with pytest.warns(WriteAfterRead):
+            await write(
+                request_db,
+                INSERT_RETURNING,
+                {
+                    "occurred_at": clock.now(),
+                    "organisation_id": organisation_id,
+                    "person_id": None,
+                    "kind": EvidenceKind.COMMENT_MADE,
+                    "process": None,
+                    "room_id": None,
+                    "phase_id": None,
+                    "object_type": None,
+                    "object_id": None,
+                    "link": "/",
+                    "details": {},
+                },
+            )
+        await request_db.rollback()

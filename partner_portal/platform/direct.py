@@ -1,4 +1,5 @@
-"""A built-once ``SELECT`` run straight on the driver, compiled once per database.
+"""A built-once ``SELECT`` (or ``INSERT`` of one row) run straight on the driver, compiled once
+per database.
 
 The portal's hot reads (the login session, each page's access and data, built once at import
 and read through :func:`partner_portal.platform.db.read`) are small: a few microseconds of
@@ -15,11 +16,16 @@ by the session as ever — the same translation of the driver's errors) and make
 named tuple with what a SQLAlchemy ``Row`` offers the portal: attributes, indexes, ``_fields``,
 ``_mapping``, ``_asdict()``.
 
+A write of one row (an ``INSERT`` whose values are all given, no Python-side defaults to work
+out; with ``RETURNING`` or without) is taken the same way, compiled once for the columns it is
+given.
+
 What is not changed: the ``before_cursor_execute`` listeners run for every statement (the
 tests count statements with them, and db.py notes a write with them); a driver's error goes
 through SQLAlchemy's own handling (wrapped as a ``DBAPIError``, a lost connection invalidated);
-a statement this cannot take — not a plain ``SELECT``, a ``FOR UPDATE``, an ``IN`` list expanded
-per call, columns that cannot be named apart — runs as SQLAlchemy runs it (:func:`rows` returns
+a statement this cannot take — not a plain ``SELECT`` or ``INSERT``, a ``FOR UPDATE``, an ``IN``
+list expanded per call, a column default to compute, columns that cannot be named apart — runs as
+SQLAlchemy runs it (:func:`rows` returns
 None for it, and the caller does so).
 """
 
@@ -33,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import Connection, Dialect
 from sqlalchemy.ext.asyncio import AsyncConnection
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import Insert, Select
 from sqlalchemy.util.concurrency import greenlet_spawn
 
 from partner_portal.platform import sqlite_driver
@@ -68,17 +74,25 @@ class _Compiled:
     statement: Any  # kept alive: the cache is keyed by its id
 
 
-# (dialect name, id(statement)) -> its compiled form, or None: SQLAlchemy runs it.
-_COMPILED: dict[tuple[str, int], _Compiled | None] = {}
+# (dialect name, id(statement), an INSERT's columns) -> its compiled form, or None: SQLAlchemy
+# runs it.
+_COMPILED: dict[tuple[str, int, tuple[str, ...]], _Compiled | None] = {}
 # Statements are built once, at import: a few hundred at most. One built per call would not
 # be found again; past this many the cache stops growing and such statements take the long way.
 _MOST_REMEMBERED = 1024
 
 
-def _compile(statement: Any, dialect: Dialect) -> _Compiled | None:
-    if not isinstance(statement, Select) or statement._for_update_arg is not None:
+def _compile(statement: Any, dialect: Dialect, columns: tuple[str, ...] = ()) -> _Compiled | None:
+    if isinstance(statement, Insert):
+        if statement._multi_values or statement.select is not None:
+            return None
+        compiled: Any = statement.compile(dialect=dialect, column_keys=list(columns))
+        if compiled.insert_prefetch:  # a default computed in Python for a column not given
+            return None
+    elif isinstance(statement, Select) and statement._for_update_arg is None:
+        compiled = statement.compile(dialect=dialect)
+    else:
         return None
-    compiled: Any = statement.compile(dialect=dialect)
     if (
         compiled.literal_execute_params
         or compiled.escaped_bind_names
@@ -99,8 +113,8 @@ def _compile(statement: Any, dialect: Dialect) -> _Compiled | None:
         expanded = compiled._process_parameters_for_postcompile(values)
         sql, names, values = expanded.statement, expanded.positiontup, expanded.parameters
         processors = {**processors, **expanded.processors}
-    columns = compiled._result_columns
-    keys = tuple(column.keyname for column in columns)
+    results = compiled._result_columns
+    keys = tuple(column.keyname for column in results)
     if len(set(keys)) != len(keys) or not all(
         key.isidentifier() and not keyword.iskeyword(key) and not key.startswith("_")
         for key in keys
@@ -116,33 +130,37 @@ def _compile(statement: Any, dialect: Dialect) -> _Compiled | None:
         names=tuple(names),
         bind=tuple(processors.get(name) for name in names),
         defaults={name: value for name, value in values.items() if name not in required},
-        result=tuple(column.type._cached_result_processor(dialect, None) for column in columns),
+        result=tuple(column.type._cached_result_processor(dialect, None) for column in results),
         row=row,
         statement=statement,
     )
 
 
-def _compiled(statement: Any, dialect: Dialect) -> _Compiled | None:
-    key = (dialect.name, id(statement))
+def _compiled(
+    statement: Any, dialect: Dialect, parameters: Mapping[str, Any] | None = None
+) -> _Compiled | None:
+    columns = tuple(parameters or ()) if isinstance(statement, Insert) else ()
+    key = (dialect.name, id(statement), columns)
     try:
         found = _COMPILED[key]
     except KeyError:
-        found = _compile(statement, dialect)
+        found = _compile(statement, dialect, columns)
         if len(_COMPILED) < _MOST_REMEMBERED:
             _COMPILED[key] = found
         return found
     if found is not None and found.statement is not statement:  # an id used again
-        found = _compile(statement, dialect)
+        found = _compile(statement, dialect, columns)
     return found
 
 
 async def rows(
     connection: AsyncConnection, statement: Any, parameters: Mapping[str, Any] | None
 ) -> list[Any] | None:
-    """``statement``'s rows, read on ``connection``'s driver; None if SQLAlchemy must run it."""
+    """``statement``'s rows (none for an ``INSERT`` without ``RETURNING``), run on
+    ``connection``'s driver; None if SQLAlchemy must run it."""
     sync: Connection = connection.sync_connection  # type: ignore[assignment]
     dialect = sync.dialect
-    compiled = _compiled(statement, dialect)
+    compiled = _compiled(statement, dialect, parameters)
     if compiled is None or sync._echo:
         return None
     given = parameters or {}
@@ -156,24 +174,42 @@ async def rows(
             value = compiled.defaults[name]
         values.append(value if process is None else process(value))
     # asyncpg takes its arguments as a tuple, sqlite3 as any sequence.
-    arguments = tuple(values)
-    dbapi_connection: Any = sync.connection.dbapi_connection
-    cursor = dbapi_connection.cursor()
-    dispatch = sync.dispatch.before_cursor_execute
-    for listener in dispatch:
-        listener(sync, cursor, compiled.sql, arguments, None, False)
+    return _made(await _execute(sync, compiled.sql, tuple(values)), compiled)
+
+
+async def execute(connection: AsyncConnection, sql: str) -> None:
+    """A statement of the driver's own, without parameters or rows (``BEGIN IMMEDIATE``), run
+    on ``connection``'s driver as :func:`rows` runs a read."""
+    await _execute(connection.sync_connection, sql, ())  # type: ignore[arg-type]
+
+
+def execute_sync(connection: Connection, sql: str) -> None:
+    """:func:`execute` from SQLAlchemy's synchronous side (an event, in its greenlet)."""
+    cursor: Any = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    for listener in connection.dispatch.before_cursor_execute:
+        listener(connection, cursor, sql, (), None, False)
     try:
-        if dialect.name == "sqlite":
-            raw = await sqlite_driver.execute(cursor, compiled.sql, arguments)
+        cursor.execute(sql, ())
+    except BaseException as error:
+        connection._handle_dbapi_exception(error, sql, (), cursor, None)
+
+
+async def _execute(sync: Connection, sql: str, arguments: tuple[Any, ...]) -> Sequence[Any]:
+    """Run ``sql`` on the connection's driver adapter: SQLAlchemy's listeners told first, the
+    driver's error made SQLAlchemy's (the connection invalidated if it was lost)."""
+    cursor: Any = sync.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    for listener in sync.dispatch.before_cursor_execute:
+        listener(sync, cursor, sql, arguments, None, False)
+    try:
+        if sync.dialect.name == "sqlite":
+            raw: Sequence[Any] = await sqlite_driver.execute(cursor, sql, arguments)
         else:
-            await cursor._prepare_and_execute(compiled.sql, arguments)
+            await cursor._prepare_and_execute(sql, arguments)
             raw = cursor._rows
     except BaseException as error:
-        await greenlet_spawn(
-            sync._handle_dbapi_exception, error, compiled.sql, arguments, cursor, None
-        )
+        await greenlet_spawn(sync._handle_dbapi_exception, error, sql, arguments, cursor, None)
         raise  # not reached: SQLAlchemy raises what it made of the error
-    return _made(raw, compiled)
+    return raw
 
 
 def _made(raw: Sequence[Any], compiled: _Compiled) -> list[Any]:
