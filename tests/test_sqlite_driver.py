@@ -246,8 +246,9 @@ async def test_a_writing_transaction_begins_and_writes_rows_in_the_loop(
     tmp_path: Path, thread_calls: Counter[str]
 ) -> None:
     """BEGIN IMMEDIATE with the write lock free, and one row's INSERT … VALUES while it is
-    held, run in the loop's thread: a request that writes a row or two hops to the thread only
-    to commit. Anything bigger, or a write without the lock held, goes to the thread."""
+    held, run in the loop's thread, and so does the COMMIT of such a transaction: a request
+    that writes a row or two never hops to the thread. Anything bigger, or a write without the
+    lock held, goes to the thread, and its transaction commits there."""
     url = f"sqlite+aiosqlite:///{tmp_path / 'writes.db'}"
     await _table(url)
     engine = create_engine(url)
@@ -279,7 +280,7 @@ async def test_a_writing_transaction_begins_and_writes_rows_in_the_loop(
     finally:
         await engine.dispose()
 
-    assert rows_in_loop == {"commit": 1}
+    assert rows_in_loop == {}
     assert bigger == {"_run": 2, "commit": 1}  # executemany and INSERT … SELECT
     assert unlocked == {"_run": 2, "commit": 1}  # BEGIN DEFERRED and the INSERT: no lock held
     assert saved == 2 + 3 + 5 + 1
@@ -331,7 +332,7 @@ async def test_writers_of_one_process_take_turns_in_the_loop(
         await engine.dispose()
 
     assert served == ["the loop went on"]
-    assert waited == {"commit": 1}  # the first's; the second began and wrote in the loop
+    assert waited == {}  # the first committed in the loop; the second began and wrote there
     assert saved == ["first", "second"]
 
 
@@ -369,9 +370,9 @@ async def test_a_writer_that_finds_the_lock_taken_waits_for_it_in_the_thread(
         await elsewhere.dispose()
 
     assert served == ["the loop went on"]
-    # The second's BEGIN IMMEDIATE, waited for in its thread while the first committed in
-    # its own; the INSERT then ran in the loop.
-    assert waited == {"_run": 1, "commit": 1}
+    # The second's BEGIN IMMEDIATE, waited for in its thread while the first committed (in
+    # the loop: one row written); the INSERT then ran in the loop.
+    assert waited == {"_run": 1}
     assert timeout == 300
     assert saved == ["first", "second"]
     assert turn_free
@@ -399,3 +400,49 @@ async def test_a_writer_whose_connection_is_dropped_gives_up_its_turn(tmp_path: 
 
     assert saved == ["next"]
     assert turn_free
+
+
+async def test_small_commits_in_the_loop_leave_the_log_to_be_copied_in_the_thread(
+    tmp_path: Path, thread_calls: Counter[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A commit in the loop never copies the log into the database (disk time, in the loop):
+    SQLite's auto-checkpoint is off while it runs. One small commit in every
+    COMMITS_BETWEEN_CHECKPOINTS runs in the thread with it on, so the log is still copied once
+    it passes its limit, and does not grow without bound. What is committed in the loop is
+    committed: another connection reads it."""
+    monkeypatch.setattr(sqlite_driver, "COMMITS_BETWEEN_CHECKPOINTS", 10)
+    path = tmp_path / "log.db"
+    wal = tmp_path / "log.db-wal"
+    url = f"sqlite+aiosqlite:///{path}"
+    await _table(url)
+    engine = create_engine(url)
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def small_log(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA wal_autocheckpoint=20")  # pages, SQLite's 1,000
+
+    insert = sa.text("INSERT INTO t (v) VALUES (:v)")
+    largest = 0
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(sa.text("SELECT 1"))
+            await connection.rollback()
+            thread_calls.clear()
+            for i in range(200):
+                await connection.execute(insert, {"v": f"rad {i}"})
+                await connection.commit()
+                # The log file is never made smaller: its size tells the most pages it held.
+                largest = max(largest, (wal.stat().st_size - 32) // (24 + 4096))
+            autocheckpoint = (
+                await connection.execute(sa.text("PRAGMA wal_autocheckpoint"))
+            ).scalar_one()
+            await connection.rollback()
+    finally:
+        await engine.dispose()
+
+    with sqlite3.connect(path) as other:
+        assert other.execute("SELECT count(*) FROM t").fetchone() == (200,)
+    assert thread_calls["commit"] == 200 // 10
+    # 200 commits of two or three pages each: some 500 pages, had the log never been copied.
+    assert largest <= 20 + 10 * 3
+    assert autocheckpoint == 20  # as the connection had it
