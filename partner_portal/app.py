@@ -30,6 +30,7 @@ from partner_portal.platform.middleware import (
 )
 from partner_portal.platform.migrate import head_revision
 from partner_portal.platform.resources import resource_dir
+from partner_portal.platform.routing import IndexedRouter
 from partner_portal.platform.settings import Settings
 from partner_portal.platform.shutdown import Shutdown
 from partner_portal.platform.templating import Templates
@@ -99,6 +100,8 @@ def create_app(settings: Settings, *, run_jobs: bool = False, dev: Any = None) -
         },
         lifespan=lifespan,
     )
+    # The same table and lifespan, tried by the shape of a path (platform.routing).
+    app.router = IndexedRouter(app.router.routes, lifespan=lifespan)
     app.state.portal = portal
     app.state.live = live
     app.state.shutdown = shutdown
