@@ -21,7 +21,13 @@ from partner_portal.evidence.models import Evidence, EvidenceKind, Process
 from partner_portal.organisations.models import Organisation, OrganisationKind
 from partner_portal.plans import queries as plan_queries
 from partner_portal.platform import clock, direct, links
-from partner_portal.platform.db import WriteAfterRead, read, request_session_options, write
+from partner_portal.platform.db import (
+    WriteAfterRead,
+    read,
+    request_session_options,
+    write,
+    write_here,
+)
 from partner_portal.rooms import queries as room_queries
 from tests.helpers import Persona, log_in
 from tests.organisations.factories import make_organisation
@@ -267,3 +273,47 @@ async def test_a_direct_write_is_seen_as_a_write(app: Starlette, db: AsyncSessio
                 },
             )
         await request_db.rollback()
+
+
+@pytest.mark.parametrize("database_kind", ["postgresql"], indirect=True)
+async def test_a_request_that_only_reads_begins_no_transaction_on_postgresql(
+    app: Starlette, db: AsyncSession, alice: Persona
+) -> None:
+    """Its reads are transactions of their own (no BEGIN, no ROLLBACK: two round trips of a
+    page's six); once it may write, its statements are one transaction again, and what it
+    wrote is kept or undone as a whole."""
+    organisation_id = await make_organisation(db, "Botkyrkabyggen")
+    values = {
+        "occurred_at": clock.now(),
+        "organisation_id": organisation_id,
+        "person_id": alice.id,
+        "kind": EvidenceKind.COMMENT_MADE,
+        "process": None,
+        "room_id": None,
+        "phase_id": None,
+        "object_type": None,
+        "object_id": None,
+        "link": "/ångras",
+        "details": {},
+    }
+
+    async def in_transaction(session: AsyncSession) -> bool:
+        raw = await (await session.connection()).get_raw_connection()
+        return bool(raw.driver_connection.is_in_transaction())  # type: ignore[union-attr]
+
+    async with app.state.portal.sessions(
+        execution_options=request_session_options(write=False)
+    ) as request_db:
+        assert len(await read(request_db, ORGANISATIONS)) == 1
+        assert not await in_transaction(request_db)
+        await write_here(request_db)
+        assert len(await read(request_db, ORGANISATIONS)) == 1
+        assert await in_transaction(request_db)
+        await write(request_db, INSERT_RETURNING, values)
+        await request_db.rollback()
+
+    async with app.state.portal.sessions() as other:  # not a request's: as before
+        await read(other, ORGANISATIONS)
+        assert await in_transaction(other)
+        stored = await other.execute(sa.select(Evidence).where(col(Evidence.link) == "/ångras"))
+        assert stored.first() is None

@@ -223,8 +223,9 @@ class WriteAfterRead(UserWarning):
 
 @dataclass(slots=True)
 class RequestTransactions:
-    """How one request's transactions begin on SQLite (the session carries it to its
-    connections as an execution option; PostgreSQL ignores it).
+    """How one request's transactions begin (the session carries it to its connections as an
+    execution option). On PostgreSQL it decides only whether a read begins a transaction: a
+    request's reads before it may write begin none (platform.direct).
 
     A GET only reads: it begins no transaction on SQLite, so it takes no lock. A POST's
     transactions may write, holding the lock from their first statement, until the first that
@@ -300,7 +301,10 @@ async def _direct(
     db: AsyncSession, statement: Any, parameters: Mapping[str, Any] | None
 ) -> Sequence[Any]:
     connection = await db.connection()
-    found = await direct.rows(connection, statement, parameters)
+    state = _state(db)
+    found = await direct.rows(
+        connection, statement, parameters, outside_transaction=state is not None and not state.write
+    )
     if found is not None:
         return found
     return (await connection.execute(statement, parameters)).all()

@@ -154,10 +154,20 @@ def _compiled(
 
 
 async def rows(
-    connection: AsyncConnection, statement: Any, parameters: Mapping[str, Any] | None
+    connection: AsyncConnection,
+    statement: Any,
+    parameters: Mapping[str, Any] | None,
+    *,
+    outside_transaction: bool = False,
 ) -> list[Any] | None:
     """``statement``'s rows (none for an ``INSERT`` without ``RETURNING``), run on
-    ``connection``'s driver; None if SQLAlchemy must run it."""
+    ``connection``'s driver; None if SQLAlchemy must run it.
+
+    ``outside_transaction``: a read of a request that only reads. On PostgreSQL it then begins
+    no transaction (``BEGIN``, and the ``ROLLBACK`` that ends it, are two round trips of a page's
+    six): each read is a transaction of its own, and reads what is committed when it begins, as
+    each statement of a READ COMMITTED transaction does — as SQLite's reads of such a request
+    do (db.RequestTransactions). A write, or a read once a transaction has begun, is in it."""
     sync: Connection = connection.sync_connection  # type: ignore[assignment]
     dialect = sync.dialect
     compiled = _compiled(statement, dialect, parameters)
@@ -174,7 +184,8 @@ async def rows(
             value = compiled.defaults[name]
         values.append(value if process is None else process(value))
     # asyncpg takes its arguments as a tuple, sqlite3 as any sequence.
-    return _made(await _execute(sync, compiled.sql, tuple(values)), compiled)
+    outside = outside_transaction and isinstance(statement, Select)
+    return _made(await _execute(sync, compiled.sql, tuple(values), outside=outside), compiled)
 
 
 async def execute(connection: AsyncConnection, sql: str) -> None:
@@ -194,7 +205,9 @@ def execute_sync(connection: Connection, sql: str) -> None:
         connection._handle_dbapi_exception(error, sql, (), cursor, None)
 
 
-async def _execute(sync: Connection, sql: str, arguments: tuple[Any, ...]) -> Sequence[Any]:
+async def _execute(
+    sync: Connection, sql: str, arguments: tuple[Any, ...], *, outside: bool = False
+) -> Sequence[Any]:
     """Run ``sql`` on the connection's driver adapter: SQLAlchemy's listeners told first, the
     driver's error made SQLAlchemy's (the connection invalidated if it was lost)."""
     cursor: Any = sync.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
@@ -203,6 +216,8 @@ async def _execute(sync: Connection, sql: str, arguments: tuple[Any, ...]) -> Se
     try:
         if sync.dialect.name == "sqlite":
             raw: Sequence[Any] = await sqlite_driver.execute(cursor, sql, arguments)
+        elif outside and cursor._adapt_connection._transaction is None:
+            raw = await _read_without_transaction(cursor, sql, arguments)
         else:
             await cursor._prepare_and_execute(sql, arguments)
             raw = cursor._rows
@@ -226,3 +241,19 @@ def _made(raw: Sequence[Any], compiled: _Compiled) -> list[Any]:
         )
         for row in raw
     ]
+
+
+async def _read_without_transaction(cursor: Any, sql: str, arguments: tuple[Any, ...]) -> Any:
+    """asyncpg: the adapter's own prepared statement, fetched without the ``BEGIN`` the adapter
+    sends before a connection's first statement (its ``_prepare_and_execute`` less
+    ``_start_transaction``); the adapter's error translation. A transaction the adapter has not
+    begun is not ended either: no ``ROLLBACK`` at the end of the request."""
+    adapted = cursor._adapt_connection
+    async with adapted._execute_mutex:
+        try:
+            prepared, _attributes = await adapted._prepare(
+                sql, cursor._invalidate_schema_cache_asof
+            )
+            return await prepared.fetch(*arguments)
+        except Exception as error:
+            adapted._handle_exception(error)
