@@ -317,3 +317,15 @@ async def test_a_request_that_only_reads_begins_no_transaction_on_postgresql(
         assert await in_transaction(other)
         stored = await other.execute(sa.select(Evidence).where(col(Evidence.link) == "/ångras"))
         assert stored.first() is None
+
+
+def test_past_its_limit_a_statement_not_remembered_is_left_to_sqlalchemy(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A statement built per call (not once) would fill the remembered forms: past the limit,
+    one not among them is run as SQLAlchemy runs it, not compiled here on every call."""
+    dialect = aiosqlite.dialect()
+    remembered = direct._compiled(ORGANISATIONS, dialect)
+    monkeypatch.setattr(direct, "_MOST_REMEMBERED", len(direct._COMPILED))
+    assert direct._compiled(ORGANISATIONS, dialect) is remembered
+    assert direct._compiled(sa.select(person.id), dialect) is None

@@ -78,7 +78,8 @@ class _Compiled:
 # runs it.
 _COMPILED: dict[tuple[str, int, tuple[str, ...]], _Compiled | None] = {}
 # Statements are built once, at import: a few hundred at most. One built per call would not
-# be found again; past this many the cache stops growing and such statements take the long way.
+# be found again; past this many the cache stops growing, and a statement not in it runs as
+# SQLAlchemy runs it (compiling it here on every call would cost more than that).
 _MOST_REMEMBERED = 1024
 
 
@@ -144,9 +145,9 @@ def _compiled(
     try:
         found = _COMPILED[key]
     except KeyError:
-        found = _compile(statement, dialect, columns)
-        if len(_COMPILED) < _MOST_REMEMBERED:
-            _COMPILED[key] = found
+        if len(_COMPILED) >= _MOST_REMEMBERED:
+            return None  # not built once after all: SQLAlchemy's own cache serves it
+        found = _COMPILED[key] = _compile(statement, dialect, columns)
         return found
     if found is not None and found.statement is not statement:  # an id used again
         found = _compile(statement, dialect, columns)
