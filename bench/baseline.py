@@ -190,6 +190,11 @@ def create_app(database_url: str) -> Starlette:
         now = datetime.now(UTC)  # noqa: TID251
         values = (plan_id, section_id, w["latest_version"], w["person_id"], w["organisation_id"])
         link = f"/rum/{w['room_id']}/planer/{plan_id}#kommentar-"
+
+        def evidence(stamp: object, comment_id: int) -> tuple[object, ...]:
+            who = (w["organisation_id"], w["person_id"], w["process"], w["room_id"])
+            return (stamp, *who, comment_id, f"{link}{comment_id}")
+
         if sqlite:
             db: aiosqlite.Connection = state["db"]
             stamp = now.replace(tzinfo=None).isoformat(" ")
@@ -199,32 +204,12 @@ def create_app(database_url: str) -> Starlette:
                 row = await cursor.fetchone()
                 assert row is not None
                 comment_id = row[0]
-                await db.execute(
-                    _qmark(INSERT_EVIDENCE),
-                    (
-                        stamp,
-                        w["organisation_id"],
-                        w["person_id"],
-                        w["process"],
-                        w["room_id"],
-                        comment_id,
-                        f"{link}{comment_id}",
-                    ),
-                )
+                await db.execute(_qmark(INSERT_EVIDENCE), evidence(stamp, comment_id))
                 await db.commit()
         else:
             async with state["pool"].acquire() as pg, pg.transaction():
                 comment_id = await pg.fetchval(INSERT_COMMENT, *values, body, now)
-                await pg.execute(
-                    INSERT_EVIDENCE,
-                    now,
-                    w["organisation_id"],
-                    w["person_id"],
-                    w["process"],
-                    w["room_id"],
-                    comment_id,
-                    f"{link}{comment_id}",
-                )
+                await pg.execute(INSERT_EVIDENCE, *evidence(now, comment_id))
         c = {
             "id": comment_id,
             "author": w["author"],

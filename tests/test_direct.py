@@ -64,6 +64,23 @@ ORGANISATIONS = sa.select(
 ).order_by(organisation.sort_key)
 
 
+def _evidence(organisation_id: int, **changes: Any) -> dict[str, Any]:
+    """Every column of a new evidence row (INSERT_RETURNING's values), as ``changes`` say."""
+    return {
+        "occurred_at": clock.now(),
+        "organisation_id": organisation_id,
+        "person_id": None,
+        "kind": EvidenceKind.COMMENT_MADE,
+        "process": None,
+        "room_id": None,
+        "phase_id": None,
+        "object_type": None,
+        "object_id": None,
+        "link": "/",
+        "details": {},
+    } | changes
+
+
 async def _as_sqlalchemy_reads(
     db: AsyncSession, statement: Any, parameters: dict[str, Any] | None = None
 ) -> list[Any]:
@@ -192,19 +209,15 @@ async def test_a_direct_write_stores_what_sqlalchemy_stores(
     """Every kind of value bound (a UTC timestamp, enums, a JSON document, NULLs), the row's
     RETURNING read back; stored alike to a row SQLAlchemy inserted from the same values."""
     organisation_id = await make_organisation(db, "Botkyrkabyggen")
-    values = {
-        "occurred_at": clock.now(),
-        "organisation_id": organisation_id,
-        "person_id": alice.id,
-        "kind": EvidenceKind.COMMENT_MADE,
-        "process": Process.NODVATTEN,
-        "room_id": None,
-        "phase_id": None,
-        "object_type": "plan_comment",
-        "object_id": 7,
-        "link": "/rum/1/planer/1",
-        "details": {"svar": True, "avsnitt": "Ansvar och roller"},
-    }
+    values = _evidence(
+        organisation_id,
+        person_id=alice.id,
+        process=Process.NODVATTEN,
+        object_type="plan_comment",
+        object_id=7,
+        link="/rum/1/planer/1",
+        details={"svar": True, "avsnitt": "Ansvar och roller"},
+    )
     dialect = (await db.connection()).dialect
     assert direct._compiled(INSERT_RETURNING, dialect, values) is not None
     [mine] = await write(db, INSERT_RETURNING, values)
@@ -255,23 +268,7 @@ async def test_a_direct_write_is_seen_as_a_write(app: Starlette, db: AsyncSessio
         execution_options=request_session_options(write=False)
     ) as request_db:
         with pytest.warns(WriteAfterRead):
-            await write(
-                request_db,
-                INSERT_RETURNING,
-                {
-                    "occurred_at": clock.now(),
-                    "organisation_id": organisation_id,
-                    "person_id": None,
-                    "kind": EvidenceKind.COMMENT_MADE,
-                    "process": None,
-                    "room_id": None,
-                    "phase_id": None,
-                    "object_type": None,
-                    "object_id": None,
-                    "link": "/",
-                    "details": {},
-                },
-            )
+            await write(request_db, INSERT_RETURNING, _evidence(organisation_id))
         await request_db.rollback()
 
 
@@ -283,19 +280,7 @@ async def test_a_request_that_only_reads_begins_no_transaction_on_postgresql(
     page's six); once it may write, its statements are one transaction again, and what it
     wrote is kept or undone as a whole."""
     organisation_id = await make_organisation(db, "Botkyrkabyggen")
-    values = {
-        "occurred_at": clock.now(),
-        "organisation_id": organisation_id,
-        "person_id": alice.id,
-        "kind": EvidenceKind.COMMENT_MADE,
-        "process": None,
-        "room_id": None,
-        "phase_id": None,
-        "object_type": None,
-        "object_id": None,
-        "link": "/ångras",
-        "details": {},
-    }
+    values = _evidence(organisation_id, person_id=alice.id, link="/ångras")
 
     async def in_transaction(session: AsyncSession) -> bool:
         raw = await (await session.connection()).get_raw_connection()

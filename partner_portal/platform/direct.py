@@ -25,8 +25,7 @@ tests count statements with them, and db.py notes a write with them); a driver's
 through SQLAlchemy's own handling (wrapped as a ``DBAPIError``, a lost connection invalidated);
 a statement this cannot take — not a plain ``SELECT`` or ``INSERT``, a ``FOR UPDATE``, an ``IN``
 list expanded per call, a column default to compute, columns that cannot be named apart — runs as
-SQLAlchemy runs it (:func:`rows` returns
-None for it, and the caller does so).
+SQLAlchemy runs it (:func:`rows` returns None for it, and the caller does so).
 """
 
 from __future__ import annotations
@@ -71,12 +70,11 @@ class _Compiled:
     defaults: Mapping[str, Any]  # values bound in the statement itself (sa.literal …)
     result: tuple[Processor, ...]
     row: type[_RowBase]
-    statement: Any  # kept alive: the cache is keyed by its id
 
 
-# (dialect name, id(statement), an INSERT's columns) -> its compiled form, or None: SQLAlchemy
-# runs it.
-_COMPILED: dict[tuple[str, int, tuple[str, ...]], _Compiled | None] = {}
+# (dialect name, id(statement), an INSERT's columns) -> the statement (kept alive, so that its
+# id is not another's) and its compiled form, or None: SQLAlchemy runs it.
+_COMPILED: dict[tuple[str, int, tuple[str, ...]], tuple[Any, _Compiled | None]] = {}
 # Statements are built once, at import: a few hundred at most. One built per call would not
 # be found again; past this many the cache stops growing, and a statement not in it runs as
 # SQLAlchemy runs it (compiling it here on every call would cost more than that).
@@ -133,7 +131,6 @@ def _compile(statement: Any, dialect: Dialect, columns: tuple[str, ...] = ()) ->
         defaults={name: value for name, value in values.items() if name not in required},
         result=tuple(column.type._cached_result_processor(dialect, None) for column in results),
         row=row,
-        statement=statement,
     )
 
 
@@ -143,15 +140,13 @@ def _compiled(
     columns = tuple(parameters or ()) if isinstance(statement, Insert) else ()
     key = (dialect.name, id(statement), columns)
     try:
-        found = _COMPILED[key]
+        return _COMPILED[key][1]
     except KeyError:
         if len(_COMPILED) >= _MOST_REMEMBERED:
             return None  # not built once after all: SQLAlchemy's own cache serves it
-        found = _COMPILED[key] = _compile(statement, dialect, columns)
-        return found
-    if found is not None and found.statement is not statement:  # an id used again
         found = _compile(statement, dialect, columns)
-    return found
+        _COMPILED[key] = (statement, found)
+        return found
 
 
 async def rows(
@@ -197,9 +192,7 @@ async def execute(connection: AsyncConnection, sql: str) -> None:
 
 def execute_sync(connection: Connection, sql: str) -> None:
     """:func:`execute` from SQLAlchemy's synchronous side (an event, in its greenlet)."""
-    cursor: Any = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    for listener in connection.dispatch.before_cursor_execute:
-        listener(connection, cursor, sql, (), None, False)
+    cursor = _cursor_told(connection, sql, ())
     try:
         cursor.execute(sql, ())
     except BaseException as error:
@@ -211,9 +204,7 @@ async def _execute(
 ) -> Sequence[Any]:
     """Run ``sql`` on the connection's driver adapter: SQLAlchemy's listeners told first, the
     driver's error made SQLAlchemy's (the connection invalidated if it was lost)."""
-    cursor: Any = sync.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    for listener in sync.dispatch.before_cursor_execute:
-        listener(sync, cursor, sql, arguments, None, False)
+    cursor = _cursor_told(sync, sql, arguments)
     try:
         if sync.dialect.name == "sqlite":
             raw: Sequence[Any] = await sqlite_driver.execute(cursor, sql, arguments)
@@ -226,6 +217,15 @@ async def _execute(
         await greenlet_spawn(sync._handle_dbapi_exception, error, sql, arguments, cursor, None)
         raise  # not reached: SQLAlchemy raises what it made of the error
     return raw
+
+
+def _cursor_told(connection: Connection, sql: str, arguments: tuple[Any, ...]) -> Any:
+    """A cursor of the connection's driver adapter, SQLAlchemy's ``before_cursor_execute``
+    listeners told of what it is about to run."""
+    cursor: Any = connection.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    for listener in connection.dispatch.before_cursor_execute:
+        listener(connection, cursor, sql, arguments, None, False)
+    return cursor
 
 
 def _made(raw: Sequence[Any], compiled: _Compiled) -> list[Any]:
